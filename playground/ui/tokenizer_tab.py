@@ -99,6 +99,7 @@ def build_tokenizer_tab(ctx: AppContext) -> dict:
     gr.on([decode_btn.click, ids_box.submit], run_decode, [ids_box, ctx.model], decoded, api_visibility="private")
 
     accordions = {"table": table_acc, "three": three_acc, "compare": cmp_acc, "ids": ids_acc}
+    preset_handlers = []
     for preset, button in zip(presets, lesson_buttons):
 
         def apply(preset=preset):
@@ -106,10 +107,11 @@ def build_tokenizer_tab(ctx: AppContext) -> dict:
             opened = [gr.Accordion(open=key in preset.open) for key in accordions]
             return [
                 preset.text, r.model, preset.add_special_tokens, preset.chat_template,
-                gr.Dropdown(value=list(r.compare) or gr.skip()),
+                gr.Dropdown(value=list(r.compare)) if r.compare else gr.skip(),
                 gr.Markdown(r.notice_markdown, visible=True), *opened,
             ]
 
+        preset_handlers.append(apply)
         event = button.click(
             apply, None, [text, ctx.model, add_special, chat, compare_models, notice, *accordions.values()],
             api_visibility="private",
@@ -126,4 +128,8 @@ def build_tokenizer_tab(ctx: AppContext) -> dict:
             return tokenize(tok, text, model=name, max_chars=limit).as_json()
 
     gr.api(tokenize_api, api_name="tokenize")
-    return {"text": text, "run": run, "spans": spans, "table": table, "compare_models": compare_models}
+    return {
+        "components": {"text": text, "run": run, "spans": spans, "table": table, "compare_models": compare_models},
+        "handlers": {"tokenize": run_tokenize, "compare": run_compare, "decode": run_decode, "api": tokenize_api},
+        "presets": {p.id: apply for p, apply in zip(presets, preset_handlers)},
+    }
