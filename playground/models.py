@@ -447,7 +447,7 @@ class ModelRegistry:
             if not spec.can(capability):
                 continue
             status = self.availability(spec, probe_hub=probe_hub)
-            suffix = {True: "", None: "  (hub)", False: "  (unavailable)"}[status.ok]
+            suffix = {True: "", None: " (hub)", False: " (unavailable)"}[status.ok]
             out.append((f"{spec.name}{suffix}", spec.name))
         return out
 

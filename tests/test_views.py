@@ -93,3 +93,8 @@ def test_three_ways_lists_split_words():
 def test_decoded_html_escapes():
     html = V.decoded_html(Decoded((1, 2), ("<a>", "b"), ("<a>", "b"), "<a>b"))
     assert "<a>" not in html and "&lt;a&gt;b" in html
+
+
+def test_a_lone_combining_mark_gets_a_base():
+    assert V.visible("\u0301").startswith('<span class="pg-ws">◌</span>')
+    assert V.visible("e\u0301") == "e\u0301"

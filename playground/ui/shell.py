@@ -59,7 +59,7 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
 
     with gr.Blocks(title=TITLE) as demo:
         gr.HTML(f'<div class="pg-header"><h1>{TITLE}</h1><p>{esc(TAGLINE)}</p></div>')
-        with gr.Row(equal_height=True):
+        with gr.Row(equal_height=False):
             model = gr.Dropdown(
                 choices=models.choices(probe_hub=False), value=default, label="Model",
                 allow_custom_value=settings.allow_hub_ids, scale=3, elem_id="model-picker",

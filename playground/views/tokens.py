@@ -8,6 +8,7 @@ contain '<script>'). Whitespace is made visible: '·' for a space, '↵' for a n
 from __future__ import annotations
 
 import html
+import unicodedata
 
 import plotly.graph_objects as go
 
@@ -25,6 +26,8 @@ def esc(text: str) -> str:
 def visible(text: str) -> str:
     """Escaped HTML of `text` with whitespace and invisible characters drawn as markers."""
     out = []
+    if text and unicodedata.combining(text[0]):
+        out.append('<span class="pg-ws">◌</span>')  # a lone combining mark needs a base to sit on
     for ch in text:
         if ch in _MARKS:
             out.append(f'<span class="pg-ws">{_MARKS[ch]}</span>')
