@@ -70,3 +70,10 @@ def test_presets_fill_the_inputs(tab):
 def test_api_handler_returns_plain_json(tab):
     data = tab["handlers"]["api"]("It was", "")
     assert data["model"] == "SmolLM2-135M-Instruct" and [t["id"] for t in data["tokens"]] == [1589, 436]
+
+
+def test_long_text_at_the_limit_still_tokenizes(tab, settings):
+    text = ("It was a dark and stormy night; the rain fell in torrents. " * 2000)[: settings.max_text_chars]
+    counts, spans, table, *_, ids, decoded = tab["handlers"]["tokenize"](
+        text, "SmolLM2-135M-Instruct", True, False, progress=progress)
+    assert len(table) > 4096 and "too many to list" in decoded and len(ids.split(",")) == len(table)

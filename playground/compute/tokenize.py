@@ -12,7 +12,8 @@ replacement character '\\ufffd' that decoding a lone byte piece gives.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 from ..errors import InputError
 
@@ -119,6 +120,7 @@ def _byte_decoder() -> dict[str, int]:
 _BYTES_OF = _byte_decoder()
 
 
+@lru_cache(maxsize=1 << 16)
 def token_bytes(piece: str, kind: str) -> bytes:
     """The bytes a vocabulary piece stands for, undoing the tokenizer's spelling (Ġ, ▁, ##, <0xE6>)."""
     match = _BYTE_PIECE.match(piece)
@@ -216,18 +218,21 @@ def tokenize(
     groups = _group(spans)
     group_of = {pos: g for g, members in enumerate(groups) for pos in members}
 
+    decoded: dict[int, str] = {}  # each distinct id decoded once
     tokens = []
     for pos, (tid, piece, (start, end)) in enumerate(zip(ids, pieces, spans)):
         # An unknown token that replaced real text ('字' -> [UNK]) is content, not a special token.
         special = tid in special_ids and not (tid == unk and text[start:end] not in ("", piece))
         partial = len(groups[group_of[pos]]) > 1
+        if not partial and tid not in decoded:
+            decoded[tid] = tokenizer.decode([tid])
         tokens.append(
             Token(
                 position=pos,
                 id=int(tid),
                 token=str(piece),
                 text=text[start:end],
-                decoded="" if partial else tokenizer.decode([tid]),
+                decoded="" if partial else decoded[tid],
                 start=int(start),
                 end=int(end),
                 special=special,
@@ -291,13 +296,15 @@ def three_ways(result: TokenizationResult) -> ThreeWays:
     text = result.text
     content_groups = [g for g in result.groups if not all(result.tokens[p].special for p in g.tokens)]
     subwords = tuple(text[g.start : g.end] for g in content_groups)
-    per_word = []
-    for match in re.finditer(r"\S+", text):
-        inside = [
-            text[g.start : g.end]
-            for g in content_groups
-            if g.end > match.start() and g.start < match.end() and g.end > g.start
-        ]
+    spanned = [g for g in content_groups if g.end > g.start]  # in text order
+    per_word, j = [], 0
+    for match in re.finditer(r"\S+", text):  # one sweep: words and groups both run left to right
+        while j < len(spanned) and spanned[j].end <= match.start():
+            j += 1
+        k, inside = j, []
+        while k < len(spanned) and spanned[k].start < match.end():
+            inside.append(text[spanned[k].start : spanned[k].end])
+            k += 1
         per_word.append(WordPieces(word=match.group(0), pieces=tuple(inside)))
     return ThreeWays(
         characters=tuple(text),

@@ -10,6 +10,7 @@ from ..views import tokens as views
 from .common import AppContext, user_errors
 
 MAX_COMPARE = 4
+MAX_DECODE = 4096  # ids listed one by one in the Ids -> text panel
 
 
 def build_tokenizer_tab(ctx: AppContext) -> dict:
@@ -23,7 +24,12 @@ def build_tokenizer_tab(ctx: AppContext) -> dict:
                 tok, text, model=model, add_special_tokens=add_special, chat_template=chat, max_chars=limit
             )
             ids = [t.id for t in result.tokens]
-            decoded = views.decoded_html(decode_ids(tok, ids)) if ids else views.empty_hint("No ids yet.")
+            if not ids:
+                decoded = views.empty_hint("No ids yet.")
+            elif len(ids) > MAX_DECODE:
+                decoded = views.empty_hint(f"{len(ids):,} ids: too many to list here (up to {MAX_DECODE:,}).")
+            else:
+                decoded = views.decoded_html(decode_ids(tok, ids, max_ids=MAX_DECODE))
         return (
             views.counts_html(result),
             views.token_spans_html(result),
