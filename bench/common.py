@@ -1,0 +1,338 @@
+"""What the benchmarks share: statistics, machine info, result files, tables, a loopback-only guard,
+subprocesses that die with their process group, and waiting for an HTTP 200.
+
+Nothing here imports gradio, torch or transformers at module level (startup.py stays light).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results"
+SMOLLM2 = "SmolLM2-135M-Instruct"
+MINILM = "all-MiniLM-L6-v2"
+
+
+# ---- statistics ----------------------------------------------------------------------------------
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear-interpolated percentile (q in 0..100) of a non-empty list."""
+    xs = sorted(values)
+    if len(xs) == 1:
+        return xs[0]
+    pos = (len(xs) - 1) * q / 100
+    lo = int(pos)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def summary(values: list[float]) -> dict:
+    """median, p90, min, max and the raw samples (seconds)."""
+    return {
+        "median": statistics.median(values),
+        "p90": percentile(values, 90),
+        "min": min(values),
+        "max": max(values),
+        "n": len(values),
+        "samples": list(values),
+    }
+
+
+def ratio(a: float, b: float) -> float:
+    return a / b if b else float("inf")
+
+
+# ---- machine info and result files ---------------------------------------------------------------
+
+def _pkg_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine_info() -> dict:
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpus_usable": usable,
+        "cpu_model": _cpu_model(),
+        "gpu": "nvidia-smi present" if shutil.which("nvidia-smi") else "none (no nvidia-smi)",
+        "loadavg_1_5_15": [round(v, 2) for v in os.getloadavg()],
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+        "versions": {
+            name: _pkg_version(name)
+            for name in ("torch", "transformers", "tokenizers", "gradio", "gradio_client", "huggingface_hub")
+        },
+        "env": {k: os.environ.get(k, "") for k in ("HF_HUB_OFFLINE", "GRADIO_ANALYTICS_ENABLED",
+                                                  "HF_HUB_DISABLE_TELEMETRY", "PLAYGROUND_CACHE_DIR",
+                                                  "PYTHONDONTWRITEBYTECODE")},
+    }
+
+
+def cpu_busy(seconds: float = 1.0) -> float | None:
+    """The share of all cores busy over `seconds` (from /proc/stat), or None where unreadable."""
+
+    def sample():
+        fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+        return sum(fields), idle
+
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    total = total1 - total0
+    return 1 - (idle1 - idle0) / total if total > 0 else None
+
+
+def busy_warning() -> str:
+    """A line to print when something else is using the CPU right before a run ('' when quiet)."""
+    busy = cpu_busy()
+    if busy is None or busy < 0.2:
+        return ""
+    return (f"WARNING: {busy:.0%} of the {os.cpu_count()} cores were busy just before the run: something "
+            "else is using the CPU, so these figures are noisy.")
+
+
+def write_results(name: str, payload: dict) -> Path:
+    """bench/results/<name>-<UTC stamp>.json and a copy as <name>-latest.json; returns the first."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(timezone.utc)
+    doc = {"benchmark": name, "when": now.isoformat(timespec="seconds"), "machine": machine_info(), **payload}
+    text = json.dumps(doc, indent=2, default=str)
+    path = RESULTS / f"{name}-{now:%Y%m%d-%H%M%S}.json"
+    path.write_text(text)
+    (RESULTS / f"{name}-latest.json").write_text(text)
+    return path
+
+
+def table(headers: list[str], rows: list[list], title: str = "") -> str:
+    """A plain-text table, numbers right-aligned."""
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+
+    def line(row):
+        return "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths)))
+
+    out = [title] if title else []
+    out += [line(cells[0]), "  ".join("-" * w for w in widths)] + [line(r) for r in cells[1:]]
+    return "\n".join(out)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1e3:,.1f}"
+
+
+def sec(seconds: float) -> str:
+    return f"{seconds:.2f}"
+
+
+def x(value: float) -> str:
+    return f"{value:.2f}x"
+
+
+# ---- loopback-only guard -------------------------------------------------------------------------
+
+OUTSIDE_CONNECTIONS: list[str] = []
+
+
+def _is_local(address) -> bool:
+    if not isinstance(address, tuple):  # AF_UNIX path
+        return True
+    host = address[0]
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def install_loopback_guard() -> list[str]:
+    """Refuse (and record) any socket connection beyond the loopback interface in this process."""
+    if getattr(socket.socket.connect, "_bench_guard", False):
+        return OUTSIDE_CONNECTIONS
+
+    def guarded(real):
+        def connect(self, address):
+            if not _is_local(address):
+                OUTSIDE_CONNECTIONS.append(repr(address))
+                raise OSError(f"bench network guard: connection to {address!r} refused (only 127.0.0.1)")
+            return real(self, address)
+
+        connect._bench_guard = True
+        return connect
+
+    socket.socket.connect = guarded(socket.socket.connect)
+    socket.socket.connect_ex = guarded(socket.socket.connect_ex)
+    return OUTSIDE_CONNECTIONS
+
+
+# The same guard for subprocesses: a sitecustomize.py on PYTHONPATH that appends refused
+# addresses to the file named by BENCH_GUARD_LOG. It costs well under a millisecond at start-up.
+_SITECUSTOMIZE = '''
+import ipaddress, os, socket
+_log = os.environ.get("BENCH_GUARD_LOG")
+def _local(address):
+    if not isinstance(address, tuple):
+        return True
+    host = str(address[0])
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+def _guarded(real):
+    def connect(self, address):
+        if not _local(address):
+            if _log:
+                with open(_log, "a") as fh:
+                    fh.write(repr(address) + "\\n")
+            raise OSError("bench network guard: connection to %r refused (only 127.0.0.1)" % (address,))
+        return real(self, address)
+    return connect
+socket.socket.connect = _guarded(socket.socket.connect)
+socket.socket.connect_ex = _guarded(socket.socket.connect_ex)
+'''
+
+
+def guard_dir(tmp: Path) -> Path:
+    """A folder holding the guarding sitecustomize.py, to put first on a subprocess's PYTHONPATH."""
+    folder = tmp / "guard"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(_SITECUSTOMIZE)
+    return folder
+
+
+# ---- ports, HTTP, subprocesses -------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def http_status(url: str, timeout: float = 2.0) -> int | None:
+    """The status of a GET, or None when nothing answers yet."""
+    try:
+        with _NO_PROXY.open(url, timeout=timeout) as resp:
+            return resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except (urllib.error.URLError, ConnectionError, socket.timeout, OSError):
+        return None
+
+
+def wait_for_200(url: str, start: float, timeout: float, proc: subprocess.Popen | None = None,
+                 interval: float = 0.02) -> float:
+    """Seconds from `start` (a perf_counter) until GET `url` answers 200. Raises on timeout or exit."""
+    while True:
+        if http_status(url) == 200:
+            return time.perf_counter() - start
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the process exited with code {proc.returncode} before {url} answered 200")
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError(f"{url} did not answer 200 within {timeout:.0f} s")
+        time.sleep(interval)
+
+
+def start_process(argv: list[str], env: dict, log: Path, cwd: Path = REPO) -> subprocess.Popen:
+    """Start `argv` in its own process group (so stop_process can end it and all its children)."""
+    fh = open(log, "wb")
+    try:
+        return subprocess.Popen(argv, cwd=cwd, env=env, stdout=fh, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    finally:
+        fh.close()  # the child holds its own copy
+
+
+def stop_process(proc: subprocess.Popen, grace: float = 10.0) -> None:
+    """SIGTERM the process group, then SIGKILL it after `grace` seconds."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
+    try:  # children may outlive the leader
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def child_env(**extra: str) -> dict:
+    env = dict(os.environ)
+    env.update({"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
+                "TRANSFORMERS_OFFLINE": "1", "GRADIO_SERVER_NAME": "127.0.0.1", "PYTHONUNBUFFERED": "1"})
+    env.update(extra)
+    return env
+
+
+# ---- the SmolLM2 tokenizer cache -----------------------------------------------------------------
+
+def warm_smollm2_cache(timeout: float = 600.0) -> dict:
+    """Make sure SmolLM2's tokenizer has been converted from GGUF into the playground cache
+    (~/.cache/playground, or PLAYGROUND_CACHE_DIR), in a subprocess, before anything is timed.
+    Returns {was_warm, seconds, cache_dir}."""
+    code = (
+        "import json, time\n"
+        "from playground.models import ModelRegistry\n"
+        "r = ModelRegistry()\n"
+        f"spec = r.spec({SMOLLM2!r})\n"
+        "folder = r.gguf_cache_dir(spec) / 'tokenizer'\n"
+        "was_warm = (folder / '.complete').exists()\n"
+        "t = time.perf_counter()\n"
+        f"r.load_tokenizer({SMOLLM2!r})\n"
+        "print('BENCH_JSON', json.dumps({'was_warm': was_warm, 'seconds': time.perf_counter() - t,"
+        " 'cache_dir': str(folder)}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=child_env(), capture_output=True,
+                         text=True, timeout=timeout)
+    if out.returncode != 0:
+        raise RuntimeError(f"warming the SmolLM2 tokenizer cache failed:\n{out.stderr[-3000:]}")
+    line = next(ln for ln in out.stdout.splitlines() if ln.startswith("BENCH_JSON "))
+    return json.loads(line.split(" ", 1)[1])

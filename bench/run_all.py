@@ -1,0 +1,88 @@
+"""Run every benchmark, print one readable report, write bench/results/*.json.
+
+    python -m bench.run_all [--quick] [--only startup|tokenize_latency]
+
+(`make bench` runs this.) --quick: fewer repetitions, for a smoke run (the figures are noisier).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from . import startup, tokenize_latency
+from .common import REPO, busy_warning, machine_info, table, write_results
+
+
+def machine_table(info: dict) -> str:
+    v = info["versions"]
+    rows = [
+        ["CPU", f"{info['cpu_model']} ({info['cpus_usable']} usable of {info['cpu_count']})"],
+        ["GPU", info["gpu"]],
+        ["platform", info["platform"]],
+        ["load average (1, 5, 15 min)", ", ".join(map(str, info["loadavg_1_5_15"]))],
+        ["python", info["python"]],
+        ["torch / transformers / tokenizers", f"{v['torch']} / {v['transformers']} / {v['tokenizers']}"],
+        ["gradio / gradio_client", f"{v['gradio']} / {v['gradio_client']}"],
+    ]
+    return table(["machine", ""], rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="1 start-up run each, 5 tokenize reps")
+    p.add_argument("--only", choices=["startup", "tokenize_latency"])
+    a = p.parse_args(argv)
+
+    def log(msg):
+        print(msg, file=sys.stderr, flush=True)
+
+    info = machine_info()
+    print(machine_table(info), flush=True)
+    warning = busy_warning()
+    if warning:
+        print(warning, flush=True)
+    results, reports, files = {}, [], []
+    t0 = time.perf_counter()
+    if a.only in (None, "startup"):
+        res = startup.run(repeats=1 if a.quick else 3, warmup=0 if a.quick else 1, log=log)
+        files.append(write_results("startup", res))
+        results["startup"] = res
+        reports.append(startup.report(res))
+    if a.only in (None, "tokenize_latency"):
+        res = tokenize_latency.run(reps=5 if a.quick else 20, warmup=1 if a.quick else 3, log=log)
+        files.append(write_results("tokenize_latency", res))
+        results["tokenize_latency"] = res
+        reports.append(tokenize_latency.report(res))
+    summary = {"quick": a.quick, "busy_warning": warning, "wall_s": time.perf_counter() - t0, "headline": headline(results),
+               "files": [str(f.relative_to(REPO)) for f in files]}
+    files.append(write_results("run_all", summary))
+    print()
+    print("\n\n".join(reports))
+    print("\n" + table(["headline", "value"], [[k, v] for k, v in summary["headline"].items()],
+                       title="\nHeadline figures"))
+    if warning:
+        print("\n" + warning)
+    print(f"\nwrote {', '.join(str(f.relative_to(REPO)) for f in files)} in {summary['wall_s']:.0f} s")
+    return 0
+
+
+def headline(results: dict) -> dict:
+    out = {}
+    if "startup" in results:
+        s = results["startup"]
+        out["startup app / hello (median s)"] = (
+            f"{s['app_startup_s']['median']:.2f} / {s['hello_startup_s']['median']:.2f} = "
+            f"{s['ratio_app_over_hello']:.2f}x")
+        if "first_tokenize_s" in s:
+            out["first tokenize after start (median s)"] = f"{s['first_tokenize_s']['first_total']['median']:.2f}"
+    for c in results.get("tokenize_latency", {}).get("cases", []):
+        out[f"tokenize {c['model']} {c['text']}: client / bare (median ms)"] = (
+            f"{c['seconds']['client']['median'] * 1e3:.1f} / {c['seconds']['bare']['median'] * 1e3:.2f} = "
+            f"{c['ratio_vs_bare']['client']:.0f}x (compute {c['ratio_vs_bare']['compute']:.1f}x)")
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())
