@@ -463,10 +463,18 @@ class ModelRegistry:
         return self.default_name(capability)
 
     def default_name(self, capability: str | None = None) -> str | None:
+        """The first model known to load here; else the first hub model not checked yet (on a Space
+        the packaged models are usually absent and the hub is reachable); else None. Never probes."""
+        unchecked = None
         for spec in self.specs():
-            if spec.can(capability) and self.availability(spec, probe_hub=False).ok:
+            if not spec.can(capability):
+                continue
+            ok = self.availability(spec, probe_hub=False).ok
+            if ok:
                 return spec.name
-        return None
+            if ok is None and unchecked is None:
+                unchecked = spec.name
+        return unchecked
 
     def require(self, name: str, capability: str | None = None) -> ModelSpec:
         """The spec, or an error that says why this model cannot serve and which ones can."""

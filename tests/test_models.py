@@ -224,3 +224,15 @@ def test_minilm_embeddings_put_paraphrases_close(registry):
     emb = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
     sim = emb @ emb.T
     assert sim[0, 1] > 0.6 > sim[0, 2]
+
+
+def test_default_model(registry, settings, monkeypatch):
+    assert registry.default_name() == "SmolLM2-135M-Instruct"
+    assert registry.default_name(M.FILL_MASK) == "local/tiny-bert-mlm"
+    # A Space: hub reachable (not checked yet), no packaged models installed -> the first hub classic.
+    online = M.ModelRegistry(settings.with_(hub_offline=False))
+    monkeypatch.setattr(online, "specs", lambda: list(M.HUB_CLASSICS))
+    assert online.default_name() == "gpt2" and online.default_name(M.FILL_MASK) == "bert-base-uncased"
+    offline = M.ModelRegistry(settings)
+    monkeypatch.setattr(offline, "specs", lambda: list(M.HUB_CLASSICS))
+    assert offline.default_name() is None

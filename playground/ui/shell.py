@@ -35,13 +35,13 @@ def catalog_rows(models: ModelRegistry, probe_hub: bool = True) -> list[list[str
     return rows
 
 
-def model_status(models: ModelRegistry, name: str) -> str:
+def model_status(models: ModelRegistry, name: str, probe_hub: bool = True) -> str:
     """One markdown line on the chosen model: family, what it can do, whether it can load and why."""
     try:
         spec = models.spec(name)
     except InputError as exc:
-        return f"⚠️ {exc}"
-    status = models.availability(spec)
+        return f"⚠️ {esc(str(exc))}"
+    status = models.availability(spec, probe_hub=probe_hub)
     icon = {True: "✅", False: "⛔", None: "🌐"}[status.ok]
     caps = ", ".join(sorted(spec.capabilities))
     return f"{icon} **{esc(spec.name)}** · {spec.family} · can do: {caps} · {esc(status.reason)}  \n{esc(spec.description)}"
@@ -71,7 +71,7 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
             dtype = gr.Dropdown(choices=list(DTYPES), value=settings.dtype, label="Precision", scale=1,
                                 info="auto = float32 (exact numbers)")
             load = gr.Button("Load model", scale=1)
-        status = gr.Markdown(model_status(models, default) if default else "No model can load here.",
+        status = gr.Markdown(model_status(models, default, probe_hub=False) if default else "No model can load here.",
                              elem_id="model-status")
         with gr.Accordion("Model catalog: what is here, what is not, and why", open=False):
             catalog = gr.Dataframe(headers=CATALOG_HEADERS, value=catalog_rows(models, probe_hub=False),
