@@ -1,4 +1,4 @@
-"""What the benchmarks share: statistics, machine info, result files, tables, a loopback-only guard,
+"""What the benchmarks share: statistics, machine info, result files, tables,
 subprocesses that die with their process group, and waiting for an HTTP 200.
 
 Nothing here imports gradio, torch or transformers at module level (startup.py stays light).
@@ -6,7 +6,6 @@ Nothing here imports gradio, torch or transformers at module level (startup.py s
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import platform
@@ -162,80 +161,6 @@ def sec(seconds: float) -> str:
 
 def x(value: float) -> str:
     return f"{value:.2f}x"
-
-
-# ---- loopback-only guard -------------------------------------------------------------------------
-
-OUTSIDE_CONNECTIONS: list[str] = []
-
-
-def _is_local(address) -> bool:
-    if not isinstance(address, tuple):  # AF_UNIX path
-        return True
-    host = address[0]
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
-    except ValueError:
-        return False
-
-
-def install_loopback_guard() -> list[str]:
-    """Refuse (and record) any socket connection beyond the loopback interface in this process."""
-    if getattr(socket.socket.connect, "_bench_guard", False):
-        return OUTSIDE_CONNECTIONS
-
-    def guarded(real):
-        def connect(self, address):
-            if not _is_local(address):
-                OUTSIDE_CONNECTIONS.append(repr(address))
-                raise OSError(f"bench network guard: connection to {address!r} refused (only 127.0.0.1)")
-            return real(self, address)
-
-        connect._bench_guard = True
-        return connect
-
-    socket.socket.connect = guarded(socket.socket.connect)
-    socket.socket.connect_ex = guarded(socket.socket.connect_ex)
-    return OUTSIDE_CONNECTIONS
-
-
-# The same guard for subprocesses: a sitecustomize.py on PYTHONPATH that appends refused
-# addresses to the file named by BENCH_GUARD_LOG. It costs well under a millisecond at start-up.
-_SITECUSTOMIZE = '''
-import ipaddress, os, socket
-_log = os.environ.get("BENCH_GUARD_LOG")
-def _local(address):
-    if not isinstance(address, tuple):
-        return True
-    host = str(address[0])
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.split("%")[0]).is_loopback
-    except ValueError:
-        return False
-def _guarded(real):
-    def connect(self, address):
-        if not _local(address):
-            if _log:
-                with open(_log, "a") as fh:
-                    fh.write(repr(address) + "\\n")
-            raise OSError("bench network guard: connection to %r refused (only 127.0.0.1)" % (address,))
-        return real(self, address)
-    return connect
-socket.socket.connect = _guarded(socket.socket.connect)
-socket.socket.connect_ex = _guarded(socket.socket.connect_ex)
-'''
-
-
-def guard_dir(tmp: Path) -> Path:
-    """A folder holding the guarding sitecustomize.py, to put first on a subprocess's PYTHONPATH."""
-    folder = tmp / "guard"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "sitecustomize.py").write_text(_SITECUSTOMIZE)
-    return folder
 
 
 # ---- ports, HTTP, subprocesses -------------------------------------------------------------------

@@ -31,9 +31,13 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
+from tools.loopback_guard import LOG_ENV as GUARD_LOG_ENV
+from tools.loopback_guard import install as install_loopback_guard
+from tools.loopback_guard import sitecustomize_dir as guard_dir
+
 from .common import (
     busy_warning,
-    REPO, SMOLLM2, child_env, free_port, guard_dir, install_loopback_guard, ratio, sec, start_process,
+    REPO, SMOLLM2, child_env, free_port, ratio, sec, start_process,
     stop_process, summary, table, wait_for_200, warm_smollm2_cache, write_results, x,
 )
 
@@ -80,9 +84,9 @@ os._exit(0)
 
 
 def _env(tmp: Path, port: int) -> dict:
-    extra = {"GRADIO_SERVER_PORT": str(port), "BENCH_GUARD_LOG": str(tmp / "outside.log")}
+    extra = {"GRADIO_SERVER_PORT": str(port), GUARD_LOG_ENV: str(tmp / "outside.log")}
     if importlib.util.find_spec("sitecustomize") is None:  # never shadow a sitecustomize already there
-        extra["PYTHONPATH"] = os.pathsep.join(p for p in (str(guard_dir(tmp)), os.environ.get("PYTHONPATH")) if p)
+        extra["PYTHONPATH"] = os.pathsep.join(p for p in (str(guard_dir(tmp)), str(REPO), os.environ.get("PYTHONPATH")) if p)
     return child_env(**extra)
 
 

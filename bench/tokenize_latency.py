@@ -31,9 +31,11 @@ import json
 import sys
 import time
 
+from tools.loopback_guard import install as install_loopback_guard
+
 from .common import (
     busy_warning,
-    MINILM, REPO, SMOLLM2, install_loopback_guard, ms, ratio, summary, table, warm_smollm2_cache,
+    MINILM, REPO, SMOLLM2, ms, ratio, summary, table, warm_smollm2_cache,
     write_results, x,
 )
 

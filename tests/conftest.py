@@ -15,47 +15,18 @@ os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("GRADIO_SERVER_NAME", "127.0.0.1")
 
-import ipaddress
-import socket
-import threading
-from pathlib import Path
-
-import pytest
-
-from playground.config import Settings
-from playground.models import ModelRegistry, _package_dir
-
 # ---- network guard: nothing may connect beyond the loopback interface ------------------------
 
-OUTSIDE_CONNECTIONS: list[str] = []
-_real_connect = socket.socket.connect
-_real_connect_ex = socket.socket.connect_ex
+from tools.loopback_guard import OUTSIDE_CONNECTIONS, install  # noqa: E402
 
+install()
 
-def _is_local(address) -> bool:
-    if not isinstance(address, tuple):  # AF_UNIX path
-        return True
-    host = address[0]
-    if host in ("localhost",):
-        return True
-    try:
-        return ipaddress.ip_address(host.split("%")[0]).is_loopback
-    except ValueError:
-        return False
+from pathlib import Path  # noqa: E402
 
+import pytest  # noqa: E402
 
-def _guarded(real):
-    def connect(self, address):
-        if not _is_local(address):
-            OUTSIDE_CONNECTIONS.append(repr(address))
-            raise OSError(f"test network guard: connection to {address!r} refused (only 127.0.0.1 allowed)")
-        return real(self, address)
-
-    return connect
-
-
-socket.socket.connect = _guarded(_real_connect)
-socket.socket.connect_ex = _guarded(_real_connect_ex)
+from playground.config import Settings  # noqa: E402
+from playground.models import ModelRegistry, _package_dir  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
