@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import PACKAGED, TINY
-from playground.compute.tokenize import decode_ids, parse_ids, three_ways, token_bytes, tokenize
+from playground.compute.tokenize import decode_ids, decoded_of, parse_ids, three_ways, token_bytes, tokenize
 from playground.errors import InputError
 
 ALL = TINY + PACKAGED
@@ -135,3 +135,56 @@ def test_parse_and_decode_ids(toks):
         decode_ids(tok, [49152])
     with pytest.raises(InputError, match="outside this vocabulary"):
         decode_ids(tok, [-1])
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_decoded_of_a_result_equals_decoding_its_ids(toks, name):
+    tok = toks[name]
+    result = tokenize(tok, TEXTS[1], model=name)
+    ids = [t.id for t in result.tokens]
+    reused, fresh = decoded_of(tok, result), decode_ids(tok, ids)
+    assert (reused.ids, reused.pieces, reused.texts, reused.text) == (fresh.ids, fresh.pieces, fresh.texts, fresh.text)
+    for token, got, typed in zip(result.tokens, reused.bytes, fresh.bytes):
+        if token.token == tok.unk_token and not token.special:  # the result knows what [UNK] replaced
+            assert typed == "" and got == token.text.encode().hex(" ")
+        else:
+            assert got == typed
+    assert decoded_of(tok, result, limit=3).ids == tuple(ids[:3])
+    assert decoded_of(tok, result, limit=3).text == tok.decode(ids)
+
+
+class _NoOffsets:
+    """A tokenizer without an offset mapping (as some slow SentencePiece tokenizers are)."""
+
+    def __init__(self, tok):
+        self._tok = tok
+
+    def __call__(self, text, **kw):
+        if kw.get("return_offsets_mapping"):
+            raise NotImplementedError("no offsets")
+        return self._tok(text, **kw)
+
+    def __getattr__(self, name):
+        return getattr(self._tok, name)
+
+    def __len__(self):
+        return len(self._tok)
+
+
+def test_tokenizers_without_offsets_are_aligned_by_decoding(toks):
+    tok = toks["all-MiniLM-L6-v2"]
+    text = "It was a dark and stormy night"
+    aligned = tokenize(_NoOffsets(tok), text, model="m")
+    exact = tokenize(tok, text, model="m")
+    assert not aligned.offsets_exact and exact.offsets_exact
+    assert [t.id for t in aligned.tokens] == [t.id for t in exact.tokens]
+    assert [(t.start, t.end) for t in aligned.tokens] == [(t.start, t.end) for t in exact.tokens]
+
+
+def test_a_metaspace_marker_sharing_a_span_is_not_a_byte_piece(toks):
+    # SentencePiece may emit a lone '▁' whose span overlaps the next character: one display group,
+    # but the character is whole and keeps its decoded text.
+    result = tokenize(toks["local/tiny-t5"], "漢字", model="t5")
+    han = next(t for t in result.tokens if t.text == "漢" and t.token != "▁")
+    assert not han.partial and han.decoded == "漢"
+    assert not any(t.partial for t in result.tokens)

@@ -76,4 +76,5 @@ def test_long_text_at_the_limit_still_tokenizes(tab, settings):
     text = ("It was a dark and stormy night; the rain fell in torrents. " * 2000)[: settings.max_text_chars]
     counts, spans, table, *_, ids, decoded = tab["handlers"]["tokenize"](
         text, "SmolLM2-135M-Instruct", True, False, progress=progress)
-    assert len(table) > 4096 and "too many to list" in decoded and len(ids.split(",")) == len(table)
+    assert len(table) > 4096 and len(ids.split(",")) == len(table)
+    assert f"The first 4,096 of {len(table):,} ids are listed" in decoded and decoded.count("<tr>") == 4096 + 1

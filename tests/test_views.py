@@ -3,7 +3,6 @@
 import re
 
 import plotly.graph_objects as go
-import pytest
 
 from playground.compute.tokenize import Counts, Decoded, Group, Token, TokenizationResult, three_ways, tokenize
 from playground.views import tokens as V
@@ -91,10 +90,20 @@ def test_three_ways_lists_split_words():
 
 
 def test_decoded_html_escapes():
-    html = V.decoded_html(Decoded((1, 2), ("<a>", "b"), ("<a>", "b"), "<a>b"))
+    html = V.decoded_html(Decoded((1, 2), ("<a>", "b"), ("<a>", "b"), ("3c 61 3e", "62"), "<a>b"))
     assert "<a>" not in html and "&lt;a&gt;b" in html
 
 
 def test_a_lone_combining_mark_gets_a_base():
     assert V.visible("\u0301").startswith('<span class="pg-ws">◌</span>')
     assert V.visible("e\u0301") == "e\u0301"
+
+
+def test_decoded_html_shows_bytes_for_byte_pieces(registry):
+    from playground.compute.tokenize import decode_ids
+
+    tok = registry.load_tokenizer("SmolLM2-135M-Instruct")
+    ids = tok("漢", add_special_tokens=False).input_ids
+    html = V.decoded_html(decode_ids(tok, ids))
+    assert "\ufffd" in tok.decode(ids[:1])  # what decoding a lone byte piece gives...
+    assert "\ufffd" not in html and "byte piece e6" in html  # ...and what the panel shows instead

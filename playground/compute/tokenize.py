@@ -34,7 +34,7 @@ class Token:
     special: bool
     bytes: str  # the token's bytes as hex ('e6 bc a2'); '' for a special token
     group: int  # index into TokenizationResult.groups
-    partial: bool  # one byte piece of a character split across several tokens
+    partial: bool  # one byte piece of a character split across several tokens (decodes to '\ufffd' alone)
 
 
 @dataclass(frozen=True)
@@ -148,27 +148,36 @@ def special_tokens_of(tokenizer) -> dict[str, str]:
     return out
 
 
-def _offsets(tokenizer, text: str, add_special: bool) -> tuple[list[int], list[tuple[int, int]], bool]:
+def _offsets(tokenizer, text: str, add_special: bool, kind: str) -> tuple[list[int], list[tuple[int, int]], bool]:
     try:
         enc = tokenizer(text, add_special_tokens=add_special, return_offsets_mapping=True)
         return list(enc["input_ids"]), [tuple(o) for o in enc["offset_mapping"]], True
     except (NotImplementedError, ValueError, TypeError):
         ids = list(tokenizer(text, add_special_tokens=add_special)["input_ids"])
-        return ids, _align(tokenizer, text, ids), False
+        return ids, _align(tokenizer, text, ids, kind), False
 
 
-def _align(tokenizer, text: str, ids: list[int]) -> list[tuple[int, int]]:
-    """Offsets for a tokenizer without an offset mapping: find each decoded piece in order."""
-    spans, cursor = [], 0
+def _align(tokenizer, text: str, ids: list[int], kind: str) -> list[tuple[int, int]]:
+    """Offsets for a tokenizer without an offset mapping: find each piece's text in order.
+
+    A piece's text is its spelling undone (Ġ, ▁, ##), searched case-insensitively too (uncased
+    WordPiece lowercases). Added special tokens get (0, 0), as tokenizers with offsets give them.
+    """
+    folded = text.lower() if len(text.lower()) == len(text) else text
     special = set(tokenizer.all_special_ids)
-    for i in ids:
-        piece = "" if i in special else tokenizer.decode([i]).strip()
-        at = text.find(piece, cursor) if piece else -1
+    spans, cursor = [], 0
+    for i, piece in zip(ids, tokenizer.convert_ids_to_tokens(ids)):
+        needle = "" if i in special else token_bytes(str(piece), kind).decode("utf-8", "replace").strip()
+        at = -1
+        if needle and "\ufffd" not in needle:
+            at = text.find(needle, cursor)
+            if at < 0:
+                at = folded.find(needle.lower(), cursor)
         if at < 0:
-            spans.append((cursor, cursor))
+            spans.append((0, 0) if i in special else (cursor, cursor))
         else:
-            spans.append((at, at + len(piece)))
-            cursor = at + len(piece)
+            spans.append((at, at + len(needle)))
+            cursor = at + len(needle)
     return spans
 
 
@@ -211,7 +220,7 @@ def tokenize(
         )
         add_special_tokens = False  # the template already spells out its special tokens
     kind = tokenizer_kind(tokenizer)
-    ids, spans, exact = _offsets(tokenizer, text, add_special_tokens)
+    ids, spans, exact = _offsets(tokenizer, text, add_special_tokens, kind)
     pieces = tokenizer.convert_ids_to_tokens(ids)
     unk = getattr(tokenizer, "unk_token_id", None)
     special_ids = set(tokenizer.all_special_ids)
@@ -223,9 +232,10 @@ def tokenize(
     for pos, (tid, piece, (start, end)) in enumerate(zip(ids, pieces, spans)):
         # An unknown token that replaced real text ('字' -> [UNK]) is content, not a special token.
         special = tid in special_ids and not (tid == unk and text[start:end] not in ("", piece))
-        partial = len(groups[group_of[pos]]) > 1
-        if not partial and tid not in decoded:
+        if tid not in decoded:
             decoded[tid] = tokenizer.decode([tid])
+        # A byte piece: shares its span with other tokens and is no whole character on its own.
+        partial = len(groups[group_of[pos]]) > 1 and "\ufffd" in decoded[tid]
         tokens.append(
             Token(
                 position=pos,
@@ -316,11 +326,16 @@ def three_ways(result: TokenizationResult) -> ThreeWays:
 
 @dataclass(frozen=True)
 class Decoded:
-    """Ids turned back into text: each id's piece and decoded text, and the whole sequence."""
+    """Ids turned back into text: each id's piece, its text alone and its bytes, and the whole sequence.
+
+    `texts[i]` is '' where decoding the id alone gives no whole character (a byte piece of a
+    multi-byte character); `bytes[i]` then says which bytes it holds.
+    """
 
     ids: tuple[int, ...]
     pieces: tuple[str, ...]
     texts: tuple[str, ...]
+    bytes: tuple[str, ...]  # hex, '' for special tokens
     text: str
 
 
@@ -338,15 +353,34 @@ def parse_ids(raw: str) -> list[int]:
 
 
 def decode_ids(tokenizer, ids: list[int], *, max_ids: int = 4096) -> Decoded:
+    """Decode typed ids, each alone and all together. Raises InputError for ids outside the vocabulary."""
     if len(ids) > max_ids:
         raise InputError(f"{len(ids):,} ids is too many to decode here; the limit is {max_ids:,}.")
     size = len(tokenizer)
     bad = [i for i in ids if not 0 <= i < size]
     if bad:
         raise InputError(f"Id {bad[0]} is outside this vocabulary: ids run from 0 to {size - 1:,}.")
+    kind = tokenizer_kind(tokenizer)
+    special = set(tokenizer.all_special_ids)
+    pieces = [str(p) for p in tokenizer.convert_ids_to_tokens(ids)]
+    alone = [tokenizer.decode([i]) for i in ids]
     return Decoded(
         ids=tuple(ids),
-        pieces=tuple(str(p) for p in tokenizer.convert_ids_to_tokens(ids)),
-        texts=tuple(tokenizer.decode([i]) for i in ids),
+        pieces=tuple(pieces),
+        texts=tuple("" if "\ufffd" in t else t for t in alone),
+        bytes=tuple("" if i in special else token_bytes(p, kind).hex(" ") for i, p in zip(ids, pieces)),
         text=tokenizer.decode(ids),
+    )
+
+
+def decoded_of(tokenizer, result: TokenizationResult, *, limit: int | None = None) -> Decoded:
+    """The ids of a tokenization decoded back, reusing what tokenize() already worked out per token
+    (only the whole sequence is decoded again). `limit` keeps the first ids only."""
+    tokens = result.tokens[:limit]
+    return Decoded(
+        ids=tuple(t.id for t in tokens),
+        pieces=tuple(t.token for t in tokens),
+        texts=tuple(t.decoded for t in tokens),
+        bytes=tuple(t.bytes for t in tokens),
+        text=tokenizer.decode([t.id for t in result.tokens]),
     )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ..compute.tokenize import decode_ids, parse_ids, three_ways, tokenize
+from ..compute.tokenize import decode_ids, decoded_of, parse_ids, three_ways, tokenize
 from ..presets import load_presets, resolve
 from ..views import tokens as views
 from .common import AppContext, user_errors
 
 MAX_COMPARE = 4
-MAX_DECODE = 4096  # ids listed one by one in the Ids -> text panel
+MAX_DECODE = 4096  # ids listed one by one in the Ids -> text panel (the decoded text is always whole)
 
 
 def build_tokenizer_tab(ctx: AppContext) -> dict:
@@ -24,12 +24,10 @@ def build_tokenizer_tab(ctx: AppContext) -> dict:
                 tok, text, model=model, add_special_tokens=add_special, chat_template=chat, max_chars=limit
             )
             ids = [t.id for t in result.tokens]
-            if not ids:
-                decoded = views.empty_hint("No ids yet.")
-            elif len(ids) > MAX_DECODE:
-                decoded = views.empty_hint(f"{len(ids):,} ids: too many to list here (up to {MAX_DECODE:,}).")
-            else:
-                decoded = views.decoded_html(decode_ids(tok, ids, max_ids=MAX_DECODE))
+            decoded = (
+                views.decoded_html(decoded_of(tok, result, limit=MAX_DECODE), total=len(ids))
+                if ids else views.empty_hint("No ids yet.")
+            )
         return (
             views.counts_html(result),
             views.token_spans_html(result),

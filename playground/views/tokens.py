@@ -76,9 +76,11 @@ def token_spans_html(result: TokenizationResult) -> str:
             title = f"position {tok.position} · id {tok.id} · {tok.token}"
             label = f'data-pos="{tok.position}" data-id="{tok.id}"'
         else:
+            what = (f"one character in {len(members)} byte pieces" if any(t.partial for t in members)
+                    else f"{len(members)} tokens over the same text")
             title = (
                 f"positions {members[0].position}–{members[-1].position} · ids {ids} · "
-                f"one character in {len(members)} byte pieces ({' '.join(t.token for t in members)})"
+                f"{what} ({' '.join(t.token for t in members)})"
             )
             label = f'data-pos="{members[0].position}" data-id="{esc(ids)}"'
         special = " pg-special" if all(t.special for t in members) else ""
@@ -230,13 +232,20 @@ def three_ways_html(tw: ThreeWays, model: str) -> str:
     return f'<div class="pg-three">{body}</div>'
 
 
-def decoded_html(decoded: Decoded) -> str:
+def decoded_html(decoded: Decoded, total: int | None = None) -> str:
+    """The decoded text, then one row per id; a byte piece shows its bytes, never '\ufffd'.
+    `total`: how many ids there were, when only the first ones are listed."""
     rows = "".join(
-        f"<tr><td>{i}</td><td><code>{esc(p)}</code></td><td>{visible(t)}</td></tr>"
-        for i, p, t in zip(decoded.ids, decoded.pieces, decoded.texts)
+        f"<tr><td>{i}</td><td><code>{esc(p)}</code></td><td>"
+        + (visible(t) if t or not b else f'<span class="pg-muted">byte piece {esc(b)}</span>')
+        + "</td></tr>"
+        for i, p, t, b in zip(decoded.ids, decoded.pieces, decoded.texts, decoded.bytes)
     )
+    more = ""
+    if total is not None and total > len(decoded.ids):
+        more = f'<div class="pg-muted">The first {len(decoded.ids):,} of {total:,} ids are listed.</div>'
     return (
         f'<div class="pg-decoded"><div class="pg-way-head">Decoded text</div>'
         f'<div class="pg-tokens">{visible(decoded.text)}</div>'
-        f'<table class="pg-table"><tr><th>id</th><th>token</th><th>decoded alone</th></tr>{rows}</table></div>'
+        f'<table class="pg-table"><tr><th>id</th><th>token</th><th>decoded alone</th></tr>{rows}</table>{more}</div>'
     )
