@@ -27,7 +27,7 @@ import time
 import uuid
 from collections import OrderedDict
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlparse
@@ -327,10 +327,13 @@ class ModelRegistry:
 
     def specs(self) -> list[ModelSpec]:
         """Packaged models first (Gemma only when installed), then hub classics, then local folders."""
+        return self._static_specs() + self._local_specs()
+
+    def _static_specs(self) -> list[ModelSpec]:
         packaged = [_SMOLLM2, _MINILM]
         if _package_dir(_GEMMA.source) is not None:
             packaged.append(_GEMMA)
-        return packaged + list(HUB_CLASSICS) + self._local_specs()
+        return packaged + list(HUB_CLASSICS)
 
     def _local_specs(self) -> list[ModelSpec]:
         specs = []
@@ -348,7 +351,9 @@ class ModelRegistry:
         name = (name or "").strip()
         if not name:
             raise InputError("No model chosen: pick one in the model picker at the top.")
-        for spec in self.specs():
+        # Local folders are listed (a directory scan, a config.json read each) only for their names.
+        candidates = self._local_specs() if name.startswith("local/") else self._static_specs()
+        for spec in candidates:
             if spec.name == name:
                 return spec
         if os.sep in name and Path(name).expanduser().is_dir():

@@ -236,3 +236,16 @@ def test_default_model(registry, settings, monkeypatch):
     offline = M.ModelRegistry(settings)
     monkeypatch.setattr(offline, "specs", lambda: list(M.HUB_CLASSICS))
     assert offline.default_name() is None
+
+
+def test_catalog_names_resolve_without_scanning_local_folders(settings, monkeypatch):
+    reg = M.ModelRegistry(settings)
+
+    def no_scan():
+        raise AssertionError("local folders scanned for a catalog name")
+
+    monkeypatch.setattr(reg, "_local_specs", no_scan)
+    assert reg.spec("SmolLM2-135M-Instruct").source_kind == "packaged"
+    assert reg.spec("gpt2").source_kind == "hub"
+    with pytest.raises(AssertionError, match="scanned"):
+        reg.spec("local/tiny-gpt2")
