@@ -7,7 +7,7 @@ of the same family). Resolving picks the first one available and says when it fe
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 

@@ -5,7 +5,6 @@ build_demo() is the factory app.py calls; it loads no model (models load lazily 
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import gradio as gr
 
