@@ -7,6 +7,8 @@ Every knob has an environment variable so a Space, a lecture laptop and CI can d
     PLAYGROUND_CACHE_DIR        converted-model cache  (default $XDG_CACHE_HOME/playground or ~/.cache/playground)
     PLAYGROUND_MAX_MODELS       models kept in memory at once, least recently used goes first (default 3)
     PLAYGROUND_MAX_TEXT_CHARS   longest text the tokenizer tab accepts (default 50000)
+    PLAYGROUND_MAX_PROMPT_TOKENS most prompt tokens a forward pass reads; longer prompts keep their end
+                                (default 1024; the model's own context, when smaller, wins)
     PLAYGROUND_MODEL_DIRS       allow-list of local folders (os.pathsep-separated); every model folder
                                 inside one (a folder with config.json) joins the catalog
     PLAYGROUND_ALLOW_HUB_IDS    1 to let users type any hub id into the model picker (default 0)
@@ -40,6 +42,7 @@ class Settings:
     cache_dir: Path = field(default_factory=_default_cache_dir)
     max_models: int = 3
     max_text_chars: int = 50_000
+    max_prompt_tokens: int = 1024
     model_dirs: tuple[Path, ...] = ()
     allow_hub_ids: bool = False
     hub_offline: bool = False
@@ -54,6 +57,8 @@ class Settings:
             raise ValueError(f"max_models must be at least 1; got {self.max_models}")
         if self.max_text_chars < 1:
             raise ValueError(f"max_text_chars must be at least 1; got {self.max_text_chars}")
+        if self.max_prompt_tokens < 1:
+            raise ValueError(f"max_prompt_tokens must be at least 1; got {self.max_prompt_tokens}")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -70,6 +75,7 @@ class Settings:
             cache_dir=Path(cache).expanduser() if cache else _default_cache_dir(),
             max_models=int(env.get("PLAYGROUND_MAX_MODELS", "3")),
             max_text_chars=int(env.get("PLAYGROUND_MAX_TEXT_CHARS", "50000")),
+            max_prompt_tokens=int(env.get("PLAYGROUND_MAX_PROMPT_TOKENS", "1024")),
             model_dirs=dirs,
             allow_hub_ids=_flag(env.get("PLAYGROUND_ALLOW_HUB_IDS")),
             hub_offline=_flag(env.get("HF_HUB_OFFLINE")) or _flag(env.get("TRANSFORMERS_OFFLINE")),

@@ -508,8 +508,11 @@ class ModelRegistry:
         dtype: str | None = None,
         attn_implementation: str = "eager",
         progress: Progress | None = None,
+        capability: str | None = None,
     ) -> LoadedModel:
-        spec = self.require(name)
+        """The model in memory (loaded once, shared by every tab and session); with `capability`,
+        an InputError naming the models that can, when this one cannot."""
+        spec = self.require(name, capability)
         if spec.tokenizer_only:
             raise InputError(f"{spec.name} is a tokenizer only: it has no weights to load.")
         dev = resolve_device(device or self.settings.device)

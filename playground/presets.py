@@ -7,9 +7,11 @@ of the same family). Resolving picks the first one available and says when it fe
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -27,6 +29,7 @@ class Preset:
     add_special_tokens: bool = True
     chat_template: bool = False
     open: tuple[str, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # the tab's own inputs
 
 
 @dataclass(frozen=True)
@@ -44,20 +47,24 @@ class ResolvedPreset:
         return text
 
 
+_COMMON = {f.name for f in fields(Preset)} - {"params"}
+
+
 @lru_cache(maxsize=None)
 def load_presets(tab: str) -> tuple[Preset, ...]:
+    """The tab's presets. Keys other than Preset's own fields go to `params` (read-only)."""
     data = json.loads((ASSETS / "presets" / f"{tab}.json").read_text(encoding="utf-8"))
-    return tuple(
-        Preset(
-            **{
-                **p,
-                "model": tuple(p["model"]),
-                "compare": tuple(tuple(c) for c in p.get("compare", [])),
-                "open": tuple(p.get("open", [])),
-            }
+    presets = []
+    for p in data["presets"]:
+        common = {k: v for k, v in p.items() if k in _COMMON}
+        common.update(
+            model=tuple(p["model"]),
+            compare=tuple(tuple(c) for c in p.get("compare", [])),
+            open=tuple(p.get("open", [])),
         )
-        for p in data["presets"]
-    )
+        params = {k: v for k, v in p.items() if k not in _COMMON}
+        presets.append(Preset(**common, params=MappingProxyType(params)))
+    return tuple(presets)
 
 
 def resolve(preset: Preset, registry) -> ResolvedPreset:

@@ -14,6 +14,7 @@ from ..models import ModelRegistry, available_devices
 from ..presets import ASSETS
 from ..views.tokens import esc
 from .common import AppContext, user_errors
+from .next_token_tab import build_next_token_tab
 from .tokenizer_tab import build_tokenizer_tab
 
 TITLE = "Model playground"
@@ -85,6 +86,8 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
         with gr.Tabs():
             with gr.Tab("Tokenizer", id="tokenizer"):
                 build_tokenizer_tab(ctx)
+            with gr.Tab("Next token", id="next-token"):
+                build_next_token_tab(ctx)
 
         def refresh(name):
             """On page load: check the hub once, so hub models show as available or say why not."""

@@ -1,0 +1,312 @@
+"""Views of next-token results: the top-k chart, tables, surprise-coloured prefixes, the logit lens.
+
+Pure: compute dataclasses in, plotly figures / HTML strings / row lists out. No torch, no gradio.
+Plotly reads a little HTML in its text (<b>, <br>), so every token and prompt is escaped before it
+goes into a figure, as into HTML. Sizes are chosen to read from the back of a lecture hall.
+"""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+
+from ..compute.next_token import ContinuationScore, Distribution, LogitLens, NextTokenResult
+from .tokens import empty_hint, esc, plain_visible, visible
+
+SCALES = ("probability", "logit", "log-probability")
+FONT = dict(size=18)
+ACCENT = "#4f6bed"
+SURPRISE_MAX = 12.0  # bits at which the surprise colour is fully red (a 1-in-4096 token)
+
+
+def _label(token: str) -> str:
+    """A token for a plotly label: whitespace made visible, then escaped."""
+    return esc(plain_visible(token)) or "∅"
+
+
+def _pct(p: float | None) -> str:
+    if p is None:
+        return ""
+    if p >= 0.001 or p == 0:
+        return f"{100 * p:.1f} %"
+    return f"{p:.1e}"
+
+
+def _layout(fig: go.Figure, title: str, height: int, **kw) -> go.Figure:
+    kw.setdefault("margin", dict(l=20, r=30, t=70, b=50))
+    fig.update_layout(title=title, font=FONT, height=height, template="plotly_white", **kw)
+    return fig
+
+
+# ---- the distribution --------------------------------------------------------------------------
+
+
+def topk_figure(result: NextTokenResult, dist: Distribution, scale: str = "probability") -> go.Figure:
+    """Horizontal bars, the most likely token on top. At T ≠ 1 the T = 1 values are drawn behind."""
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}")
+    top = dist.top
+    names = [f"{c.rank}. {_label(c.token)}" for c in top]
+    t = dist.temperature
+    tempered = t != 1.0
+    if scale == "probability":
+        values, base = [c.prob for c in top], [c.prob_t1 for c in top]
+        text = [_pct(v) for v in values]
+        axis = f"probability at T = {t:g}" if tempered else "probability"
+    elif scale == "logit":
+        values, base = [c.logit for c in top], None
+        text = [f"{v:.2f}" for v in values]
+        axis = "logit (raw score before softmax" + (f"; divided by T = {t:g} before it)" if tempered else ")")
+    else:
+        values = [c.logprob if math.isfinite(c.logprob) else None for c in top]
+        base = [math.log(c.prob_t1) if c.prob_t1 > 0 else None for c in top]
+        text = [f"{v:.2f}" if v is not None else "−∞" for v in values]
+        axis = f"log-probability (natural log) at T = {t:g}" if tempered else "log-probability (natural log)"
+    fig = go.Figure()
+    fig.add_bar(
+        y=names, x=values, orientation="h", name=f"T = {t:g}" if tempered else scale, text=text,
+        textposition="auto", marker=dict(color=ACCENT), cliponaxis=False,
+        customdata=[[c.id, _pct(c.prob), f"{c.logit:.3f}"] for c in top],
+        hovertemplate="%{y}<br>id %{customdata[0]}<br>logit %{customdata[2]}<br>p %{customdata[1]}<extra></extra>",
+    )
+    if tempered and base is not None:  # drawn on top as an outline, so it shows whether it is longer or shorter
+        fig.add_bar(y=names, x=base, orientation="h", name="T = 1 (outline)",
+                    marker=dict(color="rgba(0,0,0,0)", line=dict(color="#333", width=2)),
+                    hovertemplate="%{y}<br>T = 1: %{x:.4g}<extra></extra>")
+    title = f"Next token {esc(result.where)}: top {len(top)} of {result.vocab_size:,}"
+    fig.update_yaxes(autorange="reversed", automargin=True, tickfont=dict(size=18))
+    fig.update_xaxes(title=axis, automargin=True)
+    return _layout(fig, title, 130 + 38 * len(top), barmode="overlay", showlegend=tempered and base is not None,
+                   legend=dict(orientation="h", y=-0.12))
+
+
+def entropy_figure(curve: list[tuple[float, float]], dist: Distribution) -> go.Figure:
+    """Entropy (bits) against temperature, with the current T marked: T < 1 sharpens, T > 1 flattens."""
+    fig = go.Figure(go.Scatter(x=[t for t, _ in curve], y=[h for _, h in curve], mode="lines",
+                               line=dict(color=ACCENT, width=3), name="entropy",
+                               hovertemplate="T = %{x:.2f}<br>%{y:.2f} bits<extra></extra>"))
+    fig.add_scatter(x=[dist.temperature], y=[dist.entropy_bits], mode="markers", name="now",
+                    marker=dict(size=16, color="#e4572e"),
+                    hovertemplate="T = %{x:.2f}<br>%{y:.2f} bits<extra></extra>")
+    fig.add_vline(x=1.0, line_dash="dot", line_color="#888")
+    fig.update_xaxes(title="temperature T")
+    fig.update_yaxes(title="entropy (bits)", rangemode="tozero")
+    return _layout(fig, "Uncertainty vs temperature", 360, showlegend=False)
+
+
+TOPK_HEADERS = ["rank", "token", "id", "logit", "probability", "cumulative", "p at T = 1"]
+
+
+def topk_rows(dist: Distribution) -> list[list]:
+    rows, cum = [], 0.0
+    for c in dist.top:
+        cum += c.prob
+        rows.append([c.rank, plain_visible(c.token), c.id, round(c.logit, 4), _pct(c.prob), _pct(cum), _pct(c.prob_t1)])
+    return rows
+
+
+def summary_html(result: NextTokenResult, dist: Distribution) -> str:
+    """Cards: the top token, the top-k mass, the entropy, the logits' shape; then any notices."""
+    best = dist.top[0]
+    b, t, v = result.logits_shape if len(result.logits_shape) == 3 else (1, 0, result.vocab_size)
+    cards = [
+        (visible(best.token) or "∅", f"top token, {_pct(best.prob)}"),
+        (_pct(dist.top_mass), f"held by the top {len(dist.top)}"),
+        (f"{dist.entropy_bits:.2f}", "entropy (bits)"),
+        (f"{dist.effective_choices:,.1f}", "as uncertain as this many equally likely tokens"),
+        (f"({b}, {t}, {v})", "shape of the logits: (batch, positions, vocabulary)"),
+        (f"{dist.total:.6f}", f"Σ p over all {result.vocab_size:,} tokens"),
+    ]
+    body = "".join(f'<div class="pg-card"><div class="pg-num">{n}</div><div class="pg-lab">{esc(lab)}</div></div>'
+                   for n, lab in cards)
+    notes = list(result.notices) + list(dist.notices)
+    notices = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in notes)
+    return f'<div class="pg-cards pg-nt-cards">{body}</div>{notices}'
+
+
+def prompt_html(result: NextTokenResult) -> str:
+    """The input as token chips; the predicted slot (the mask, or the end) is highlighted."""
+    def chips(tokens, mark: int | None):
+        out = []
+        for tok in tokens:
+            cls = "pg-chip pg-special-chip" if tok.special else "pg-chip"
+            if tok.position == mark:
+                cls += " pg-target"
+            out.append(f'<span class="{cls}" title="position {tok.position}, id {tok.id}">{visible(tok.token)}</span>')
+        return "".join(out)
+
+    seq2seq = bool(result.decoder_tokens)
+    head = f'<div class="pg-way-head">{esc(result.model)} reads {len(result.tokens)} tokens'
+    if seq2seq:
+        body = (f'{head} (encoder):</div><div>{chips(result.tokens, None)}</div>'
+                f'<div class="pg-way-head">decoder so far, predicting the next decoder token:</div>'
+                f'<div>{chips(result.decoder_tokens, result.position)}<span class="pg-chip pg-target">?</span></div>')
+    elif result.family == "masked":
+        body = f'{head}; predicting {esc(result.where)}:</div><div>{chips(result.tokens, result.position)}</div>'
+    else:
+        body = f'{head}, predicting the next:</div><div>{chips(result.tokens, None)}<span class="pg-chip pg-target">?</span></div>'
+    return f'<div class="pg-prompt">{body}</div>'
+
+
+# ---- best guess after every prefix -------------------------------------------------------------
+
+
+def surprise_colour(bits: float | None) -> str:
+    """Green for an expected token, through yellow, to red for a 1-in-4096 surprise."""
+    if bits is None:
+        return "#e0e0e0"
+    hue = 120 * (1 - min(max(bits, 0.0), SURPRISE_MAX) / SURPRISE_MAX)
+    return f"hsl({hue:.0f}, 75%, 78%)"
+
+
+def prefix_html(result: NextTokenResult) -> str:
+    """Each token coloured by how surprised the model was to see it after the tokens before it."""
+    rows = result.prefix
+    if not rows:
+        return empty_hint(
+            "The best guess after every prefix is for models that read left to right (causal LMs, and the "
+            "decoder of seq2seq models). A masked LM sees the whole sentence at once."
+        )
+    tokens = result.decoder_tokens or result.tokens
+    spans = [f'<span class="pg-tok pg-first" title="position 0: the model sees no token before it">'
+             f'{visible(tokens[0].token)}</span>']
+    for row, tok in zip(rows[:-1], tokens[1:]):
+        bits = row.surprise_bits
+        tip = (f"after {row.prefix!r}: the model expected {row.best_token!r} ({_pct(row.best_prob)}); "
+               f"{tok.token!r} had {_pct(row.next_prob)}, rank {row.next_rank:,} ({bits:.1f} bits of surprise)")
+        spans.append(f'<span class="pg-tok" style="background:{surprise_colour(bits)}" title="{esc(tip)}">'
+                     f'{visible(tok.token)}</span>')
+    last = rows[-1]
+    spans.append(f'<span class="pg-tok pg-guess" title="the model\'s guess for the next token">'
+                 f'{visible(last.best_token)}<span class="pg-n">{_pct(last.best_prob)}</span></span>')
+    legend = "".join(
+        f'<span class="pg-chip" style="background:{surprise_colour(b)}">{label}</span>'
+        for b, label in ((0, "expected (p ≈ 1)"), (3, "1 in 8"), (6, "1 in 64"), (12, "1 in 4096 or rarer"))
+    )
+    return (f'<div class="pg-tokens pg-prefix">{"".join(spans)}</div>'
+            f'<div class="pg-legend">Colour = surprise of each token given the ones before it: {legend} '
+            f'<span class="pg-chip pg-guess">next guess</span></div>')
+
+
+PREFIX_HEADERS = ["pos", "prefix (end)", "best guess", "p(best)", "actual next", "p(actual)", "rank", "surprise (bits)"]
+
+
+def prefix_rows(result: NextTokenResult, prefix_chars: int = 40) -> list[list]:
+    out = []
+    for r in result.prefix:
+        prefix = plain_visible(r.prefix)
+        if len(prefix) > prefix_chars:
+            prefix = "…" + prefix[-prefix_chars:]
+        bits = r.surprise_bits
+        out.append([r.position, prefix, plain_visible(r.best_token), _pct(r.best_prob),
+                    plain_visible(r.next_token) if r.next_token is not None else "(end of prompt)",
+                    _pct(r.next_prob), r.next_rank if r.next_rank is not None else "",
+                    round(bits, 2) if bits is not None else ""])
+    return out
+
+
+# ---- chosen continuations ----------------------------------------------------------------------
+
+CONT_HEADERS = ["continuation", "tokens", "probability", "log-prob", "scored as", "rank of first token"]
+
+
+def continuation_rows(scores: tuple[ContinuationScore, ...]) -> list[list]:
+    rows = []
+    for s in sorted(scores, key=lambda s: -s.logprob):
+        pieces = " + ".join(f"{plain_visible(p.token)} ({_pct(p.prob)})" for p in s.pieces)
+        rows.append([plain_visible(s.text), pieces, _pct(s.prob), round(s.logprob, 3), s.method, s.pieces[0].rank])
+    return rows
+
+
+def continuation_figure(scores: tuple[ContinuationScore, ...]) -> go.Figure:
+    ordered = sorted(scores, key=lambda s: -s.logprob)
+    names = [_label(s.text) + (" *" if s.multi_token else "") for s in ordered]
+    fig = go.Figure(go.Bar(
+        y=names, x=[max(s.prob, 1e-300) for s in ordered], orientation="h", marker=dict(color=ACCENT),
+        text=[_pct(s.prob) for s in ordered], textposition="auto",
+        customdata=[round(s.logprob, 3) for s in ordered],
+        hovertemplate="%{y}<br>p = %{x:.3g}<br>log p = %{customdata}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title="probability (log scale)", type="log", exponentformat="power")
+    note = " (* = several tokens, chain rule)" if any(s.multi_token for s in ordered) else ""
+    return _layout(fig, f"Your continuations{note}", 130 + 42 * len(ordered))
+
+
+# ---- two prompts side by side ------------------------------------------------------------------
+
+
+def compare_figure(a: tuple[NextTokenResult, Distribution], b: tuple[NextTokenResult, Distribution],
+                   labels: tuple[str, str] = ("A", "B"), limit: int = 12) -> go.Figure:
+    """Grouped bars over the union of both top lists: the same token's probability after each prompt."""
+    probs_a = {c.id: c for c in a[1].top}
+    probs_b = {c.id: c for c in b[1].top}
+    ids = sorted(set(probs_a) | set(probs_b), key=lambda i: -max(_p(probs_a, i), _p(probs_b, i)))[:limit]
+    names = {i: (probs_a.get(i) or probs_b.get(i)).token for i in ids}
+    ys = [_label(names[i]) for i in ids]
+    fig = go.Figure()
+    for (res, dist), lab, probs, colour in ((a, labels[0], probs_a, ACCENT), (b, labels[1], probs_b, "#e4572e")):
+        fig.add_bar(y=ys, x=[_p(probs, i) for i in ids], orientation="h", name=esc(lab), marker=dict(color=colour),
+                    text=[_pct(_p(probs, i)) if i in probs else "not in top" for i in ids], textposition="auto",
+                    hovertemplate=esc(lab) + "<br>%{y}: %{x:.4f}<extra></extra>")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title="probability of the next token")
+    return _layout(fig, "The same tokens after each prompt", 160 + 52 * len(ids), barmode="group",
+                   legend=dict(orientation="h", y=-0.08))
+
+
+def _p(probs: dict, i: int) -> float:
+    c = probs.get(i)
+    return c.prob if c is not None else 0.0
+
+
+def compare_html(a: tuple[NextTokenResult, Distribution], b: tuple[NextTokenResult, Distribution],
+                 prompts: tuple[str, str]) -> str:
+    """One line per prompt: its top token and probability, and the entropy."""
+    lines = []
+    for lab, (res, dist), prompt in zip("AB", (a, b), prompts):
+        best = dist.top[0]
+        lines.append(
+            f'<div class="pg-cmp-head"><b>{lab}</b> <span class="pg-chip">{esc(prompt)}</span> → '
+            f'<b>{visible(best.token)}</b> {_pct(best.prob)} · entropy {dist.entropy_bits:.2f} bits</div>'
+        )
+    same = a[1].top[0].id == b[1].top[0].id
+    verdict = ("Both prompts lead to the same top token." if same
+               else "The top prediction changed.")
+    return f'<div class="pg-cmp">{"".join(lines)}<div class="pg-detail">{verdict}</div></div>'
+
+
+# ---- logit lens --------------------------------------------------------------------------------
+
+
+def lens_figure(lens: LogitLens) -> go.Figure:
+    """Layers (bottom: embeddings, top: the output) × positions; each cell its top token and probability."""
+    x = [f"{_label(t.token)}<br>{t.position}" for t in lens.tokens]
+    z = [[cell.probs[0] for cell in row] for row in lens.cells]
+    text = [[_label(cell.tokens[0]) for cell in row] for row in lens.cells]
+    hover = [
+        [
+            f"<b>{esc(layer)}</b>, after {_label(tok.token)} (position {tok.position})<br>"
+            + "<br>".join(f"{_label(t)}  {_pct(p)}" for t, p in zip(cell.tokens, cell.probs))
+            for cell, tok in zip(row, lens.tokens)
+        ]
+        for layer, row in zip(lens.layers, lens.cells)
+    ]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=x, y=list(lens.layers), text=text, texttemplate="%{text}", textfont=dict(size=14),
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>", colorscale="Blues", zmin=0, zmax=1,
+        colorbar=dict(title="p(top)"), xgap=1, ygap=1,
+    ))
+    fig.update_xaxes(side="top", tickangle=0 if len(x) <= 8 else -45, type="category", automargin=True)
+    fig.update_yaxes(type="category", automargin=True, tickfont=dict(size=13))
+    height = 160 + 24 * len(lens.layers)
+    return _layout(fig, f"Logit lens: what {esc(lens.model)} would predict after each layer", height,
+                   margin=dict(l=20, r=30, t=130, b=30))
+
+
+def lens_html(lens: LogitLens) -> str:
+    check = (f"The last row is the model's own output: it differs from the model's logits by at most "
+             f"{lens.final_max_abs_diff:.1e}.")
+    notes = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in lens.notices)
+    return f'<div class="pg-detail">{esc(check)}</div>{notes}'
