@@ -45,3 +45,44 @@ def test_tokenize_api_errors_are_readable_and_the_app_keeps_serving(client, sett
     with pytest.raises(AppError, match="Unknown model"):
         client.predict("x", "not/a-model", api_name="/tokenize")
     assert client.predict("still here", "SmolLM2-135M-Instruct", api_name="/tokenize")["counts"]["words"] == 2
+
+
+# ---- next token ------------------------------------------------------------------------------
+
+
+def test_api_lists_next_token_and_logit_lens(client):
+    endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    assert "/next_token" in endpoints and "/logit_lens" in endpoints
+
+
+def test_next_token_api_equals_a_direct_call(client, registry):
+    import torch
+
+    data = client.predict("It was a dark and stormy", "SmolLM2-135M-Instruct", 5, 0.7, api_name="/next_token")
+    loaded = registry.load("SmolLM2-135M-Instruct")
+    ids = loaded.tokenizer("It was a dark and stormy", return_tensors="pt").input_ids
+    with torch.no_grad():
+        probs = torch.softmax(loaded.model(ids).logits[0, -1] / 0.7, -1)
+    top = torch.topk(probs, 5)
+    assert [t["id"] for t in data["top"]] == top.indices.tolist()
+    assert all(abs(t["prob"] - p) < 1e-5 for t, p in zip(data["top"], top.values.tolist()))
+    assert data["top"][0]["token"] == " night" and data["temperature"] == 0.7
+    assert [t["id"] for t in data["tokens"]] == ids[0].tolist() and len(data["prefix_table"]) == ids.shape[1]
+    assert data["entropy"] > 0
+
+
+def test_next_token_api_defaults_and_errors(client):
+    data = client.predict("The capital of France is", api_name="/next_token")
+    assert data["model"] == "SmolLM2-135M-Instruct" and data["top"][0]["token"] == " Paris" and len(data["top"]) == 10
+    with pytest.raises(AppError, match="No mask"):
+        client.predict("no mask here", "local/tiny-bert-mlm", 5, 1.0, api_name="/next_token")
+    with pytest.raises(AppError, match="cannot do next-token"):
+        client.predict("x", "all-MiniLM-L6-v2", 5, 1.0, api_name="/next_token")
+    masked = client.predict("the man worked as a [MASK].", "local/tiny-bert-mlm", 3, 0, api_name="/next_token")
+    assert masked["where"] == "at [MASK]" and masked["top"][0]["prob"] == 1.0
+
+
+def test_logit_lens_api(client):
+    data = client.predict("It was a dark and stormy", "SmolLM2-135M-Instruct", api_name="/logit_lens")
+    assert len(data["layers"]) == 31 and len(data["cells"]) == 31 and len(data["cells"][0]) == 6
+    assert data["cells"][-1][-1]["top"][0]["token"] == " night" and data["final_max_abs_diff"] < 1e-4

@@ -118,8 +118,11 @@ def summary_html(result: NextTokenResult, dist: Distribution) -> str:
         (f"({b}, {t}, {v})", "shape of the logits: (batch, positions, vocabulary)"),
         (f"{dist.total:.6f}", f"Σ p over all {result.vocab_size:,} tokens"),
     ]
-    body = "".join(f'<div class="pg-card"><div class="pg-num">{n}</div><div class="pg-lab">{esc(lab)}</div></div>'
-                   for n, lab in cards)
+    body = "".join(
+        f'<div class="pg-card"><div class="pg-num{" pg-num-sm" if lab.startswith("shape") else ""}">{n}</div>'
+        f'<div class="pg-lab">{esc(lab)}</div></div>'
+        for n, lab in cards
+    )
     notes = list(result.notices) + list(dist.notices)
     notices = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in notes)
     return f'<div class="pg-cards pg-nt-cards">{body}</div>{notices}'
