@@ -1,6 +1,6 @@
 """Run every benchmark, print one readable report, write bench/results/*.json.
 
-    python -m bench.run_all [--quick] [--only startup|tokenize_latency]
+    python -m bench.run_all [--quick] [--only startup|tokenize_latency|next_token_latency]
 
 (`make bench` runs this.) --quick: fewer repetitions, for a smoke run (the figures are noisier).
 """
@@ -11,7 +11,7 @@ import argparse
 import sys
 import time
 
-from . import startup, tokenize_latency
+from . import next_token_latency, startup, tokenize_latency
 from .common import REPO, busy_warning, machine_info, table, write_results
 
 
@@ -31,8 +31,8 @@ def machine_table(info: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="1 start-up run each, 5 tokenize reps")
-    p.add_argument("--only", choices=["startup", "tokenize_latency"])
+    p.add_argument("--quick", action="store_true", help="1 start-up run each, 5 tokenize and next-token reps")
+    p.add_argument("--only", choices=["startup", "tokenize_latency", "next_token_latency"])
     a = p.parse_args(argv)
 
     def log(msg):
@@ -55,6 +55,11 @@ def main(argv: list[str] | None = None) -> int:
         files.append(write_results("tokenize_latency", res))
         results["tokenize_latency"] = res
         reports.append(tokenize_latency.report(res))
+    if a.only in (None, "next_token_latency"):
+        res = next_token_latency.run(reps=5 if a.quick else 20, warmup=1 if a.quick else 3, log=log)
+        files.append(write_results("next_token_latency", res))
+        results["next_token_latency"] = res
+        reports.append(next_token_latency.report(res))
     summary = {"quick": a.quick, "busy_warning": warning, "wall_s": time.perf_counter() - t0, "headline": headline(results),
                "files": [str(f.relative_to(REPO)) for f in files]}
     files.append(write_results("run_all", summary))
@@ -81,6 +86,12 @@ def headline(results: dict) -> dict:
         out[f"tokenize {c['model']} {c['text']}: client / bare (median ms)"] = (
             f"{c['seconds']['client']['median'] * 1e3:.1f} / {c['seconds']['bare']['median'] * 1e3:.2f} = "
             f"{c['ratio_vs_bare']['client']:.0f}x (compute {c['ratio_vs_bare']['compute']:.1f}x)")
+    for c in results.get("next_token_latency", {}).get("cases", []):
+        s, r = c["seconds"], c["ratio_vs_bare"]["median"]
+        out[f"{c['api']} SmolLM2 32 tokens: client / http / compute / bare (median ms)"] = (
+            " / ".join(f"{s[k]['median'] * 1e3:,.0f}" for k in ("client", "http", "compute", "bare"))
+            + f"; compute {r['compute']:.2f}x, http - floor {r['http - floor']:.2f}x, client {r['client']:.2f}x"
+            + f" (target <= {next_token_latency.TARGET:.2f}x)")
     return out
 
 
