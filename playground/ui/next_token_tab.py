@@ -163,6 +163,8 @@ def build_next_token_tab(ctx: AppContext) -> dict:
     cont_inputs = [prompt, *header, continuations, leading_space, mask_no, decoder_prefix]
     gr.on([score_btn.click, continuations.submit], run_continuations, cont_inputs, [cont_chart, cont_table],
           api_visibility="private")
+    # A new model makes the last run's logits stale: the sliders wait for the next Predict.
+    ctx.model.change(lambda: None, None, last, api_visibility="private")
     lens_btn.click(run_lens, [prompt, *header], [lens_chart, lens_note], api_visibility="private")
     cmp_inputs = [prompt, prompt_b, *header, k, temperature, mask_no, decoder_prefix]
     gr.on([compare_btn.click, prompt_b.submit], run_compare, cmp_inputs, [compare_view, compare_chart],
