@@ -249,7 +249,7 @@ def compare_figure(a: tuple[NextTokenResult, Distribution], b: tuple[NextTokenRe
     names = {i: (probs_a.get(i) or probs_b.get(i)).token for i in ids}
     ys = [_label(names[i]) for i in ids]
     fig = go.Figure()
-    for (res, dist), lab, probs, colour in ((a, labels[0], probs_a, ACCENT), (b, labels[1], probs_b, "#e4572e")):
+    for lab, probs, colour in ((labels[0], probs_a, ACCENT), (labels[1], probs_b, "#e4572e")):
         fig.add_bar(y=ys, x=[_p(probs, i) for i in ids], orientation="h", name=esc(lab), marker=dict(color=colour),
                     text=[_pct(_p(probs, i)) if i in probs else "not in top" for i in ids], textposition="auto",
                     hovertemplate=esc(lab) + "<br>%{y}: %{x:.4f}<extra></extra>")
@@ -268,7 +268,7 @@ def compare_html(a: tuple[NextTokenResult, Distribution], b: tuple[NextTokenResu
                  prompts: tuple[str, str]) -> str:
     """One line per prompt: its top token and probability, and the entropy."""
     lines = []
-    for lab, (res, dist), prompt in zip("AB", (a, b), prompts):
+    for lab, (_, dist), prompt in zip("AB", (a, b), prompts):
         best = dist.top[0]
         lines.append(
             f'<div class="pg-cmp-head"><b>{lab}</b> <span class="pg-chip">{esc(prompt)}</span> → '
