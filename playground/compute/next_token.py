@@ -647,9 +647,10 @@ def logit_lens(loaded, prompt: str, *, max_positions: int = 48, top: int = 5, ma
         notices.append(f"The prompt has {n} tokens; the lens shows the last {max_positions}.")
     model_logits = out.logits[0, first:].float()
     with torch.inference_mode():
-        last = hidden[-1][0, first:]
-        as_is = (read(last, True) - model_logits).abs().max().item()
-        renormed = (read(last, False) - model_logits).abs().max().item()
+        # Which convention? Read the last position both ways (one vector each, not the whole prompt).
+        last = hidden[-1][0, -1:]
+        as_is = (read(last, True) - model_logits[-1:]).abs().max().item()
+        renormed = (read(last, False) - model_logits[-1:]).abs().max().item()
         last_is_normed = as_is <= renormed
         diff = min(as_is, renormed)
         tolerance = 1e-3 * max(1.0, model_logits.abs().max().item())
@@ -663,7 +664,10 @@ def logit_lens(loaded, prompt: str, *, max_positions: int = 48, top: int = 5, ma
         labels: dict[int, str] = {}
         for layer, h in enumerate(hidden):
             final = layer == len(hidden) - 1
-            probs = torch.softmax(read(h[0, first:], normed=final and last_is_normed), dim=-1)
+            logits = read(h[0, first:], normed=final and last_is_normed)
+            if final:  # the row the lens shows last must be the model's own output, at every position
+                diff = (logits - model_logits).abs().max().item()
+            probs = torch.softmax(logits, dim=-1)
             values, ids = torch.topk(probs, top, dim=-1)
             row = []
             for pos in range(ids.shape[0]):
