@@ -40,7 +40,6 @@ calls with no server running. The client is not taken less its floor: most of th
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -97,28 +96,9 @@ def bare_logit_lens(model, tok, prompt: str, k: int = LENS_TOP) -> list:
 
 # ---- serving --------------------------------------------------------------------------------------
 
-class Served(tokenize_latency.Served):
-    """tokenize_latency's in-process server (launch, httpx, gradio_client, close), for any gr.api endpoint."""
-
-    def post(self, api: str, *data) -> dict:
-        """Gradio's documented REST route: POST returns an event id; GET streams its result as SSE."""
-        r = self.http.post(f"/gradio_api/call/{api}", json={"data": list(data)})
-        r.raise_for_status()
-        event_id = r.json()["event_id"]
-        event = None
-        with self.http.stream("GET", f"/gradio_api/call/{api}/{event_id}") as resp:
-            for line in resp.iter_lines():
-                if line.startswith("event: "):
-                    event = line[7:].strip()
-                elif line.startswith("data: ") and event in ("complete", "error"):
-                    if event == "error":
-                        raise RuntimeError(f"/{api} error: {line[6:300]}")
-                    self.last_http_bytes = len(line) - 6
-                    return json.loads(line[6:])[0]
-        raise RuntimeError(f"the /{api} stream ended with no result")
-
-    def predict(self, api: str, *data) -> dict:
-        return self.client.predict(*data, api_name=f"/{api}")
+# tokenize_latency.Served: the in-process server with post(api, *data) over HTTP and predict(api, *data)
+# through gradio_client, for any gr.api endpoint.
+Served = tokenize_latency.Served
 
 
 class App(Served):

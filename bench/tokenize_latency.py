@@ -82,25 +82,31 @@ class Served:
         self.client = Client(self.url, verbose=False)
         self.http = httpx.Client(base_url=self.url, trust_env=False, timeout=120)
 
-    def call_http(self, text: str, model: str) -> dict:
+    def post(self, api: str, *data) -> dict:
         """Gradio's documented REST route: POST returns an event id; GET streams its result as SSE."""
-        r = self.http.post("/gradio_api/call/tokenize", json={"data": [text, model]})
+        r = self.http.post(f"/gradio_api/call/{api}", json={"data": list(data)})
         r.raise_for_status()
         event_id = r.json()["event_id"]
         event = None
-        with self.http.stream("GET", f"/gradio_api/call/tokenize/{event_id}") as resp:
+        with self.http.stream("GET", f"/gradio_api/call/{api}/{event_id}") as resp:
             for line in resp.iter_lines():
                 if line.startswith("event: "):
                     event = line[7:].strip()
                 elif line.startswith("data: ") and event in ("complete", "error"):
                     if event == "error":
-                        raise RuntimeError(f"/tokenize error: {line[6:300]}")
+                        raise RuntimeError(f"/{api} error: {line[6:300]}")
                     self.last_http_bytes = len(line) - 6
                     return json.loads(line[6:])[0]
-        raise RuntimeError("the /tokenize stream ended with no result")
+        raise RuntimeError(f"the /{api} stream ended with no result")
+
+    def predict(self, api: str, *data) -> dict:
+        return self.client.predict(*data, api_name=f"/{api}")
+
+    def call_http(self, text: str, model: str) -> dict:
+        return self.post("tokenize", text, model)
 
     def call_client(self, text: str, model: str) -> dict:
-        return self.client.predict(text, model, api_name="/tokenize")
+        return self.predict("tokenize", text, model)
 
     def close(self):
         self.http.close()
