@@ -86,6 +86,14 @@ def test_temperature_zero_is_argmax_and_bad_values_are_refused(gpt):
             nt.distribution(result, 1.0, k)
 
 
+def test_check_params_reads_numbers_and_refuses_the_rest():
+    assert nt.check_params("0.7", "10") == (0.7, 10) and nt.check_params(0, 50.0) == (0.0, 50)
+    for t, k, match in ((None, 5, "0 or more"), ("hot", 5, "0 or more"), (float("inf"), 5, "0 or more"),
+                        (1, None, "whole number"), (1, "ten", "whole number"), (1, float("nan"), "whole number")):
+        with pytest.raises(InputError, match=match):
+            nt.check_params(t, k)
+
+
 def test_entropy_curve_rises_with_temperature(gpt):
     curve = nt.entropy_curve(nt.next_token(gpt, PROMPT), [0.1, 0.5, 1, 2, 4])
     values = [h for _, h in curve]

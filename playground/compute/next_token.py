@@ -227,10 +227,12 @@ def context_length(model) -> int | None:
     return None
 
 
-def _truncate_left(ids: list[int], limit: int, keep_first: bool) -> list[int]:
+def _fit(ids: list[int], limit: int, why: str, notices: list[str], keep_first: bool = False) -> list[int]:
+    """At most `limit` ids, keeping the end (and with `keep_first` the [CLS] / <s> in front); says so."""
     if len(ids) <= limit:
         return ids
-    if keep_first:  # keep [CLS] / <s>: the model was trained with it in front
+    notices.append(f"The text has {len(ids):,} tokens and {why}: only the last {limit:,} are read.")
+    if keep_first:
         return ids[:1] + ids[len(ids) - limit + 1:]
     return ids[len(ids) - limit:]
 
@@ -268,9 +270,7 @@ def prepare(loaded, prompt: str, *, decoder_prefix: str = "", mask_index: int = 
                 f"The prompt is empty, so the model starts from its beginning-of-sequence token "
                 f"{tok.bos_token!r}: this is what it expects to open a text."
             )
-        if len(ids) > limit:
-            notices.append(f"The prompt has {len(ids):,} tokens and {why}: only the last {limit:,} are read.")
-            ids = _truncate_left(ids, limit, keep_first=False)
+        ids = _fit(ids, limit, why, notices)
         return _Inputs(ids, None, len(ids) - 1, "after the prompt", notices)
 
     if family == "masked":
@@ -282,9 +282,7 @@ def prepare(loaded, prompt: str, *, decoder_prefix: str = "", mask_index: int = 
             if generic != mask:
                 text = text.replace(generic, mask)
         ids = list(tok(text, add_special_tokens=True)["input_ids"])
-        if len(ids) > limit:
-            notices.append(f"The text has {len(ids):,} tokens and {why}: only the last {limit:,} are read.")
-            ids = _truncate_left(ids, limit, keep_first=True)
+        ids = _fit(ids, limit, why, notices, keep_first=True)
         masks = [i for i, t in enumerate(ids) if t == tok.mask_token_id]
         if not masks:
             raise InputError(
@@ -307,9 +305,7 @@ def prepare(loaded, prompt: str, *, decoder_prefix: str = "", mask_index: int = 
         if not prompt.strip():
             raise InputError("The encoder needs a text: type one (e.g. \"translate English to French: The house\").")
         ids = list(tok(prompt, add_special_tokens=True)["input_ids"])
-        if len(ids) > limit:
-            notices.append(f"The text has {len(ids):,} tokens and {why}: only the last {limit:,} are read.")
-            ids = _truncate_left(ids, limit, keep_first=False)
+        ids = _fit(ids, limit, why, notices)
         start = loaded.model.config.decoder_start_token_id
         if start is None:
             start = tok.pad_token_id if tok.pad_token_id is not None else 0
@@ -408,13 +404,28 @@ def _prefix_rows(tok, seq: list[int], logits) -> tuple[PrefixRow, ...]:
     return tuple(rows)
 
 
+def check_params(temperature, top_k) -> tuple[float, int]:
+    """(T, k) as numbers, or an InputError saying what is allowed. Call it before a forward pass, so a
+    bad value costs nothing; numbers given as text (an API call) are accepted."""
+
+    def number(value) -> float:
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return math.nan
+
+    t, k = number(temperature), number(top_k)
+    if not (math.isfinite(t) and t >= 0):
+        raise InputError(f"Choose a temperature 0 or more (0 means always the top token); got {temperature!r}.")
+    if not (k.is_integer() and 1 <= k <= MAX_K):
+        raise InputError(f"k must be a whole number from 1 to {MAX_K}; got {top_k!r}.")
+    return t, int(k)
+
+
 def distribution(result: NextTokenResult, temperature: float = 1.0, top_k: int = 10) -> Distribution:
     """softmax(logits / T) over the whole vocabulary, its top k, their mass and the entropy. No forward pass."""
-    if not isinstance(top_k, (int, np.integer)) or not 1 <= top_k <= MAX_K:
-        raise InputError(f"k must be a whole number from 1 to {MAX_K}; got {top_k!r}.")
-    if temperature is None or not math.isfinite(temperature) or temperature < 0:
-        raise InputError(f"Temperature must be 0 or more (0 means always the top token); got {temperature!r}.")
-    k = min(int(top_k), len(result.top_ids))
+    temperature, top_k = check_params(temperature, top_k)
+    k = min(top_k, len(result.top_ids))
     logits = result.logits.astype(np.float64)
     p1 = _softmax(logits, 1.0)
     notices = []

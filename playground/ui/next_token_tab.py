@@ -48,14 +48,16 @@ def build_next_token_tab(ctx: AppContext) -> dict:
                              mask_index=mask_index(mask_no), max_tokens=settings.max_prompt_tokens)
 
     def views_of(result, k, temperature, scale):
-        dist = nt.distribution(result, float(temperature), int(k))
-        curve = nt.entropy_curve(result, sorted(set(CURVE_T) | ({float(temperature)} if temperature else set())))
+        dist = nt.distribution(result, temperature, k)
+        now = {dist.temperature} if dist.temperature else set()
+        curve = nt.entropy_curve(result, sorted(set(CURVE_T) | now))
         return (views.summary_html(result, dist), views.topk_figure(result, dist, scale),
                 views.entropy_figure(curve, dist), views.topk_rows(dist))
 
     def run_predict(prompt, model, device, dtype, k, temperature, scale, mask_no, decoder_prefix,
                     progress=gr.Progress(track_tqdm=True)):
         with user_errors():
+            nt.check_params(temperature, k)
             result = predict(prompt, model, device, dtype, mask_no, decoder_prefix, progress)
             shown = views_of(result, k, temperature, scale)
         return (result, views.prompt_html(result), *shown, views.prefix_html(result), views.prefix_rows(result))
@@ -86,10 +88,11 @@ def build_next_token_tab(ctx: AppContext) -> dict:
     def run_compare(prompt, prompt_b, model, device, dtype, k, temperature, mask_no, decoder_prefix,
                     progress=gr.Progress(track_tqdm=True)):
         with user_errors():
+            nt.check_params(temperature, k)
             pair = []
             for text in (prompt, prompt_b):
                 result = predict(text, model, device, dtype, mask_no, decoder_prefix, progress)
-                pair.append((result, nt.distribution(result, float(temperature), int(k))))
+                pair.append((result, nt.distribution(result, temperature, k)))
         return views.compare_html(pair[0], pair[1], (prompt, prompt_b)), views.compare_figure(pair[0], pair[1])
 
     # ---- layout --------------------------------------------------------------------------------
@@ -205,17 +208,10 @@ def build_next_token_tab(ctx: AppContext) -> dict:
         next_prob, next_rank}], notices}.
         """
         with user_errors():
-            try:
-                k_value, t_value = int(top_k), float(temperature)
-            except (TypeError, ValueError):
-                raise InputError(f"top_k must be a whole number from 1 to {nt.MAX_K} and temperature a number "
-                                 "(0 or more).") from None
-            if not 1 <= k_value <= nt.MAX_K or not t_value >= 0:
-                raise InputError(f"top_k must be from 1 to {nt.MAX_K} and temperature 0 or more; got "
-                                 f"{top_k!r} and {temperature!r}.")
+            nt.check_params(temperature, top_k)
             name = model or models.default_name(NEXT_TOKEN)
             result = predict(prompt, name, None, None, 1, "")
-            return nt.as_json(result, nt.distribution(result, t_value, k_value))
+            return nt.as_json(result, nt.distribution(result, temperature, top_k))
 
     def logit_lens_api(prompt: str, model: str = "") -> dict:
         """The logit lens of a causal LM: per layer and position, the top 5 tokens and their probabilities."""
