@@ -121,6 +121,17 @@ def test_prefix_table_matches_argmax_and_ranks(gpt):
     assert gpt.tokenizer.decode(ids) == result.prefix[-1].prefix
 
 
+@pytest.mark.parametrize("name", [SMOL, "local/tiny-gpt2", "local/tiny-t5"])
+def test_prefix_texts_equal_the_tokenizers_decode(registry, name):
+    loaded = registry.load(name)
+    result = nt.next_token(loaded, "It was a dark 漢字 night", decoder_prefix="la mer")
+    seq = [t.id for t in (result.decoder_tokens or result.tokens)]
+    assert [r.prefix for r in result.prefix] == [
+        loaded.tokenizer.decode(seq[: p + 1], skip_special_tokens=False, clean_up_tokenization_spaces=False)
+        for p in range(len(seq))
+    ]
+
+
 def test_smollm2_prefix_guesses_match_the_lesson(smol):
     rows = nt.next_token(smol, "It was a dark and stormy night").prefix
     assert rows[1].prefix == "It was" and rows[1].best_token == " a" and rows[1].next_rank == 1
