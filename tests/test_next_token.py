@@ -66,6 +66,18 @@ def test_probabilities_equal_softmax_of_a_direct_call(registry, name, temperatur
     assert all(math.isclose(c.prob_t1, torch.softmax(logits, -1)[c.id].item(), abs_tol=1e-5) for c in dist.top)
 
 
+def test_an_earlier_result_is_reused_only_for_the_same_request(gpt, registry):
+    first = nt.next_token(gpt, PROMPT)
+    assert nt.next_token(gpt, PROMPT, reuse=first) is first
+    others = (
+        nt.next_token(gpt, PROMPT + " night", reuse=first),
+        nt.next_token(gpt, PROMPT, reuse=first, max_tokens=4),
+        nt.next_token(registry.load("local/tiny-gpt2", dtype="bfloat16"), PROMPT, reuse=first),
+    )
+    for other in others:
+        assert other is not first
+
+
 def test_smollm2_expects_night_after_a_dark_and_stormy(smol):
     dist = nt.distribution(nt.next_token(smol, PROMPT), 1.0, 5)
     assert dist.top[0].token == " night" and dist.top[0].prob > 0.9

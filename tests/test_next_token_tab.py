@@ -59,7 +59,7 @@ def test_continuations_lens_and_compare(tab):
     assert rows[0][0] == "·night" and len(fig.data[0].y) == 2
     lens_fig, note = h["lens"]("It was a dark", SMOL, "auto", "auto", progress=progress)
     assert len(lens_fig.data[0].z) == 31 and "differs" in note
-    html, cmp_fig = h["compare"]("It was a dark and stormy", "It was a bright and sunny", SMOL, "auto", "auto",
+    html, cmp_fig = h["compare"](None, "It was a dark and stormy", "It was a bright and sunny", SMOL, "auto", "auto",
                                  10, 1.0, 1, "", progress=progress)
     assert "night" in html and "day" in html and "changed" in html and len(cmp_fig.data) == 2
 
@@ -106,7 +106,8 @@ def test_presets_cover_lessons_5_to_9_and_run_offline(tab):
     six = predict(tab, presets[1].text)[0]
     assert six.prefix[-1].best_token == " night" or six.prefix[-2].best_token == " night"
     poke = presets[3].params
-    html, _ = tab["handlers"]["compare"](presets[3].text, poke["prompt_b"], SMOL, "auto", "auto", 10, 1.0, 1, "",
+    last = predict(tab, presets[3].text)[0]
+    html, _ = tab["handlers"]["compare"](last, presets[3].text, poke["prompt_b"], SMOL, "auto", "auto", 10, 1.0, 1, "",
                                          progress=progress)
     assert "night" in html and "day" in html
 

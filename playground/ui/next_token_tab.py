@@ -42,10 +42,10 @@ def build_next_token_tab(ctx: AppContext) -> dict:
         except (TypeError, ValueError):
             raise InputError("The mask number must be a whole number (1 = the first mask).") from None
 
-    def predict(prompt, model, device, dtype, mask_no, decoder_prefix, progress=None):
+    def predict(prompt, model, device, dtype, mask_no, decoder_prefix, progress=None, reuse=None):
         loaded = load(model, device, dtype, progress)
         return nt.next_token(loaded, check(prompt), decoder_prefix=decoder_prefix or "",
-                             mask_index=mask_index(mask_no), max_tokens=settings.max_prompt_tokens)
+                             mask_index=mask_index(mask_no), max_tokens=settings.max_prompt_tokens, reuse=reuse)
 
     def views_of(result, k, temperature, scale):
         dist = nt.distribution(result, temperature, k)
@@ -85,13 +85,14 @@ def build_next_token_tab(ctx: AppContext) -> dict:
                                  max_tokens=settings.max_prompt_tokens)
         return views.lens_figure(lens), views.lens_html(lens)
 
-    def run_compare(prompt, prompt_b, model, device, dtype, k, temperature, mask_no, decoder_prefix,
+    def run_compare(last, prompt, prompt_b, model, device, dtype, k, temperature, mask_no, decoder_prefix,
                     progress=gr.Progress(track_tqdm=True)):
+        """Prompt A is usually what Predict just ran: its result (`last`) is reused, not run again."""
         with user_errors():
             nt.check_params(temperature, k)
             pair = []
             for text in (prompt, prompt_b):
-                result = predict(text, model, device, dtype, mask_no, decoder_prefix, progress)
+                result = predict(text, model, device, dtype, mask_no, decoder_prefix, progress, reuse=last)
                 pair.append((result, nt.distribution(result, temperature, k)))
         return views.compare_html(pair[0], pair[1], (prompt, prompt_b)), views.compare_figure(pair[0], pair[1])
 
@@ -169,7 +170,7 @@ def build_next_token_tab(ctx: AppContext) -> dict:
     # A new model makes the last run's logits stale: the sliders wait for the next Predict.
     ctx.model.change(lambda: None, None, last, api_visibility="private")
     lens_btn.click(run_lens, [prompt, *header], [lens_chart, lens_note], api_visibility="private")
-    cmp_inputs = [prompt, prompt_b, *header, k, temperature, mask_no, decoder_prefix]
+    cmp_inputs = [last, prompt, prompt_b, *header, k, temperature, mask_no, decoder_prefix]
     gr.on([compare_btn.click, prompt_b.submit], run_compare, cmp_inputs, [compare_view, compare_chart],
           api_visibility="private")
 
