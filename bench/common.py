@@ -99,22 +99,63 @@ def machine_info() -> dict:
     }
 
 
+def cpu_ticks() -> tuple[int, int, int]:
+    """(all ticks, busy ticks of every process, busy ticks of this process) from /proc (idle and iowait
+    count as not busy)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    mine = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(fields), sum(fields) - fields[3] - fields[4], int(mine[11]) + int(mine[12])  # utime + stime
+
+
+class CpuWatch:
+    """What other processes did to the CPU while a phase ran: the share of all cores they kept busy."""
+
+    def __enter__(self):
+        self.before, self.t = cpu_ticks(), time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        after = cpu_ticks()
+        self.wall_s = time.perf_counter() - self.t
+        total = after[0] - self.before[0]
+        others = (after[1] - self.before[1]) - (after[2] - self.before[2])
+        self.others = max(0.0, others / total) if total > 0 else None
+
+
+def idle_cpu(seconds: float = 2.0) -> float:
+    """CPU-seconds per second this process spends doing nothing for `seconds` (its servers' idle cost)."""
+    before, t = cpu_ticks()[2], time.perf_counter()
+    time.sleep(seconds)
+    return (cpu_ticks()[2] - before) / os.sysconf("SC_CLK_TCK") / (time.perf_counter() - t)
+
+
+def round_robin(calls: dict, reps: int, warmup: int, settle: float = 0.0) -> dict[str, list[float]]:
+    """Each call once per round; the order rotates by one every round, so that no layer always follows
+    the same one, and `settle` seconds before each call let what the last one left running (the server
+    closing its event, the client's threads) finish untimed."""
+    keys = list(calls)
+    times: dict[str, list[float]] = {k: [] for k in keys}
+    for i in range(warmup + reps):
+        for key in keys[i % len(keys):] + keys[: i % len(keys)]:
+            time.sleep(settle)
+            t = time.perf_counter()
+            calls[key]()
+            dt = time.perf_counter() - t
+            if i >= warmup:
+                times[key].append(dt)
+    return times
+
+
 def cpu_busy(seconds: float = 1.0) -> float | None:
     """The share of all cores busy over `seconds` (from /proc/stat), or None where unreadable."""
-
-    def sample():
-        fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
-        return sum(fields), idle
-
     try:
-        total0, idle0 = sample()
+        total0, busy0, _ = cpu_ticks()
         time.sleep(seconds)
-        total1, idle1 = sample()
+        total1, busy1, _ = cpu_ticks()
     except (OSError, ValueError, IndexError):
         return None
     total = total1 - total0
-    return 1 - (idle1 - idle0) / total if total > 0 else None
+    return (busy1 - busy0) / total if total > 0 else None
 
 
 def busy_warning() -> str:

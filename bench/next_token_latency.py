@@ -40,15 +40,15 @@ calls with no server running. The client is not taken less its floor: most of th
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import time
-from pathlib import Path
 
 from tools.loopback_guard import install as install_loopback_guard
 
 from . import tokenize_latency
-from .common import REPO, SMOLLM2, busy_warning, ms, ratio, summary, table, warm_smollm2_cache, write_results, x
+from .common import (
+    REPO, SMOLLM2, CpuWatch, busy_warning, idle_cpu, ms, ratio, round_robin, summary, table, warm_smollm2_cache,
+    write_results, x,
+)
 
 PROMPT_TOKENS = 32
 TARGET = 1.15  # "the app adds at most 15% over the bare forward + softmax"
@@ -132,52 +132,6 @@ def floor_app() -> Served:
 
 
 # ---- timing ---------------------------------------------------------------------------------------
-
-def _cpu_ticks() -> tuple[int, int, int]:
-    """(all ticks, busy ticks of every process, busy ticks of this process) from /proc."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
-    mine = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(fields), sum(fields) - fields[3] - fields[4], int(mine[11]) + int(mine[12])  # utime + stime
-
-
-class CpuWatch:
-    """What other processes did to the CPU while a phase ran: the share of all cores they kept busy."""
-
-    def __enter__(self):
-        self.before, self.t = _cpu_ticks(), time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        after = _cpu_ticks()
-        self.wall_s = time.perf_counter() - self.t
-        total = after[0] - self.before[0]
-        others = (after[1] - self.before[1]) - (after[2] - self.before[2])
-        self.others = max(0.0, others / total) if total > 0 else None
-
-
-def idle_cpu(seconds: float = 2.0) -> float:
-    """CPU-seconds per second this process spends doing nothing for `seconds` (its servers' idle cost)."""
-    before, t = _cpu_ticks()[2], time.perf_counter()
-    time.sleep(seconds)
-    return (_cpu_ticks()[2] - before) / os.sysconf("SC_CLK_TCK") / (time.perf_counter() - t)
-
-
-def round_robin(calls: dict, reps: int, warmup: int, settle: float = SETTLE_S) -> dict[str, list[float]]:
-    """Each call once per round; the order rotates by one every round, so that no layer always follows
-    the same one, and `settle` seconds before each call let what the last one left running (the server
-    closing its event, the client's threads) finish untimed."""
-    keys = list(calls)
-    times: dict[str, list[float]] = {k: [] for k in keys}
-    for i in range(warmup + reps):
-        for key in keys[i % len(keys):] + keys[: i % len(keys)]:
-            time.sleep(settle)
-            t = time.perf_counter()
-            calls[key]()
-            dt = time.perf_counter() - t
-            if i >= warmup:
-                times[key].append(dt)
-    return times
-
 
 def ratios(stats: dict) -> dict:
     """Against bare, for the median and the p90: each layer, http less the Gradio floor, and each layer
@@ -271,7 +225,7 @@ def bench_api(api: str, loaded, prompt: str, app: App, reps: int, warmup: int) -
         "client": lambda: app.predict(api, *args),
     }
     with CpuWatch() as watch:
-        times = round_robin(calls, reps, warmup)
+        times = round_robin(calls, reps, warmup, SETTLE_S)
     check = (check_next_token if api == "next_token" else check_logit_lens)(
         calls["bare"](), calls["compute"](), app.post(api, *args))
     return {"api": api, "times": times, "check": check, "response_bytes": app.last_http_bytes,
@@ -319,14 +273,14 @@ def run(reps: int = 20, warmup: int = 3, apis=APIS, log=print) -> dict:
 
     log(f"next_token_latency: bare calls with no server running, {warmup} + {reps} rounds...")
     with CpuWatch() as w_alone:
-        alone = round_robin(bare, reps, warmup)
+        alone = round_robin(bare, reps, warmup, SETTLE_S)
 
     log("next_token_latency: the Gradio floor (a minimal gr.api app, served alone)...")
     floor = floor_app()
     try:
         idle["floor served"] = idle_cpu()
         with CpuWatch() as w_floor:
-            floor_times = round_robin(floor_calls(floor, apis, prompt), reps, warmup)
+            floor_times = round_robin(floor_calls(floor, apis, prompt), reps, warmup, SETTLE_S)
     finally:
         floor.close()
 
@@ -349,7 +303,7 @@ def run(reps: int = 20, warmup: int = 3, apis=APIS, log=print) -> dict:
 
     log(f"next_token_latency: bare calls with no server running again, {reps} rounds...")
     with CpuWatch() as w_after:
-        after = round_robin(bare, reps, 1)
+        after = round_robin(bare, reps, 1, SETTLE_S)
     for case in cases:
         api = case["api"]
         finish_case(case, alone[api] + after[api],

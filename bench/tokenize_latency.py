@@ -5,7 +5,8 @@
 For each tokenizer (SmolLM2-135M-Instruct: byte-level BPE; all-MiniLM-L6-v2: WordPiece) and each
 text (a tiny 24-character one, which shows the fixed cost per call; English-like ~1,000 and
 ~10,000 characters, made by repeating a paragraph; mixed CJK/emoji ~1,000 characters), five
-layers are timed in the same run, round-robin, `--reps` times each after `--warmup` untimed rounds:
+layers are timed in the same run, round-robin (the order rotating by one every round), `--reps` times
+each after `--warmup` untimed rounds:
 
     bare      tok(text, return_offsets_mapping=True), the tokenizer from ModelRegistry().load_tokenizer
     compute   playground.compute.tokenize.tokenize(tok, text): every token described, no HTTP
@@ -29,13 +30,12 @@ import contextlib
 import io
 import json
 import sys
-import time
 
 from tools.loopback_guard import install as install_loopback_guard
 
 from .common import (
     busy_warning,
-    MINILM, REPO, SMOLLM2, ms, ratio, summary, table, warm_smollm2_cache,
+    MINILM, REPO, SMOLLM2, ms, ratio, round_robin, summary, table, warm_smollm2_cache,
     write_results, x,
 )
 
@@ -155,14 +155,7 @@ def bench_floor(floor: Served, app: App, reps: int, warmup: int) -> dict:
         "app http": lambda: app.call_http(text, SMOLLM2),
         "app client": lambda: app.call_client(text, SMOLLM2),
     }
-    times: dict[str, list[float]] = {k: [] for k in calls}
-    for i in range(warmup + reps):
-        for key, call in calls.items():
-            t = time.perf_counter()
-            call()
-            if i >= warmup:
-                times[key].append(time.perf_counter() - t)
-    return {k: summary(v) for k, v in times.items()}
+    return {k: summary(v) for k, v in round_robin(calls, reps, warmup).items()}
 
 
 def bench_case(app: App, tok, model: str, text: str, reps: int, warmup: int) -> dict:
@@ -176,14 +169,7 @@ def bench_case(app: App, tok, model: str, text: str, reps: int, warmup: int) -> 
         "http": lambda: app.call_http(text, model),
         "client": lambda: app.call_client(text, model),
     }
-    times: dict[str, list[float]] = {k: [] for k in LAYERS}
-    for i in range(warmup + reps):
-        for layer in LAYERS:
-            t = time.perf_counter()
-            calls[layer]()
-            dt = time.perf_counter() - t
-            if i >= warmup:
-                times[layer].append(dt)
+    times = round_robin(calls, reps, warmup)
     bare_ids = tok(text, return_offsets_mapping=True)["input_ids"]
     api = app.call_client(text, model)
     assert [t["id"] for t in api["tokens"]] == list(bare_ids), "the API and the bare tokenizer disagree"
