@@ -30,3 +30,12 @@ def user_errors():
         yield
     except (InputError, ModelUnavailable) as exc:
         raise gr.Error(str(exc), print_exception=False) from exc
+
+
+def lesson_bar(presets) -> tuple[list[gr.Button], gr.Markdown]:
+    """The row of lesson buttons (elem_id lesson-<id>) and the hidden "what to notice" box under it."""
+    gr.Markdown("**Lessons** — click one to fill the inputs and run it:")
+    with gr.Row():
+        buttons = [gr.Button(p.title, size="sm", elem_id=f"lesson-{p.id}") for p in presets]
+    notice = gr.Markdown(elem_classes=["pg-notice"], visible=False)
+    return buttons, notice

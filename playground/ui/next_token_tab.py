@@ -12,7 +12,7 @@ from ..models import NEXT_TOKEN
 from ..presets import load_presets, resolve
 from ..views import next_token as views
 from ..views.tokens import empty_hint
-from .common import AppContext, user_errors
+from .common import AppContext, lesson_bar, user_errors
 
 CURVE_T = tuple(float(t) for t in np.round(np.linspace(0.05, 3.0, 60), 3))
 LENS_POSITIONS = 48  # columns of the logit-lens heatmap; longer prompts show their end
@@ -97,10 +97,7 @@ def build_next_token_tab(ctx: AppContext) -> dict:
         return views.compare_html(pair[0], pair[1], (prompt, prompt_b)), views.compare_figure(pair[0], pair[1])
 
     # ---- layout --------------------------------------------------------------------------------
-    gr.Markdown("**Lessons** — click one to fill the inputs and run it:")
-    with gr.Row():
-        lesson_buttons = [gr.Button(p.title, size="sm", elem_id=f"lesson-{p.id}") for p in presets]
-    notice = gr.Markdown(elem_classes=["pg-notice"], visible=False)
+    lesson_buttons, notice = lesson_bar(presets)
     with gr.Row():
         prompt = gr.Textbox(
             label="Prompt", value=presets[0].text, lines=2, max_lines=8, scale=4, elem_id="nt-prompt",

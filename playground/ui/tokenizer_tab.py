@@ -7,7 +7,7 @@ import gradio as gr
 from ..compute.tokenize import decode_ids, decoded_of, parse_ids, three_ways, tokenize
 from ..presets import load_presets, resolve
 from ..views import tokens as views
-from .common import AppContext, user_errors
+from .common import AppContext, lesson_bar, user_errors
 
 MAX_COMPARE = 4
 MAX_DECODE = 4096  # ids listed one by one in the Ids -> text panel (the decoded text is always whole)
@@ -55,10 +55,7 @@ def build_tokenizer_tab(ctx: AppContext) -> dict:
             tok = ctx.models.load_tokenizer(model)
             return views.decoded_html(decode_ids(tok, parse_ids(raw_ids)))
 
-    gr.Markdown("**Lessons** — click one to fill the inputs and run it:")
-    with gr.Row():
-        lesson_buttons = [gr.Button(p.title, size="sm", elem_id=f"lesson-{p.id}") for p in presets]
-    notice = gr.Markdown(elem_classes=["pg-notice"], visible=False)
+    lesson_buttons, notice = lesson_bar(presets)
     with gr.Row():
         text = gr.Textbox(
             label="Text", value=presets[0].text, lines=3, max_lines=12, scale=4,
