@@ -43,6 +43,8 @@ class Settings:
     max_models: int = 3
     max_text_chars: int = 50_000
     max_prompt_tokens: int = 1024
+    max_new_tokens: int = 256  # the most tokens one generation may produce (the Decoding tab and API)
+    max_generations: int = 2  # generations running at once; more wait in the queue
     model_dirs: tuple[Path, ...] = ()
     allow_hub_ids: bool = False
     hub_offline: bool = False
@@ -59,6 +61,10 @@ class Settings:
             raise ValueError(f"max_text_chars must be at least 1; got {self.max_text_chars}")
         if self.max_prompt_tokens < 1:
             raise ValueError(f"max_prompt_tokens must be at least 1; got {self.max_prompt_tokens}")
+        if self.max_new_tokens < 1:
+            raise ValueError(f"max_new_tokens must be at least 1; got {self.max_new_tokens}")
+        if self.max_generations < 1:
+            raise ValueError(f"max_generations must be at least 1; got {self.max_generations}")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -76,6 +82,8 @@ class Settings:
             max_models=int(env.get("PLAYGROUND_MAX_MODELS", "3")),
             max_text_chars=int(env.get("PLAYGROUND_MAX_TEXT_CHARS", "50000")),
             max_prompt_tokens=int(env.get("PLAYGROUND_MAX_PROMPT_TOKENS", "1024")),
+            max_new_tokens=int(env.get("PLAYGROUND_MAX_NEW_TOKENS", "256")),
+            max_generations=int(env.get("PLAYGROUND_MAX_GENERATIONS", "2")),
             model_dirs=dirs,
             allow_hub_ids=_flag(env.get("PLAYGROUND_ALLOW_HUB_IDS")),
             hub_offline=_flag(env.get("HF_HUB_OFFLINE")) or _flag(env.get("TRANSFORMERS_OFFLINE")),
