@@ -86,3 +86,37 @@ def test_logit_lens_api(client):
     data = client.predict("It was a dark and stormy", "SmolLM2-135M-Instruct", api_name="/logit_lens")
     assert len(data["layers"]) == 31 and len(data["cells"]) == 31 and len(data["cells"][0]) == 6
     assert data["cells"][-1][-1]["top"][0]["token"] == " night" and data["final_max_abs_diff"] < 1e-4
+
+
+# ---- decoding ----------------------------------------------------------------------------------
+
+
+def test_generate_api_equals_model_generate(client, registry):
+    import torch
+
+    loaded = registry.load("SmolLM2-135M-Instruct")
+    data = client.predict("It was a dark and stormy", "SmolLM2-135M-Instruct", "top-k sampling", 12,
+                          api_name="/generate")  # the rest: defaults (top_k filled in by the strategy, seed 0)
+    ids = loaded.tokenizer("It was a dark and stormy", return_tensors="pt").input_ids
+    torch.manual_seed(0)
+    with torch.no_grad():
+        ref = loaded.model.generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=12, do_sample=True,
+                                    top_k=50, pad_token_id=2)
+    assert [t["id"] for t in data["tokens"]] == ref[0, ids.shape[1]:].tolist()
+    assert data["text"] == loaded.tokenizer.decode(ref[0, ids.shape[1]:])
+    assert data["params"]["top_k"] == 50 and data["params"]["do_sample"] is True and data["params"]["seed"] == 0
+    first = data["tokens"][0]
+    assert first["token"] == " night" and first["top"][0]["token"] == " night" and 0.9 < first["prob"] <= 1
+
+
+def test_generate_api_beam_and_errors_keep_the_app_serving(client):
+    beams = client.predict("I enjoy walking with my cute dog", "SmolLM2-135M-Instruct", "beam search", 6, 1.0, 0, 1.0,
+                           3, 2, api_name="/generate")
+    assert len(beams["sequences"]) == 2 and beams["sequences"][0]["score"] >= beams["sequences"][1]["score"]
+    with pytest.raises(AppError, match="top_p must be above 0"):
+        client.predict("x", "SmolLM2-135M-Instruct", "sampling", 5, 1.0, 0, 0.0, api_name="/generate")
+    with pytest.raises(AppError, match="cannot be more than num_beams"):
+        client.predict("x", "SmolLM2-135M-Instruct", "beam search", 5, 1.0, 0, 1.0, 2, 4, api_name="/generate")
+    with pytest.raises(AppError, match="cannot do generation"):
+        client.predict("x", "all-MiniLM-L6-v2", api_name="/generate")
+    assert client.predict("Hello", "SmolLM2-135M-Instruct", "", 2, api_name="/generate")["tokens"]

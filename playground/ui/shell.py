@@ -14,6 +14,7 @@ from ..models import ModelRegistry, available_devices
 from ..presets import ASSETS
 from ..views.tokens import esc
 from .common import AppContext, user_errors
+from .decoding_tab import build_decoding_tab
 from .next_token_tab import build_next_token_tab
 from .tokenizer_tab import build_tokenizer_tab
 
@@ -88,6 +89,8 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
                 build_tokenizer_tab(ctx)
             with gr.Tab("Next token", id="next-token"):
                 build_next_token_tab(ctx)
+            with gr.Tab("Decoding", id="decoding"):
+                build_decoding_tab(ctx)
 
         def refresh(name):
             """On page load: check the hub once, so hub models show as available or say why not."""

@@ -1,0 +1,326 @@
+"""Decoding tab: every generate() knob, streaming with per-token probabilities, the logits pipeline,
+the beam tree, two configurations side by side, and generate() by hand (lessons 10–15)."""
+
+from __future__ import annotations
+
+import inspect
+import threading
+import time
+
+import gradio as gr
+
+from ..compute import by_hand, decoding
+from ..errors import InputError
+from ..models import GENERATION
+from ..presets import load_presets, resolve
+from ..views import decoding as views
+from ..views.tokens import empty_hint
+from .common import AppContext, lesson_bar, user_errors
+
+REFRESH_SECONDS = 0.08  # the streamed text is redrawn at most this often
+KNOBS = ("max_new_tokens", "do_sample", "temperature", "top_k", "top_p", "num_beams", "num_return_sequences",
+         "repetition_penalty", "no_repeat_ngram_size", "length_penalty", "penalty_alpha", "bad_words", "stop_strings",
+         "seed", "chat_template")
+
+
+class _Running:
+    """The stop flags of the generations in progress, one per browser session (the Stop button sets it)."""
+
+    def __init__(self):
+        self._flags: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def start(self, session: str) -> threading.Event:
+        flag = threading.Event()
+        with self._lock:
+            old = self._flags.get(session)
+            if old is not None:
+                old.set()  # one generation per session: a new one ends the old one
+            self._flags[session] = flag
+        return flag
+
+    def stop(self, session: str) -> bool:
+        with self._lock:
+            flag = self._flags.get(session)
+        if flag is not None:
+            flag.set()
+        return flag is not None
+
+    def done(self, session: str, flag: threading.Event) -> None:
+        with self._lock:
+            if self._flags.get(session) is flag:
+                del self._flags[session]
+
+
+def _session(request: gr.Request | None) -> str:
+    return getattr(request, "session_hash", None) or "api"
+
+
+def build_decoding_tab(ctx: AppContext) -> dict:
+    presets = load_presets("decoding")
+    settings, models = ctx.settings, ctx.models
+    running = _Running()
+
+    def load(model, device, dtype, progress=None):
+        if not model:
+            raise InputError("Choose a model in the picker at the top.")
+        return models.load(model, device=device or None, dtype=dtype or None, progress=progress,
+                           capability=GENERATION)
+
+    def params_of(values) -> tuple[decoding.GenParams, tuple[str, ...]]:
+        raw = decoding.GenParams(**dict(zip(KNOBS, values)))
+        return decoding.check(raw, max_new_tokens=settings.max_new_tokens)
+
+    def prompt_of(loaded, prompt, params):
+        if isinstance(prompt, str) and len(prompt) > settings.max_text_chars:
+            raise InputError(f"The prompt has {len(prompt):,} characters; the limit is {settings.max_text_chars:,}.")
+        return decoding.encode_prompt(loaded, prompt, chat_template=params.chat_template,
+                                      max_tokens=settings.max_prompt_tokens, max_new_tokens=params.max_new_tokens)
+
+    def default_step(gen) -> int:
+        """The first step where the token was not the model's own first choice (1 if there is none)."""
+        for s in gen.sequences[0].steps:
+            if s.rank > 1:
+                return s.index + 1
+        return 1
+
+    def pipeline_views(loaded, gen, step: int):
+        seq = gen.sequences[0]
+        if not seq.steps:
+            return None, empty_hint("Nothing was generated, so there is no step to show.")
+        pl = decoding.pipeline(loaded, gen.prompt, gen.params, seq.ids, int(step) - 1)
+        return views.pipeline_figure(pl), views.pipeline_html(pl)
+
+    def generation_error(exc: ValueError) -> gr.Error:
+        return gr.Error(f"generate() refused these settings: {exc}", print_exception=False)
+
+    # ---- handlers ------------------------------------------------------------------------------
+    # Gradio injects `request` and `progress` only into parameters before *knobs: hence their place.
+    def run_generate(prompt, model, device, dtype, request: gr.Request = None, progress=gr.Progress(track_tqdm=True),
+                     *knobs):
+        """Stream the tokens while they come, then fill in the summary, tables, pipeline and tree."""
+        with user_errors():
+            params, notes = params_of(knobs)
+            loaded = load(model, device, dtype, progress)
+            prompt_ids = prompt_of(loaded, prompt, params)
+        session = _session(request)
+        flag = running.start(session)
+        steps, gen, tree, last = [], None, None, 0.0
+        try:
+            with user_errors():
+                for item in decoding.run(loaded, prompt_ids, params, stop=flag):
+                    if isinstance(item, decoding.Step):
+                        steps.append(item)
+                        if time.perf_counter() - last >= REFRESH_SECONDS:
+                            last = time.perf_counter()
+                            yield (gr.skip(), views.tokens_html(prompt_ids.tokens, steps, running=True),
+                                   *(gr.skip(),) * 8)
+                    elif isinstance(item, decoding.Generation):
+                        gen = decoding.replace_notices(item, notes + item.notices)
+                    elif isinstance(item, decoding.BeamTree):
+                        tree = item
+        except ValueError as exc:
+            raise generation_error(exc) from exc
+        finally:
+            running.done(session, flag)
+        seq = gen.sequences[0]
+        step = default_step(gen)
+        with user_errors():
+            fig, pl_html = pipeline_views(loaded, gen, step)
+        n = max(len(seq.steps), 1)
+        yield (gen, views.tokens_html(prompt_ids.tokens, seq.steps, finish=seq.finish), views.summary_html(gen),
+               views.sequences_html(gen), views.step_rows(seq),
+               gr.Slider(minimum=1, maximum=max(n, 2), value=min(step, n), step=1, interactive=n > 1),
+               fig, pl_html, views.tree_figure(tree) if tree else None, views.tree_html(tree))
+
+    def run_stop(request: gr.Request = None):
+        running.stop(_session(request))
+
+    def run_pipeline(last, step, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
+        if last is None:
+            return None, empty_hint("Generate first: the pipeline shows one step of the last generation.")
+        with user_errors():
+            loaded = load(last.model, device, dtype, progress)
+            return pipeline_views(loaded, last, step)
+
+    def run_compare(prompt, model, device, dtype, strategy_b, temperature_b, progress=gr.Progress(track_tqdm=True),
+                    *knobs):
+        """The knobs above (A) against the same knobs with strategy B on the same prompt."""
+        with user_errors():
+            params_a, notes = params_of(knobs)
+            raw_b = decoding.strategy_params(strategy_b, params_a)
+            if raw_b.do_sample and temperature_b is not None:
+                raw_b = decoding.replace(raw_b, temperature=float(temperature_b))
+            params_b, _ = decoding.check(raw_b, max_new_tokens=settings.max_new_tokens)
+            loaded = load(model, device, dtype, progress)
+            prompt_ids = prompt_of(loaded, prompt, params_a)
+            try:
+                gen_a, _ = decoding.generate(loaded, prompt_ids, params_a)
+                gen_b, _ = decoding.generate(loaded, prompt_ids, params_b)
+            except ValueError as exc:
+                raise generation_error(exc) from exc
+        names = (f"A: {views.describe(params_a)}", f"B: {views.describe(params_b)}")
+        div = decoding.divergence(gen_a.sequences[0], gen_b.sequences[0])
+        return views.compare_html(gen_a, gen_b, names, div)
+
+    def run_by_hand(prompt, model, device, dtype, progress=gr.Progress(track_tqdm=True), *knobs):
+        with user_errors():
+            params, _ = params_of(knobs)
+            loaded = load(model, device, dtype, progress)
+            prompt_ids = prompt_of(loaded, prompt, params)
+            result = by_hand.compare_with_generate(loaded, prompt_ids, params)
+        return views.by_hand_html(result)
+
+    # ---- layout --------------------------------------------------------------------------------
+    lesson_buttons, notice = lesson_bar(presets)
+    with gr.Row():
+        prompt = gr.Textbox(label="Prompt", value=presets[0].text, lines=2, max_lines=8, scale=4, elem_id="dec-prompt",
+                            placeholder="The start of a text for the model to continue.")
+        with gr.Column(scale=1, min_width=220):
+            run = gr.Button("Generate", variant="primary", elem_id="dec-run")
+            stop = gr.Button("Stop", variant="stop", elem_id="dec-stop")
+            chat = gr.Checkbox(False, label="Chat template", info="Wrap the prompt as a user message (instruct models).")
+    with gr.Row():
+        strategy = gr.Dropdown(list(decoding.STRATEGIES), value="greedy", label="Strategy", scale=2,
+                               elem_id="dec-strategy", info="Sets the knobs below; every knob stays editable.")
+        max_new = gr.Slider(1, settings.max_new_tokens, value=40, step=1, label="max_new_tokens", scale=2,
+                            elem_id="dec-max-new")
+        seed = gr.Number(0, precision=0, minimum=0, label="seed", scale=1, info="Same seed, same sample.")
+    with gr.Accordion("Knobs (generate() arguments)", open=True):
+        with gr.Row():
+            do_sample = gr.Checkbox(False, label="Sample (do_sample)", info="Off = greedy / beam search.",
+                                    elem_id="dec-sample")
+            temperature = gr.Slider(0, 3, value=1.0, step=0.05, label="temperature", elem_id="dec-temperature")
+            top_k = gr.Slider(0, 200, value=0, step=1, label="top_k", info="0 = off", elem_id="dec-top-k")
+            top_p = gr.Slider(0, 1, value=1.0, step=0.01, label="top_p", info="1 = off", elem_id="dec-top-p")
+        with gr.Row():
+            num_beams = gr.Slider(1, decoding.MAX_BEAMS, value=1, step=1, label="num_beams", elem_id="dec-beams")
+            num_return = gr.Slider(1, decoding.MAX_RETURN, value=1, step=1, label="num_return_sequences")
+            length_penalty = gr.Slider(-2, 3, value=1.0, step=0.1, label="length_penalty", info="beam search only")
+            penalty_alpha = gr.Slider(0, 1, value=0.0, step=0.05, label="penalty_alpha",
+                                      info="> 0 with top_k ≥ 2: contrastive search")
+        with gr.Row():
+            repetition = gr.Slider(0.5, 2.0, value=1.0, step=0.05, label="repetition_penalty", info="1 = off",
+                                   elem_id="dec-repetition")
+            no_repeat = gr.Slider(0, 6, value=0, step=1, label="no_repeat_ngram_size", info="0 = off")
+            bad_words = gr.Textbox(label="Bad words", placeholder="one per line or comma-separated", lines=1,
+                                   info="Turned into bad_words_ids (with and without a leading space).")
+            stop_strings = gr.Textbox(label="Stop strings", placeholder="one per line, e.g. a full stop", lines=1)
+    output = gr.HTML(empty_hint("Press Generate: the text appears token by token, coloured by probability."),
+                     elem_id="dec-output")
+    summary = gr.HTML(elem_id="dec-summary")
+    sequences = gr.HTML(elem_id="dec-sequences")
+    with gr.Accordion("The logits pipeline: how one token was chosen", open=False) as pipe_acc:
+        gr.Markdown("One step re-run through generate()'s own logits processors, in the order generate() applies "
+                    "them. The step first shown is the first one where the model's favourite was not taken.")
+        with gr.Row():
+            step = gr.Slider(1, 40, value=1, step=1, label="Step", interactive=False, elem_id="dec-step", scale=4)
+            step_btn = gr.Button("Show this step", scale=1, elem_id="dec-step-run")
+        pipe_chart = gr.Plot(label="Probability after each stage", elem_id="dec-pipeline")
+        pipe_note = gr.HTML(elem_id="dec-pipeline-note")
+    with gr.Accordion("Every step: probability, rank and alternatives", open=False) as table_acc:
+        table = gr.Dataframe(headers=views.STEP_HEADERS, interactive=False, wrap=True, elem_id="dec-table")
+    with gr.Accordion("Beam tree", open=False) as tree_acc:
+        tree_chart = gr.Plot(label="Beam search hypotheses", elem_id="dec-tree")
+        tree_note = gr.HTML(views.tree_html(None))
+    with gr.Accordion("Side by side: two configurations on the same prompt", open=False) as cmp_acc:
+        with gr.Row():
+            strategy_b = gr.Dropdown(list(decoding.STRATEGIES), value="beam search", label="B: strategy", scale=2,
+                                     elem_id="dec-strategy-b", info="A is the knobs above; B is A with this strategy.")
+            temperature_b = gr.Slider(0, 3, value=1.0, step=0.05, label="B: temperature (when B samples)", scale=2)
+            cmp_btn = gr.Button("Run A and B", scale=1, elem_id="dec-compare")
+        compare_view = gr.HTML(elem_id="dec-compare-view")
+    with gr.Accordion("generate() by hand (lesson 15)", open=False) as hand_acc:
+        hand_btn = gr.Button("Run the loop and model.generate(), and compare", elem_id="dec-by-hand")
+        hand_view = gr.HTML(elem_id="dec-by-hand-view")
+        gr.Code(inspect.getsource(by_hand.generate_by_hand), language="python", label="playground/compute/by_hand.py",
+                interactive=False)
+    last = gr.State()  # the last Generation: prompt ids, parameters and the generated steps
+
+    # ---- events --------------------------------------------------------------------------------
+    header = [ctx.model, ctx.device, ctx.dtype]
+    knobs = [max_new, do_sample, temperature, top_k, top_p, num_beams, num_return, repetition, no_repeat,
+             length_penalty, penalty_alpha, bad_words, stop_strings, seed, chat]
+    gen_outputs = [last, output, summary, sequences, table, step, pipe_chart, pipe_note, tree_chart, tree_note]
+    limits = {"concurrency_limit": settings.max_generations, "concurrency_id": "generate"}
+    gr.on([run.click, prompt.submit], run_generate, [prompt, *header, *knobs], gen_outputs,
+          api_visibility="private", **limits)
+    stop.click(run_stop, None, None, api_visibility="private", queue=False)
+
+    def apply_strategy(name, *values):
+        current = decoding.GenParams(**dict(zip(KNOBS, values)))
+        p = decoding.strategy_params(name, current)
+        return p.do_sample, p.top_k, p.top_p, p.num_beams, p.penalty_alpha, p.num_return_sequences
+
+    strategy.input(apply_strategy, [strategy, *knobs], [do_sample, top_k, top_p, num_beams, penalty_alpha, num_return],
+                   api_visibility="private", queue=False)
+    gr.on([step_btn.click, step.release], run_pipeline, [last, step, *header], [pipe_chart, pipe_note],
+          api_visibility="private", **limits)
+    cmp_event_inputs = [prompt, *header, strategy_b, temperature_b, *knobs]
+    cmp_btn.click(run_compare, cmp_event_inputs, compare_view, api_visibility="private", **limits)
+    hand_btn.click(run_by_hand, [prompt, *header, *knobs], hand_view, api_visibility="private", **limits)
+
+    accordions = {"pipeline": pipe_acc, "table": table_acc, "tree": tree_acc, "compare": cmp_acc, "byhand": hand_acc}
+    preset_handlers = []
+    for preset, button in zip(presets, lesson_buttons):
+        params = preset.params
+
+        def apply(preset=preset, params=params):
+            r = resolve(preset, models)
+            base = decoding.strategy_params(params.get("strategy", "greedy"))
+            base = decoding.replace(base, **{k: params[k] for k in KNOBS if k in params})
+            opened = [gr.Accordion(open=key in preset.open) for key in accordions]
+            return [preset.text, r.model, params.get("strategy", "greedy"),
+                    *[getattr(base, k) if k not in ("bad_words", "stop_strings") else "" for k in KNOBS],
+                    params.get("compare_strategy", gr.skip()), params.get("compare_temperature", 1.0),
+                    gr.Markdown(r.notice_markdown, visible=True), *opened]
+
+        preset_handlers.append(apply)
+        event = button.click(apply, None, [prompt, ctx.model, strategy, *knobs, strategy_b, temperature_b, notice,
+                                           *accordions.values()], api_visibility="private")
+        event = event.then(run_generate, [prompt, *header, *knobs], gen_outputs, api_visibility="private", **limits)
+        if "compare_strategy" in params:
+            event = event.then(run_compare, cmp_event_inputs, compare_view, api_visibility="private", **limits)
+        if "byhand" in preset.open:
+            event.then(run_by_hand, [prompt, *header, *knobs], hand_view, api_visibility="private", **limits)
+    ctx.model.change(lambda: None, None, last, api_visibility="private")
+
+    # ---- API -----------------------------------------------------------------------------------
+    def generate_api(prompt: str, model: str = "", strategy: str = "", max_new_tokens: int = 40,
+                     temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0, num_beams: int = 1,
+                     num_return_sequences: int = 1, repetition_penalty: float = 1.0, no_repeat_ngram_size: int = 0,
+                     length_penalty: float = 1.0, penalty_alpha: float = 0.0, bad_words: str = "",
+                     stop_strings: str = "", seed: int = 0, do_sample: bool = False,
+                     chat_template: bool = False) -> dict:
+        """Generate a continuation of `prompt` with model.generate() and these knobs.
+
+        `strategy` (greedy, beam search, sampling, top-k sampling, top-p sampling, contrastive search)
+        fills in the knobs left at their neutral value; empty uses the knobs as given. Returns {text,
+        tokens: [{token, id, prob, logprob, rank, sampled_prob, top: [{token, id, prob}]}], finish,
+        sequences, params (what was actually used), notices}.
+        """
+        values = dict(max_new_tokens=max_new_tokens, do_sample=do_sample, temperature=temperature, top_k=top_k,
+                      top_p=top_p, num_beams=num_beams, num_return_sequences=num_return_sequences,
+                      repetition_penalty=repetition_penalty, no_repeat_ngram_size=no_repeat_ngram_size,
+                      length_penalty=length_penalty, penalty_alpha=penalty_alpha, bad_words=bad_words or "",
+                      stop_strings=stop_strings or "", seed=seed, chat_template=chat_template)
+        with user_errors():
+            raw = decoding.with_strategy(strategy or "", decoding.GenParams(**values))
+            params, notes = decoding.check(raw, max_new_tokens=settings.max_new_tokens)
+            loaded = load(model or models.default_name(GENERATION), None, None)
+            prompt_ids = prompt_of(loaded, prompt, params)
+            try:
+                gen, _ = decoding.generate(loaded, prompt_ids, params)
+            except ValueError as exc:
+                raise generation_error(exc) from exc
+            return decoding.replace_notices(gen, notes + gen.notices).as_json()
+
+    gr.api(generate_api, api_name="generate", **limits)
+    return {
+        "components": {"prompt": prompt, "run": run, "stop": stop, "output": output, "strategy": strategy,
+                       "last": last},
+        "handlers": {"generate": run_generate, "stop": run_stop, "pipeline": run_pipeline, "compare": run_compare,
+                     "by_hand": run_by_hand, "api": generate_api, "strategy": apply_strategy},
+        "running": running,
+        "presets": {p.id: apply for p, apply in zip(presets, preset_handlers)},
+    }

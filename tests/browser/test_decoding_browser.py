@@ -1,0 +1,97 @@
+"""The Decoding tab in real headless Chromium: tokens stream in and the Stop button stops them, the
+logits pipeline draws its stages, the beam tree draws its hypotheses, and side by side marks the
+first difference."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .test_tokenizer_browser import SLOW, assert_no_outside_requests, select_option, shot, wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+
+def open_tab(page: Page) -> None:
+    wait_until_idle(page)
+    page.get_by_role("tab", name="Decoding").click()
+    expect(page.locator("#lesson-top-k-top-p")).to_be_visible()
+
+
+def set_number(page: Page, elem: str, value: str) -> None:
+    box = page.locator(f"{elem} input[type='number']")
+    box.fill(value)
+    box.press("Enter")
+
+
+def test_streaming_shows_tokens_as_they_come_and_stop_stops(page, page_log, screenshot_dir):
+    open_tab(page)
+    page.locator("#dec-prompt textarea").fill("Once upon a time")
+    select_option(page, "#dec-strategy", re.compile(r"^sampling$"))
+    expect(page.locator("#dec-sample input[type='checkbox']")).to_be_checked()
+    set_number(page, "#dec-max-new", "256")
+    page.locator("#dec-run").click()
+
+    generated = page.locator("#dec-output .pg-gen")
+    expect(generated.nth(2)).to_be_attached(timeout=SLOW)
+    expect(page.locator("#dec-output .pg-cursor")).to_be_attached()  # still running: the text grows
+    during = generated.count()
+    page.wait_for_timeout(800)
+    assert generated.count() > during, "tokens keep arriving while the generation runs"
+    shot(page, screenshot_dir, "decoding_streaming.png")
+
+    page.locator("#dec-stop").click()
+    expect(page.locator("#dec-output")).to_contain_text("Finished: stopped", timeout=SLOW)
+    n = generated.count()
+    assert 3 <= n < 256, f"the Stop button ended the generation early ({n} tokens)"
+    page.wait_for_timeout(1_500)
+    assert generated.count() == n, "no token arrives after Stop"
+    tip = generated.nth(1).get_attribute("title") or ""
+    assert "model p" in tip and "top 10" in tip, tip
+    expect(page.locator("#dec-summary")).to_contain_text("tokens / second")
+    shot(page, screenshot_dir, "decoding_stopped.png")
+    assert not page_log.dialogs
+    assert_no_outside_requests(page_log)
+
+
+def test_top_k_top_p_lesson_draws_the_logits_pipeline(page, page_log, screenshot_dir):
+    open_tab(page)
+    page.locator("#lesson-top-k-top-p").click()
+    expect(page.locator("#dec-output")).to_contain_text("Finished", timeout=SLOW)
+    assert page.locator("#dec-output .pg-gen").count() >= 10
+    heat = page.locator("#dec-pipeline svg.main-svg .heatmaplayer image, #dec-pipeline svg.main-svg .hm image")
+    expect(heat.first).to_be_attached(timeout=SLOW)
+    columns = " ".join(t.text_content() or "" for t in page.locator("#dec-pipeline .xtick text").all())
+    for stage in ("raw logits", "TopK", "TopP", "renormalised"):
+        assert stage in columns, columns
+    rows = " ".join(t.text_content() or "" for t in page.locator("#dec-pipeline .ytick text").all())
+    assert "▶" in rows, "the chosen token is marked"
+    expect(page.locator("#dec-pipeline-note")).to_contain_text("Removed")
+    expect(page.locator(".block.pg-notice")).to_contain_text("Lesson 13")
+    page.locator("#dec-pipeline").scroll_into_view_if_needed()
+    shot(page, screenshot_dir, "decoding_pipeline.png")
+    assert_no_outside_requests(page_log)
+
+
+def test_beam_lesson_draws_the_tree_and_side_by_side_marks_the_divergence(page, page_log, screenshot_dir):
+    open_tab(page)
+    page.locator("#lesson-beam-search").click()
+    expect(page.locator("#dec-output")).to_contain_text("Finished", timeout=SLOW * 2)
+    markers = page.locator("#dec-tree svg.main-svg .scatterlayer .point")
+    expect(markers.first).to_be_attached(timeout=SLOW)
+    assert markers.count() >= 5 * 10, "5 beams × 2 candidates per step, for most of 12 steps"
+    legend = page.locator("#dec-tree .legendtext").all_text_contents()
+    assert {"kept", "pruned"} <= set(legend), legend
+    expect(page.locator("#dec-sequences")).to_contain_text("score")
+    page.locator("#dec-tree").scroll_into_view_if_needed()
+    shot(page, screenshot_dir, "decoding_beam_tree.png")
+
+    page.locator("#lesson-greedy-vs-beam").click()
+    expect(page.locator("#dec-compare-view")).to_contain_text("first differ", timeout=SLOW * 2)
+    expect(page.locator("#dec-compare-view th.pg-div")).to_have_count(1)
+    expect(page.locator("#dec-compare-view")).to_contain_text("log p of the whole sequence")
+    page.locator("#dec-compare-view").scroll_into_view_if_needed()
+    shot(page, screenshot_dir, "decoding_compare.png")
+    assert_no_outside_requests(page_log)
