@@ -100,12 +100,15 @@ def test_by_hand_refuses_what_the_loop_does_not_do(smol):
         by_hand.compare_with_generate(smol, prompt_of(smol), params(num_beams=3))
 
 
-def test_pipeline_stages_in_generate_order_end_in_the_distribution_drawn_from(smol):
+@pytest.mark.parametrize("name", [SMOL, "local/tiny-t5"])
+def test_pipeline_stages_in_generate_order_end_in_the_distribution_drawn_from(registry, name):
+    smol = registry.load(name)
     prompt = prompt_of(smol, n=12)
     p = params(max_new_tokens=12, do_sample=True, temperature=0.8, top_k=10, top_p=0.9, repetition_penalty=1.3,
                no_repeat_ngram_size=3, seed=11)
     ref = direct(smol, prompt, p, return_dict_in_generate=True, output_scores=True)
     gen = new_ids(smol, prompt, ref)
+    assert len(gen) == 12
     for step in (0, 5, 11):
         pl = d.pipeline(smol, prompt, p, gen, step)
         assert [s.name for s in pl.stages] == [

@@ -28,7 +28,7 @@ def test_tokens_html_colours_escapes_and_explains_each_token():
     assert "hsl(" in html and "Finished: <b>length</b>" in html
     assert "model p" in html and "removed" in html, "the hover lists alternatives and what the filters removed"
     running = views.tokens_html(("It",), [step(0, " a", 0.5)], running=True)
-    assert "pg-cursor" in running and "Finished" not in running
+    assert "pg-cursor" in running and "Finished" not in running and "title=" not in running
 
 
 def test_summary_and_sequences():

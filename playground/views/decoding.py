@@ -40,10 +40,11 @@ def tokens_html(prompt_tokens: tuple[str, ...], steps: tuple[Step, ...] | list[S
     cut = len(prompt_tokens) - len(shown)
     parts = [f'<span class="pg-muted">… {cut:,} tokens …</span>'] if cut else []
     parts += [f'<span class="pg-tok pg-prompt">{visible(t)}</span>' for t in shown]
-    for s in steps:
+    for s in steps:  # while streaming, the hover text waits for the end: it is most of the bytes sent
+        tip = "" if running else f' title="{esc(step_tip(s))}"'
         parts.append(
-            f'<span class="pg-tok pg-gen" data-step="{s.index + 1}" style="background:{surprise_colour(_bits(s.prob))}" '
-            f'title="{esc(step_tip(s))}">{visible(s.token)}</span>'
+            f'<span class="pg-tok pg-gen" data-step="{s.index + 1}" style="background:{surprise_colour(_bits(s.prob))}"'
+            f"{tip}>{visible(s.token)}</span>"
         )
     if running:
         parts.append('<span class="pg-cursor">▌</span>')
