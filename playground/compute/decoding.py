@@ -225,8 +225,8 @@ def check(params: GenParams, *, max_new_tokens: int) -> tuple[GenParams, tuple[s
                 f"num_return_sequences ({p.num_return_sequences}) cannot be more than num_beams ({p.num_beams}) "
                 "without sampling: greedy and beam search return their best num_beams hypotheses. Raise num_beams "
                 "or tick 'Sample'.")
-    if p.mode in ("greedy", "contrastive") and p.seed and not p.do_sample:
-        p = replace(p, seed=0)  # nothing is drawn at random
+    if p.seed and not p.do_sample:
+        p = replace(p, seed=0)  # nothing is drawn at random: the seed plays no part
     return p, tuple(notes)
 
 
@@ -652,20 +652,25 @@ class BeamTree:
 
 
 class _BeamWatch:
-    """Pass-through processor + stopping criterion that record generate()'s beam search."""
+    """Pass-through processor + stopping criterion that record generate()'s beam search.
 
-    def __init__(self, num_beams: int):
+    At each step the processor sees the running beams and their log-probabilities; the criterion
+    then sees the candidates generate() picked (best first). Only each candidate's own log-prob is
+    kept, so the memory is a few numbers per step, not a vocabulary-sized vector per beam."""
+
+    def __init__(self):
         from transformers import LogitsProcessor, StoppingCriteria
 
         watch = self
-        self.running: list[dict] = []  # per step: prefix tuple -> processed log-prob vector (V,)
-        self.candidates: list[list[tuple]] = []  # per step: candidate sequences, best first
+        self.latest: dict[tuple, object] = {}  # prefix -> processed log-prob vector (V,), this step only
+        self.running: list[set[tuple]] = []  # per step: the beams' prefixes
+        self.candidates: list[list[tuple[tuple, float]]] = []  # per step: (candidate sequence, its log-prob)
 
         class Proc(LogitsProcessor):
             def __call__(self, input_ids, scores):
                 if len(watch.running) < TREE_STEPS:
-                    watch.running.append({tuple(r.tolist()): scores[i].float().clone()
-                                          for i, r in enumerate(input_ids)})
+                    watch.latest = {tuple(r.tolist()): scores[i] for i, r in enumerate(input_ids)}
+                    watch.running.append(set(watch.latest))
                 return scores
 
         class Crit(StoppingCriteria):
@@ -673,7 +678,10 @@ class _BeamWatch:
                 import torch
 
                 if len(watch.candidates) < len(watch.running):
-                    watch.candidates.append([tuple(r.tolist()) for r in input_ids])
+                    rows = [tuple(r.tolist()) for r in input_ids]
+                    watch.candidates.append([(c, float(watch.latest[c[:-1]][c[-1]])) for c in rows
+                                             if c[:-1] in watch.latest])
+                    watch.latest = {}
                 return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
 
         self.proc, self.crit = Proc(), Crit()
@@ -693,14 +701,13 @@ def _tree(loaded, watch: _BeamWatch, prompt_len: int, num_beams: int, best_ids: 
         if root is None:
             root = next(iter(running))[:prompt_len]
             score_of[root] = 0.0
-        nxt = set(watch.running[t + 1]) if t + 1 < len(watch.running) else set()
+        nxt = watch.running[t + 1] if t + 1 < len(watch.running) else set()
         seen = set()
-        for rank, cand in enumerate(watch.candidates[t]):
+        for rank, (cand, lp) in enumerate(watch.candidates[t]):
             parent, token = cand[:-1], cand[-1]
             if cand in seen or parent not in running or parent not in score_of:
                 continue
             seen.add(cand)
-            lp = float(running[parent][token])
             score = score_of[parent] + lp
             last = t == total_steps - 1
             if cand in nxt:
@@ -729,7 +736,7 @@ def generate_all(loaded, prompt: Prompt, params: GenParams, *, with_tree: bool =
 
     kw, notes = generate_kwargs(loaded, params)
     inputs = _model_inputs(loaded, prompt)
-    watch = _BeamWatch(params.num_beams) if params.mode == "beam" and with_tree else None
+    watch = _BeamWatch() if params.mode == "beam" and with_tree else None
     extra = {}
     if watch is not None:
         extra = {"logits_processor": LogitsProcessorList([watch.proc]),
