@@ -14,6 +14,11 @@ from playground.ui.decoding_tab import KNOBS, build_decoding_tab
 SMOL = "SmolLM2-135M-Instruct"
 
 
+class Click:
+    def __init__(self, **data):
+        self.__dict__.update(data)
+
+
 class Request:
     def __init__(self, session):
         self.session_hash = session
@@ -55,6 +60,11 @@ def test_beam_fills_the_tree_and_pipeline_moves_between_steps(tab):
     fig, html = tab["handlers"]["pipeline"](gen, 4, SMOL, "auto", "auto", progress=None)
     assert "log_softmax" in html and "Step 4" in fig.layout.title.text
     assert tab["handlers"]["pipeline"](None, 1, SMOL, "auto", "auto")[0] is None
+    opened, slider, fig, _ = tab["handlers"]["token_click"](gen, SMOL, "auto", "auto", Click(step=3), None)
+    assert opened.open is True and slider.value == 3 and "Step 3" in fig.layout.title.text
+    skipped = tab["handlers"]["token_click"](gen, SMOL, "auto", "auto", Click(step=99), None)
+    assert all(not isinstance(x, gr.Plot) and getattr(x, "data", None) is None for x in skipped)
+    assert len(tab["handlers"]["token_click"](None, SMOL, "auto", "auto", Click(step=1), None)) == 4
 
 
 def test_stop_ends_the_sessions_generation_only(tab):

@@ -18,6 +18,9 @@ from ..views.tokens import empty_hint
 from .common import AppContext, lesson_bar, user_errors
 
 REFRESH_SECONDS = 0.08  # the streamed text is redrawn at most this often
+# A click on a generated token opens that step in the logits pipeline (one listener, delegated).
+CLICK_TOKEN = ("element.addEventListener('click', (e) => { const t = e.target.closest('.pg-gen');"
+               " if (t && t.dataset.step) trigger('click', {step: Number(t.dataset.step)}); });")
 KNOBS = ("max_new_tokens", "do_sample", "temperature", "top_k", "top_p", "num_beams", "num_return_sequences",
          "repetition_penalty", "no_repeat_ngram_size", "length_penalty", "penalty_alpha", "bad_words", "stop_strings",
          "seed", "chat_template")
@@ -143,6 +146,14 @@ def build_decoding_tab(ctx: AppContext) -> dict:
             loaded = load(last.model, device, dtype, progress)
             return pipeline_views(loaded, last, step)
 
+    def run_token_click(last, model, device, dtype, evt: gr.EventData, progress=gr.Progress(track_tqdm=True)):
+        """A generated token was clicked: show its step in the pipeline."""
+        step = getattr(evt, "step", None) if evt is not None else None
+        if last is None or not isinstance(step, (int, float)) or not 1 <= step <= len(last.sequences[0].steps):
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        fig, note = run_pipeline(last, int(step), model, device, dtype, progress)
+        return gr.Accordion(open=True), gr.Slider(value=int(step)), fig, note
+
     def run_compare(prompt, model, device, dtype, strategy_b, temperature_b, progress=gr.Progress(track_tqdm=True),
                     *knobs):
         """The knobs above (A) against the same knobs with strategy B on the same prompt."""
@@ -207,7 +218,7 @@ def build_decoding_tab(ctx: AppContext) -> dict:
                                    info="Turned into bad_words_ids (with and without a leading space).")
             stop_strings = gr.Textbox(label="Stop strings", placeholder="one per line, e.g. a full stop", lines=1)
     output = gr.HTML(empty_hint("Press Generate: the text appears token by token, coloured by probability."),
-                     elem_id="dec-output")
+                     elem_id="dec-output", js_on_load=CLICK_TOKEN)
     summary = gr.HTML(elem_id="dec-summary")
     sequences = gr.HTML(elem_id="dec-sequences")
     with gr.Accordion("The logits pipeline: how one token was chosen", open=False) as pipe_acc:
@@ -256,6 +267,8 @@ def build_decoding_tab(ctx: AppContext) -> dict:
                    api_visibility="private", queue=False)
     gr.on([step_btn.click, step.release], run_pipeline, [last, step, *header], [pipe_chart, pipe_note],
           api_visibility="private", **limits)
+    output.click(run_token_click, [last, *header], [pipe_acc, step, pipe_chart, pipe_note], api_visibility="private",
+                 **limits)
     cmp_event_inputs = [prompt, *header, strategy_b, temperature_b, *knobs]
     cmp_btn.click(run_compare, cmp_event_inputs, compare_view, api_visibility="private", **limits)
     hand_btn.click(run_by_hand, [prompt, *header, *knobs], hand_view, api_visibility="private", **limits)
@@ -320,7 +333,7 @@ def build_decoding_tab(ctx: AppContext) -> dict:
         "components": {"prompt": prompt, "run": run, "stop": stop, "output": output, "strategy": strategy,
                        "last": last},
         "handlers": {"generate": run_generate, "stop": run_stop, "pipeline": run_pipeline, "compare": run_compare,
-                     "by_hand": run_by_hand, "api": generate_api, "strategy": apply_strategy},
+                     "by_hand": run_by_hand, "token_click": run_token_click, "api": generate_api, "strategy": apply_strategy},
         "running": running,
         "presets": {p.id: apply for p, apply in zip(presets, preset_handlers)},
     }

@@ -57,7 +57,7 @@ def tokens_html(prompt_tokens: tuple[str, ...], steps: tuple[Step, ...] | list[S
     )
     return (f'<div class="pg-tokens pg-stream">{"".join(parts)}</div>{tail}'
             f'<div class="pg-legend">Colour = the model\'s probability of each generated token: {legend} '
-            '· grey = the prompt · hover a token for the alternatives at that step</div>')
+            '· grey = the prompt · hover a token for the alternatives at that step, click it to see how it was chosen</div>')
 
 
 def summary_html(gen: Generation) -> str:

@@ -72,6 +72,9 @@ def test_top_k_top_p_lesson_draws_the_logits_pipeline(page, page_log, screenshot
     expect(page.locator(".block.pg-notice")).to_contain_text("Lesson 13")
     page.locator("#dec-pipeline").scroll_into_view_if_needed()
     shot(page, screenshot_dir, "decoding_pipeline.png")
+
+    page.locator("#dec-output .pg-gen").nth(6).click()  # a click on a token shows its step
+    expect(page.locator("#dec-pipeline .gtitle")).to_contain_text("Step 7", timeout=SLOW)
     assert_no_outside_requests(page_log)
 
 
