@@ -1,5 +1,6 @@
 """End to end: the real app served on 127.0.0.1, driven through gradio_client's public API."""
 
+import time
 import urllib.request
 
 import pytest
@@ -120,3 +121,13 @@ def test_generate_api_beam_and_errors_keep_the_app_serving(client):
     with pytest.raises(AppError, match="cannot do generation"):
         client.predict("x", "all-MiniLM-L6-v2", api_name="/generate")
     assert client.predict("Hello", "SmolLM2-135M-Instruct", "", 2, api_name="/generate")["tokens"]
+
+
+def test_a_long_generation_does_not_hold_up_other_users(client):
+    """Generation has its own concurrency group: a tokenize call is served while a generation runs."""
+    job = client.submit("Once upon a time", "SmolLM2-135M-Instruct", "greedy", 120, api_name="/generate")
+    while job.status().code.name in ("STARTING", "JOINING_QUEUE", "QUEUE_FULL", "IN_QUEUE", "SENDING_DATA"):
+        time.sleep(0.02)  # until the generation is processing
+    assert client.predict("hello world", "SmolLM2-135M-Instruct", api_name="/tokenize")["counts"]["tokens"] >= 2
+    assert not job.done(), "the tokenize call came back while the generation was still running"
+    assert len(job.result()["tokens"]) >= 1
