@@ -1,6 +1,6 @@
 """Run every benchmark, print one readable report, write bench/results/*.json.
 
-    python -m bench.run_all [--quick] [--only startup|tokenize_latency|next_token_latency]
+    python -m bench.run_all [--quick] [--only startup|tokenize_latency|next_token_latency|generate_latency]
 
 (`make bench` runs this.) --quick: fewer repetitions, for a smoke run (the figures are noisier).
 """
@@ -11,7 +11,7 @@ import argparse
 import sys
 import time
 
-from . import next_token_latency, startup, tokenize_latency
+from . import generate_latency, next_token_latency, startup, tokenize_latency
 from .common import REPO, busy_warning, machine_info, table, write_results
 
 
@@ -31,8 +31,9 @@ def machine_table(info: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="1 start-up run each, 5 tokenize and next-token reps")
-    p.add_argument("--only", choices=["startup", "tokenize_latency", "next_token_latency"])
+    p.add_argument("--quick", action="store_true",
+                   help="1 start-up run each, 5 tokenize and next-token reps, 3 generation reps of 16 tokens")
+    p.add_argument("--only", choices=["startup", "tokenize_latency", "next_token_latency", "generate_latency"])
     a = p.parse_args(argv)
 
     def log(msg):
@@ -60,6 +61,13 @@ def main(argv: list[str] | None = None) -> int:
         files.append(write_results("next_token_latency", res))
         results["next_token_latency"] = res
         reports.append(next_token_latency.report(res))
+    if a.only in (None, "generate_latency"):
+        res = generate_latency.run(reps=3 if a.quick else 10, warmup=1 if a.quick else 2,
+                                   new_tokens=generate_latency.QUICK_TOKENS if a.quick else generate_latency.NEW_TOKENS,
+                                   log=log)
+        files.append(write_results("generate_latency", res))
+        results["generate_latency"] = res
+        reports.append(generate_latency.report(res))
     summary = {"quick": a.quick, "busy_warning": warning, "wall_s": time.perf_counter() - t0, "headline": headline(results),
                "files": [str(f.relative_to(REPO)) for f in files]}
     files.append(write_results("run_all", summary))
@@ -93,6 +101,21 @@ def headline(results: dict) -> dict:
             + f"; vs bare: compute {r['compute']:.2f}x, http - floor {r['http - floor']:.2f}x, client "
             + f"{r['client']:.2f}x; http / no-server bare {r['vs no server']['http']:.2f}x"
             + f" (target <= {next_token_latency.TARGET:.2f}x)")
+    gen = results.get("generate_latency")
+    for c in (gen or {}).get("cases", []):
+        tps, f = c["tokens_per_s"], c["first_token_s"]
+        out[f"generate {c['setting']} SmolLM2 {gen['config']['new_tokens']} tokens, no server: compute / bare "
+            "(tokens/s; first token ms)"] = (
+            f"{tps['compute']['median']:.1f} / {tps['bare']['median']:.1f} = "
+            f"{c['ratio_tokens_per_s_app_over_bare']['median']:.2f}x (target >= {generate_latency.TARGET:.2f}x; "
+            f"vs bare in a thread {c['ratio_tokens_per_s_app_over_bare_thread']['median']:.2f}x); "
+            f"{f['compute']['median'] * 1e3:,.0f} / {f['bare']['median'] * 1e3:,.0f}")
+    if gen:
+        h = gen["http"]
+        r = h["ratio_tokens_per_s"]
+        out["generate greedy over HTTP, app served: /generate tokens/s vs bare (no server / server up)"] = (
+            f"{h['tokens_per_s']['http']['median']:.1f} tokens/s; {r['http / bare, no server']['median']:.2f}x / "
+            f"{r['http / bare, server up']['median']:.2f}x")
     return out
 
 

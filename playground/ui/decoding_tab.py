@@ -109,6 +109,10 @@ def build_decoding_tab(ctx: AppContext) -> dict:
         session = _session(request)
         flag = running.start(session)
         steps, gen, tree, last = [], None, None, 0.0
+        if not params.streams:
+            what = (f"Beam search keeps {params.num_beams} hypotheses until the end" if params.mode == "beam" else
+                    f"{params.num_return_sequences} sequences are drawn together")
+            yield (gr.skip(), empty_hint(f"{what}, so the text comes all at once (no streaming) …"), *(gr.skip(),) * 8)
         try:
             with user_errors():
                 for item in decoding.run(loaded, prompt_ids, params, stop=flag):
