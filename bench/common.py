@@ -302,3 +302,21 @@ def warm_smollm2_cache(timeout: float = 600.0) -> dict:
         raise RuntimeError(f"warming the SmolLM2 tokenizer cache failed:\n{out.stderr[-3000:]}")
     line = next(ln for ln in out.stdout.splitlines() if ln.startswith("BENCH_JSON "))
     return json.loads(line.split(" ", 1)[1])
+
+
+def load_smollm2(tag: str, log=print):
+    """How every in-process latency benchmark starts: the loopback guard on, SmolLM2's tokenizer cache
+    warm (in a subprocess), then SmolLM2 loaded float32 on the CPU through the app's own registry.
+    Returns (outside, cache, settings, registry, loaded)."""
+    from tools.loopback_guard import install as install_loopback_guard
+
+    outside = install_loopback_guard()
+    log(f"{tag}: warming the SmolLM2 tokenizer cache (GGUF -> ~/.cache/playground, once per machine)...")
+    cache = warm_smollm2_cache()
+    from playground.config import Settings
+    from playground.models import ModelRegistry
+
+    settings = Settings.from_env().with_(device="cpu", dtype="float32")
+    registry = ModelRegistry(settings)
+    log(f"{tag}: loading {SMOLLM2} (float32, CPU; converted from GGUF once per machine)...")
+    return outside, cache, settings, registry, registry.load(SMOLLM2)

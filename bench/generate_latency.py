@@ -47,10 +47,9 @@ import functools
 import sys
 import time
 
-from tools.loopback_guard import install as install_loopback_guard
 
 from .common import (
-    REPO, SMOLLM2, CpuWatch, busy_warning, idle_cpu, ms, ratio, round_robin, summary, table, warm_smollm2_cache,
+    REPO, SMOLLM2, CpuWatch, busy_warning, idle_cpu, ms, ratio, round_robin, summary, table, load_smollm2,
     write_results, x,
 )
 
@@ -177,21 +176,13 @@ def tokens_per_s(n: int, stats: dict) -> dict:
 
 
 def run(reps: int = 10, warmup: int = 2, new_tokens: int = NEW_TOKENS, log=print) -> dict:
-    outside = install_loopback_guard()
-    log("generate_latency: warming the SmolLM2 tokenizer cache (GGUF -> ~/.cache/playground, once per machine)...")
-    cache = warm_smollm2_cache()
+    outside, cache, settings, registry, loaded = load_smollm2("generate_latency", log)
     import torch
 
     from playground.compute import decoding
-    from playground.config import Settings
-    from playground.models import ModelRegistry
 
     from .next_token_latency import App  # the app on our registry, served in-process with tokenize_latency.Served
 
-    settings = Settings.from_env().with_(device="cpu", dtype="float32")
-    registry = ModelRegistry(settings)
-    log(f"generate_latency: loading {SMOLLM2} (float32, CPU; converted from GGUF once per machine)...")
-    loaded = registry.load(SMOLLM2)
     model, tok, n = loaded.model, loaded.tokenizer, new_tokens
     pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id  # as the app: 2 for SmolLM2
     prompt = decoding.encode_prompt(loaded, PROMPT, chat_template=False, max_tokens=settings.max_prompt_tokens,

@@ -42,11 +42,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tools.loopback_guard import install as install_loopback_guard
 
 from . import tokenize_latency
 from .common import (
-    REPO, SMOLLM2, CpuWatch, busy_warning, idle_cpu, ms, ratio, round_robin, summary, table, warm_smollm2_cache,
+    REPO, SMOLLM2, CpuWatch, busy_warning, idle_cpu, ms, ratio, round_robin, summary, table, load_smollm2,
     write_results, x,
 )
 
@@ -255,18 +254,8 @@ def finish_case(case: dict, alone: list[float], floor: dict) -> dict:
 
 
 def run(reps: int = 20, warmup: int = 3, apis=APIS, log=print) -> dict:
-    outside = install_loopback_guard()
-    log("next_token_latency: warming the SmolLM2 tokenizer cache (GGUF -> ~/.cache/playground, once per machine)...")
-    cache = warm_smollm2_cache()
+    outside, cache, settings, registry, loaded = load_smollm2("next_token_latency", log)
     import torch
-
-    from playground.config import Settings
-    from playground.models import ModelRegistry
-
-    settings = Settings.from_env().with_(device="cpu", dtype="float32")
-    registry = ModelRegistry(settings)
-    log(f"next_token_latency: loading {SMOLLM2} (float32, CPU; converted from GGUF once per machine)...")
-    loaded = registry.load(SMOLLM2)
     prompt = make_prompt(loaded.tokenizer)
     bare = {api: bare_call(api, loaded, prompt) for api in apis}
     idle = {"no server": idle_cpu()}
