@@ -126,6 +126,28 @@ def registry(settings) -> ModelRegistry:
 
 
 TINY = ["local/tiny-gpt2", "local/tiny-bert-mlm", "local/tiny-bert", "local/tiny-t5"]
+
+
+# Loaded models by family, for compute tests; held for the session so that the registry's LRU
+# (3 models) evicting one does not mean loading it again in the next test.
+@pytest.fixture(scope="session")
+def smol(registry):
+    return registry.load("SmolLM2-135M-Instruct")
+
+
+@pytest.fixture(scope="session")
+def gpt(registry):
+    return registry.load("local/tiny-gpt2")
+
+
+@pytest.fixture(scope="session")
+def mlm(registry):
+    return registry.load("local/tiny-bert-mlm")
+
+
+@pytest.fixture(scope="session")
+def t5(registry):
+    return registry.load("local/tiny-t5")
 PACKAGED = ["SmolLM2-135M-Instruct", "all-MiniLM-L6-v2"]
 
 

@@ -17,21 +17,6 @@ PROMPT = "It was a dark and stormy"
 CAP = 256
 
 
-@pytest.fixture(scope="module")
-def smol(registry):
-    return registry.load(SMOL)
-
-
-@pytest.fixture(scope="module")
-def gpt(registry):
-    return registry.load("local/tiny-gpt2")
-
-
-@pytest.fixture(scope="module")
-def t5(registry):
-    return registry.load("local/tiny-t5")
-
-
 def prompt_of(loaded, text=PROMPT, n=40, chat=False):
     return d.encode_prompt(loaded, text, chat_template=chat, max_tokens=1024, max_new_tokens=n)
 

@@ -18,26 +18,6 @@ SMOL = "SmolLM2-135M-Instruct"
 PROMPT = "It was a dark and stormy"
 
 
-@pytest.fixture(scope="module")
-def smol(registry):
-    return registry.load(SMOL)
-
-
-@pytest.fixture(scope="module")
-def gpt(registry):
-    return registry.load("local/tiny-gpt2")
-
-
-@pytest.fixture(scope="module")
-def mlm(registry):
-    return registry.load("local/tiny-bert-mlm")
-
-
-@pytest.fixture(scope="module")
-def t5(registry):
-    return registry.load("local/tiny-t5")
-
-
 def direct_last(loaded, text):
     ids = loaded.tokenizer(text, return_tensors="pt").input_ids
     with torch.no_grad():
