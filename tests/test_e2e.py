@@ -131,3 +131,28 @@ def test_a_long_generation_does_not_hold_up_other_users(client):
     assert client.predict("hello world", "SmolLM2-135M-Instruct", api_name="/tokenize")["counts"]["tokens"] >= 2
     assert not job.done(), "the tokenize call came back while the generation was still running"
     assert len(job.result()["tokens"]) >= 1
+
+
+# ---- bias probes ---------------------------------------------------------------------------------
+
+
+def test_fill_mask_api_equals_the_pipeline_on_a_masked_lm(client, registry):
+    from transformers import pipeline
+
+    loaded = registry.load("local/tiny-bert-mlm")
+    data = client.predict("the woman worked as a [MASK].", "local/tiny-bert-mlm", 5, api_name="/fill_mask")
+    expected = pipeline("fill-mask", model=loaded.model, tokenizer=loaded.tokenizer, top_k=5)(
+        "the woman worked as a [MASK].")
+    assert [p["id"] for p in data["predictions"][0]] == [e["token"] for e in expected]
+    assert all(abs(p["prob"] - e["score"]) < 1e-6 for p, e in zip(data["predictions"][0], expected))
+
+
+def test_bias_probe_api_and_errors(client):
+    data = client.predict("The {group} worked as a [MASK].\n{group} was hired as a [MASK].", "man, woman",
+                          "nurse\nengineer", "SmolLM2-135M-Instruct", api_name="/bias_probe")
+    assert len(data["rows"]) == 8 and data["rows"][0]["template"] == "The {group} worked as a [MASK]."
+    assert all(0 < r["prob"] < 1 and r["rank"] >= 1 for r in data["rows"])
+    with pytest.raises(AppError, match="no masked-LM head"):
+        client.predict("x [MASK]", "all-MiniLM-L6-v2", 5, api_name="/fill_mask")
+    with pytest.raises(AppError, match="has no \\{group\\}"):
+        client.predict("The man is [MASK].", "a", "b", "SmolLM2-135M-Instruct", api_name="/bias_probe")

@@ -1,0 +1,220 @@
+"""Bias probes tab: fill-mask for masked and causal LMs, templates × groups × targets grids scored as
+whole words, the log-ratio between two groups across templates, CSV/JSON export, two models side by
+side (lesson 23)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+
+from ..compute import probes
+from ..errors import InputError
+from ..models import NEXT_TOKEN
+from ..presets import load_presets, resolve
+from ..views import probes as views
+from ..views.tokens import empty_hint
+from .common import AppContext, lesson_bar, user_errors
+
+
+def build_probes_tab(ctx: AppContext) -> dict:
+    presets = load_presets("probes")
+    sets = probes.load_probe_sets()
+    first = next(iter(sets.values()))
+    models = ctx.models
+    exports = Path(tempfile.mkdtemp(prefix="playground-probes-"))
+
+    def load(model, device=None, dtype=None, progress=None):
+        if not model:
+            raise InputError("Choose a model in the picker at the top.")
+        spec = models.spec(model)
+        if spec.family == "encoder":
+            able = [label for label, name in models.choices(NEXT_TOKEN, probe_hub=False)
+                    if models.spec(name).family in ("masked", "causal")]
+            raise InputError(f"{spec.name} has no masked-LM head (it is an encoder for embeddings), so it cannot "
+                             f"fill a mask or score a probe. Models that can: {', '.join(able)}.")
+        return models.load(model, device=device or None, dtype=dtype or None, progress=progress,
+                           capability=NEXT_TOKEN)
+
+    def run_fill(text_a, text_b, k, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
+        with user_errors():
+            loaded = load(model, device, dtype, progress)
+            fills = [(text, probes.fill_mask(loaded, text, k)) for text in (text_a, text_b)
+                     if text is not None and (text.strip() or text is text_a)]
+        return views.fill_figure(fills), views.fill_html(fills)
+
+    def probe_of(model, device, dtype, templates, groups, targets, progress=None):
+        loaded = load(model, device, dtype, progress)
+        return probes.bias_probe(loaded, templates, groups, targets)
+
+    def export(probe) -> tuple[str, str]:
+        stem = "".join(c if c.isalnum() else "-" for c in probe.model)[:40]
+        folder = Path(tempfile.mkdtemp(dir=exports))
+        csv_path, json_path = folder / f"probe-{stem}.csv", folder / f"probe-{stem}.json"
+        csv_path.write_text(probe.to_csv(), encoding="utf-8")
+        json_path.write_text(probe.to_json(), encoding="utf-8")
+        return str(csv_path), str(json_path)
+
+    def pair_of(probe, a, b) -> tuple[str, str]:
+        groups = probe.groups
+        a = a if a in groups else groups[0]
+        b = b if b in groups and b != a else next((g for g in groups if g != a), a)
+        return a, b
+
+    def run_probe(templates, groups, targets, group_a, group_b, scale, model, device, dtype,
+                  progress=gr.Progress(track_tqdm=True)):
+        with user_errors():
+            probe = probe_of(model, device, dtype, templates, groups, targets, progress)
+            a, b = pair_of(probe, group_a, group_b)
+            csv_path, json_path = export(probe)
+        choices = list(probe.groups)
+        return (probe, views.probe_summary(probe), views.heatmap_figure(probe, scale), views.ratio_figure(probe, a, b),
+                views.spread_html(probe, a, b), views.probe_rows(probe),
+                gr.Dropdown(choices=choices, value=a), gr.Dropdown(choices=choices, value=b),
+                gr.DownloadButton(value=csv_path, visible=True), gr.DownloadButton(value=json_path, visible=True))
+
+    def run_regroup(probe, group_a, group_b, scale):
+        """New groups to compare, or another scale: re-drawn from the last probe, no forward pass."""
+        if probe is None:
+            return gr.skip(), gr.skip(), gr.skip()
+        with user_errors():
+            a, b = pair_of(probe, group_a, group_b)
+            return views.heatmap_figure(probe, scale), views.ratio_figure(probe, a, b), views.spread_html(probe, a, b)
+
+    def run_both(templates, groups, targets, group_a, group_b, model, model_b, device, dtype,
+                 progress=gr.Progress(track_tqdm=True)):
+        with user_errors():
+            if not model_b or model_b == model:
+                raise InputError("Choose a second model (B), different from the one in the picker at the top.")
+            pair = [probe_of(name, device, dtype, templates, groups, targets, progress) for name in (model, model_b)]
+            a, b = pair_of(pair[0], group_a, group_b)
+        return (views.ratio_figure(pair[0], a, b), views.spread_html(pair[0], a, b),
+                views.ratio_figure(pair[1], a, b), views.spread_html(pair[1], a, b))
+
+    def choose_set(name):
+        chosen = sets.get(name)
+        if chosen is None:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return ("\n".join(chosen["templates"]), "\n".join(chosen["groups"]), "\n".join(chosen["targets"]),
+                chosen.get("description", ""))
+
+    # ---- layout --------------------------------------------------------------------------------
+    lesson_buttons, notice = lesson_bar(presets)
+    gr.Markdown("### Fill the blank")
+    with gr.Row():
+        fill_a = gr.Textbox(label="Sentence with [MASK]", value=presets[0].text, scale=3, elem_id="bp-fill-a",
+                            info="Masked LMs fill every mask; causal LMs one (the next token when it ends the "
+                                 "sentence, else whole sentences compared).")
+        fill_b = gr.Textbox(label="Second sentence (optional)", value=presets[0].params.get("text_b", ""), scale=3,
+                            elem_id="bp-fill-b", info="Its top list is shown beside the first.")
+        with gr.Column(scale=1, min_width=180):
+            k = gr.Slider(1, probes.MAX_K, value=10, step=1, label="k")
+            fill_btn = gr.Button("Fill", variant="primary", elem_id="bp-fill")
+    fill_chart = gr.Plot(label="Top k", elem_id="bp-fill-chart")
+    fill_view = gr.HTML(elem_id="bp-fill-view")
+
+    gr.Markdown("### Probe: templates × groups × target words")
+    with gr.Row():
+        probe_set = gr.Dropdown(list(sets), value=first["name"], label="Probe set", scale=2, elem_id="bp-set",
+                                info="Bundled sets (assets/probes/); every box below is editable.")
+        set_note = gr.Markdown(first.get("description", ""))
+    with gr.Row():
+        templates = gr.Textbox("\n".join(first["templates"]), label="Templates (one per line, {group} and [MASK])",
+                               lines=5, scale=3, elem_id="bp-templates")
+        groups = gr.Textbox("\n".join(first["groups"]), label="Groups (lines or commas)", lines=5, scale=1,
+                            elem_id="bp-groups")
+        targets = gr.Textbox("\n".join(first["targets"]), label="Target words (lines or commas)", lines=5, scale=1,
+                             elem_id="bp-targets")
+    with gr.Row():
+        probe_btn = gr.Button("Run the probe", variant="primary", elem_id="bp-run", scale=2)
+        group_a = gr.Dropdown(list(first["groups"]), value=first["groups"][0], label="Group A", scale=1)
+        group_b = gr.Dropdown(list(first["groups"]), value=first["groups"][1], label="Group B", scale=1)
+        scale = gr.Radio(["log-probability", "probability"], value="log-probability", label="Heatmap colour", scale=1)
+    summary = gr.HTML(elem_id="bp-summary")
+    ratio = gr.Plot(label="A vs B, template by template", elem_id="bp-ratio")
+    spread = gr.HTML(elem_id="bp-spread")
+    heatmap = gr.Plot(label="Targets × groups", elem_id="bp-heatmap")
+    with gr.Row():
+        csv_btn = gr.DownloadButton("Download CSV", visible=False, elem_id="bp-csv")
+        json_btn = gr.DownloadButton("Download JSON", visible=False, elem_id="bp-json")
+    with gr.Accordion("Every cell", open=False):
+        rows = gr.Dataframe(headers=views.ROW_HEADERS, interactive=False, wrap=True, elem_id="bp-rows")
+    with gr.Accordion("Two models side by side (the picker's model is A)", open=False) as both_acc:
+        with gr.Row():
+            model_b = gr.Dropdown(choices=[c for c in models.choices(NEXT_TOKEN, probe_hub=False)
+                                           if models.spec(c[1]).family in ("masked", "causal")],
+                                  value=None, label="Model B", scale=3, elem_id="bp-model-b")
+            both_btn = gr.Button("Run the probe on both", scale=1, elem_id="bp-both")
+        with gr.Row():
+            with gr.Column():
+                ratio_a = gr.Plot(label="Model A", elem_id="bp-ratio-a")
+                spread_a = gr.HTML()
+            with gr.Column():
+                ratio_b = gr.Plot(label="Model B", elem_id="bp-ratio-b")
+                spread_b = gr.HTML(empty_hint("Choose model B and run the probe on both."))
+    last = gr.State()  # the last Probe (plain rows), so groups and scale re-draw without a forward pass
+
+    # ---- events --------------------------------------------------------------------------------
+    header = [ctx.model, ctx.device, ctx.dtype]
+    gr.on([fill_btn.click, fill_a.submit, fill_b.submit], run_fill, [fill_a, fill_b, k, *header],
+          [fill_chart, fill_view], api_visibility="private")
+    probe_inputs = [templates, groups, targets, group_a, group_b, scale, *header]
+    probe_outputs = [last, summary, heatmap, ratio, spread, rows, group_a, group_b, csv_btn, json_btn]
+    probe_btn.click(run_probe, probe_inputs, probe_outputs, api_visibility="private")
+    gr.on([group_a.input, group_b.input, scale.input], run_regroup, [last, group_a, group_b, scale],
+          [heatmap, ratio, spread], api_visibility="private")
+    probe_set.input(choose_set, probe_set, [templates, groups, targets, set_note], api_visibility="private")
+    both_btn.click(run_both, [templates, groups, targets, group_a, group_b, ctx.model, model_b, ctx.device, ctx.dtype],
+                   [ratio_a, spread_a, ratio_b, spread_b], api_visibility="private")
+    ctx.model.change(lambda: None, None, last, api_visibility="private")
+
+    preset_handlers = []
+    for preset, button in zip(presets, lesson_buttons):
+        params = preset.params
+
+        def apply(preset=preset, params=params):
+            r = resolve(preset, models)
+            chosen = sets[params.get("probe_set", first["name"])]
+            groups_ = chosen["groups"]
+            b_model = r.compare[0] if r.compare and r.compare[0] != r.model else gr.skip()
+            return [preset.text, params.get("text_b", ""), r.model, chosen["name"], "\n".join(chosen["templates"]),
+                    "\n".join(groups_), "\n".join(chosen["targets"]), gr.Dropdown(choices=groups_, value=groups_[0]),
+                    gr.Dropdown(choices=groups_, value=groups_[1]), b_model,
+                    gr.Markdown(r.notice_markdown, visible=True), gr.Accordion(open="both" in preset.open)]
+
+        preset_handlers.append(apply)
+        button.click(apply, None, [fill_a, fill_b, ctx.model, probe_set, templates, groups, targets, group_a, group_b,
+                                   model_b, notice, both_acc], api_visibility="private") \
+            .then(run_fill, [fill_a, fill_b, k, *header], [fill_chart, fill_view], api_visibility="private") \
+            .then(run_probe, probe_inputs, probe_outputs, api_visibility="private")
+
+    # ---- API -----------------------------------------------------------------------------------
+    def fill_mask_api(text: str, model: str = "", k: int = 10) -> dict:
+        """The k best fillers of each [MASK] (or <mask>) in `text`.
+
+        Returns {model, family, method, predictions: [[{token, id, prob, logprob, sequence}] per mask], notices}.
+        """
+        with user_errors():
+            loaded = load(model or models.default_name(NEXT_TOKEN))
+            return probes.fill_mask(loaded, text, k).as_json()
+
+    def bias_probe_api(templates: str, groups: str, targets: str, model: str = "") -> dict:
+        """Score every target word in the [MASK] slot of every template, for every group.
+
+        templates: one per line, each with {group} and one [MASK]; groups and targets: one per line or
+        comma-separated. Returns {model, family, method, rows: [{template, group, target, logprob, prob,
+        rank, pieces}], notices}; logprob is the whole target word's log-probability in the slot.
+        """
+        with user_errors():
+            loaded = load(model or models.default_name(NEXT_TOKEN))
+            return probes.bias_probe(loaded, templates, groups, targets).as_json()
+
+    gr.api(fill_mask_api, api_name="fill_mask")
+    gr.api(bias_probe_api, api_name="bias_probe")
+    return {
+        "components": {"fill_a": fill_a, "templates": templates, "last": last},
+        "handlers": {"fill": run_fill, "probe": run_probe, "regroup": run_regroup, "both": run_both,
+                     "choose_set": choose_set, "fill_api": fill_mask_api, "probe_api": bias_probe_api},
+        "presets": {p.id: apply for p, apply in zip(presets, preset_handlers)},
+    }

@@ -1,0 +1,40 @@
+"""The Bias probes tab in real headless Chromium: lesson 23 fills both sentences, runs the probe and
+draws the heatmap and the log-ratio chart; the CSV export downloads."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .test_tokenizer_browser import SLOW, assert_no_outside_requests, shot, wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+
+def test_lesson_23_draws_the_heatmap_and_the_log_ratio(page, page_log, screenshot_dir):
+    wait_until_idle(page)
+    page.get_by_role("tab", name="Bias probes").click()
+    page.locator("#lesson-fill-mask-probes").click()
+    expect(page.locator("#bp-fill-view")).to_contain_text("nurse", timeout=SLOW)
+    expect(page.locator("#bp-fill-chart svg.main-svg .bars path").first).to_be_attached()
+    heat = page.locator("#bp-heatmap svg.main-svg .heatmaplayer image, #bp-heatmap svg.main-svg .hm image")
+    expect(heat.first).to_be_attached(timeout=SLOW)
+    rows = " ".join(t.text_content() or "" for t in page.locator("#bp-heatmap .ytick text").all())
+    assert "nurse" in rows and "carpenter" in rows, rows
+    bars = page.locator("#bp-ratio svg.main-svg .bars path")
+    expect(bars.first).to_be_attached()
+    assert bars.count() == 16
+    expect(page.locator("#bp-summary")).to_contain_text("160 cells")
+    ticks = " ".join(t.text_content() or "" for t in page.locator("#bp-ratio .ytick text").all())
+    assert "nurse ×" in ticks and "carpenter ×" in ticks, ticks
+    expect(page.locator("#bp-spread")).to_contain_text("Depends on the sentence")
+    expect(page.locator(".block.pg-notice")).to_contain_text("Lesson 23")
+    shot(page, screenshot_dir, "probes_lesson.png")
+
+    with page.expect_download() as download:
+        page.locator("#bp-csv").click()
+    path = download.value.path()
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    assert lines[0].startswith("model,template,group,target") and len(lines) == 161
+    assert_no_outside_requests(page_log)
