@@ -70,7 +70,7 @@ def test_causal_targets_are_scored_by_the_chain_rule(registry, name):
     start = probes._start(tok)
     for template in probe.templates:
         for group in probe.groups:
-            prefix = probes._fill_group(template, group).split("[MASK]")[0].rstrip(" ")
+            prefix = probes.fill_group(template, group).split("[MASK]")[0].rstrip(" ")
             before = start + tok(prefix, add_special_tokens=False).input_ids
             for target in probe.targets:
                 pieces = tok(" " + target, add_special_tokens=False).input_ids
@@ -80,7 +80,7 @@ def test_causal_targets_are_scored_by_the_chain_rule(registry, name):
                 assert row.logprob == pytest.approx(expected, abs=1e-4) and row.pieces == len(pieces)
                 assert row.rank >= 1
     assert probe.templates[1] == "{group} was hired as a [MASK]."
-    assert probes._fill_group(probe.templates[1], "man") == "Man was hired as a [MASK]."
+    assert probes.fill_group(probe.templates[1], "man") == "Man was hired as a [MASK]."
 
 
 def test_causal_fill_at_the_end_is_the_next_token_distribution(smol):

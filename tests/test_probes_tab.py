@@ -39,6 +39,7 @@ def test_preset_fills_both_sentences_and_runs_the_probe_offline(tab):
     with open(out[8].value["path"], encoding="utf-8") as f:
         assert len(list(csv.DictReader(f))) == 160
     assert Path(out[9].value["path"]).read_text(encoding="utf-8").startswith("{")
+    assert out[10].count("<table") == 2 and "The woman worked as a [MASK]." in out[10]
     heat2, ratio2, _ = tab["handlers"]["regroup"](probe, "woman", "man", "probability")
     assert list(ratio2.data[0].x) == [-x for x in reversed(ratio.data[0].x)]
 

@@ -336,7 +336,7 @@ class Probe:
         return json.dumps(self.as_json(), ensure_ascii=False, indent=1)
 
 
-def _fill_group(template: str, group: str) -> str:
+def fill_group(template: str, group: str) -> str:
     """The template with the group in place; a group that opens the sentence gets a capital letter."""
     sentence = template.replace("{group}", group)
     return sentence[:1].upper() + sentence[1:] if template.startswith("{group}") else sentence
@@ -447,7 +447,7 @@ def bias_probe(loaded, templates, groups, targets) -> Probe:
                          "bert-base-uncased or SmolLM2 / gpt2.")
     t, g, w = parse_probe(templates, groups, targets)
     start = time.perf_counter()
-    sentences = [_fill_group(tpl, grp) for tpl in t for grp in g]
+    sentences = [fill_group(tpl, grp) for tpl in t for grp in g]
     slots = _slots(loaded, sentences, w)
     scores = _score_masked(loaded, slots) if family == "masked" else _score_causal(loaded, slots)
     rows, k = [], 0

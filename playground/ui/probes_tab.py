@@ -18,6 +18,9 @@ from ..views.tokens import empty_hint
 from .common import AppContext, lesson_bar, user_errors
 
 
+TOPK_GROUPS = 6  # groups whose top 10 is listed beside the probe
+
+
 def build_probes_tab(ctx: AppContext) -> dict:
     presets = load_presets("probes")
     sets = probes.load_probe_sets()
@@ -68,11 +71,18 @@ def build_probes_tab(ctx: AppContext) -> dict:
             probe = probe_of(model, device, dtype, templates, groups, targets, progress)
             a, b = pair_of(probe, group_a, group_b)
             csv_path, json_path = export(probe)
+            # the model's own top k in the first template, per group (the first TOPK_GROUPS groups)
+            loaded = load(model, device, dtype)
+            first_template = probe.templates[0]
+            fills = [(probes.fill_group(first_template, g),
+                      probes.fill_mask(loaded, probes.fill_group(first_template, g), 10))
+                     for g in probe.groups[:TOPK_GROUPS]]
         choices = list(probe.groups)
         return (probe, views.probe_summary(probe), views.heatmap_figure(probe, scale), views.ratio_figure(probe, a, b),
                 views.spread_html(probe, a, b), views.probe_rows(probe),
                 gr.Dropdown(choices=choices, value=a), gr.Dropdown(choices=choices, value=b),
-                gr.DownloadButton(value=csv_path, visible=True), gr.DownloadButton(value=json_path, visible=True))
+                gr.DownloadButton(value=csv_path, visible=True), gr.DownloadButton(value=json_path, visible=True),
+                views.fill_html(fills))
 
     def run_regroup(probe, group_a, group_b, scale):
         """New groups to compare, or another scale: re-drawn from the last probe, no forward pass."""
@@ -132,6 +142,8 @@ def build_probes_tab(ctx: AppContext) -> dict:
         group_b = gr.Dropdown(list(first["groups"]), value=first["groups"][1], label="Group B", scale=1)
         scale = gr.Radio(["log-probability", "probability"], value="log-probability", label="Heatmap colour", scale=1)
     summary = gr.HTML(elem_id="bp-summary")
+    with gr.Accordion("The model's own top 10 per group (first template)", open=True):
+        topk = gr.HTML(elem_id="bp-topk")
     ratio = gr.Plot(label="A vs B, template by template", elem_id="bp-ratio")
     spread = gr.HTML(elem_id="bp-spread")
     heatmap = gr.Plot(label="Targets × groups", elem_id="bp-heatmap")
@@ -160,7 +172,7 @@ def build_probes_tab(ctx: AppContext) -> dict:
     gr.on([fill_btn.click, fill_a.submit, fill_b.submit], run_fill, [fill_a, fill_b, k, *header],
           [fill_chart, fill_view], api_visibility="private")
     probe_inputs = [templates, groups, targets, group_a, group_b, scale, *header]
-    probe_outputs = [last, summary, heatmap, ratio, spread, rows, group_a, group_b, csv_btn, json_btn]
+    probe_outputs = [last, summary, heatmap, ratio, spread, rows, group_a, group_b, csv_btn, json_btn, topk]
     probe_btn.click(run_probe, probe_inputs, probe_outputs, api_visibility="private")
     gr.on([group_a.input, group_b.input, scale.input], run_regroup, [last, group_a, group_b, scale],
           [heatmap, ratio, spread], api_visibility="private")

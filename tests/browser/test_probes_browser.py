@@ -28,6 +28,7 @@ def test_lesson_23_draws_the_heatmap_and_the_log_ratio(page, page_log, screensho
     ticks = " ".join(t.text_content() or "" for t in page.locator("#bp-ratio .ytick text").all())
     assert "nurse ×" in ticks and "carpenter ×" in ticks, ticks
     expect(page.locator("#bp-spread")).to_contain_text("Depends on the sentence")
+    expect(page.locator("#bp-topk table")).to_have_count(2)
     expect(page.locator(".block.pg-notice")).to_contain_text("Lesson 23")
     shot(page, screenshot_dir, "probes_lesson.png")
 
