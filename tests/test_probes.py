@@ -120,7 +120,9 @@ def test_lesson_23_on_smollm2_holds_in_every_template(smol):
 
 
 def test_export_round_trips(gpt):
-    probe = probes.bias_probe(gpt, TEMPLATES, "a, b", "x, y")
+    heard = []
+    probe = probes.bias_probe(gpt, TEMPLATES, "a, b", "x, y", report=lambda done, total: heard.append((done, total)))
+    assert heard == [(0, 8)], "one batch of 8 rows"
     rows = list(csv.DictReader(io.StringIO(probe.to_csv())))
     assert len(rows) == 8 and rows[0]["group"] == "a" and float(rows[0]["logprob"]) == pytest.approx(
         probe.rows[0].logprob, abs=1e-5)

@@ -29,7 +29,7 @@ from .next_token import GENERIC_MASKS, token_label
 
 MAX_K = 50
 CANDIDATES = 30  # causal LM, mask mid-sentence: next-token candidates re-ranked by sentence likelihood
-MAX_TEMPLATES, MAX_GROUPS, MAX_TARGETS, MAX_CELLS = 20, 20, 60, 4000
+MAX_TEMPLATES, MAX_GROUPS, MAX_TARGETS, MAX_CELLS = 20, 20, 60, 2000
 MAX_CHARS = 500  # one template or one fill-mask text
 BATCH = 64  # rows per forward pass
 _MASK_RE = re.compile("|".join(re.escape(m) for m in GENERIC_MASKS))
@@ -381,13 +381,16 @@ def _slots(loaded, sentences: list[str], targets: tuple[str, ...]) -> list[_Slot
     return slots
 
 
-def _forward_rows(loaded, rows: list[list[int]]):
-    """Log-softmax for every row (right-padded), in batches: yields (row index, (len, V) log-probs)."""
+def _forward_rows(loaded, rows: list[list[int]], report=None):
+    """Log-softmax for every row (right-padded), in batches: yields (row index, (len, V) log-probs).
+    `report(done, total)` is called before each batch (a progress bar, if the caller has one)."""
     import torch
 
     tok, model = loaded.tokenizer, loaded.model
     pad = tok.pad_token_id if tok.pad_token_id is not None else 0
     for lo in range(0, len(rows), BATCH):
+        if report is not None:
+            report(lo, len(rows))
         chunk = rows[lo: lo + BATCH]
         longest = max(len(r) for r in chunk)
         ids = torch.tensor([r + [pad] * (longest - len(r)) for r in chunk], device=model.device)
@@ -402,11 +405,11 @@ def _rank(logp_row, logprob: float) -> int:
     return int((logp_row > logprob).sum()) + 1
 
 
-def _score_causal(loaded, slots: list[_Slot]) -> list[tuple[float, int]]:
+def _score_causal(loaded, slots: list[_Slot], report=None) -> list[tuple[float, int]]:
     """Chain rule: log P(piece_1 | before) + log P(piece_2 | before, piece_1) + …, one batched pass."""
     rows = [s.before + s.pieces for s in slots]
     out: list[tuple[float, int]] = [(0.0, 0)] * len(slots)
-    for i, logp in _forward_rows(loaded, rows):
+    for i, logp in _forward_rows(loaded, rows, report):
         s = slots[i]
         n = len(s.before)
         lp = sum(float(logp[n - 1 + j, t]) for j, t in enumerate(s.pieces))
@@ -414,7 +417,7 @@ def _score_causal(loaded, slots: list[_Slot]) -> list[tuple[float, int]]:
     return out
 
 
-def _score_masked(loaded, slots: list[_Slot]) -> list[tuple[float, int]]:
+def _score_masked(loaded, slots: list[_Slot], report=None) -> list[tuple[float, int]]:
     """Pseudo-log-likelihood: for each piece, the sentence with that piece masked and the others in place."""
     mask_id = loaded.tokenizer.mask_token_id
     rows, owner = [], []
@@ -427,7 +430,7 @@ def _score_masked(loaded, slots: list[_Slot]) -> list[tuple[float, int]]:
     total = [0.0] * len(slots)
     first_rank = [0] * len(slots)
     first_row: dict[int, object] = {}
-    for r, logp in _forward_rows(loaded, rows):
+    for r, logp in _forward_rows(loaded, rows, report):
         i, j = owner[r]
         s = slots[i]
         total[i] += float(logp[len(s.before) + j, s.pieces[j]])
@@ -438,8 +441,9 @@ def _score_masked(loaded, slots: list[_Slot]) -> list[tuple[float, int]]:
     return list(zip(total, first_rank))
 
 
-def bias_probe(loaded, templates, groups, targets) -> Probe:
-    """Score every target word in the slot of every template, for every group."""
+def bias_probe(loaded, templates, groups, targets, *, report=None) -> Probe:
+    """Score every target word in the slot of every template, for every group.
+    `report(done, total)`, if given, hears how many rows of the batched forward passes are done."""
     _need_lm(loaded)
     family = loaded.spec.family
     if family not in ("masked", "causal"):
@@ -449,7 +453,7 @@ def bias_probe(loaded, templates, groups, targets) -> Probe:
     start = time.perf_counter()
     sentences = [fill_group(tpl, grp) for tpl in t for grp in g]
     slots = _slots(loaded, sentences, w)
-    scores = _score_masked(loaded, slots) if family == "masked" else _score_causal(loaded, slots)
+    scores = (_score_masked if family == "masked" else _score_causal)(loaded, slots, report)
     rows, k = [], 0
     for tpl in t:
         for grp in g:

@@ -49,7 +49,12 @@ def build_probes_tab(ctx: AppContext) -> dict:
 
     def probe_of(model, device, dtype, templates, groups, targets, progress=None):
         loaded = load(model, device, dtype, progress)
-        return probes.bias_probe(loaded, templates, groups, targets)
+
+        def report(done, total):
+            if progress is not None:
+                progress(done / max(total, 1), desc=f"{loaded.spec.name}: {done:,} of {total:,} sentences scored")
+
+        return probes.bias_probe(loaded, templates, groups, targets, report=report)
 
     def export(probe) -> tuple[str, str]:
         stem = "".join(c if c.isalnum() else "-" for c in probe.model)[:40]
