@@ -382,8 +382,9 @@ def _slots(loaded, sentences: list[str], targets: tuple[str, ...]) -> list[_Slot
 
 
 def _forward_rows(loaded, rows: list[list[int]], report=None):
-    """Log-softmax for every row (right-padded), in batches: yields (row index, (len, V) log-probs).
-    `report(done, total)` is called before each batch (a progress bar, if the caller has one)."""
+    """Logits for every row (right-padded), in batches: yields (row index, (len, V) float32 logits).
+    Callers take the log-softmax of the few positions they read only: over a whole batch it would be
+    most of the memory traffic. `report(done, total)` is called before each batch."""
     import torch
 
     tok, model = loaded.tokenizer, loaded.model
@@ -396,9 +397,9 @@ def _forward_rows(loaded, rows: list[list[int]], report=None):
         ids = torch.tensor([r + [pad] * (longest - len(r)) for r in chunk], device=model.device)
         mask = torch.tensor([[1] * len(r) + [0] * (longest - len(r)) for r in chunk], device=model.device)
         with torch.inference_mode():
-            logp = model(input_ids=ids, attention_mask=mask).logits.float().log_softmax(-1)
+            logits = model(input_ids=ids, attention_mask=mask).logits.float()
         for b in range(len(chunk)):
-            yield lo + b, logp[b]
+            yield lo + b, logits[b]
 
 
 def _rank(logp_row, logprob: float) -> int:
@@ -409,11 +410,12 @@ def _score_causal(loaded, slots: list[_Slot], report=None) -> list[tuple[float, 
     """Chain rule: log P(piece_1 | before) + log P(piece_2 | before, piece_1) + …, one batched pass."""
     rows = [s.before + s.pieces for s in slots]
     out: list[tuple[float, int]] = [(0.0, 0)] * len(slots)
-    for i, logp in _forward_rows(loaded, rows, report):
+    for i, logits in _forward_rows(loaded, rows, report):
         s = slots[i]
         n = len(s.before)
-        lp = sum(float(logp[n - 1 + j, t]) for j, t in enumerate(s.pieces))
-        out[i] = (lp, _rank(logp[n - 1], lp))
+        logp = logits[n - 1: n - 1 + len(s.pieces)].log_softmax(-1)  # the positions that predict the pieces
+        lp = sum(float(logp[j, t]) for j, t in enumerate(s.pieces))
+        out[i] = (lp, _rank(logp[0], lp))
     return out
 
 
@@ -430,12 +432,13 @@ def _score_masked(loaded, slots: list[_Slot], report=None) -> list[tuple[float, 
     total = [0.0] * len(slots)
     first_rank = [0] * len(slots)
     first_row: dict[int, object] = {}
-    for r, logp in _forward_rows(loaded, rows, report):
+    for r, logits in _forward_rows(loaded, rows, report):
         i, j = owner[r]
         s = slots[i]
-        total[i] += float(logp[len(s.before) + j, s.pieces[j]])
+        logp = logits[len(s.before) + j].log_softmax(-1)  # the masked piece's position only
+        total[i] += float(logp[s.pieces[j]])
         if j == 0:
-            first_row[i] = logp[len(s.before)]
+            first_row[i] = logp
     for i in range(len(slots)):
         first_rank[i] = _rank(first_row[i], total[i])
     return list(zip(total, first_rank))
