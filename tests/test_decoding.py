@@ -110,7 +110,11 @@ def test_pipeline_stages_in_generate_order_end_in_the_distribution_drawn_from(re
         assert all(s.chosen_rank is not None for s in pl.stages), "generate drew it, so no stage removed it"
         assert abs(sum(p for _, _, p in final.top) - 1) < 1e-4 or final.kept > d.TOP_N
     rep = d.pipeline(smol, prompt, p, gen, 5).stages[1]
-    assert rep.changed and all(after < before for _, _, before, after in rep.changed if before > 0.01)
+    # the repetition penalty moves only tokens already in the text the model has read (after
+    # renormalising, a penalised token's probability may still rise if others fell further)
+    start = smol.model.generation_config.decoder_start_token_id
+    seen = ({start} if smol.spec.family == "seq2seq" else set(prompt.ids)) | set(gen[:5])
+    assert rep.changed and {i for i, *_ in rep.changed} <= seen
 
 
 def test_pipeline_of_greedy_says_no_processor_and_bad_step_is_refused(smol):
