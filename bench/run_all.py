@@ -1,6 +1,7 @@
 """Run every benchmark, print one readable report, write bench/results/*.json.
 
-    python -m bench.run_all [--quick] [--only startup|tokenize_latency|next_token_latency|generate_latency]
+    python -m bench.run_all [--quick]
+        [--only startup|tokenize_latency|next_token_latency|generate_latency|probe_throughput]
 
 (`make bench` runs this.) --quick: fewer repetitions, for a smoke run (the figures are noisier).
 """
@@ -11,7 +12,7 @@ import argparse
 import sys
 import time
 
-from . import generate_latency, next_token_latency, startup, tokenize_latency
+from . import generate_latency, next_token_latency, probe_throughput, startup, tokenize_latency
 from .common import REPO, busy_warning, machine_info, table, write_results
 
 
@@ -32,8 +33,10 @@ def machine_table(info: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true",
-                   help="1 start-up run each, 5 tokenize and next-token reps, 3 generation reps of 16 tokens")
-    p.add_argument("--only", choices=["startup", "tokenize_latency", "next_token_latency", "generate_latency"])
+                   help="1 start-up run each, 5 tokenize and next-token reps, 3 generation reps of 16 tokens, "
+                        "2 bias-probe reps")
+    p.add_argument("--only", choices=["startup", "tokenize_latency", "next_token_latency", "generate_latency",
+                                     "probe_throughput"])
     a = p.parse_args(argv)
 
     def log(msg):
@@ -68,6 +71,12 @@ def main(argv: list[str] | None = None) -> int:
         files.append(write_results("generate_latency", res))
         results["generate_latency"] = res
         reports.append(generate_latency.report(res))
+    if a.only in (None, "probe_throughput"):
+        res = probe_throughput.run(reps=probe_throughput.QUICK_REPS if a.quick else probe_throughput.REPS,
+                                   warmup=probe_throughput.WARMUP, log=log)
+        files.append(write_results("probe_throughput", res))
+        results["probe_throughput"] = res
+        reports.append(probe_throughput.report(res))
     summary = {"quick": a.quick, "busy_warning": warning, "wall_s": time.perf_counter() - t0, "headline": headline(results),
                "files": [str(f.relative_to(REPO)) for f in files]}
     files.append(write_results("run_all", summary))
@@ -116,6 +125,11 @@ def headline(results: dict) -> dict:
         out["generate greedy over HTTP, app served: /generate tokens/s vs bare (no server / server up)"] = (
             f"{h['tokens_per_s']['http']['median']:.1f} tokens/s; {r['http / bare, no server']['median']:.2f}x / "
             f"{r['http / bare, server up']['median']:.2f}x")
+    for c in results.get("probe_throughput", {}).get("cases", []):
+        cps, r = c["cells_per_s"], c["ratio_time_vs_bare"]
+        out[f"bias probe {c['grid']} SmolLM2 {c['cells']} cells, no server: compute / bare / unbatched (cells/s)"] = (
+            " / ".join(f"{cps[k]['median']:,.1f}" for k in ("compute", "bare", "unbatched"))
+            + f"; compute / bare time {r['compute']['median']:.2f}x, unbatched / bare {r['unbatched']['median']:.2f}x")
     return out
 
 
