@@ -320,3 +320,15 @@ def load_smollm2(tag: str, log=print):
     registry = ModelRegistry(settings)
     log(f"{tag}: loading {SMOLLM2} (float32, CPU; converted from GGUF once per machine)...")
     return outside, cache, settings, registry, registry.load(SMOLLM2)
+
+
+def finish_report(out: list[str], notes: list[str], res: dict, noisy: str = "these figures are noisy.") -> str:
+    """The end every latency report shares: a warning for each phase in which other processes kept
+    more than a tenth of the CPU busy, the notes, and any refused connection beyond 127.0.0.1."""
+    for phase, other in res["other_cpu_share"].items():
+        if other is not None and other > 0.1:
+            notes.append(f"WARNING: other processes kept {other:.0%} of the CPU busy during '{phase}': {noisy}")
+    out.append("\n" + "\n".join(notes))
+    if res["outside_connections"]:
+        out.append(f"\nRefused connections beyond 127.0.0.1: {res['outside_connections']}")
+    return "\n".join(out)

@@ -49,7 +49,7 @@ import time
 
 
 from .common import (
-    REPO, SMOLLM2, CpuWatch, busy_warning, idle_cpu, ms, ratio, round_robin, summary, table, load_smollm2,
+    REPO, SMOLLM2, CpuWatch, busy_warning, finish_report, idle_cpu, ms, ratio, round_robin, summary, table, load_smollm2,
     write_results, x,
 )
 
@@ -377,15 +377,8 @@ def report(res: dict) -> str:
                      f"Text: {ck['text'][:80]!r}...")
     idle = res["idle_cpu_s_per_s"]
     notes.append("This process, idle: " + ", ".join(f"{k} {v:.0%} of a core" for k, v in idle.items()) + ".")
-    for phase, other in res["other_cpu_share"].items():
-        if other is not None and other > 0.1:
-            notes.append(f"WARNING: other processes kept {other:.0%} of the CPU busy during '{phase}': these figures "
-                         "are unreliable (a 2-thread generate() on the main thread slows down several-fold when "
-                         "another process holds a core; one in a thread does not).")
-    out.append("\n" + "\n".join(notes))
-    if res["outside_connections"]:
-        out.append(f"\nRefused connections beyond 127.0.0.1: {res['outside_connections']}")
-    return "\n".join(out)
+    return finish_report(out, notes, res, noisy="these figures are unreliable (a 2-thread generate() on the main "
+                         "thread slows down several-fold when another process holds a core; one in a thread does not).")
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -45,7 +45,7 @@ import sys
 
 from . import tokenize_latency
 from .common import (
-    REPO, SMOLLM2, CpuWatch, busy_warning, idle_cpu, ms, ratio, round_robin, summary, table, load_smollm2,
+    REPO, SMOLLM2, CpuWatch, busy_warning, finish_report, idle_cpu, ms, ratio, round_robin, summary, table, load_smollm2,
     write_results, x,
 )
 
@@ -368,14 +368,7 @@ def report(res: dict) -> str:
     idle = res["idle_cpu_s_per_s"]
     notes.append("This process, idle: " + ", ".join(f"{k} {v:.0%} of a core" for k, v in idle.items())
                  + " (an idle Gradio server's queue polls every millisecond).")
-    for phase, other in res["other_cpu_share"].items():
-        if other is not None and other > 0.1:
-            notes.append(f"WARNING: other processes kept {other:.0%} of the CPU busy during '{phase}': "
-                         "these figures are noisy.")
-    out.append("\n" + "\n".join(notes))
-    if res["outside_connections"]:
-        out.append(f"\nRefused connections beyond 127.0.0.1: {res['outside_connections']}")
-    return "\n".join(out)
+    return finish_report(out, notes, res)
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -46,7 +46,7 @@ import time
 
 
 from .common import (
-    REPO, SMOLLM2, CpuWatch, busy_warning, load_smollm2, ms, ratio, round_robin, summary, table,
+    REPO, SMOLLM2, CpuWatch, busy_warning, finish_report, load_smollm2, ms, ratio, round_robin, summary, table,
     write_results, x,
 )
 
@@ -284,14 +284,7 @@ def report(res: dict) -> str:
             f"unbatched pass's within {ck['unbatched']['max_abs_logprob_diff']:.1e}; ranks equal in "
             f"{ck['bare']['ranks_equal']} / {ck['unbatched']['ranks_equal']} of {c['cells']} cells (bare / "
             f"unbatched). Targets in several pieces: {', '.join(c['multi_piece_targets']) or 'none'}.")
-    other = res["other_cpu_share"]["all rounds"]
-    if other is not None and other > 0.1:
-        notes.append(f"WARNING: other processes kept {other:.0%} of the CPU busy during the rounds: these figures are "
-                     "noisy.")
-    out.append("\n" + "\n".join(notes))
-    if res["outside_connections"]:
-        out.append(f"\nRefused connections beyond 127.0.0.1: {res['outside_connections']}")
-    return "\n".join(out)
+    return finish_report(out, notes, res)
 
 
 def main(argv: list[str] | None = None) -> dict:
