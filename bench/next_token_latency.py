@@ -45,7 +45,8 @@ import sys
 
 from . import tokenize_latency
 from .common import (
-    REPO, SMOLLM2, CpuWatch, busy_warning, finish_report, idle_cpu, ms, ratio, round_robin, summary, table, load_smollm2,
+    REPO, SMOLLM2, CpuWatch, busy_warning, finish_report, idle_cpu, load_smollm2, ms, ratio, round_robin, summary,
+    table,
     write_results, x,
 )
 
