@@ -50,8 +50,7 @@ import time
 
 from .common import (
     REPO, SMOLLM2, CpuWatch, busy_warning, finish_report, idle_cpu, load_smollm2, ms, ratio, round_robin, summary,
-    table,
-    write_results, x,
+    table, write_results, x,
 )
 
 PROMPT = "It was a dark and stormy"

@@ -46,8 +46,7 @@ import sys
 from . import tokenize_latency
 from .common import (
     REPO, SMOLLM2, CpuWatch, busy_warning, finish_report, idle_cpu, load_smollm2, ms, ratio, round_robin, summary,
-    table,
-    write_results, x,
+    table, write_results, x,
 )
 
 PROMPT_TOKENS = 32
