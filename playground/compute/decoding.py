@@ -13,7 +13,7 @@ What this module adds to a bare `model.generate()` call, without changing what i
   stopping criterion, both pass-through) and returns the tree: every hypothesis kept, finished or
   pruned, with cumulative log-probabilities.
 - `contrastive()` is contrastive search (Su et al., 2022). transformers 5 moved it to a hub repo that
-  runs only with `trust_remote_code=True`, which this app never sets, so the loop is written here.
+  runs only when remote code is trusted, which this app never allows, so the loop is written here.
 
 Results are frozen dataclasses of plain data. torch is imported only inside the functions that run
 the model. The by-hand decoding loop of lesson 15 lives in `by_hand.py`.
