@@ -98,3 +98,15 @@ def test_beam_lesson_draws_the_tree_and_side_by_side_marks_the_divergence(page, 
     page.locator("#dec-compare-view").scroll_into_view_if_needed()
     shot(page, screenshot_dir, "decoding_compare.png")
     assert_no_outside_requests(page_log)
+
+
+def test_top_p_zero_gets_a_message_that_says_what_to_do(page, page_log, screenshot_dir):
+    open_tab(page)
+    select_option(page, "#dec-strategy", re.compile(r"^top-p sampling$"))
+    set_number(page, "#dec-top-p", "0")
+    page.locator("#dec-run").click()
+    toast = page.locator("[data-testid='toast-body']").filter(has_text=re.compile("top_p must be above 0"))
+    expect(toast.first).to_be_visible(timeout=SLOW)
+    expect(toast.first).to_contain_text("greedy")
+    shot(page, screenshot_dir, "decoding_top_p_zero.png")
+    assert not page_log.dialogs

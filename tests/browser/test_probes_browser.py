@@ -3,6 +3,8 @@ draws the heatmap and the log-ratio chart; the CSV export downloads."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -39,3 +41,15 @@ def test_lesson_23_draws_the_heatmap_and_the_log_ratio(page, page_log, screensho
         lines = f.read().splitlines()
     assert lines[0].startswith("model,template,group,target") and len(lines) == 161
     assert_no_outside_requests(page_log)
+
+
+def test_a_sentence_without_a_mask_gets_a_message(page, page_log, screenshot_dir):
+    wait_until_idle(page)
+    page.get_by_role("tab", name="Bias probes").click()
+    page.locator("#bp-fill-a textarea").fill("<b>No blank</b> in this sentence.")
+    page.locator("#bp-fill").click()
+    toast = page.locator("[data-testid='toast-body']").filter(has_text=re.compile("no mask", re.I))
+    expect(toast.first).to_be_visible(timeout=SLOW)
+    expect(toast.first).to_contain_text("[MASK]")
+    shot(page, screenshot_dir, "probes_no_mask.png")
+    assert not page_log.dialogs
