@@ -161,22 +161,13 @@ def sentence_logprobs(loaded, sentences: list[str]) -> list[float]:
     """log P(sentence) under a causal LM: the sum over its tokens, each given the ones before it, the
     first given the document-start token (`_start`; with none, the first token is not scored).
     Batched, right-padded."""
-    import torch
-
-    tok, model = loaded.tokenizer, loaded.model
+    tok = loaded.tokenizer
     rows = [_start(tok) + _encode(tok, s) for s in sentences]
-    start = 1
-    pad = tok.pad_token_id if tok.pad_token_id is not None else 0
-    scores = []
-    for lo in range(0, len(rows), BATCH):
-        chunk = rows[lo: lo + BATCH]
-        longest = max(len(r) for r in chunk)
-        ids = torch.tensor([r + [pad] * (longest - len(r)) for r in chunk], device=model.device)
-        mask = torch.tensor([[1] * len(r) + [0] * (longest - len(r)) for r in chunk], device=model.device)
-        with torch.inference_mode():
-            logp = model(input_ids=ids, attention_mask=mask).logits.float().log_softmax(-1)
-        for b, r in enumerate(chunk):
-            scores.append(sum(float(logp[b, i - 1, r[i]]) for i in range(start, len(r))))
+    scores = [0.0] * len(rows)
+    for i, logits in _forward_rows(loaded, rows):
+        r = rows[i]
+        logp = logits[: len(r) - 1].log_softmax(-1)  # position i - 1 predicts token i
+        scores[i] = sum(float(logp[i - 1, r[i]]) for i in range(1, len(r)))
     return scores
 
 
