@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 
 from ..errors import InputError
-from .next_token import context_length, token_label
+from .next_token import _fit, context_length, token_label
 
 STRATEGIES: dict[str, dict] = {
     # name -> the knobs it sets; every other knob keeps its value
@@ -359,9 +359,7 @@ def encode_prompt(loaded, prompt: str, *, chat_template: bool, max_tokens: int, 
             raise InputError(f"{name} reads at most {context} tokens in all: ask for fewer than {context} new tokens.")
         limit, why = context - max_new_tokens, (f"the model's context is {context:,} tokens and {max_new_tokens} "
                                                 "are kept for the new ones")
-    if len(ids) > limit:
-        notices.append(f"The prompt has {len(ids):,} tokens and {why}: only its last {limit:,} are read.")
-        ids = ids[len(ids) - limit:]
+    ids = _fit(ids, limit, why, notices)
     return Prompt(tuple(ids), tuple(token_label(tok, i) for i in ids), text, tuple(notices))
 
 
@@ -454,10 +452,10 @@ def _step(tokenizer, index: int, token_id: int, logp, kept=None, note: str = "")
 # ---- streaming greedy and sampling through generate() ------------------------------------------
 
 
-def _processors(loaded, params: GenParams, prompt_len: int, inputs: dict):
-    """The LogitsProcessorList that generate() builds for these knobs, from generate()'s own factory."""
+def _processors(loaded, kw: dict, prompt_len: int, inputs: dict):
+    """The LogitsProcessorList that generate() builds for these generate() kwargs (`generate_kwargs`),
+    from generate()'s own factory."""
     model = loaded.model
-    kw, _ = generate_kwargs(loaded, params)
     kw = {k: v for k, v in kw.items() if k not in ("tokenizer", "stop_strings")}
     config, _ = model._prepare_generation_config(None, **kw)
     model._prepare_special_tokens(config, True, device=model.device)
@@ -540,7 +538,7 @@ def stream(loaded, prompt: Prompt, params: GenParams, *, stop: threading.Event |
     watch = _Watch(loaded, out, stop)
     inputs = _model_inputs(loaded, prompt)
     kw, notes = generate_kwargs(loaded, params)
-    pipeline = _processors(loaded, params, len(prompt.ids), inputs)
+    pipeline = _processors(loaded, kw, len(prompt.ids), inputs)
     errors: list[BaseException] = []
 
     def work():
@@ -789,8 +787,8 @@ def contrastive(loaded, prompt: Prompt, params: GenParams, *, stop: threading.Ev
     model, tok, p = loaded.model, loaded.tokenizer, params
     stop = stop or threading.Event()
     inputs = _model_inputs(loaded, prompt)
-    _, notes = generate_kwargs(loaded, p)
-    procs = _processors(loaded, replace(p, penalty_alpha=0.0, top_k=0), len(prompt.ids), inputs)
+    kw, notes = generate_kwargs(loaded, replace(p, penalty_alpha=0.0, top_k=0))
+    procs = _processors(loaded, kw, len(prompt.ids), inputs)
     eos = _eos_ids(loaded)
     start, first, steps = time.perf_counter(), None, []
     with torch.inference_mode():
@@ -963,8 +961,8 @@ def pipeline(loaded, prompt: Prompt, params: GenParams, generated: list[int], st
         raise InputError(f"Step {step + 1} does not exist: this generation has steps 1 to {len(generated)}.")
     model, tok = loaded.model, loaded.tokenizer
     inputs = _model_inputs(loaded, prompt)
-    procs = _processors(loaded, replace(params, penalty_alpha=0.0) if params.mode == "contrastive" else params,
-                        len(prompt.ids), inputs)
+    knobs = replace(params, penalty_alpha=0.0) if params.mode == "contrastive" else params
+    procs = _processors(loaded, generate_kwargs(loaded, knobs)[0], len(prompt.ids), inputs)
     prefix = list(generated[:step])
     with torch.inference_mode():
         if loaded.spec.family == "seq2seq":
