@@ -43,8 +43,8 @@ def build_probes_tab(ctx: AppContext) -> dict:
     def run_fill(text_a, text_b, k, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
         with user_errors():
             loaded = load(model, device, dtype, progress)
-            fills = [(text, probes.fill_mask(loaded, text, k)) for text in (text_a, text_b)
-                     if text is not None and (text.strip() or text is text_a)]
+            texts = [text_a] + ([text_b] if text_b and text_b.strip() else [])  # the second is optional
+            fills = [(text, probes.fill_mask(loaded, text, k)) for text in texts]
         return views.fill_figure(fills), views.fill_html(fills)
 
     def probe_of(model, device, dtype, templates, groups, targets, progress=None):
