@@ -49,34 +49,24 @@ def main(argv: list[str] | None = None) -> int:
         print(warning, flush=True)
     results, reports, files = {}, [], []
     t0 = time.perf_counter()
-    if a.only in (None, "startup"):
-        res = startup.run(repeats=1 if a.quick else 3, warmup=0 if a.quick else 1, log=log)
-        files.append(write_results("startup", res))
-        results["startup"] = res
-        reports.append(startup.report(res))
-    if a.only in (None, "tokenize_latency"):
-        res = tokenize_latency.run(reps=5 if a.quick else 20, warmup=1 if a.quick else 3, log=log)
-        files.append(write_results("tokenize_latency", res))
-        results["tokenize_latency"] = res
-        reports.append(tokenize_latency.report(res))
-    if a.only in (None, "next_token_latency"):
-        res = next_token_latency.run(reps=5 if a.quick else 20, warmup=1 if a.quick else 3, log=log)
-        files.append(write_results("next_token_latency", res))
-        results["next_token_latency"] = res
-        reports.append(next_token_latency.report(res))
-    if a.only in (None, "generate_latency"):
-        res = generate_latency.run(reps=3 if a.quick else 10, warmup=1 if a.quick else 2,
-                                   new_tokens=generate_latency.QUICK_TOKENS if a.quick else generate_latency.NEW_TOKENS,
-                                   log=log)
-        files.append(write_results("generate_latency", res))
-        results["generate_latency"] = res
-        reports.append(generate_latency.report(res))
-    if a.only in (None, "probe_throughput"):
-        res = probe_throughput.run(reps=probe_throughput.QUICK_REPS if a.quick else probe_throughput.REPS,
-                                   warmup=probe_throughput.WARMUP, log=log)
-        files.append(write_results("probe_throughput", res))
-        results["probe_throughput"] = res
-        reports.append(probe_throughput.report(res))
+    runs = {  # name -> how run_all calls it (quick / full)
+        "startup": lambda: startup.run(repeats=1 if a.quick else 3, warmup=0 if a.quick else 1, log=log),
+        "tokenize_latency": lambda: tokenize_latency.run(reps=5 if a.quick else 20, warmup=1 if a.quick else 3, log=log),
+        "next_token_latency": lambda: next_token_latency.run(reps=5 if a.quick else 20, warmup=1 if a.quick else 3,
+                                                             log=log),
+        "generate_latency": lambda: generate_latency.run(
+            reps=3 if a.quick else 10, warmup=1 if a.quick else 2,
+            new_tokens=generate_latency.QUICK_TOKENS if a.quick else generate_latency.NEW_TOKENS, log=log),
+        "probe_throughput": lambda: probe_throughput.run(
+            reps=probe_throughput.QUICK_REPS if a.quick else probe_throughput.REPS, warmup=probe_throughput.WARMUP,
+            log=log),
+    }
+    for name, call in runs.items():
+        if a.only in (None, name):
+            res = call()
+            files.append(write_results(name, res))
+            results[name] = res
+            reports.append(globals()[name].report(res))  # the module of the same name
     summary = {"quick": a.quick, "busy_warning": warning, "wall_s": time.perf_counter() - t0, "headline": headline(results),
                "files": [str(f.relative_to(REPO)) for f in files]}
     files.append(write_results("run_all", summary))
