@@ -17,6 +17,7 @@ from .common import AppContext, user_errors
 from .decoding_tab import build_decoding_tab
 from .next_token_tab import build_next_token_tab
 from .probes_tab import build_probes_tab
+from .prompting_tab import build_prompting_tab
 from .tokenizer_tab import build_tokenizer_tab
 
 TITLE = "Model playground"
@@ -92,6 +93,8 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
                 build_next_token_tab(ctx)
             with gr.Tab("Decoding", id="decoding"):
                 build_decoding_tab(ctx)
+            with gr.Tab("Prompting", id="prompting"):
+                build_prompting_tab(ctx)
             with gr.Tab("Bias probes", id="probes"):
                 build_probes_tab(ctx)
 
