@@ -58,7 +58,7 @@ def build_prompting_tab(ctx: AppContext) -> dict:
             labels = labels_of(labels_raw, template, required=False)
             demos, notes = demos_of(table, k, order, seed)
             prompt = prompting.build_prompt(template, text, demos, instruction=instruction, labels=labels)
-            head = views.prompt_html(prompt, loaded.spec.family)
+            head = views.prompt_html(prompt, loaded.spec.family, labels=bool(labels))
             if notes:
                 head += "".join(f'<div class="pg-warn">{views.esc(n)}</div>' for n in notes)
             answer = ""

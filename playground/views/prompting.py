@@ -68,13 +68,16 @@ def label_headers(c: Classification | None) -> list[str]:
     return head
 
 
-def prompt_html(prompt: str, family: str = "causal", title: str = "The prompt, exactly as the model reads it") -> str:
-    """The assembled prompt in a box, newlines marked ↵, with where the label is read."""
+def prompt_html(prompt: str, family: str = "causal", title: str = "The prompt, exactly as the model reads it",
+                labels: bool = True) -> str:
+    """The assembled prompt in a box, newlines marked ↵, with where the label is read (or the answer written)."""
     body = esc(prompt).replace("\n", '<span class="pg-ws">↵</span>\n')
     where = {"causal": "the label is scored as the next words after the last character",
              "masked": "the label is scored at the mask",
              "seq2seq": "the label is scored as the decoder's output"}.get(family, "")
-    cursor = '<span class="pg-chip pg-target">label?</span>' if family != "masked" else ""
+    if not labels:
+        where = "the model writes its answer after the last character"
+    cursor = f'<span class="pg-chip pg-target">{"label?" if labels else "answer?"}</span>' if family != "masked" else ""
     return (f'<div class="pg-way-head">{esc(title)} <span class="pg-muted">({esc(where)}; '
             f'{len(prompt):,} characters)</span></div><pre class="pg-fewshot">{body}{cursor}</pre>')
 
