@@ -1,7 +1,8 @@
 """Run every benchmark, print one readable report, write bench/results/*.json.
 
     python -m bench.run_all [--quick]
-        [--only startup|tokenize_latency|next_token_latency|generate_latency|probe_throughput]
+        [--only startup|tokenize_latency|next_token_latency|generate_latency|probe_throughput|
+                prompt_eval_throughput]
 
 (`make bench` runs this.) --quick: fewer repetitions, for a smoke run (the figures are noisier).
 """
@@ -12,7 +13,9 @@ import argparse
 import sys
 import time
 
-from . import generate_latency, next_token_latency, probe_throughput, startup, tokenize_latency
+from . import (
+    generate_latency, next_token_latency, probe_throughput, prompt_eval_throughput, startup, tokenize_latency,
+)
 from .common import REPO, busy_warning, machine_info, table, write_results
 
 
@@ -34,9 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true",
                    help="1 start-up run each, 5 tokenize and next-token reps, 3 generation reps of 16 tokens, "
-                        "2 bias-probe reps")
+                        "2 bias-probe and prompt-evaluation reps")
     p.add_argument("--only", choices=["startup", "tokenize_latency", "next_token_latency", "generate_latency",
-                                     "probe_throughput"])
+                                     "probe_throughput", "prompt_eval_throughput"])
     a = p.parse_args(argv)
 
     def log(msg):
@@ -60,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         "probe_throughput": lambda: probe_throughput.run(
             reps=probe_throughput.QUICK_REPS if a.quick else probe_throughput.REPS, warmup=probe_throughput.WARMUP,
             log=log),
+        "prompt_eval_throughput": lambda: prompt_eval_throughput.run(
+            reps=prompt_eval_throughput.QUICK_REPS if a.quick else prompt_eval_throughput.REPS,
+            warmup=prompt_eval_throughput.WARMUP, log=log),
     }
     for name, call in runs.items():
         if a.only in (None, name):
@@ -120,6 +126,13 @@ def headline(results: dict) -> dict:
         out[f"bias probe {c['grid']} SmolLM2 {c['cells']} cells, no server: compute / bare / unbatched (cells/s)"] = (
             " / ".join(f"{cps[k]['median']:,.1f}" for k in ("compute", "bare", "unbatched"))
             + f"; compute / bare time {r['compute']['median']:.2f}x, unbatched / bare {r['unbatched']['median']:.2f}x")
+    for c in results.get("prompt_eval_throughput", {}).get("cases", []):
+        eps, r = c["examples_per_s"], c["ratio_examples_per_s_ours_over_bare"]
+        out[f"prompt evaluation {c['case']} SmolLM2 {c['examples']} examples, no server: evaluate() / bare "
+            "(examples/s)"] = (
+            f"{eps['ours']['median']:,.1f} / {eps['bare']['median']:,.1f} = {r['median']:.2f}x "
+            f"(paired {r['paired_median']:.2f}x); predictions equal {c['check']['predictions_equal']} / "
+            f"{c['check']['examples']}")
     return out
 
 
