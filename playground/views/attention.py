@@ -32,10 +32,10 @@ def _ticks(tokens, keep) -> tuple[list[int], list[str]]:
 
 
 def _heatmap(matrix: np.ndarray, q_tokens, k_tokens, q_keep, k_keep, *, zmax: float | None = None,
-             showscale: bool = True, colorscale: str = "Blues") -> go.Heatmap:
+             showscale: bool = True, colorscale: str = "Blues", named_hover: bool = True) -> go.Heatmap:
     """A (query, key) heatmap on numbered axes; hover names both tokens (up to 200 x 200 cells)."""
     hover = None
-    if len(q_keep) * len(k_keep) <= 40_000:
+    if named_hover and len(q_keep) * len(k_keep) <= 40_000:
         hover = np.array([[f"{_label(q_tokens[qi])} (pos {qi}) → {_label(k_tokens[kj])} (pos {kj})"
                            for kj in k_keep] for qi in q_keep], dtype=object)
     return go.Heatmap(
@@ -93,7 +93,8 @@ def heads_figure(result: AttentionResult, layer: int, kind: str = "self", hide: 
     for h in range(n):
         m, q_keep, k_keep = hide_tokens(result.matrix(layer, h, kind), q_special, k_special, hide=hide)
         r, c = h // cols + 1, h % cols + 1
-        fig.add_trace(_heatmap(m, q_tokens, k_tokens, q_keep, k_keep, zmax=1.0, showscale=h == 0), row=r, col=c)
+        fig.add_trace(_heatmap(m, q_tokens, k_tokens, q_keep, k_keep, zmax=1.0, showscale=h == 0,
+                               named_hover=len(q_keep) <= 48), row=r, col=c)
         fig.update_xaxes(showticklabels=False, row=r, col=c)
         fig.update_yaxes(showticklabels=False, autorange="reversed", row=r, col=c)
     group = ""
