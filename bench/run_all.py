@@ -12,7 +12,7 @@ import argparse
 import sys
 import time
 
-from . import generate_latency, next_token_latency, probe_throughput, startup, tokenize_latency
+from . import attention_views, generate_latency, next_token_latency, probe_throughput, startup, tokenize_latency
 from .common import REPO, busy_warning, machine_info, table, write_results
 
 
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="1 start-up run each, 5 tokenize and next-token reps, 3 generation reps of 16 tokens, "
                         "2 bias-probe reps")
     p.add_argument("--only", choices=["startup", "tokenize_latency", "next_token_latency", "generate_latency",
-                                     "probe_throughput"])
+                                     "probe_throughput", "attention_views"])
     a = p.parse_args(argv)
 
     def log(msg):
@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         "probe_throughput": lambda: probe_throughput.run(
             reps=probe_throughput.QUICK_REPS if a.quick else probe_throughput.REPS, warmup=probe_throughput.WARMUP,
             log=log),
+        "attention_views": lambda: attention_views.run(tokens=128, reps=2 if a.quick else 5, log=log),
     }
     for name, call in runs.items():
         if a.only in (None, name):
