@@ -18,6 +18,7 @@ from .common import AppContext, user_errors
 from .decoding_tab import build_decoding_tab
 from .next_token_tab import build_next_token_tab
 from .probes_tab import build_probes_tab
+from .prompting_tab import build_prompting_tab
 from .tokenizer_tab import build_tokenizer_tab
 
 TITLE = "Model playground"
@@ -93,10 +94,12 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
                 build_next_token_tab(ctx)
             with gr.Tab("Decoding", id="decoding"):
                 build_decoding_tab(ctx)
-            with gr.Tab("Bias probes", id="probes"):
-                build_probes_tab(ctx)
+            with gr.Tab("Prompting", id="prompting"):
+                build_prompting_tab(ctx)
             with gr.Tab("Attention", id="attention"):
                 build_attention_tab(ctx)
+            with gr.Tab("Bias probes", id="probes"):
+                build_probes_tab(ctx)
 
         def refresh(name):
             """On page load: check the hub once, so hub models show as available or say why not."""

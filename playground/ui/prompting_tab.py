@@ -1,0 +1,325 @@
+"""Prompting tab: zero-shot label scoring, a few-shot prompt builder with order sensitivity, evaluation
+on labelled data (accuracy, per-class precision and recall, confusion matrix, mistakes) with zero-shot,
+few-shot and a fine-tuned classifier side by side (lessons 16–18)."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from ..compute import prompting
+from ..errors import InputError
+from ..models import CLASSIFICATION, NEXT_TOKEN
+from ..presets import load_presets, resolve
+from ..views import prompting as views
+from ..views.tokens import empty_hint
+from .common import AppContext, lesson_bar, user_errors
+
+UPLOADED = "uploaded CSV"
+ORDERS = ("as entered", "shuffled")
+
+
+def build_prompting_tab(ctx: AppContext) -> dict:
+    presets = load_presets("prompting")
+    models, settings = ctx.models, ctx.settings
+    first = presets[0].params
+    max_tokens = settings.max_prompt_tokens
+
+    def load(model, device=None, dtype=None, progress=None, capability=NEXT_TOKEN):
+        if not model:
+            raise InputError("Choose a model in the picker at the top.")
+        spec = models.spec(model)
+        if capability == NEXT_TOKEN and spec.family == "encoder":
+            raise InputError(f"{spec.name} is an encoder with no language-model head: it cannot score label words. "
+                             "Choose a causal, masked or seq2seq model (SmolLM2 offline). A fine-tuned classifier "
+                             "goes in the Evaluation section's classifier box.")
+        return models.load(model, device=device or None, dtype=dtype or None, progress=progress,
+                           capability=capability)
+
+    def demos_of(table, k, order, seed):
+        demos = prompting.parse_demos(_rows(table))
+        if not demos:
+            return (), ()
+        shot = prompting.few_shot("{text}", "", demos, k=k, order=order, seed=seed)
+        return shot.demos, shot.notices
+
+    def labels_of(raw, template, required=True):
+        if not required and (raw is None or not str(raw).strip()):
+            return ()
+        return prompting.parse_labels(raw, template)
+
+    # ---- one input -------------------------------------------------------------------------------
+    def run_one(text, template, labels_raw, calibrated, length_norm, instruction, table, k, order, seed, cont,
+                model, device, dtype, progress=gr.Progress(track_tqdm=True)):
+        with user_errors():
+            loaded = load(model, device, dtype, progress)
+            template = prompting.check_template(template, loaded.spec.family)
+            if not isinstance(text, str) or not text.strip():
+                raise InputError("The input is empty: type a sentence to classify or translate.")
+            labels = labels_of(labels_raw, template, required=False)
+            demos, notes = demos_of(table, k, order, seed)
+            prompt = prompting.build_prompt(template, text, demos, instruction=instruction, labels=labels)
+            head = views.prompt_html(prompt, loaded.spec.family, labels=bool(labels))
+            if notes:
+                head += "".join(f'<div class="pg-warn">{views.esc(n)}</div>' for n in notes)
+            answer = ""
+            if cont and loaded.spec.family != "masked":
+                out = prompting.complete(loaded, prompt, max_tokens=max_tokens)
+                answer = (f'<div class="pg-ok"><b>Greedy continuation</b> (up to the first newline): '
+                          f"<code>{views.esc(out) or '∅ (it ended the line at once)'}</code></div>")
+            if not labels:
+                return (head + answer, None, empty_hint("No labels: the prompt was only continued. Give labels "
+                        "(one \"label: verbalizer\" per line) to score them."),
+                        gr.Dataframe(value=[], headers=views.label_headers(None)))
+            c = prompting.classify(loaded, text, template, labels, demos=demos, instruction=instruction,
+                                   calibrated=calibrated, length_normalised=length_norm, max_tokens=max_tokens)
+        return (head + answer, views.label_figure(c), views.classification_html(c),
+                gr.Dataframe(value=views.label_rows(c), headers=views.label_headers(c)))
+
+    # ---- order sensitivity ---------------------------------------------------------------------
+    def run_orders(text, template, labels_raw, calibrated, length_norm, instruction, table, n, with_acc,
+                   dataset, upload, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
+        with user_errors():
+            loaded = load(model, device, dtype, progress)
+            template = prompting.check_template(template, loaded.spec.family)
+            labels = labels_of(labels_raw, template)
+            demos = prompting.parse_demos(_rows(table))
+            examples = ()
+            if with_acc:
+                examples = _examples(dataset, upload)[: int(with_acc)]
+
+            def report(done, total):
+                if progress is not None:
+                    progress(done / max(total, 1), desc=f"order {done + 1} of {total}")
+
+            o = prompting.order_sensitivity(loaded, template, text, demos, labels, permutations=n,
+                                            examples=examples, instruction=instruction, calibrated=calibrated,
+                                            length_normalised=length_norm, report=report, max_tokens=max_tokens)
+        return (views.order_figure(o), views.order_summary(o),
+                gr.Dataframe(value=views.order_rows(o), headers=views.order_headers(o)))
+
+    # ---- evaluation ----------------------------------------------------------------------------
+    def run_eval(dataset, upload, limit, template, labels_raw, calibrated, length_norm, instruction, table, k, order,
+                 seed, methods, classifier, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
+        with user_errors():
+            examples = list(_examples(dataset, upload))[: int(limit)]
+            methods = list(methods or [])
+            if not methods:
+                raise InputError("Tick at least one way to evaluate: zero-shot, few-shot or the fine-tuned classifier.")
+            demos, _ = demos_of(table, k, order, seed)
+            distinct = {e.label.lower() for e in examples}
+            free_text = not str(labels_raw or "").strip() or len(distinct) > prompting.MAX_LABELS
+            runs = []
+            wanted = [m for m in ("zero-shot", "few-shot") if m in methods]
+            if "few-shot" in wanted and not demos:
+                raise InputError("Few-shot needs demonstrations: fill the table under Few-shot (input, output), "
+                                 "and k above 0.")
+            loaded = load(model, device, dtype, progress) if wanted else None
+            for n, how in enumerate(wanted):
+                shots = demos if how == "few-shot" else ()
+
+                def report(done, total, n=n, how=how):
+                    if progress is not None:
+                        progress((n + done / max(total, 1)) / (len(wanted) + ("classifier" in methods)),
+                                 desc=f"{how}: {done:,} of {total:,} examples")
+
+                if free_text:
+                    runs.append(prompting.evaluate_generation(
+                        loaded, examples, template, demos=shots, instruction=instruction, report=report,
+                        max_tokens=max_tokens))
+                else:
+                    runs.append(prompting.evaluate(
+                        loaded, examples, template, labels_raw, demos=shots, instruction=instruction,
+                        calibrated=calibrated, length_normalised=length_norm, report=report, max_tokens=max_tokens))
+            if "classifier" in methods:
+                if free_text:
+                    raise InputError("A fine-tuned classifier needs a data set with a few fixed labels (reviews), "
+                                     "and the labels filled in.")
+                if not classifier:
+                    raise InputError("Choose a fine-tuned classifier in the box next to the methods (it needs the "
+                                     "hub: e.g. distilbert-base-uncased-finetuned-sst-2-english).")
+                clf = load(classifier, device, dtype, progress, capability=CLASSIFICATION)
+                runs.append(prompting.evaluate_classifier(
+                    clf, examples, prompting.parse_labels(labels_raw, template),
+                    report=lambda d, t: progress and progress(d / max(t, 1), desc=f"classifier: {d:,} of {t:,} examples")))
+        if free_text:
+            return (views.generation_html(runs), gr.Plot(value=None, visible=False),
+                    *[gr.Plot(value=None, visible=False)] * 3,
+                    gr.Dataframe(value=views.answer_rows(runs), headers=views.ANSWER_HEADERS))
+        plots = [gr.Plot(value=views.confusion_figure(e), visible=True) for e in runs]
+        plots += [gr.Plot(value=None, visible=False)] * (3 - len(runs))
+        mistakes = [[e.method, *row] for e in runs for row in views.mistakes_rows(e)]
+        return (views.metrics_html(runs), gr.Plot(value=views.accuracy_figure(runs), visible=True), *plots[:3],
+                gr.Dataframe(value=mistakes, headers=["run", *views.MISTAKES_HEADERS]))
+
+    # ---- layout --------------------------------------------------------------------------------
+    lesson_buttons, notice = lesson_bar(presets)
+    gr.Markdown("### One input: the prompt, the label scores, the continuation")
+    with gr.Row():
+        template = gr.Textbox(first["template"], label="Template ({text} is the input)", lines=3, scale=3,
+                              elem_id="pr-template",
+                              info="Causal and seq2seq models score the label after it; masked LMs at its [MASK].")
+        labels = gr.Textbox(first["labels"], label="Labels (one \"label: verbalizer\" per line)", lines=3, scale=2,
+                            elem_id="pr-labels",
+                            info="The verbalizer is the word scored, e.g. \"positive: great\". Empty: only continue.")
+        with gr.Column(scale=1, min_width=220):
+            calibrated = gr.Checkbox(False, label="Contextual calibration", elem_id="pr-calibrate",
+                                     info="Divide by the label probabilities of the input \"N/A\".")
+            length_norm = gr.Checkbox(False, label="Length-normalised", elem_id="pr-lengthnorm",
+                                      info="Mean log-probability per token, for verbalizers of several tokens.")
+    with gr.Row():
+        text = gr.Textbox(presets[0].text, label="Input", lines=2, scale=4, elem_id="pr-text")
+        with gr.Column(scale=1, min_width=180):
+            cont = gr.Checkbox(True, label="Also write the greedy continuation")
+            run_btn = gr.Button("Run", variant="primary", elem_id="pr-run")
+    with gr.Accordion("Few-shot: instruction and demonstrations", open=False) as shot_acc:
+        instruction = gr.Textbox(first.get("instruction", ""), label="Instruction (first line of the prompt)",
+                                 elem_id="pr-instruction")
+        table = gr.Dataframe(value=[list(d) for d in first.get("demos", [])] or [["", ""]],
+                             headers=["input", "output"], column_count=2, row_count=4,
+                             interactive=True, wrap=True, label="Demonstrations (add rows at the bottom)",
+                             elem_id="pr-demos")
+        with gr.Row():
+            k = gr.Slider(0, prompting.MAX_DEMOS, value=first.get("k", 0), step=1, label="k (demonstrations used)",
+                          elem_id="pr-k")
+            order = gr.Radio(list(ORDERS), value="as entered", label="Order")
+            seed = gr.Number(0, label="Seed (for shuffled)", precision=0, minimum=0)
+        gr.Markdown("**Order sensitivity**: the same demonstrations in several orders.")
+        with gr.Row():
+            n_orders = gr.Slider(2, prompting.MAX_PERMUTATIONS, value=6, step=1, label="Orders", scale=2)
+            with_acc = gr.Slider(0, 120, value=0, step=10, scale=2, elem_id="pr-order-acc",
+                                 label="Also measure accuracy on this many examples of the data set below (0: off)")
+            orders_btn = gr.Button("Run the orders", scale=1, elem_id="pr-orders")
+        order_plot = gr.Plot(label="Spread over orders", elem_id="pr-order-plot")
+        order_note = gr.HTML()
+        order_table = gr.Dataframe(headers=views.order_headers(None), interactive=False, wrap=True)
+    prompt_view = gr.HTML(empty_hint("Click a lesson above, or Run."), elem_id="pr-prompt")
+    summary = gr.HTML(elem_id="pr-summary")
+    chart = gr.Plot(label="Labels", elem_id="pr-chart")
+    with gr.Accordion("Label scores", open=False):
+        label_table = gr.Dataframe(headers=views.label_headers(None), interactive=False, wrap=True,
+                                   elem_id="pr-label-table")
+
+    gr.Markdown("### Evaluation on a labelled data set")
+    names = prompting.dataset_names()
+    with gr.Row():
+        dataset = gr.Dropdown(names + [UPLOADED], value=first.get("dataset", names[0]), label="Data set", scale=2,
+                              elem_id="pr-dataset", info="Bundled in assets/datasets/, or upload your own.")
+        upload = gr.File(label="CSV with columns text,label (UTF-8, up to 1 MB)", file_types=[".csv"], scale=2,
+                         elem_id="pr-upload")
+        limit = gr.Slider(10, prompting.MAX_EXAMPLES, value=prompting.MAX_EXAMPLES, step=10, scale=1,
+                          label="At most this many examples")
+    with gr.Row():
+        methods = gr.CheckboxGroup(["zero-shot", "few-shot", "classifier"], value=first.get("methods", ["zero-shot"]),
+                                   label="Compare", scale=2, elem_id="pr-methods",
+                                   info="Few-shot uses the demonstrations above; classifier: a fine-tuned model.")
+        classifier = gr.Dropdown(models.choices(CLASSIFICATION, probe_hub=False), value=None, scale=2,
+                                 label="Fine-tuned classifier", elem_id="pr-classifier",
+                                 info="Its classes are matched to the labels by name (POSITIVE → positive).")
+        eval_btn = gr.Button("Evaluate", variant="primary", scale=1, elem_id="pr-evaluate")
+    metrics = gr.HTML(elem_id="pr-metrics")
+    with gr.Row(equal_height=True):
+        acc_plot = gr.Plot(label="Accuracy", elem_id="pr-accuracy", visible=False, scale=1)
+        conf = [gr.Plot(label="Confusion matrix", elem_id=f"pr-confusion-{i}", visible=False, scale=1)
+                for i in range(3)]
+    with gr.Accordion("Misclassified examples (most confident first) / answers", open=True):
+        mistakes = gr.Dataframe(interactive=False, wrap=True, elem_id="pr-mistakes")
+
+    # ---- events --------------------------------------------------------------------------------
+    header = [ctx.model, ctx.device, ctx.dtype]
+    one_inputs = [text, template, labels, calibrated, length_norm, instruction, table, k, order, seed, cont, *header]
+    one_outputs = [prompt_view, chart, summary, label_table]
+    gr.on([run_btn.click, text.submit], run_one, one_inputs, one_outputs, api_visibility="private")
+    orders_btn.click(run_orders, [text, template, labels, calibrated, length_norm, instruction, table, n_orders,
+                                  with_acc, dataset, upload, *header],
+                     [order_plot, order_note, order_table], api_visibility="private")
+    eval_inputs = [dataset, upload, limit, template, labels, calibrated, length_norm, instruction, table, k, order,
+                   seed, methods, classifier, *header]
+    eval_outputs = [metrics, acc_plot, *conf, mistakes]
+    eval_btn.click(run_eval, eval_inputs, eval_outputs, api_visibility="private")
+    upload.upload(lambda: UPLOADED, None, dataset, api_visibility="private")
+
+    preset_handlers = []
+    for preset, button in zip(presets, lesson_buttons):
+        p = preset.params
+
+        def apply(preset=preset, p=p):
+            r = resolve(preset, models)
+            clf = next((c for c in r.compare if models.spec(c).head == "sequence-classification"), None)
+            return [preset.text, p["template"], p.get("labels", ""), p.get("instruction", ""),
+                    [list(d) for d in p.get("demos", [])] or [["", ""]], p.get("k", 0), r.model,
+                    p.get("dataset", names[0]),
+                    [m for m in p.get("methods", ["zero-shot"]) if m != "classifier" or clf], clf or gr.skip(),
+                    gr.Markdown(r.notice_markdown, visible=True), gr.Accordion(open="few-shot" in preset.open),
+                    False, "as entered"]
+
+        preset_handlers.append(apply)
+        ev = button.click(apply, None, [text, template, labels, instruction, table, k, ctx.model, dataset, methods,
+                                        classifier, notice, shot_acc, calibrated, order],
+                          api_visibility="private") \
+            .then(run_one, one_inputs, one_outputs, api_visibility="private")
+        if p.get("evaluate"):
+            ev.then(run_eval, eval_inputs, eval_outputs, api_visibility="private")
+
+    # ---- API -----------------------------------------------------------------------------------
+    def classify_api(text: str, model: str = "", template: str = prompting.SENTIMENT_TEMPLATE,
+                     labels: str = prompting.SENTIMENT_LABELS, calibrate: bool = False) -> dict:
+        """Score each label for `text`: log P(verbalizer | template with the text), normalised over the labels.
+
+        labels: one "label: verbalizer" per line (the verbalizer defaults to " label"). The defaults are the
+        sentiment lesson, so a text and a model are enough. Returns {labels: [{label, verbalizer, tokens,
+        logprob, prob, calibrated_prob?}], prediction, prompt, next_tokens, label_mass, notices}.
+        """
+        with user_errors():
+            loaded = load(model or models.default_name(NEXT_TOKEN))
+            return prompting.classify(loaded, text, template, labels, calibrated=bool(calibrate),
+                                      max_tokens=max_tokens).as_json()
+
+    def evaluate_api(dataset: str = "reviews", csv_text: str = "", template: str = prompting.SENTIMENT_TEMPLATE,
+                     labels: str = prompting.SENTIMENT_LABELS, k: int = 0, model: str = "",
+                     demos: list | None = None, calibrate: bool = False, limit: int = prompting.MAX_EXAMPLES) -> dict:
+        """Evaluate the prompt on a labelled set: a bundled data set by name (reviews) or CSV text (text,label).
+
+        k > 0 uses the first k demonstrations: `demos` as [[input, output], …], or else the first k examples
+        of the data set (which are then left out of the evaluation). Returns {accuracy, confusion
+        (confusion[true][predicted] in the order of labels), per_class, examples: [{text, label, prediction,
+        probs}], …}.
+        """
+        with user_errors():
+            loaded = load(model or models.default_name(NEXT_TOKEN))
+            examples = list(prompting.parse_csv(csv_text, source="csv_text") if csv_text
+                            else prompting.load_dataset(dataset))[: int(limit)]
+            k = prompting._int(k, "k", 0, prompting.MAX_DEMOS)
+            shots = prompting.parse_demos(demos)[:k] if demos else tuple((e.text, e.label) for e in examples[:k])
+            return prompting.evaluate(loaded, examples, template, labels, demos=shots, calibrated=bool(calibrate),
+                                      max_tokens=max_tokens).as_json()
+
+    gr.api(classify_api, api_name="classify")
+    gr.api(evaluate_api, api_name="evaluate")
+    return {
+        "components": {"text": text, "template": template, "labels": labels, "table": table},
+        "handlers": {"one": run_one, "orders": run_orders, "evaluate": run_eval, "classify_api": classify_api,
+                     "evaluate_api": evaluate_api},
+        "presets": {p.id: apply for p, apply in zip(presets, preset_handlers)},
+    }
+
+
+def _rows(table) -> list:
+    """Rows of a gr.Dataframe value: a pandas DataFrame, a dict with "data", or a list of lists."""
+    if table is None:
+        return []
+    if hasattr(table, "values") and hasattr(table, "columns"):
+        return table.values.tolist()
+    if isinstance(table, dict):
+        return table.get("data") or []
+    return list(table)
+
+
+def _examples(dataset, upload):
+    if dataset == UPLOADED or upload is not None and not dataset:
+        if upload is None:
+            raise InputError("Upload a CSV file (columns text,label), or choose a bundled data set.")
+        from pathlib import Path
+
+        path = Path(upload if isinstance(upload, str) else getattr(upload, "name", upload))
+        return prompting.parse_csv(path, source=path.name)
+    return prompting.load_dataset(dataset)
