@@ -51,6 +51,9 @@ def test_model_view_draws_a_layer_range(page, page_log, screenshot_dir):
     frame = page.frame_locator("#att-model-view iframe")
     expect(frame.locator("body[data-drawn-ms]")).to_be_attached(timeout=SLOW)
     assert frame.locator("svg line").count() > 100
-    shot(page, screenshot_dir, "attention_model_view.png")
+    # a full-page capture leaves an iframe below the fold blank: capture the view itself, in view
+    page.locator("#att-model-view iframe").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.locator("#att-model-view").screenshot(path=str(screenshot_dir / "attention_model_view.png"))
     assert not page_log.dialogs  # the <script> token was drawn as text, never run
     assert_no_outside_requests(page_log)
