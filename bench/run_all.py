@@ -14,7 +14,8 @@ import sys
 import time
 
 from . import (
-    generate_latency, next_token_latency, probe_throughput, prompt_eval_throughput, startup, tokenize_latency,
+    attention_views, generate_latency, next_token_latency, probe_throughput, prompt_eval_throughput, startup,
+    tokenize_latency,
 )
 from .common import REPO, busy_warning, machine_info, table, write_results
 
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="1 start-up run each, 5 tokenize and next-token reps, 3 generation reps of 16 tokens, "
                         "2 bias-probe and prompt-evaluation reps")
     p.add_argument("--only", choices=["startup", "tokenize_latency", "next_token_latency", "generate_latency",
-                                     "probe_throughput", "prompt_eval_throughput"])
+                                     "probe_throughput", "prompt_eval_throughput", "attention_views"])
     a = p.parse_args(argv)
 
     def log(msg):
@@ -66,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         "prompt_eval_throughput": lambda: prompt_eval_throughput.run(
             reps=prompt_eval_throughput.QUICK_REPS if a.quick else prompt_eval_throughput.REPS,
             warmup=prompt_eval_throughput.WARMUP, log=log),
+        "attention_views": lambda: attention_views.run(tokens=128, reps=2 if a.quick else 5, log=log),
     }
     for name, call in runs.items():
         if a.only in (None, name):

@@ -113,5 +113,6 @@ def test_presets_cover_lessons_5_to_9_and_run_offline(tab):
 
 
 def test_preset_ids_are_unique_across_tabs():
-    ids = [p.id for tab in ("tokenizer", "next_token", "decoding", "probes", "prompting") for p in load_presets(tab)]
+    ids = [p.id for tab in ("tokenizer", "next_token", "decoding", "probes", "prompting", "attention")
+           for p in load_presets(tab)]
     assert len(ids) == len(set(ids))  # they become elem_ids lesson-<id>

@@ -13,6 +13,7 @@ from ..errors import InputError
 from ..models import ModelRegistry, available_devices
 from ..presets import ASSETS
 from ..views.tokens import esc
+from .attention_tab import build_attention_tab
 from .common import AppContext, user_errors
 from .decoding_tab import build_decoding_tab
 from .next_token_tab import build_next_token_tab
@@ -95,6 +96,8 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
                 build_decoding_tab(ctx)
             with gr.Tab("Prompting", id="prompting"):
                 build_prompting_tab(ctx)
+            with gr.Tab("Attention", id="attention"):
+                build_attention_tab(ctx)
             with gr.Tab("Bias probes", id="probes"):
                 build_probes_tab(ctx)
 

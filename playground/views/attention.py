@@ -1,0 +1,257 @@
+"""Views of attention results: heatmaps per head, the mean over heads, every head of a layer,
+rollout, the three families side by side, and self-attention by hand step by step.
+
+Pure: compute dataclasses in, plotly figures / HTML strings out. No torch, no gradio. Tokens go on
+numbered axes with their text as tick labels (two equal tokens stay two rows), escaped, because
+plotly reads a little HTML in labels. Sizes are chosen to read from the back of a lecture hall.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..compute.attention import AttentionResult, ByHand, hide_tokens, rollout
+from .tokens import empty_hint, esc, plain_visible
+
+FONT = dict(size=16)
+KIND_TITLES = {"self": "self-attention", "encoder": "encoder self-attention", "decoder": "decoder self-attention",
+               "cross": "cross-attention (decoder → encoder)"}
+HIDE_NOTE = "special tokens and the first token hidden, rows renormalised"
+
+
+def _label(token: str) -> str:
+    return esc(plain_visible(token)) or "∅"
+
+
+def _ticks(tokens, keep) -> tuple[list[int], list[str]]:
+    return list(range(len(keep))), [f"{_label(tokens[i])}" for i in keep]
+
+
+def _heatmap(matrix: np.ndarray, q_tokens, k_tokens, q_keep, k_keep, *, zmax: float | None = None,
+             showscale: bool = True, colorscale: str = "Blues", named_hover: bool = True) -> go.Heatmap:
+    """A (query, key) heatmap on numbered axes; hover names both tokens (up to 200 x 200 cells)."""
+    hover = None
+    if named_hover and len(q_keep) * len(k_keep) <= 40_000:
+        hover = np.array([[f"{_label(q_tokens[qi])} (pos {qi}) → {_label(k_tokens[kj])} (pos {kj})"
+                           for kj in k_keep] for qi in q_keep], dtype=object)
+    return go.Heatmap(
+        z=matrix, x=list(range(len(k_keep))), y=list(range(len(q_keep))), colorscale=colorscale, zmin=0, zmax=zmax,
+        showscale=showscale, xgap=1 if len(k_keep) <= 48 else 0, ygap=1 if len(q_keep) <= 48 else 0,
+        customdata=hover,
+        hovertemplate="%{customdata}: %{z:.4f}<extra></extra>" if hover is not None
+        else "query %{y} → key %{x}: %{z:.4f}<extra></extra>",
+    )
+
+
+def _axes(fig, q_tokens, k_tokens, q_keep, k_keep, row=None, col=None, size=14):
+    n = max(len(q_keep), len(k_keep))
+    font = dict(size=size if n <= 24 else 11 if n <= 64 else 8)
+    xv, xt = _ticks(k_tokens, k_keep)
+    yv, yt = _ticks(q_tokens, q_keep)
+    kw = {} if row is None else dict(row=row, col=col)
+    fig.update_xaxes(tickvals=xv, ticktext=xt, tickangle=-60, tickfont=font, side="bottom", **kw)
+    fig.update_yaxes(tickvals=yv, ticktext=yt, autorange="reversed", tickfont=font, **kw)
+
+
+def _size(n: int) -> int:
+    return int(min(1100, max(420, 180 + 22 * n)))
+
+
+def heatmap_figure(result: AttentionResult, layer: int, head: int | None, kind: str = "self",
+                   hide: bool = False) -> go.Figure:
+    """One head (or the mean over heads, head=None): rows are queries, columns the keys they read."""
+    q_tokens, k_tokens, q_special, k_special = result.axes(kind)
+    matrix, q_keep, k_keep = hide_tokens(result.matrix(layer, head, kind), q_special, k_special, hide=hide)
+    fig = go.Figure(_heatmap(matrix, q_tokens, k_tokens, q_keep, k_keep, zmax=float(matrix.max()) or 1.0))
+    _axes(fig, q_tokens, k_tokens, q_keep, k_keep)
+    who = "mean over heads" if head is None else f"head {head}"
+    if head is not None and result.grouped:
+        who += f" (shares key/value head {result.kv_head(head)})"
+    title = f"{esc(result.model)} · {KIND_TITLES[kind]} · layer {layer} · {who}"
+    if hide:
+        title += f"<br><sup>{HIDE_NOTE}</sup>"
+    fig.update_layout(title=title, font=FONT, height=_size(len(q_keep)), template="plotly_white",
+                      xaxis_title="key (attended to)", yaxis_title="query (attending)",
+                      margin=dict(l=20, r=20, t=90, b=40))
+    return fig
+
+
+def heads_figure(result: AttentionResult, layer: int, kind: str = "self", hide: bool = False) -> go.Figure:
+    """Every head of one layer, small multiples; grouped-query heads titled with their key/value head."""
+    q_tokens, k_tokens, q_special, k_special = result.axes(kind)
+    stack = result.stack(kind)
+    n = stack.shape[1]
+    cols = min(n, 4 if n <= 8 else 6)
+    rows = math.ceil(n / cols)
+    titles = [f"head {h}" + (f" · kv {result.kv_head(h)}" if result.grouped and kind == "self" else "")
+              for h in range(n)]
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.02, vertical_spacing=0.06)
+    for h in range(n):
+        m, q_keep, k_keep = hide_tokens(result.matrix(layer, h, kind), q_special, k_special, hide=hide)
+        r, c = h // cols + 1, h % cols + 1
+        fig.add_trace(_heatmap(m, q_tokens, k_tokens, q_keep, k_keep, zmax=1.0, showscale=h == 0,
+                               named_hover=len(q_keep) <= 48), row=r, col=c)
+        fig.update_xaxes(showticklabels=False, row=r, col=c)
+        fig.update_yaxes(showticklabels=False, autorange="reversed", row=r, col=c)
+    group = ""
+    if result.grouped and kind == "self":
+        group = (f"<br><sup>grouped-query attention: {n} query heads share {result.num_kv_heads} key/value heads "
+                 f"({n // result.num_kv_heads} per group); each query head still has its own pattern</sup>")
+    fig.update_layout(title=f"{esc(result.model)} · every head of layer {layer} · {KIND_TITLES[kind]}{group}",
+                      font=FONT, height=80 + 230 * rows, template="plotly_white", margin=dict(l=10, r=10, t=110, b=10))
+    return fig
+
+
+def rollout_figure(result: AttentionResult, upto: int, hide: bool = False) -> go.Figure:
+    """Attention rollout through layers 0..upto (self-attention, or the encoder's)."""
+    tokens, special = result.tokens, result.special
+    matrix, q_keep, k_keep = hide_tokens(rollout(result.weights, upto), special, special, hide=hide)
+    fig = go.Figure(_heatmap(matrix, tokens, tokens, q_keep, k_keep, zmax=float(matrix.max()) or 1.0,
+                             colorscale="Purples"))
+    _axes(fig, tokens, tokens, q_keep, k_keep)
+    title = (f"{esc(result.model)} · attention rollout through layers 0–{upto}"
+             "<br><sup>mean over heads, ½·A + ½·I for the residual path, multiplied layer by layer</sup>")
+    if hide:
+        title = title.replace("</sup>", f"; {HIDE_NOTE}</sup>")
+    fig.update_layout(title=title, font=FONT, height=_size(len(q_keep)), template="plotly_white",
+                      xaxis_title="input token", yaxis_title="position", margin=dict(l=20, r=20, t=100, b=40))
+    return fig
+
+
+def entropy_figure(result: AttentionResult, entropy: np.ndarray) -> go.Figure:
+    """(layers, heads) mean row entropy: where the focused heads are."""
+    fig = go.Figure(go.Heatmap(z=entropy, x=list(range(entropy.shape[1])), y=list(range(entropy.shape[0])),
+                               colorscale="Viridis", colorbar=dict(title="bits"),
+                               hovertemplate="layer %{y}, head %{x}: %{z:.2f} bits<extra></extra>"))
+    fig.update_layout(title=f"{esc(result.model)} · how spread out each head reads (mean entropy of its rows)",
+                      font=FONT, height=max(320, 120 + 18 * entropy.shape[0]), template="plotly_white",
+                      xaxis_title="head", yaxis_title="layer", yaxis_autorange="reversed",
+                      margin=dict(l=20, r=20, t=70, b=40))
+    return fig
+
+
+def families_figure(results: list[AttentionResult], hide: bool = False) -> go.Figure:
+    """Lesson 21: each model's last layer, mean over heads; an encoder-decoder shows its three kinds."""
+    panels = []
+    for r in results:
+        for kind in r.kinds():
+            panels.append((r, kind))
+    titles = []
+    for r, kind in panels:
+        shape = {"causal": "decoder: causal, nothing above the diagonal",
+                 "masked": "encoder: bidirectional", "encoder": "encoder: bidirectional"}.get(r.family, KIND_TITLES[kind])
+        if r.family == "seq2seq":
+            shape = {"encoder": "enc-dec: encoder, bidirectional", "decoder": "enc-dec: decoder, causal",
+                     "cross": "enc-dec: cross, decoder → encoder"}[kind]
+        titles.append(f"{esc(r.model)}<br>{shape}")
+    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=titles, horizontal_spacing=0.06)
+    for c, (r, kind) in enumerate(panels, start=1):
+        q_tokens, k_tokens, q_special, k_special = r.axes(kind)
+        m, q_keep, k_keep = hide_tokens(r.matrix(r.stack(kind).shape[0] - 1, None, kind), q_special, k_special,
+                                        hide=hide)
+        fig.add_trace(_heatmap(m, q_tokens, k_tokens, q_keep, k_keep, zmax=1.0, showscale=c == 1), row=1, col=c)
+        _axes(fig, q_tokens, k_tokens, q_keep, k_keep, row=1, col=c, size=12)
+    fig.update_annotations(font_size=14)
+    fig.update_layout(title="Three families side by side: the last layer of each, mean over heads", font=FONT,
+                      height=560, template="plotly_white", margin=dict(l=20, r=20, t=130, b=40))
+    return fig
+
+
+def summary_html(result: AttentionResult) -> str:
+    cards = [("tokens", len(result.tokens)), ("layers", result.num_layers), ("heads per layer", result.num_heads)]
+    if result.grouped:
+        cards.append(("key/value heads", result.num_kv_heads))
+    if result.family == "seq2seq":
+        cards.append(("decoder tokens", len(result.decoder_tokens)))
+    cells = "".join(f'<div class="pg-card"><div class="pg-num">{v}</div><div class="pg-lab">{esc(k)}</div></div>'
+                    for k, v in cards)
+    kind = {"causal": "decoder (causal attention: each token reads only itself and what came before)",
+            "masked": "encoder (bidirectional: every token reads every token)",
+            "encoder": "encoder (bidirectional: every token reads every token)",
+            "seq2seq": "encoder-decoder (encoder self-attention, causal decoder self-attention, cross-attention)"}
+    notes = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in result.notices)
+    pair = ""
+    if result.sentence_b_start is not None:
+        pair = f" Sentence B starts at position {result.sentence_b_start}."
+    return (f'<div class="pg-cards">{cells}</div><div class="pg-detail"><b>{esc(result.model)}</b> is an '
+            f"{esc(kind.get(result.family, result.family))}.{esc(pair)} Forward pass with attentions: "
+            f"{result.seconds * 1000:.0f} ms.</div>{notes}")
+
+
+# ---- self-attention by hand ---------------------------------------------------------------------
+
+
+def by_hand_figure(bh: ByHand, max_dims: int = 32) -> go.Figure:
+    """Q, K, V, the scores, the mask, the softmax, the output and the difference to the model."""
+    tokens = bh.tokens
+    T = len(tokens)
+    d = bh.q.shape[1]
+    dims = min(d, max_dims)
+    scores_title = f"2. Q·Kᵀ × {bh.scale:.4g}  (= 1/√{d})" if abs(bh.scale - d ** -0.5) < 1e-9 else \
+        f"2. Q·Kᵀ × {bh.scale:.4g}"
+    masked = np.where(np.isfinite(bh.masked), bh.masked, np.nan)
+    diff = np.abs(bh.weights.astype(np.float64) - bh.model_weights)
+    panels = [
+        ("1a. Q" + (" (after rotary)" if bh.rotary else "") + f", {dims} of {d} dims", bh.q[:, :dims], "RdBu", 0.0),
+        ("1b. K" + (" (after rotary)" if bh.rotary else "") + (f", kv head {bh.kv_head}" if bh.kv_head != bh.head else ""),
+         bh.k[:, :dims], "RdBu", 0.0),
+        (f"1c. V, {dims} of {d} dims", bh.v[:, :dims], "RdBu", 0.0),
+        (scores_title, bh.scores, "RdBu", 0.0),
+        ("3. mask: " + ("−∞ above the diagonal (causal)" if bh.causal else "none (encoder)"), masked, "RdBu", 0.0),
+        ("4. softmax, row by row", bh.weights, "Blues", None),
+        (f"5. weights · V, {dims} of {d} dims", bh.output[:, :dims], "RdBu", 0.0),
+        (f"6. |by hand − model|, max {bh.max_abs_diff:.1e}", diff, "Greys", None),
+    ]
+    fig = make_subplots(rows=2, cols=4, subplot_titles=[p[0] for p in panels], horizontal_spacing=0.05,
+                        vertical_spacing=0.16)
+    ticks = [_label(t) for t in tokens]
+    font = dict(size=11 if T <= 24 else 8)
+    for n, (_, z, scale, mid) in enumerate(panels):
+        r, c = n // 4 + 1, n % 4 + 1
+        square = z.shape[1] == T and n >= 3 and n != 6
+        fig.add_trace(go.Heatmap(z=z, colorscale=scale, zmid=mid, showscale=False,
+                                 hovertemplate="row %{y}, col %{x}: %{z:.4f}<extra></extra>"), row=r, col=c)
+        fig.update_yaxes(tickvals=list(range(T)), ticktext=ticks, autorange="reversed", tickfont=font,
+                         showticklabels=c == 1, row=r, col=c)
+        if square:
+            fig.update_xaxes(tickvals=list(range(T)), ticktext=ticks, tickangle=-60, tickfont=font, row=r, col=c)
+        else:
+            fig.update_xaxes(title_text="dimension", title_font=dict(size=11), tickfont=dict(size=10), row=r, col=c)
+    fig.update_annotations(font_size=13)
+    fig.update_layout(title=f"Self-attention by hand · {esc(bh.model)} · layer {bh.layer}, head {bh.head}",
+                      font=dict(size=14), height=min(1300, 420 + 2 * 16 * T), template="plotly_white",
+                      margin=dict(l=20, r=20, t=90, b=40))
+    return fig
+
+
+def by_hand_html(bh: ByHand) -> str:
+    ok = bh.max_abs_diff < 1e-4
+    verdict = "equal to what the model computed" if ok else "NOT equal to what the model computed"
+    steps = [
+        f"x: the layer's input after its norm, {bh.x.shape[0]} tokens × {bh.x.shape[1]} numbers, captured with a "
+        "forward hook that is removed as soon as the pass ends",
+        f"Q = x·W_Q, K = x·W_K, V = x·W_V with the layer's own weights ({bh.recipe}), head {bh.head}"
+        + (f"; grouped-query: query head {bh.head} reads key/value head {bh.kv_head}" if bh.kv_head != bh.head else "")
+        + ("; rotary position embeddings rotate Q and K by each token's position, exactly as the model does"
+           if bh.rotary else ""),
+        f"scores = Q·Kᵀ × {bh.scale:.4g}",
+        "mask: a token may not read later tokens (−∞ above the diagonal)" if bh.causal
+        else "no mask: every token reads every token (an encoder)",
+        f"softmax along each row: every row sums to 1 (here between {bh.row_sums.min():.6f} and "
+        f"{bh.row_sums.max():.6f})",
+        "output = weights · V: each token's new vector is a weighted average of the value vectors",
+    ]
+    items = "".join(f"<li>{esc(s)}</li>" for s in steps)
+    return (f'<div class="pg-cards"><div class="pg-card"><div class="pg-num">{bh.max_abs_diff:.1e}</div>'
+            f'<div class="pg-lab">max |weights by hand − model|</div></div>'
+            f'<div class="pg-card"><div class="pg-num">{bh.max_abs_diff_output:.1e}</div>'
+            f'<div class="pg-lab">max |output by hand − model|</div></div></div>'
+            f'<div class="pg-detail"><ol>{items}</ol><b>{esc(verdict)}</b> (float32 rounding is about 1e-7).</div>')
+
+
+def unavailable_html(message: str) -> str:
+    return empty_hint(message)

@@ -1,0 +1,117 @@
+"""The Attention tab's handlers, presets and API, called as plain functions and through gradio_client."""
+
+from __future__ import annotations
+
+import gradio as gr
+import numpy as np
+import pytest
+import torch
+
+from playground.compute import attention as att
+from playground.presets import load_presets
+from playground.ui.attention_tab import build_attention_tab
+from playground.ui.common import AppContext
+
+SMOL = "SmolLM2-135M-Instruct"
+MINILM = "all-MiniLM-L6-v2"
+TEXT = "It was a dark and stormy night."
+
+
+@pytest.fixture(scope="module")
+def tab(registry, settings):
+    with gr.Blocks():
+        model = gr.Dropdown(choices=[SMOL], value=SMOL)
+        ctx = AppContext(settings=settings, models=registry, model=model, device=gr.Dropdown(), dtype=gr.Dropdown())
+        return build_attention_tab(ctx)
+
+
+def test_presets_cover_lessons_19_to_21():
+    presets = load_presets("attention")
+    assert [p.lesson for p in presets] == [19, 20, 21]
+    assert all(p.notice and p.text and p.model for p in presets)
+
+
+def test_run_draws_heatmaps_rollout_and_the_head_view(tab):
+    out = tab["handlers"]["run"](TEXT, "", "", SMOL, None, None, 3, 4, False, "self", False, None)
+    result, summary, heat, heads, roll, head_view = out[:6]
+    assert result.weights.shape[:2] == (30, 9) and "30" in summary
+    n = len(result.tokens)
+    np.testing.assert_allclose(np.asarray(heat.data[0].z), result.weights[3, 4], atol=1e-6)
+    assert len(heads.data) == 9 and "kv 1" in " ".join(a.text for a in heads.layout.annotations)
+    assert np.asarray(roll.data[0].z).shape == (n, n)
+    assert head_view.startswith("<iframe") and 'sandbox="allow-scripts"' in head_view
+    assert out[6].maximum == 29 and out[7].maximum == 8
+    # moving the sliders redraws from the last run, without a forward pass
+    heat2, _, _ = tab["handlers"]["redraw"](result, 0, 0, True, "self", True)
+    assert "mean over heads" in heat2.layout.title.text
+
+
+def test_out_of_range_and_too_long_input_raise_gradio_errors(tab):
+    with pytest.raises(gr.Error, match="layers 0 to 29"):
+        tab["handlers"]["by_hand"](TEXT, SMOL, None, None, 31, 0, None)
+    with pytest.raises(gr.Error, match=f"at most {att.MAX_TOKENS}"):
+        tab["handlers"]["run"]("word " * 300, "", "", SMOL, None, None, 0, 0, False, "self", False, None)
+    long_text = "word " * 140  # under the heatmap cap, over the bertviz cap: the head view says why
+    out = tab["handlers"]["run"](long_text, "", "", SMOL, None, None, 0, 0, False, "self", False, None)
+    assert "at most 128 tokens" in out[5]
+    with pytest.raises(gr.Error, match="at most 128 tokens"):
+        tab["handlers"]["model_view"](out[0], 0, 1)
+    medium = tab["handlers"]["run"]("word " * 60, "", "", SMOL, None, None, 0, 0, False, "self", False, None)[0]
+    with pytest.raises(gr.Error, match="layer\\(s\\) at a time"):
+        tab["handlers"]["model_view"](medium, 0, 29)
+    with pytest.raises(gr.Error, match="rotary"):
+        tab["handlers"]["neuron"](TEXT, "", SMOL, None, None, None)
+
+
+def test_model_view_and_neuron_view_draw_for_supported_models(tab, registry):
+    result = tab["handlers"]["run"](TEXT, "", "", SMOL, None, None, 0, 0, False, "self", False, None)[0]
+    frame = tab["handlers"]["model_view"](result, 0, 2)
+    assert frame.startswith("<iframe") and "model_view" not in frame[:50]
+    neuron = tab["handlers"]["neuron"]("The cat sat on the mat.", "It was tired.", MINILM, None, None, None)
+    assert neuron.startswith("<iframe") and "Sentence A -&gt; Sentence B" in neuron
+
+
+def test_lesson_19_runs_by_hand_and_matches_the_model(tab):
+    values = tab["presets"]["attention-by-hand"]()
+    text, model, layer, head = values[0], values[3], values[4], values[5]
+    assert model == SMOL and (layer, head) == (3, 4)
+    html, fig = tab["handlers"]["by_hand"](text, model, None, None, layer, head, None)
+    assert "equal to what the model computed" in html and "NOT" not in html and len(fig.data) == 8
+
+
+def test_lesson_20_falls_back_to_minilm_with_its_own_head_and_says_so(tab):
+    values = tab["presets"]["syntax-heads"]()
+    assert values[3] == MINILM and (values[4], values[5]) == (0, 2)
+    notice = values[11].value
+    assert "Offline" in notice and "MiniLM" in notice
+    out = tab["handlers"]["run"](values[0], "", "", MINILM, None, None, values[4], values[5], False, "self", False,
+                                 None)
+    r = out[0]
+    ball, the = r.tokens.index("ball"), r.tokens.index("ball") - 1
+    assert r.weights[0, 2, ball, the] > 0.5  # the previous-token head the notice describes
+
+
+def test_lesson_21_puts_the_families_side_by_side_and_says_what_is_missing(tab):
+    values = tab["presets"]["three-families"]()
+    assert values[8] == SMOL and values[9] == MINILM and "Offline" in values[11].value
+    fig, html = tab["handlers"]["families"](values[0], values[7], values[2], SMOL, MINILM, None, None, None, False,
+                                            None)
+    assert len(fig.data) == 2 and "no encoder-decoder ships as an offline package" in html
+    fig, html = tab["handlers"]["families"](values[0], values[7], values[2], "local/tiny-gpt2", "local/tiny-bert",
+                                            "local/tiny-t5", None, None, True, None)
+    assert len(fig.data) == 5
+
+
+def test_api_returns_one_heads_matrix_equal_to_transformers(client, registry):
+    r = client.predict(TEXT, SMOL, 2, 5, api_name="/attention")
+    assert set(r) >= {"tokens", "layer", "head", "weights"} and (r["layer"], r["head"]) == (2, 5)
+    smol = registry.load(SMOL)
+    enc = smol.tokenizer(TEXT, return_tensors="pt")
+    with torch.inference_mode():
+        ref = smol.model(**enc, output_attentions=True).attentions[2][0, 5].numpy()
+    np.testing.assert_allclose(np.array(r["weights"]), ref, atol=1e-6)
+    assert len(r["tokens"]) == ref.shape[0] and r["kv_head"] == 1
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="heads 0 to 8"):
+        client.predict(TEXT, SMOL, 2, 9, api_name="/attention")
