@@ -332,3 +332,25 @@ def finish_report(out: list[str], notes: list[str], res: dict, noisy: str = "the
     if res["outside_connections"]:
         out.append(f"\nRefused connections beyond 127.0.0.1: {res['outside_connections']}")
     return "\n".join(out)
+
+
+def reps_main(name: str, doc: str, run, report, *, reps: int, quick_reps: int, warmup: int,
+              argv: list[str] | None = None) -> dict:
+    """The command line every reps-and-warm-up benchmark shares: --reps, --warmup, --quick; warns when
+    the CPU is busy, runs, prints the report and writes results/<name>-<time>.json."""
+    import argparse
+
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
+    p.add_argument("--reps", type=int, default=None, help=f"timed rounds (default {reps}; --quick: {quick_reps})")
+    p.add_argument("--warmup", type=int, default=None, help=f"untimed rounds first (default {warmup})")
+    p.add_argument("--quick", action="store_true", help=f"{quick_reps} reps, {warmup} warm-up round")
+    a = p.parse_args(argv)
+    warning = busy_warning()
+    if warning:
+        print(warning, file=sys.stderr)
+    res = run(a.reps if a.reps is not None else quick_reps if a.quick else reps,
+              a.warmup if a.warmup is not None else warmup, log=lambda m: print(m, file=sys.stderr))
+    print(report(res))
+    path = write_results(name, res)
+    print(f"\nwrote {path.relative_to(REPO)}")
+    return res

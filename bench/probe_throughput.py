@@ -40,14 +40,12 @@ and reported.
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 
 
 from .common import (
-    REPO, SMOLLM2, CpuWatch, busy_warning, finish_report, load_smollm2, ms, ratio, round_robin, summary, table,
-    write_results, x,
+    SMOLLM2, CpuWatch, finish_report, load_smollm2, ms, ratio, round_robin, summary, table,
+    x, reps_main,
 )
 
 GRIDS = ("gender × occupations", "first names × occupations")
@@ -288,21 +286,7 @@ def report(res: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--reps", type=int, default=None, help=f"timed rounds (default {REPS}; --quick: {QUICK_REPS})")
-    p.add_argument("--warmup", type=int, default=None, help=f"untimed rounds first (default {WARMUP})")
-    p.add_argument("--quick", action="store_true", help=f"{QUICK_REPS} reps, {WARMUP} warm-up round")
-    a = p.parse_args(argv)
-    reps = a.reps if a.reps is not None else QUICK_REPS if a.quick else REPS
-    warmup = a.warmup if a.warmup is not None else WARMUP
-    warning = busy_warning()
-    if warning:
-        print(warning, file=sys.stderr)
-    res = run(reps, warmup, log=lambda m: print(m, file=sys.stderr))
-    print(report(res))
-    path = write_results("probe_throughput", res)
-    print(f"\nwrote {path.relative_to(REPO)}")
-    return res
+    return reps_main("probe_throughput", __doc__, run, report, reps=REPS, quick_reps=QUICK_REPS, warmup=WARMUP, argv=argv)
 
 
 if __name__ == "__main__":
