@@ -82,6 +82,7 @@ def test_presets_fill_every_input_and_run_offline(tab):
     assert v[6] == SMOL and "{text}" in v[1] and "Offline" in v[10].value and v[8] == ["zero-shot"]
     prompt, fig, summary, table = one(tab, v[0], v[1], v[2])
     assert "Review: The soup was cold" in prompt and "negative" in summary and len(fig.data) == 2
+    assert "&lt;|endoftext|&gt;</span>Review:" in prompt  # the document-start token the model reads first
     assert len(table.value["data"]) == 2
     metrics, acc, c0, c1, c2, mistakes = evaluate(tab)
     assert "zero-shot" in metrics and fig_of(c0) is not None and fig_of(c1) is None and fig_of(c2) is None

@@ -499,6 +499,14 @@ def _seq2seq_scores(loaded, prompts: list[list[int]], verbs: list[_Verb], report
     return scores, first
 
 
+def start_token(loaded) -> str:
+    """The token a causal prompt starts with (`probes._start`), as text, or "" when there is none."""
+    if loaded.spec.family != "causal":
+        return ""
+    ids = _start(loaded.tokenizer)
+    return loaded.tokenizer.convert_ids_to_tokens(ids[0]) if ids else ""
+
+
 def encode_prompt(loaded, prompt: str, max_tokens: int = 1024) -> list[int]:
     """The ids the model reads for a prompt: causal LMs after the document-start token; masked and seq2seq
     models with their tokenizer's special tokens. Too long a prompt is refused (cutting it would cut the

@@ -58,7 +58,8 @@ def build_prompting_tab(ctx: AppContext) -> dict:
             labels = labels_of(labels_raw, template, required=False)
             demos, notes = demos_of(table, k, order, seed)
             prompt = prompting.build_prompt(template, text, demos, instruction=instruction, labels=labels)
-            head = views.prompt_html(prompt, loaded.spec.family, labels=bool(labels))
+            head = views.prompt_html(prompt, loaded.spec.family, labels=bool(labels),
+                                     start=prompting.start_token(loaded))
             if notes:
                 head += "".join(f'<div class="pg-warn">{views.esc(n)}</div>' for n in notes)
             answer = ""

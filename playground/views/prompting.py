@@ -69,7 +69,7 @@ def label_headers(c: Classification | None) -> list[str]:
 
 
 def prompt_html(prompt: str, family: str = "causal", title: str = "The prompt, exactly as the model reads it",
-                labels: bool = True) -> str:
+                labels: bool = True, start: str = "") -> str:
     """The assembled prompt in a box, newlines marked ↵, with where the label is read (or the answer written)."""
     body = esc(prompt).replace("\n", '<span class="pg-ws">↵</span>\n')
     where = {"causal": "the label is scored as the next words after the last character",
@@ -78,8 +78,10 @@ def prompt_html(prompt: str, family: str = "causal", title: str = "The prompt, e
     if not labels:
         where = "the model writes its answer after the last character"
     cursor = f'<span class="pg-chip pg-target">{"label?" if labels else "answer?"}</span>' if family != "masked" else ""
+    first = (f'<span class="pg-chip pg-special-chip" title="the document-start token, put before every prompt">'
+             f"{esc(start)}</span>" if start else "")
     return (f'<div class="pg-way-head">{esc(title)} <span class="pg-muted">({esc(where)}; '
-            f'{len(prompt):,} characters)</span></div><pre class="pg-fewshot">{body}{cursor}</pre>')
+            f'{len(prompt):,} characters)</span></div><pre class="pg-fewshot">{first}{body}{cursor}</pre>')
 
 
 def classification_html(c: Classification) -> str:
