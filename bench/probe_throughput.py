@@ -286,7 +286,8 @@ def report(res: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    return reps_main("probe_throughput", __doc__, run, report, reps=REPS, quick_reps=QUICK_REPS, warmup=WARMUP, argv=argv)
+    return reps_main("probe_throughput", __doc__, run, report, reps=REPS, quick_reps=QUICK_REPS, warmup=WARMUP,
+                     argv=argv)
 
 
 if __name__ == "__main__":

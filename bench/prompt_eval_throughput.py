@@ -250,7 +250,8 @@ def report(res: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    return reps_main("prompt_eval_throughput", __doc__, run, report, reps=REPS, quick_reps=QUICK_REPS, warmup=WARMUP, argv=argv)
+    return reps_main("prompt_eval_throughput", __doc__, run, report, reps=REPS, quick_reps=QUICK_REPS, warmup=WARMUP,
+                     argv=argv)
 
 
 if __name__ == "__main__":
