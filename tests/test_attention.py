@@ -183,6 +183,8 @@ def test_families_figure_puts_three_families_side_by_side(gpt, mlm, t5):
     assert len(fig.data) == 5  # decoder, encoder, and the encoder-decoder's encoder, decoder and cross
     titles = " ".join(a.text for a in fig.layout.annotations)
     assert "causal" in titles and "bidirectional" in titles and "cross" in titles
+    says = [views.summary_html(r) for r in results]
+    assert "is a decoder" in says[0] and "is an encoder (" in says[1] and "is an encoder-decoder" in says[2]
 
 
 def test_pack_round_trips_within_one_byte():

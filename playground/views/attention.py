@@ -177,8 +177,10 @@ def summary_html(result: AttentionResult) -> str:
     pair = ""
     if result.sentence_b_start is not None:
         pair = f" Sentence B starts at position {result.sentence_b_start}."
-    return (f'<div class="pg-cards">{cells}</div><div class="pg-detail"><b>{esc(result.model)}</b> is an '
-            f"{esc(kind.get(result.family, result.family))}.{esc(pair)} Forward pass with attentions: "
+    what = kind.get(result.family, result.family)
+    article = "an" if what[:1] in "aeiou" else "a"
+    return (f'<div class="pg-cards">{cells}</div><div class="pg-detail"><b>{esc(result.model)}</b> is {article} '
+            f"{esc(what)}.{esc(pair)} Forward pass with attentions: "
             f"{result.seconds * 1000:.0f} ms.</div>{notes}")
 
 
