@@ -1,6 +1,6 @@
 """Cross-check of the Prompting tab's label log-likelihoods against EleutherAI's lm-evaluation-harness.
 
-    /tmp/lmeval/bin/python -m bench.check_lm_eval        (from the repo root, PYTHONPATH=.; see bench/README.md)
+    .venv-lmeval/bin/python -m bench.check_lm_eval        (from the repo root, PYTHONPATH=.; see bench/README.md)
 
 lm-eval is not a dependency of the app: run this with a separate virtual environment that has the app's
 requirements plus `lm-eval` (bench/README.md, "Cross-check against lm-eval", says how to make one).
