@@ -38,7 +38,7 @@ from ..presets import ASSETS
 
 VENDOR = ("d3-5.7.0.min.js", "jquery-2.1.0.min.js", "require-2.3.6.js")  # d3 and jQuery before require.js
 _REQUIRE_CONFIG = re.compile(r"require\.config\(\{\s*paths:\s*\{[^}]*\}\s*\}\);")
-_CDN_SCRIPT = re.compile(r'<script src="https://cdnjs\.cloudflare\.com/[^"]*"></script>')
+_CDN_SCRIPT = re.compile(r'<script src="(https?:)?//[^"]*"></script>')  # bertviz's require.js tag, or any remote one
 _REMOTE = re.compile(r"""(src|href)\s*=\s*["']?(https?:)?//""", re.I)
 FONT = "font-family:'Helvetica Neue', Helvetica, Arial, sans-serif;"
 
