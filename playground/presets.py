@@ -13,6 +13,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from .errors import InputError
+
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
@@ -67,20 +69,24 @@ def load_presets(tab: str) -> tuple[Preset, ...]:
     return tuple(presets)
 
 
+def first_available(names, registry, *, probe_hub: bool = True) -> str | None:
+    """The first of `names` that can load here (an unknown name is skipped), or None."""
+    for name in names:
+        try:
+            if registry.availability(name, probe_hub=probe_hub).ok:
+                return name
+        except InputError:  # a name the catalog does not know is not available here
+            continue
+    return None
+
+
 def resolve(preset: Preset, registry) -> ResolvedPreset:
     """Pick the first loadable model of each preference list; a list with none loadable is dropped."""
-
-    def first(names) -> str | None:
-        for name in names:
-            if registry.availability(name).ok:
-                return name
-        return None
-
-    model = first(preset.model) or registry.default_name()
+    model = first_available(preset.model, registry) or registry.default_name()
     compare = []
     for names in preset.compare:
-        name = first(names)
+        name = first_available(names, registry)
         if name and name not in compare:
             compare.append(name)
-    fell_back = model != preset.model[0] or any(first(c) != c[0] for c in preset.compare)
+    fell_back = model != preset.model[0] or any(first_available(c, registry) != c[0] for c in preset.compare)
     return ResolvedPreset(preset=preset, model=model, compare=tuple(compare), fell_back=fell_back)

@@ -9,7 +9,7 @@ import gradio as gr
 from ..compute import attention as att
 from ..errors import InputError, ModelUnavailable
 from ..models import ATTENTION
-from ..presets import load_presets, resolve
+from ..presets import first_available, load_presets, resolve
 from ..views import attention as views
 from ..views import bertviz
 from ..views.tokens import empty_hint, esc
@@ -205,14 +205,17 @@ def build_attention_tab(ctx: AppContext) -> dict:
         by_hand_btn = gr.Button("Compute it by hand", elem_id="att-by-hand-run")
         by_hand_summary = gr.HTML(elem_id="att-by-hand-summary")
         by_hand_plot = gr.Plot(label="By hand", elem_id="att-by-hand")
+    def first_of(slot):
+        return first_available([name for _, name in family_choices(slot)], models, probe_hub=False)
+
     with gr.Accordion("Three families side by side (lesson 21)", open=False) as families_acc:
         with gr.Row():
             dec_model = gr.Dropdown(family_choices(FAMILY_SLOTS[0]), label=FAMILY_LABELS[0],
-                                    value=_first(family_choices(FAMILY_SLOTS[0]), models))
+                                    value=first_of(FAMILY_SLOTS[0]))
             enc_model = gr.Dropdown(family_choices(FAMILY_SLOTS[1]), label=FAMILY_LABELS[1],
-                                    value=_first(family_choices(FAMILY_SLOTS[1]), models))
+                                    value=first_of(FAMILY_SLOTS[1]))
             s2s_model = gr.Dropdown(family_choices(FAMILY_SLOTS[2]), label=FAMILY_LABELS[2],
-                                    value=_first(family_choices(FAMILY_SLOTS[2]), models))
+                                    value=first_of(FAMILY_SLOTS[2]))
         with gr.Row():
             s2s_text = gr.Textbox(label="Encoder-decoder input", value="translate English to German: The house is "
                                   "wonderful.", scale=3)
@@ -247,7 +250,7 @@ def build_attention_tab(ctx: AppContext) -> dict:
         def apply(preset=preset, params=params):
             r = resolve(preset, models)
             chosen = dict(params.get("fallback", {})) if r.fell_back and r.model != preset.model[0] else {}
-            slots = [_resolve_first(names, models) for names in preset.compare] if preset.compare else []
+            slots = [first_available(names, models) for names in preset.compare] if preset.compare else []
             opened = [gr.Accordion(open=key in preset.open) for key in accordions]
             fam = [s if s else gr.skip() for s in slots] + [gr.skip()] * (3 - len(slots))
             return [preset.text, params.get("text_b", ""), params.get("decoder_text", ""), r.model,
@@ -284,21 +287,3 @@ def build_attention_tab(ctx: AppContext) -> dict:
                      "by_hand": run_by_hand, "families": run_families, "api": attention_api},
         "presets": {p.id: apply for p, apply in zip(presets, preset_handlers)},
     }
-
-
-def _first(choices, models) -> str | None:
-    """The first choice that can load here, else None (an empty menu says there is none)."""
-    for _, name in choices:
-        if models.availability(name, probe_hub=False).ok:
-            return name
-    return None
-
-
-def _resolve_first(names, models) -> str | None:
-    for name in names:
-        try:
-            if models.availability(name).ok:
-                return name
-        except InputError:
-            continue
-    return None
