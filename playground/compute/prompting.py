@@ -195,29 +195,32 @@ def build_prompt(template: str, query: str, demos=(), *, instruction: str = "", 
     return separator.join(parts)
 
 
-def few_shot(template: str, query: str, demos, *, k: int | None = None, order: str = "as entered", seed: int = 0,
-             instruction: str = "", separator: str = "\n\n", labels: tuple[Label, ...] = ()) -> FewShot:
-    """The few-shot prompt for one query: the first k demonstrations, as entered or shuffled with a seed."""
+def choose_demos(demos, k: int | None = None, order: str = "as entered", seed: int = 0):
+    """(the first k demonstrations, as entered or shuffled with a seed; their indices; notices)."""
     demos = tuple(demos)
     notices = []
-    if k is None:
-        k = len(demos)
-    k = _int(k, "k (the number of demonstrations)", 0, MAX_DEMOS)
+    k = whole_number(len(demos) if k is None else k, "k (the number of demonstrations)", 0, MAX_DEMOS)
     if k > len(demos):
         notices.append(f"k = {k} but the table has {len(demos)} demonstration(s): using all {len(demos)}.")
         k = len(demos)
     idx = list(range(len(demos)))
     if order == "shuffled":
-        random.Random(_int(seed, "The seed", 0, 2**31 - 1)).shuffle(idx)
+        random.Random(whole_number(seed, "The seed", 0, 2**31 - 1)).shuffle(idx)
     elif order != "as entered":
         raise InputError(f"Unknown order {order!r}: choose \"as entered\" or \"shuffled\".")
     idx = idx[:k]
-    used = tuple(demos[i] for i in idx)
+    return tuple(demos[i] for i in idx), tuple(idx), tuple(notices)
+
+
+def few_shot(template: str, query: str, demos, *, k: int | None = None, order: str = "as entered", seed: int = 0,
+             instruction: str = "", separator: str = "\n\n", labels: tuple[Label, ...] = ()) -> FewShot:
+    """The few-shot prompt for one query: the first k demonstrations, as entered or shuffled with a seed."""
+    used, idx, notices = choose_demos(demos, k, order, seed)
     prompt = build_prompt(template, query, used, instruction=instruction, separator=separator, labels=labels)
-    return FewShot(prompt, used, tuple(idx), tuple(notices))
+    return FewShot(prompt, used, idx, notices)
 
 
-def _int(value, what: str, lo: int, hi: int) -> int:
+def whole_number(value, what: str, lo: int, hi: int) -> int:
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -949,7 +952,7 @@ def order_sensitivity(loaded, template: str, query: str, demos, labels, *, permu
     demos = tuple(demos)
     if len(demos) < 2:
         raise InputError("Order sensitivity needs at least two demonstrations to reorder: add rows to the table.")
-    n = _int(permutations, "The number of orders", 2, MAX_PERMUTATIONS)
+    n = whole_number(permutations, "The number of orders", 2, MAX_PERMUTATIONS)
     notices = []
     total = math.factorial(len(demos))
     if n > total:
@@ -1071,7 +1074,7 @@ def evaluate_generation(loaded, examples, template: str, *, demos=(), instructio
     else:
         ref_lp = []
         for p, r in zip(prompts, refs):
-            scores, verbs, _, _ = label_logprobs(loaded, [p], (Label("reference", r), Label("-", " -")),
+            scores, verbs, _, _ = label_logprobs(loaded, [p], (Label("reference", r),),
                                                  max_tokens=max_tokens)
             ref_lp.append((float(scores[0, 0]), len(verbs[0].ids)))
     outs = complete_many(loaded, prompts, max_new_tokens=max_new_tokens, max_tokens=max_tokens, report=report)

@@ -39,8 +39,8 @@ def build_prompting_tab(ctx: AppContext) -> dict:
         demos = prompting.parse_demos(_rows(table))
         if not demos:
             return (), ()
-        shot = prompting.few_shot("{text}", "", demos, k=k, order=order, seed=seed)
-        return shot.demos, shot.notices
+        used, _, notices = prompting.choose_demos(demos, k, order, seed)
+        return used, notices
 
     def labels_of(raw, template, required=True):
         if not required and (raw is None or not str(raw).strip()):
@@ -289,8 +289,9 @@ def build_prompting_tab(ctx: AppContext) -> dict:
             loaded = load(model or models.default_name(NEXT_TOKEN))
             examples = list(prompting.parse_csv(csv_text, source="csv_text") if csv_text
                             else prompting.load_dataset(dataset))[: int(limit)]
-            k = prompting._int(k, "k", 0, prompting.MAX_DEMOS)
-            shots = prompting.parse_demos(demos)[:k] if demos else tuple((e.text, e.label) for e in examples[:k])
+            given = prompting.parse_demos(demos) if demos else tuple((e.text, e.label) for e in examples)
+            shots, _, _ = prompting.choose_demos(given, min(prompting.whole_number(k, "k", 0, prompting.MAX_DEMOS),
+                                                            len(given)))
             return prompting.evaluate(loaded, examples, template, labels, demos=shots, calibrated=bool(calibrate),
                                       max_tokens=max_tokens).as_json()
 
