@@ -283,6 +283,13 @@ def test_translation_data_set_and_generation_scoring(gpt):
     assert P.same_text(" Bonjour.", "bonjour") and not P.same_text("Bonsoir", "Bonjour")
 
 
+def test_seq2seq_generation_scoring_equals_its_label_score(t5):
+    g = P.evaluate_generation(t5, P.load_dataset("en-fr")[:2], "translate English to French: {text}")
+    for a in g.answers:
+        c = P.classify(t5, a.text, "translate English to French: {text}", [("ref", " " + a.reference), ("x", " x")])
+        assert a.logprob == pytest.approx(c.labels[0].logprob, abs=1e-5) and a.tokens == len(c.labels[0].tokens)
+
+
 @pytest.mark.slow
 def test_greedy_continuation_batched_equals_generate(smol):
     import torch
