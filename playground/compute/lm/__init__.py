@@ -1,0 +1,22 @@
+"""The language-model core: the only code that turns text into model inputs and token rows into
+log-probabilities, behind one backend seam. Every tab goes through it, so the same quantity is the
+same number everywhere.
+
+    inputs    text -> ids: the start-token policy, masks, decoder start, pad, truncation, budgets
+    engine    token rows -> log-probabilities: one batch engine (causal, masked, seq2seq)
+    generate  streaming a local generation through model.generate()
+    backend   Backend (what a model can do, and why not) and LocalBackend (a model in this process)
+
+Feature modules import what they need from here; they never pad, truncate, add a start token or
+log-softmax a batch on their own.
+"""
+
+from .backend import (  # noqa: F401
+    ATTENTIONS, CLASSIFY, GENERATE, GRADIENTS, HIDDEN_STATES, LM, NEXT_TOKEN, SCORE, TOKENIZE, WEIGHTS, Backend,
+    LocalBackend, backend_of,
+)
+from .engine import ScoreRequest, Scored  # noqa: F401
+from .inputs import (  # noqa: F401
+    GENERIC_MASKS, MAX_PIECE_TOKENS, Encoded, context_length, has_mask, spell_masks, start_ids, start_token,
+    token_label,
+)

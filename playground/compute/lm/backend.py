@@ -1,0 +1,220 @@
+"""The backend seam: one model behind the core's operations, and what it can and cannot do.
+
+A backend is what every compute module talks to. It says which operations it supports
+(`supports`), and why not (`require` raises an InputError that names the model and the reason), so a
+tab asks the backend what it can offer instead of checking model families itself.
+
+    TOKENIZE       text -> ids and back                         every backend
+    NEXT_TOKEN     the whole next-token distribution            local LMs (a remote server sends a top-N only)
+    SCORE          log-probabilities of given continuations     local LMs
+    GENERATE       stream a generation with per-token log-probs local causal and seq2seq LMs
+    HIDDEN_STATES  every layer's hidden states                  local models
+    ATTENTIONS     every layer's attention weights              local models (loaded with eager attention)
+    GRADIENTS      gradients with respect to the inputs         local models
+    WEIGHTS        the modules themselves (logit lens, logits pipeline, beam tree, by hand)  local models
+    CLASSIFY       a fine-tuned classifier's class probabilities  local sequence classifiers
+
+`LocalBackend` wraps a model loaded in this process (`models.LoadedModel`). The text -> inputs
+policy (`inputs`) and the batch engine (`engine`) are shared; a backend adds what its model gives.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Union
+
+from ...errors import InputError
+from ...models import LoadedModel, ModelSpec
+from . import engine, generate, inputs
+from .engine import ScoreRequest, Scored
+from .inputs import Encoded
+
+TOKENIZE = "tokenize"
+NEXT_TOKEN = "next-token distribution"
+SCORE = "scoring continuations"
+GENERATE = "generation"
+HIDDEN_STATES = "hidden states"
+ATTENTIONS = "attention weights"
+GRADIENTS = "gradients"
+WEIGHTS = "the model's weights"
+CLASSIFY = "classification"
+
+_LM_OPS = frozenset({TOKENIZE, NEXT_TOKEN, SCORE, HIDDEN_STATES, ATTENTIONS, GRADIENTS, WEIGHTS})
+_LOCAL_OPS = {
+    "causal": _LM_OPS | {GENERATE},
+    "seq2seq": _LM_OPS | {GENERATE},
+    "masked": _LM_OPS,
+    "encoder": frozenset({TOKENIZE, HIDDEN_STATES, ATTENTIONS, GRADIENTS, WEIGHTS}),
+}
+
+
+class Backend:
+    """One model behind the core's operations (see the module docstring)."""
+
+    kind = "backend"
+    operations: frozenset[str] = frozenset()
+
+    def __init__(self, spec: ModelSpec, tokenizer):
+        self.spec = spec
+        self.tokenizer = tokenizer
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def family(self) -> str:
+        return self.spec.family
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name} ({self.family})>"
+
+    # ---- what it can do ------------------------------------------------------------------------
+
+    def supports(self, op: str) -> bool:
+        return op in self.operations
+
+    def why_not(self, op: str) -> str:
+        """In words, why this backend lacks `op` (empty when it has it)."""
+        return "" if self.supports(op) else f"{self.name} does not offer {op}"
+
+    def require(self, op: str, feature: str) -> None:
+        """Nothing, or an InputError: '<feature> needs <op>; <why not>.'"""
+        if not self.supports(op):
+            raise InputError(f"{feature[:1].upper() + feature[1:]} needs {op}: {self.why_not(op)}.")
+
+    # ---- text -> inputs (the one policy, shared by every backend) ----------------------------------
+
+    def context_length(self) -> int | None:
+        return None
+
+    def limit(self, max_tokens: int, reserve: int = 0) -> tuple[int, str]:
+        """How many tokens a prompt may have (the app's cap, the model's context, less `reserve`), and why."""
+        return inputs.token_limit(self.context_length(), max_tokens, reserve)
+
+    def encode(self, text: str, *, max_tokens: int = 1024, reserve: int = 0, chat: bool = False,
+               family: str | None = None) -> Encoded:
+        """What the model reads for `text` (start token, special tokens, masks, truncation: `inputs`)."""
+        limit, why = self.limit(max_tokens, reserve)
+        return inputs.encode(self.tokenizer, family or self.family, text, limit=limit, why=why, chat=chat,
+                             name=self.name)
+
+    def pieces(self, text: str, what: str, *, cap: int = inputs.MAX_PIECE_TOKENS) -> tuple[int, ...]:
+        """A word's tokens as read inside a text (a label, a target, a continuation); refused when empty or long."""
+        return inputs.pieces(self.tokenizer, text, what, name=self.name, cap=cap)
+
+    def start_ids(self) -> tuple[int, ...]:
+        """What a causal text opens with (empty for other families)."""
+        return inputs.start_ids(self.tokenizer) if self.family == "causal" else ()
+
+    def label(self, token_id: int) -> str:
+        return inputs.token_label(self.tokenizer, token_id)
+
+    def labels(self, ids) -> tuple[str, ...]:
+        return tuple(inputs.token_label(self.tokenizer, i) for i in ids)
+
+    def special_ids(self) -> frozenset[int]:
+        return inputs.special_ids(self.tokenizer)
+
+    def pad_id(self) -> int:
+        return inputs.pad_id(self.tokenizer)
+
+
+class LocalBackend(Backend):
+    """A model loaded in this process by `models.ModelRegistry.load`."""
+
+    kind = "local"
+
+    def __init__(self, loaded: LoadedModel):
+        super().__init__(loaded.spec, loaded.tokenizer)
+        self.loaded = loaded
+        self.model = loaded.model
+        self.device = loaded.device
+        self.dtype = loaded.dtype
+        ops = _LOCAL_OPS[loaded.spec.family]
+        if loaded.spec.head == "sequence-classification":
+            ops = _LOCAL_OPS["encoder"] | {CLASSIFY}
+        if loaded.attn_implementation != "eager":
+            ops = ops - {ATTENTIONS}
+        self.operations = frozenset(ops)
+
+    def why_not(self, op: str) -> str:
+        if self.supports(op):
+            return ""
+        name, family = self.name, self.family
+        if op == ATTENTIONS:
+            return (f"{name} was loaded with {self.loaded.attn_implementation!r} attention, which returns no "
+                    "attention weights; load it with eager attention (the default)")
+        if op == CLASSIFY:
+            return (f"{name} is not a fine-tuned classifier; choose one such as "
+                    "distilbert-base-uncased-finetuned-sst-2-english (needs the hub)")
+        if family == "encoder":
+            return (f"{name} is an encoder with no language-model head (it is for embeddings and attention); "
+                    "choose a causal, masked or seq2seq model (SmolLM2-135M-Instruct works offline)")
+        if op == GENERATE and family == "masked":
+            return (f"{name} is a masked LM: it fills a [MASK] but does not continue a text; choose a causal or "
+                    "seq2seq model (SmolLM2-135M-Instruct works offline)")
+        return super().why_not(op)
+
+    def context_length(self) -> int | None:
+        return inputs.context_length(self.model)
+
+    def decoder_start(self) -> int:
+        return inputs.decoder_start_id(self.model, self.tokenizer)
+
+    def encode_decoder(self, text: str, *, max_tokens: int = 1024) -> Encoded:
+        """The decoder input of an encoder-decoder: its start token, then `text` (no special tokens)."""
+        ids = [self.decoder_start()] + (list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+                                        if text else [])
+        limit, why = self.limit(max_tokens)
+        if len(ids) > limit:
+            raise InputError(f"The decoder text is {len(ids):,} tokens and {why}. Shorten it.")
+        return Encoded(tuple(ids), 1, (), text)
+
+    def score(self, requests: list[ScoreRequest], *, report=None, share_prefix: bool = True) -> list[Scored]:
+        self.require(SCORE, "scoring")
+        return engine.score(self.model, self.family, requests, pad=self.pad_id(),
+                            mask_id=self.tokenizer.mask_token_id, report=report, share_prefix=share_prefix)
+
+    def forward(self, ids, *, decoder_ids=None, token_type_ids=None, hidden_states: bool = False,
+                attentions: bool = False):
+        """One unpadded forward pass on one sequence (batch 1), under inference mode; the model's output."""
+        import torch
+
+        if hidden_states:
+            self.require(HIDDEN_STATES, "this view")
+        if attentions:
+            self.require(ATTENTIONS, "this view")
+        x = torch.tensor([list(ids)], device=self.device)
+        kwargs = {"input_ids": x, "attention_mask": torch.ones_like(x)}
+        if decoder_ids is not None:
+            kwargs["decoder_input_ids"] = torch.tensor([list(decoder_ids)], device=self.device)
+        if token_type_ids is not None:
+            kwargs["token_type_ids"] = torch.tensor([list(token_type_ids)], device=self.device)
+        if self.family in ("causal", "seq2seq"):
+            kwargs["use_cache"] = False
+        with torch.inference_mode():
+            return self.model(**kwargs, output_hidden_states=hidden_states, output_attentions=attentions)
+
+    def stream(self, ids, generate_kwargs: dict, *, seed: int = 0, stop: threading.Event | None = None
+               ) -> Iterator[generate.RawStep]:
+        """model.generate() on `ids`, one RawStep per new token (`generate.stream`)."""
+        import torch
+
+        self.require(GENERATE, "generation")
+        x = torch.tensor([list(ids)], device=self.device)
+        yield from generate.stream(self.model, {"input_ids": x, "attention_mask": torch.ones_like(x)},
+                                   generate_kwargs, seed=seed, stop=stop)
+
+
+LM = Union[Backend, LoadedModel]
+
+
+def backend_of(lm: LM) -> Backend:
+    """The backend for a loaded model (a backend is returned as it is)."""
+    if isinstance(lm, Backend):
+        return lm
+    if isinstance(lm, LoadedModel):
+        return LocalBackend(lm)
+    raise TypeError(f"expected a Backend or a LoadedModel, got {type(lm).__name__}")
