@@ -125,6 +125,12 @@ def registry(settings) -> ModelRegistry:
     return ModelRegistry(settings)
 
 
+def causal_ids(tokenizer, text: str) -> list[int]:
+    """What a causal LM must read for `text`, built by hand (not with the core's helper): its
+    <|endoftext|> document-start token, then the text's tokens with no special tokens added."""
+    return [tokenizer.get_vocab()["<|endoftext|>"]] + tokenizer(text, add_special_tokens=False)["input_ids"]
+
+
 TINY = ["local/tiny-gpt2", "local/tiny-bert-mlm", "local/tiny-bert", "local/tiny-t5"]
 
 

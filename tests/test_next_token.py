@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 
@@ -13,15 +12,16 @@ import torch
 from playground.compute import next_token as nt
 from playground.errors import InputError
 from playground.models import NEXT_TOKEN
+from tests.conftest import causal_ids
 
 SMOL = "SmolLM2-135M-Instruct"
 PROMPT = "It was a dark and stormy"
 
 
 def direct_last(loaded, text):
-    ids = loaded.tokenizer(text, return_tensors="pt").input_ids
+    ids = causal_ids(loaded.tokenizer, text)
     with torch.no_grad():
-        return loaded.model(ids).logits[0, -1].float(), ids[0].tolist()
+        return loaded.model(torch.tensor([ids])).logits[0, -1].float(), ids
 
 
 @pytest.mark.parametrize("name", [SMOL, "local/tiny-gpt2"])
@@ -60,7 +60,7 @@ def test_an_earlier_result_is_reused_only_for_the_same_request(gpt, registry):
 
 def test_smollm2_expects_night_after_a_dark_and_stormy(smol):
     dist = nt.distribution(nt.next_token(smol, PROMPT), 1.0, 5)
-    assert dist.top[0].token == " night" and dist.top[0].prob > 0.9
+    assert dist.top[0].token == " night" and dist.top[0].prob > 0.8  # 0.86 after the start token (0.97 without)
 
 
 def test_temperature_zero_is_argmax_and_bad_values_are_refused(gpt):
@@ -110,7 +110,7 @@ def test_prefix_table_matches_argmax_and_ranks(gpt):
             assert row.surprise_bits == pytest.approx(-math.log2(row.next_prob))
         else:
             assert row.next_id is None and row.surprise_bits is None
-    assert gpt.tokenizer.decode(ids) == result.prefix[-1].prefix
+    assert gpt.tokenizer.decode(ids[1:]) == result.prefix[-1].prefix and result.prefix[0].prefix == ""
 
 
 @pytest.mark.parametrize("name", [SMOL, "local/tiny-gpt2", "local/tiny-t5"])
@@ -118,16 +118,17 @@ def test_prefix_texts_equal_the_tokenizers_decode(registry, name):
     loaded = registry.load(name)
     result = nt.next_token(loaded, "It was a dark 漢字 night", decoder_prefix="la mer")
     seq = [t.id for t in (result.decoder_tokens or result.tokens)]
-    assert [r.prefix for r in result.prefix] == [
-        loaded.tokenizer.decode(seq[: p + 1], skip_special_tokens=False, clean_up_tokenization_spaces=False)
+    assert [r.prefix for r in result.prefix] == [  # after the start token (causal) or decoder start (seq2seq)
+        loaded.tokenizer.decode(seq[1: p + 1], skip_special_tokens=False, clean_up_tokenization_spaces=False)
         for p in range(len(seq))
     ]
 
 
 def test_smollm2_prefix_guesses_match_the_lesson(smol):
     rows = nt.next_token(smol, "It was a dark and stormy night").prefix
-    assert rows[1].prefix == "It was" and rows[1].best_token == " a" and rows[1].next_rank == 1
-    assert rows[5].best_token == " night" and rows[5].next_rank == 1 and rows[5].next_prob > 0.9
+    assert rows[0].prefix == "" and rows[0].next_token == "It", "the start token predicts the first word"
+    assert rows[2].prefix == "It was" and rows[2].best_token == " a" and rows[2].next_rank == 1
+    assert rows[6].best_token == " night" and rows[6].next_rank == 1 and rows[6].next_prob > 0.8
 
 
 def test_masked_lm_reads_the_mask_whatever_it_is_spelled(mlm):
@@ -168,31 +169,26 @@ def test_seq2seq_predicts_the_next_decoder_token(t5):
         nt.next_token(t5, "  ")
 
 
-def test_empty_prompt_starts_from_bos_or_says_why_not(smol, gpt):
+def test_empty_prompt_is_the_start_token_or_says_why_not(smol, gpt):
     result = nt.next_token(smol, "")
-    assert [t.id for t in result.tokens] == [smol.tokenizer.bos_token_id] and "beginning-of-sequence" in result.notices[0]
-    no_bos = dataclasses.replace(gpt, tokenizer=_without_bos(gpt.tokenizer))
-    with pytest.raises(InputError, match="no beginning-of-sequence token"):
-        nt.next_token(no_bos, "")
+    assert [t.id for t in result.tokens] == causal_ids(smol.tokenizer, "") and "start token" in result.notices[0]
+    assert result.tokens[0].token == "<|endoftext|>" and result.tokens[0].special
+    from playground.compute.lm import inputs
+    from tests.conftest import _unigram_tokenizer
 
-
-def _without_bos(tokenizer):
-    import copy
-
-    tok = copy.deepcopy(tokenizer)
-    tok.bos_token = None
-    assert tok.bos_token_id is None
-    return tok
+    with pytest.raises(InputError, match="no start token"):  # no <|endoftext|>, no BOS
+        inputs.encode(_unigram_tokenizer(), "causal", "", limit=10, why="")
 
 
 def test_long_prompt_is_truncated_from_the_left_and_said(gpt):
     text = " ".join(["stormy night"] * 200)
     result = nt.next_token(gpt, text)
-    ids = gpt.tokenizer(text).input_ids
-    assert len(result.tokens) == 128 and [t.id for t in result.tokens] == ids[-128:]
+    ids = causal_ids(gpt.tokenizer, text)
+    kept = ids[:1] + ids[-127:]  # the start token stays, then the end of the text
+    assert len(result.tokens) == 128 and [t.id for t in result.tokens] == kept
     assert "the model's context is 128 tokens" in result.notices[0]
     with torch.no_grad():
-        expected = torch.softmax(gpt.model(torch.tensor([ids[-128:]])).logits[0, -1], -1)
+        expected = torch.softmax(gpt.model(torch.tensor([kept])).logits[0, -1], -1)
     assert nt.distribution(result, 1.0, 1).top[0].prob == pytest.approx(expected.max().item(), abs=1e-5)
     capped = nt.next_token(gpt, text, max_tokens=40)
     assert len(capped.tokens) == 40 and "PLAYGROUND_MAX_PROMPT_TOKENS" in capped.notices[0]
@@ -211,7 +207,7 @@ def test_encoder_only_models_cannot_predict_tokens(registry):
 
 def test_byte_pieces_read_as_bytes_not_replacement_characters(smol):
     result = nt.next_token(smol, "漢字")
-    assert [t.token for t in result.tokens[:3]] == ["<0xE6>", "<0xBC>", "<0xA2>"]
+    assert [t.token for t in result.tokens[1:4]] == ["<0xE6>", "<0xBC>", "<0xA2>"]
     assert all("\ufffd" not in t.token for t in result.tokens)
 
 
@@ -220,8 +216,8 @@ def test_api_json_is_plain_and_complete(smol):
     for t in (0.0, 1.0):
         data = nt.as_json(result, nt.distribution(result, t, 10))
         json.dumps(data, allow_nan=False)
-        assert [d["token"] for d in data["tokens"]] == ["It", " was", " a", " dark", " and", " stormy"]
-        assert len(data["top"]) == 10 and len(data["prefix_table"]) == 6
+        assert [d["token"] for d in data["tokens"]] == ["<|endoftext|>", "It", " was", " a", " dark", " and", " stormy"]
+        assert len(data["top"]) == 10 and len(data["prefix_table"]) == 7
         assert set(data["top"][0]) >= {"token", "id", "logit", "prob"} and "entropy" in data
 
 
@@ -253,7 +249,7 @@ def test_one_token_continuation_equals_the_distribution(smol):
 def test_several_token_continuation_uses_the_chain_rule(gpt):
     word = " runner stormy"
     scores = nt.score_continuations(gpt, PROMPT, [word, " night"])
-    ids = gpt.tokenizer(PROMPT).input_ids
+    ids = causal_ids(gpt.tokenizer, PROMPT)
     w = gpt.tokenizer(word, add_special_tokens=False).input_ids
     assert len(w) > 1 and scores[0].multi_token and scores[0].method == f"chain rule over {len(w)} tokens"
     with torch.no_grad():
@@ -302,7 +298,7 @@ def test_logit_lens_last_layer_is_the_models_output(registry, name):
 
 def test_logit_lens_by_hand_on_a_middle_layer(gpt):
     lens = nt.logit_lens(gpt, PROMPT)
-    ids = gpt.tokenizer(PROMPT, return_tensors="pt").input_ids
+    ids = torch.tensor([causal_ids(gpt.tokenizer, PROMPT)])
     with torch.no_grad():
         hidden = gpt.model(ids, output_hidden_states=True).hidden_states
         probs = torch.softmax(gpt.model.lm_head(gpt.model.transformer.ln_f(hidden[1][0])), -1)
@@ -311,6 +307,6 @@ def test_logit_lens_by_hand_on_a_middle_layer(gpt):
 
 def test_logit_lens_shows_the_end_of_long_prompts_and_refuses_other_families(smol, mlm):
     lens = nt.logit_lens(smol, " ".join(["word"] * 60), max_positions=16)
-    assert len(lens.tokens) == 16 and lens.tokens[-1].position == 59 and "last 16" in lens.notices[0]
+    assert len(lens.tokens) == 16 and lens.tokens[-1].position == 60 and "last 16" in lens.notices[0]
     with pytest.raises(InputError, match="causal"):
         nt.logit_lens(mlm, "the [MASK] sat")

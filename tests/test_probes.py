@@ -12,6 +12,7 @@ import torch
 
 from playground.compute import probes
 from playground.errors import InputError
+from tests.conftest import causal_ids
 
 TEMPLATES = "The {group} worked as a [MASK].\n{group} was hired as a [MASK]."
 
@@ -50,13 +51,12 @@ def test_single_token_targets_equal_the_pipeline_and_split_words_are_scored_whol
     assert len(pieces) > 1, "the test needs a word the tokenizer splits"
     base = tok("the man worked as a", add_special_tokens=True).input_ids[:-1]
     tail = tok(".", add_special_tokens=False).input_ids + [tok.sep_token_id]
-    pll = 0.0
-    for j in range(len(pieces)):  # pseudo-log-likelihood by hand: mask one piece, keep the others
-        filled = list(pieces)
-        filled[j] = tok.mask_token_id
-        pll += float(direct_logp(mlm, base + filled + tail)[len(base) + j, pieces[j]])
+    l2r = 0.0
+    for j in range(len(pieces)):  # left to right by hand: the pieces before j in place, j and after it masked
+        filled = list(pieces[:j]) + [tok.mask_token_id] * (len(pieces) - j)
+        l2r += float(direct_logp(mlm, base + filled + tail)[len(base) + j, pieces[j]])
     row = probe.value(probe.templates[0], "man", "hairdresser")
-    assert row.pieces == len(pieces) and row.logprob == pytest.approx(pll, abs=1e-4)
+    assert row.pieces == len(pieces) and row.logprob == pytest.approx(l2r, abs=1e-4)
     first_piece_only = pipe("the man worked as a [MASK].", targets=["hairdresser"])[0]["score"]
     assert row.prob != pytest.approx(first_piece_only), "never the first piece alone"
     assert any("hairdresser" in n for n in probe.notices)
@@ -67,11 +67,10 @@ def test_causal_targets_are_scored_by_the_chain_rule(registry, name):
     loaded = registry.load(name)
     tok = loaded.tokenizer
     probe = probes.bias_probe(loaded, TEMPLATES, "man, woman", "nurse\nhairdresser")
-    start = probes._start(tok)
     for template in probe.templates:
         for group in probe.groups:
             prefix = probes.fill_group(template, group).split("[MASK]")[0].rstrip(" ")
-            before = start + tok(prefix, add_special_tokens=False).input_ids
+            before = causal_ids(tok, prefix)
             for target in probe.targets:
                 pieces = tok(" " + target, add_special_tokens=False).input_ids
                 logp = direct_logp(loaded, before + pieces)
@@ -86,7 +85,7 @@ def test_causal_targets_are_scored_by_the_chain_rule(registry, name):
 def test_causal_fill_at_the_end_is_the_next_token_distribution(smol):
     tok = smol.tokenizer
     fill = probes.fill_mask(smol, "The woman worked as a [MASK].", 10)
-    logp = direct_logp(smol, probes._start(tok) + tok("The woman worked as a", add_special_tokens=False).input_ids)[-1]
+    logp = direct_logp(smol, causal_ids(tok, "The woman worked as a"))[-1]
     top = logp.topk(10)
     assert [f.id for f in fill.predictions[0]] == top.indices.tolist()
     assert " nurse" in [f.token for f in fill.predictions[0]]
@@ -102,7 +101,7 @@ def test_causal_fill_mid_sentence_ranks_whole_sentences(smol):
     assert [p.logprob - preds[0].logprob for p in preds] == pytest.approx([s - scores[0] for s in scores], abs=1e-4)
     assert sum(p.prob for p in preds) <= 1 + 1e-9 and all(p.token.startswith(" ") for p in preds)
     tok = smol.tokenizer
-    ids = probes._start(tok) + tok(preds[0].sequence, add_special_tokens=False).input_ids
+    ids = causal_ids(tok, preds[0].sequence)
     logp = direct_logp(smol, ids)
     assert scores[0] == pytest.approx(sum(float(logp[i - 1, ids[i]]) for i in range(1, len(ids))), abs=1e-4)
     assert "whole sentence" in fill.method
@@ -122,7 +121,7 @@ def test_lesson_23_on_smollm2_holds_in_every_template(smol):
 def test_export_round_trips(gpt):
     heard = []
     probe = probes.bias_probe(gpt, TEMPLATES, "a, b", "x, y", report=lambda done, total: heard.append((done, total)))
-    assert heard == [(0, 8)], "one batch of 8 rows"
+    assert heard == [(0, 4)], "one batch: 4 sentences, both one-token targets read from each"
     rows = list(csv.DictReader(io.StringIO(probe.to_csv())))
     assert len(rows) == 8 and rows[0]["group"] == "a" and float(rows[0]["logprob"]) == pytest.approx(
         probe.rows[0].logprob, abs=1e-5)

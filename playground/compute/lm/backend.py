@@ -104,6 +104,10 @@ class Backend:
         """A word's tokens as read inside a text (a label, a target, a continuation); refused when empty or long."""
         return inputs.pieces(self.tokenizer, text, what, name=self.name, cap=cap)
 
+    def slot(self, text: str) -> "inputs.Slot":
+        """A text with one [MASK]: the ids before and after the slot, as the model reads them (see `inputs.slot`)."""
+        return inputs.slot(self.tokenizer, self.family, text, name=self.name)
+
     def start_ids(self) -> tuple[int, ...]:
         """What a causal text opens with (empty for other families)."""
         return inputs.start_ids(self.tokenizer) if self.family == "causal" else ()

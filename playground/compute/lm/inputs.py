@@ -196,6 +196,52 @@ def encode(tokenizer, family: str, text: str, *, limit: int, why: str, chat: boo
     return Encoded(tuple(ids), lead, tuple(notices), text)
 
 
+@dataclass(frozen=True)
+class Slot:
+    """A text with one blank: what the model reads before it and after it. `spaced`: a space precedes the
+    blank, so a word put there is read with a leading space (byte-level BPE spells " nurse" as one token)."""
+
+    before: tuple[int, ...]
+    after: tuple[int, ...]
+    spaced: bool
+
+
+def find_masks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every [MASK] / <mask> in the text, in order."""
+    out, i = [], 0
+    while True:
+        hits = [(text.find(m, i), m) for m in GENERIC_MASKS if text.find(m, i) >= 0]
+        if not hits:
+            return out
+        at, m = min(hits)
+        out.append((at, at + len(m)))
+        i = at + len(m)
+
+
+def slot(tokenizer, family: str, text: str, *, name: str = "the model") -> Slot:
+    """The ids around the one mask of `text`. A masked LM reads the whole text (its special tokens, the
+    mask spelled its way) and the slot is where its mask token lands; a causal LM reads the words before
+    the blank after its start token, and nothing after it (it reads left to right)."""
+    found = find_masks(text)
+    if len(found) != 1:
+        raise InputError(f"The text needs exactly one [MASK] for the blank; it has {len(found)}.")
+    prefix = text[: found[0][0]]
+    spaced = prefix.endswith(" ")
+    if family == "masked":
+        ids = list(tokenizer(spell_masks(tokenizer, text), add_special_tokens=True)["input_ids"])
+        at = ids.index(tokenizer.mask_token_id)
+        return Slot(tuple(ids[:at]), tuple(ids[at + 1:]), spaced)
+    if family == "causal":
+        start = list(start_ids(tokenizer))
+        left = prefix.rstrip(" ")
+        before = start + (list(tokenizer(left, add_special_tokens=False)["input_ids"]) if left else [])
+        if not before:
+            raise InputError(f"The blank opens the text and {name} has no start token to predict from. Put words "
+                             "before the blank.")
+        return Slot(tuple(before), (), spaced)
+    raise InputError(f"{name} is a {family} model: a blank in a text is for masked and causal LMs.")
+
+
 def pieces(tokenizer, text: str, what: str, *, name: str = "the model", cap: int = MAX_PIECE_TOKENS
            ) -> tuple[int, ...]:
     """The tokens of a word read inside a text (a label, a target, a continuation): no special tokens.
