@@ -8,11 +8,11 @@ import math
 import numpy as np
 import pytest
 
-from playground.compute import prompting as P
-from playground.compute.probes import _start
+from playground.compute import lm, prompting as P
 from playground.config import Settings
 from playground.errors import InputError
 from playground.models import ModelRegistry
+from tests.conftest import causal_ids
 
 TPL = P.SENTIMENT_TEMPLATE
 DEMOS = (("I loved every minute of it.", "positive"), ("Total waste of money.", "negative"),
@@ -24,7 +24,7 @@ def direct_causal(loaded, prompt: str, continuation: str) -> float:
     import torch
 
     tok = loaded.tokenizer
-    ctx = _start(tok) + tok(prompt, add_special_tokens=False)["input_ids"]
+    ctx = causal_ids(tok, prompt)
     cont = tok(continuation, add_special_tokens=False)["input_ids"]
     ids = torch.tensor([ctx + cont])
     with torch.no_grad():
@@ -64,18 +64,19 @@ def test_bad_templates(template, family, match):
 
 def test_few_shot_prompt_is_exactly_the_parts_joined():
     labels = P.parse_labels(P.SENTIMENT_LABELS, TPL)
-    shot = P.few_shot(TPL, "So good {braces} stay.", DEMOS, k=2, instruction="Classify the review.", labels=labels)
-    assert shot.prompt == ("Classify the review.\n\nReview: I loved every minute of it.\nSentiment: positive\n\n"
+    used, order, _ = P.choose_demos(DEMOS, k=2)
+    prompt = P.build_prompt(TPL, "So good {braces} stay.", used, instruction="Classify the review.", labels=labels)
+    assert prompt == ("Classify the review.\n\nReview: I loved every minute of it.\nSentiment: positive\n\n"
                            "Review: Total waste of money.\nSentiment: negative\n\nReview: So good {braces} stay.\n"
                            "Sentiment:")
-    assert shot.order == (0, 1)
-    a = P.few_shot(TPL, "x", DEMOS, order="shuffled", seed=3)
-    assert a == P.few_shot(TPL, "x", DEMOS, order="shuffled", seed=3) and sorted(a.order) == [0, 1, 2, 3]
-    assert P.few_shot(TPL, "x", DEMOS, k=9).notices and len(P.few_shot(TPL, "x", DEMOS, k=9).demos) == 4
+    assert order == (0, 1)
+    a = P.choose_demos(DEMOS, order="shuffled", seed=3)
+    assert a == P.choose_demos(DEMOS, order="shuffled", seed=3) and sorted(a[1]) == [0, 1, 2, 3]
+    assert P.choose_demos(DEMOS, k=9)[2] and len(P.choose_demos(DEMOS, k=9)[0]) == 4
     masked = P.build_prompt("{text} It was [MASK].", "q", [("good", "great")])
     assert masked == "good It was great.\n\nq It was [MASK]."
     with pytest.raises(InputError, match="whole number"):
-        P.few_shot(TPL, "x", DEMOS, k=-1)
+        P.choose_demos(DEMOS, k=-1)
 
 
 def test_demonstration_table_rows():
@@ -119,21 +120,21 @@ def test_the_shared_few_shot_prefix_changes_nothing(smol):
     labels = P.parse_labels(P.SENTIMENT_LABELS, TPL)
     texts = ["Great value.", "It broke on day one and support never answered my emails.", "Meh."]
     prompts = [P.build_prompt(TPL, t, DEMOS, labels=labels) for t in texts]
-    ids = [P.encode_prompt(smol, p) for p in prompts]
-    assert P._common_prefix(ids) >= P.MIN_SHARED_PREFIX
-    verbs, _ = P._verbalizers(smol, labels)
-    reads = [[(len(i) - 1, v.ids[0]) for v in verbs] for i in ids]
-    shared, _ = P._row_logprobs(smol, ids, reads)
-    plain, _ = P._row_logprobs(smol, ids, reads, share_prefix=False)
+    b = lm.backend_of(smol)
+    verbs, _ = P.verbalizers(b, labels)
+    reqs = [lm.ScoreRequest(tuple(causal_ids(smol.tokenizer, p)), v.ids) for p in prompts for v in verbs]
+    shared = [s.logprob for s in b.score(reqs)]
+    plain = [s.logprob for s in b.score(reqs, share_prefix=False)]
     np.testing.assert_allclose(shared, plain, atol=1e-4)
-    for p, row in zip(prompts, shared):
-        assert row[0] == pytest.approx(direct_causal(smol, p, " positive"), abs=1e-4)
+    got = P.label_logprobs(smol, prompts, labels).scores
+    for n, p in enumerate(prompts):
+        assert got[n, 0] == pytest.approx(direct_causal(smol, p, " positive"), abs=1e-4) == shared[2 * n]
 
 
 def test_tiny_gpt2_batched_equals_direct(gpt):
     labels = "a: stormy night\nb: rain\nc: the woman worked"
-    scores, verbs, _, _ = P.label_logprobs(gpt, ["It was a dark", "The man", "Tokenizers split text into pieces:"],
-                                           P.parse_labels(labels, TPL))
+    scores = P.label_logprobs(gpt, ["It was a dark", "The man", "Tokenizers split text into pieces:"],
+                              P.parse_labels(labels, TPL)).scores
     for i, prompt in enumerate(["It was a dark", "The man", "Tokenizers split text into pieces:"]):
         for j, verb in enumerate([" stormy night", " rain", " the woman worked"]):
             assert scores[i, j] == pytest.approx(direct_causal(gpt, prompt, verb), abs=1e-4)
@@ -184,8 +185,10 @@ def test_wrong_models_and_inputs(registry, gpt):
         P.classify(registry.load("local/tiny-bert"), "x")
     with pytest.raises(InputError, match="empty"):
         P.classify(gpt, "  ")
-    with pytest.raises(InputError, match="limit"):
-        P.classify(gpt, "word " * 200)
+    long = P.classify(gpt, "word " * 200)  # the core's one policy: the end is read, and the notice says so
+    assert any("only the last" in n and "context is 128" in n for n in long.notices)
+    with pytest.raises(InputError, match="classify up to 2,000"):
+        P.classify(gpt, "word " * 500)
     with pytest.raises(InputError, match="masked LM"):
         P.complete(registry.load("local/tiny-bert-mlm"), "x [MASK]")
 
@@ -298,7 +301,7 @@ def test_greedy_continuation_batched_equals_generate(smol):
                "Q: What is two plus two?\nA:"]
     batched = P.complete_many(smol, prompts, max_new_tokens=12)
     for p, got in zip(prompts, batched):
-        ids = torch.tensor([P.encode_prompt(smol, p)])
+        ids = torch.tensor([causal_ids(smol.tokenizer, p)])
         out = smol.model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), do_sample=False,
                                   max_new_tokens=12, pad_token_id=0)
         text = smol.tokenizer.decode(out[0, ids.shape[1]:], skip_special_tokens=True).split("\n")[0]

@@ -104,9 +104,11 @@ class Backend:
         """A word's tokens as read inside a text (a label, a target, a continuation); refused when empty or long."""
         return inputs.pieces(self.tokenizer, text, what, name=self.name, cap=cap)
 
-    def slot(self, text: str) -> "inputs.Slot":
-        """A text with one [MASK]: the ids before and after the slot, as the model reads them (see `inputs.slot`)."""
-        return inputs.slot(self.tokenizer, self.family, text, name=self.name)
+    def slot(self, text: str, *, max_tokens: int = 1024, reserve: int = 0) -> "inputs.Slot":
+        """A text with one [MASK]: the ids before and after the slot, as the model reads them (see
+        `inputs.slot`); `reserve` tokens are kept free for the word put in the slot."""
+        limit, why = self.limit(max_tokens, reserve)
+        return inputs.slot(self.tokenizer, self.family, text, limit=limit, why=why, name=self.name)
 
     def start_ids(self) -> tuple[int, ...]:
         """What a causal text opens with (empty for other families)."""
@@ -200,6 +202,32 @@ class LocalBackend(Backend):
             kwargs["use_cache"] = False
         with torch.inference_mode():
             return self.model(**kwargs, output_hidden_states=hidden_states, output_attentions=attentions)
+
+    def generate_many(self, rows: list, *, max_new_tokens: int, stop: str = "", report=None) -> list[list[int]]:
+        """Greedy continuations of several prompts (token ids), batched longest first; each row's new ids, up to
+        its first end-of-text or the first token whose text holds `stop`. Causal rows are left-padded, so
+        every row's next token is at the same column (generate() derives positions from the mask)."""
+        self.require(GENERATE, "a continuation")
+        return generate.greedy_many(self.model, self.tokenizer, self.family, [list(r) for r in rows],
+                                    max_new_tokens=max_new_tokens, stop=stop, pad=self.pad_id(), report=report)
+
+    def classify(self, texts: list[str], *, report=None):
+        """A fine-tuned sequence classifier's class probabilities for each text: (N, classes) numpy, batched,
+        each text cut at the model's context (at most 512 tokens)."""
+        import numpy as np
+        import torch
+
+        self.require(CLASSIFY, "classification")
+        limit = min(512, self.context_length() or 512)
+        out = []
+        for lo in range(0, len(texts), engine.BATCH_ROWS):
+            if report is not None:
+                report(lo, len(texts))
+            enc = self.tokenizer(list(texts[lo: lo + engine.BATCH_ROWS]), padding=True, truncation=True,
+                                 max_length=limit, return_tensors="pt").to(self.device)
+            with torch.inference_mode():
+                out.append(torch.softmax(self.model(**enc).logits.float(), -1).cpu().numpy())
+        return np.concatenate(out) if out else np.zeros((0, 0))
 
     def stream(self, ids, generate_kwargs: dict, *, seed: int = 0, stop: threading.Event | None = None
                ) -> Iterator[generate.RawStep]:

@@ -130,3 +130,47 @@ def stream(model, inputs: dict, kw: dict, *, seed: int = 0, stop: threading.Even
         thread.join()
     if errors:
         raise errors[0]
+
+
+def greedy_many(model, tokenizer, family: str, rows: list[list[int]], *, max_new_tokens: int, stop: str, pad: int,
+                report=None) -> list[list[int]]:
+    """Greedy generate() for many prompts, in length-sorted batches (see LocalBackend.generate_many)."""
+    import torch
+    from transformers import StoppingCriteria, StoppingCriteriaList
+
+    from .engine import BATCH_TOKENS
+
+    class Stop(StoppingCriteria):
+        """A row is done once its last token's text holds `stop`. (generate()'s own stop_strings scans the
+        whole vocabulary on every call: seconds on a 49k vocabulary.)"""
+
+        def __call__(self, input_ids, scores, **kwargs):
+            done = [stop in tokenizer.decode(row[-1:]) for row in input_ids.tolist()]
+            return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
+
+    causal = family == "causal"
+    order = sorted(range(len(rows)), key=lambda i: -len(rows[i]))
+    out: list[list[int]] = [[] for _ in rows]
+    done, lo = 0, 0
+    while lo < len(order):
+        longest = len(rows[order[lo]])
+        size = max(1, min(16, BATCH_TOKENS // max(longest + max_new_tokens, 1)))
+        batch = order[lo: lo + size]
+        lo += len(batch)
+        if report is not None:
+            report(done, len(rows))
+        if causal:
+            ids = [[pad] * (longest - len(rows[i])) + rows[i] for i in batch]
+            mask = [[0] * (longest - len(rows[i])) + [1] * len(rows[i]) for i in batch]
+        else:
+            ids = [rows[i] + [pad] * (longest - len(rows[i])) for i in batch]
+            mask = [[1] * len(rows[i]) + [0] * (longest - len(rows[i])) for i in batch]
+        with torch.inference_mode():
+            got = model.generate(input_ids=torch.tensor(ids, device=model.device),
+                                 attention_mask=torch.tensor(mask, device=model.device), do_sample=False,
+                                 num_beams=1, max_new_tokens=max_new_tokens, pad_token_id=pad,
+                                 stopping_criteria=StoppingCriteriaList([Stop()] if stop else []))
+        for b, i in enumerate(batch):
+            out[i] = (got[b, longest:] if causal else got[b, 1:]).tolist()
+        done += len(batch)
+    return out

@@ -218,17 +218,23 @@ def find_masks(text: str) -> list[tuple[int, int]]:
         i = at + len(m)
 
 
-def slot(tokenizer, family: str, text: str, *, name: str = "the model") -> Slot:
+def slot(tokenizer, family: str, text: str, *, limit: int, why: str, name: str = "the model") -> Slot:
     """The ids around the one mask of `text`. A masked LM reads the whole text (its special tokens, the
     mask spelled its way) and the slot is where its mask token lands; a causal LM reads the words before
-    the blank after its start token, and nothing after it (it reads left to right)."""
+    the blank after its start token, and nothing after it (it reads left to right). Truncated by `fit`;
+    the notice is not kept (a probe sentence is short) but a cut that loses the blank is refused."""
     found = find_masks(text)
     if len(found) != 1:
         raise InputError(f"The text needs exactly one [MASK] for the blank; it has {len(found)}.")
     prefix = text[: found[0][0]]
     spaced = prefix.endswith(" ")
     if family == "masked":
+        if tokenizer.mask_token_id is None:
+            raise InputError(f"{name} has no mask token, so it cannot fill a blank.")
         ids = list(tokenizer(spell_masks(tokenizer, text), add_special_tokens=True)["input_ids"])
+        ids, _ = fit(ids, limit, 1, why)
+        if tokenizer.mask_token_id not in ids:
+            raise InputError(f"The text is too long: {why}, and cutting it loses the blank. Shorten it.")
         at = ids.index(tokenizer.mask_token_id)
         return Slot(tuple(ids[:at]), tuple(ids[at + 1:]), spaced)
     if family == "causal":
@@ -238,6 +244,7 @@ def slot(tokenizer, family: str, text: str, *, name: str = "the model") -> Slot:
         if not before:
             raise InputError(f"The blank opens the text and {name} has no start token to predict from. Put words "
                              "before the blank.")
+        before, _ = fit(before, limit, len(start), why)
         return Slot(tuple(before), (), spaced)
     raise InputError(f"{name} is a {family} model: a blank in a text is for masked and causal LMs.")
 

@@ -1,0 +1,82 @@
+"""Labelled data sets: the bundled ones (assets/datasets) and CSV uploads (text,label), checked."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...errors import InputError
+from ...presets import ASSETS
+
+DATASETS = ASSETS / "datasets"
+MAX_CSV_BYTES = 1_000_000  # an upload bigger than this is refused: the evaluation is for teaching, not benchmarks
+MAX_EXAMPLES = 1000
+MAX_TEXT_CHARS = 2000  # one example's text
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+
+
+def dataset_names() -> list[str]:
+    return sorted(p.stem for p in DATASETS.glob("*.csv"))
+
+
+def load_dataset(name: str) -> tuple[Example, ...]:
+    """A data set shipped in assets/datasets, by name (reviews, en-fr)."""
+    names = dataset_names()
+    if name not in names:
+        raise InputError(f"No data set {name!r}. Choose one of: {', '.join(names)}; or upload a CSV.")
+    return parse_csv((DATASETS / f"{name}.csv").read_bytes(), source=f"{name}.csv")
+
+
+def parse_csv(data: bytes | str | Path, *, source: str = "the CSV") -> tuple[Example, ...]:
+    """Examples from a CSV with a header row text,label (other columns are ignored), UTF-8."""
+    if isinstance(data, Path):
+        if data.stat().st_size > MAX_CSV_BYTES:
+            raise InputError(f"{source} is {data.stat().st_size / 1e6:.1f} MB; the limit is "
+                             f"{MAX_CSV_BYTES / 1e6:.0f} MB ({MAX_EXAMPLES} examples). Upload a sample of it.")
+        data = data.read_bytes()
+    if isinstance(data, bytes):
+        if len(data) > MAX_CSV_BYTES:
+            raise InputError(f"{source} is {len(data) / 1e6:.1f} MB; the limit is {MAX_CSV_BYTES / 1e6:.0f} MB "
+                             f"({MAX_EXAMPLES} examples). Upload a sample of it.")
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{source} is not UTF-8 text (byte {exc.start}). Save it as CSV UTF-8 and upload "
+                             "it again.") from None
+    if "\x00" in data:
+        raise InputError(f"{source} looks like a binary file, not a CSV: save it as CSV UTF-8.")
+    try:
+        reader = csv.DictReader(io.StringIO(data))
+        fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise InputError(f"{source} could not be read as CSV: {exc}.") from None
+    if "text" not in fields or "label" not in fields:
+        raise InputError(f"{source} needs a header row with the columns text and label; it has "
+                         f"{', '.join(repr(f) for f in fields) or 'no header'}. Example first line: text,label")
+    reader.fieldnames = fields
+    examples = []
+    try:
+        for n, row in enumerate(reader, 2):
+            text, label = (row.get("text") or "").strip(), (row.get("label") or "").strip()
+            if not text and not label:
+                continue
+            if not text or not label:
+                raise InputError(f"{source}, line {n}: every row needs both a text and a label.")
+            if len(text) > MAX_TEXT_CHARS:
+                raise InputError(f"{source}, line {n}: the text is {len(text):,} characters; the limit per "
+                                 f"example is {MAX_TEXT_CHARS:,}.")
+            examples.append(Example(text, label))
+            if len(examples) > MAX_EXAMPLES:
+                raise InputError(f"{source} has more than {MAX_EXAMPLES} examples; upload a sample of it.")
+    except csv.Error as exc:
+        raise InputError(f"{source} could not be read as CSV: {exc}.") from None
+    if not examples:
+        raise InputError(f"{source} has a header but no examples.")
+    return tuple(examples)
