@@ -13,13 +13,19 @@ from playground.compute import attention as att
 from playground.errors import InputError
 from playground.views import attention as views
 from playground.views import bertviz
+from tests.conftest import causal_ids
 
 TEXT = "The cat sat on the mat because it was tired."
 
 
 def direct(loaded, text, **extra):
-    """output_attentions from a plain transformers call on the same ids."""
-    enc = loaded.tokenizer(text, return_tensors="pt")
+    """output_attentions from a plain transformers call on the ids the model reads (a causal LM's start
+    token first, built by hand)."""
+    if loaded.spec.family == "causal":
+        ids = torch.tensor([causal_ids(loaded.tokenizer, text)])
+        enc = {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
+    else:
+        enc = loaded.tokenizer(text, return_tensors="pt")
     with torch.inference_mode():
         out = loaded.model(**enc, output_attentions=True, **extra)
     return out

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from playground.compute import attention as att
+from tests.conftest import causal_ids
 from playground.presets import load_presets
 from playground.ui.attention_tab import build_attention_tab
 from playground.ui.common import AppContext
@@ -106,9 +107,9 @@ def test_api_returns_one_heads_matrix_equal_to_transformers(client, registry):
     r = client.predict(TEXT, SMOL, 2, 5, api_name="/attention")
     assert set(r) >= {"tokens", "layer", "head", "weights"} and (r["layer"], r["head"]) == (2, 5)
     smol = registry.load(SMOL)
-    enc = smol.tokenizer(TEXT, return_tensors="pt")
+    ids = torch.tensor([causal_ids(smol.tokenizer, TEXT)])  # the start token first, built by hand
     with torch.inference_mode():
-        ref = smol.model(**enc, output_attentions=True).attentions[2][0, 5].numpy()
+        ref = smol.model(input_ids=ids, output_attentions=True).attentions[2][0, 5].numpy()
     np.testing.assert_allclose(np.array(r["weights"]), ref, atol=1e-6)
     assert len(r["tokens"]) == ref.shape[0] and r["kv_head"] == 1
     from gradio_client.exceptions import AppError

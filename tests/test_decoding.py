@@ -9,8 +9,10 @@ from dataclasses import replace
 import pytest
 import torch
 
-from playground.compute import by_hand, decoding as d
+from playground.compute import decoding as d
+from playground.compute.decoding import by_hand
 from playground.errors import InputError
+from tests.conftest import causal_ids
 
 SMOL = "SmolLM2-135M-Instruct"
 PROMPT = "It was a dark and stormy"
@@ -37,7 +39,7 @@ def direct(loaded, prompt, p: d.GenParams, **extra):
 def new_ids(loaded, prompt, out) -> list[int]:
     skip = 1 if loaded.spec.family == "seq2seq" else len(prompt.ids)
     seq = out.sequences if hasattr(out, "sequences") else out
-    return d._strip(loaded, seq[0, skip:].tolist())
+    return d.strip_eos(loaded, seq[0, skip:].tolist())
 
 
 SETTINGS = [
@@ -149,7 +151,7 @@ def test_beam_search_equals_generate_and_its_tree_is_consistent(registry, name):
     gen, tree = d.generate_all(loaded, prompt, p)
     ref = direct(loaded, prompt, p)
     skip = 1 if loaded.spec.family == "seq2seq" else len(prompt.ids)
-    assert [s.ids for s in gen.sequences] == [d._strip(loaded, r[skip:].tolist()) for r in ref]
+    assert [s.ids for s in gen.sequences] == [d.strip_eos(loaded, r[skip:].tolist()) for r in ref]
     assert gen.sequences[0].score >= gen.sequences[1].score
     by_step = {}
     for n in tree.nodes:
@@ -182,7 +184,7 @@ def test_several_samples_are_returned_and_equal_generate(smol):
     p = params(max_new_tokens=8, do_sample=True, num_return_sequences=3, seed=9)
     gen, tree = d.generate(smol, prompt, p)
     ref = direct(smol, prompt, p)
-    assert tree is None and [s.ids for s in gen.sequences] == [d._strip(smol, r[len(prompt.ids):].tolist()) for r in ref]
+    assert tree is None and [s.ids for s in gen.sequences] == [d.strip_eos(smol, r[len(prompt.ids):].tolist()) for r in ref]
 
 
 def test_contrastive_search(smol):
@@ -304,10 +306,10 @@ def test_knobs_the_algorithm_ignores_are_reset_and_explained():
 
 def test_prompts_empty_long_and_wrong_family(registry, smol, gpt, t5):
     empty = prompt_of(smol, "")
-    assert empty.ids == (smol.tokenizer.bos_token_id,) and "beginning-of-sequence" in empty.notices[0]
+    assert list(empty.ids) == causal_ids(smol.tokenizer, "") and "start token" in empty.notices[0]
     with pytest.raises(InputError, match="input text"):
         prompt_of(t5, "  ")
-    with pytest.raises(InputError, match="cannot generate"):
+    with pytest.raises(InputError, match="does not continue a text"):
         prompt_of(registry.load("local/tiny-bert-mlm"), "a [MASK]")
     long = prompt_of(gpt, "word " * 400, n=28)
     assert len(long.ids) == 100 and "context is 128" in long.notices[0]

@@ -95,7 +95,7 @@ def test_stop_ends_the_sessions_generation_only(tab):
 def test_compare_and_by_hand(tab):
     h = tab["handlers"]
     html = h["compare"]("The sky", SMOL, "auto", "auto", "beam search", 1.0, None, *knobs(max_new_tokens=10))
-    assert "first differ at step 1" in html and "A: greedy" in html and "B: beam, 4 beams" in html
+    assert "first differ at step 2" in html and "A: greedy" in html and "B: beam, 4 beams" in html
     hand = h["by_hand"]("It was a dark and stormy", SMOL, "auto", "auto", None,
                         *knobs(do_sample=True, top_k=5, temperature=0.8, seed=42, max_new_tokens=10))
     assert "Identical" in hand

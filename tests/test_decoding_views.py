@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from playground.compute import decoding as d
-from playground.compute.by_hand import ByHand
+from playground.compute.decoding.by_hand import ByHand
 from playground.views import decoding as views
 
 EVIL = "<script>alert(1)</script>"

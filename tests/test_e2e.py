@@ -6,7 +6,7 @@ import urllib.request
 import pytest
 from gradio_client.exceptions import AppError
 
-from conftest import PACKAGED, TINY
+from conftest import PACKAGED, TINY, causal_ids
 
 
 def test_home_page_serves(live_app):
@@ -61,7 +61,7 @@ def test_next_token_api_equals_a_direct_call(client, registry):
 
     data = client.predict("It was a dark and stormy", "SmolLM2-135M-Instruct", 5, 0.7, api_name="/next_token")
     loaded = registry.load("SmolLM2-135M-Instruct")
-    ids = loaded.tokenizer("It was a dark and stormy", return_tensors="pt").input_ids
+    ids = torch.tensor([causal_ids(loaded.tokenizer, "It was a dark and stormy")])
     with torch.no_grad():
         probs = torch.softmax(loaded.model(ids).logits[0, -1] / 0.7, -1)
     top = torch.topk(probs, 5)
@@ -85,7 +85,7 @@ def test_next_token_api_defaults_and_errors(client):
 
 def test_logit_lens_api(client):
     data = client.predict("It was a dark and stormy", "SmolLM2-135M-Instruct", api_name="/logit_lens")
-    assert len(data["layers"]) == 31 and len(data["cells"]) == 31 and len(data["cells"][0]) == 6
+    assert len(data["layers"]) == 31 and len(data["cells"]) == 31 and len(data["cells"][0]) == 7
     assert data["cells"][-1][-1]["top"][0]["token"] == " night" and data["final_max_abs_diff"] < 1e-4
 
 
@@ -98,7 +98,7 @@ def test_generate_api_equals_model_generate(client, registry):
     loaded = registry.load("SmolLM2-135M-Instruct")
     data = client.predict("It was a dark and stormy", "SmolLM2-135M-Instruct", "top-k sampling", 12,
                           api_name="/generate")  # the rest: defaults (top_k filled in by the strategy, seed 0)
-    ids = loaded.tokenizer("It was a dark and stormy", return_tensors="pt").input_ids
+    ids = torch.tensor([causal_ids(loaded.tokenizer, "It was a dark and stormy")])
     torch.manual_seed(0)
     with torch.no_grad():
         ref = loaded.model.generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=12, do_sample=True,
@@ -107,7 +107,7 @@ def test_generate_api_equals_model_generate(client, registry):
     assert data["text"] == loaded.tokenizer.decode(ref[0, ids.shape[1]:])
     assert data["params"]["top_k"] == 50 and data["params"]["do_sample"] is True and data["params"]["seed"] == 0
     first = data["tokens"][0]
-    assert first["token"] == " night" and first["top"][0]["token"] == " night" and 0.9 < first["prob"] <= 1
+    assert first["top"][0]["token"] == " night" and 0.8 < first["top"][0]["prob"] <= 1  # the draw (seed 0) took " day"
 
 
 def test_generate_api_beam_and_errors_keep_the_app_serving(client):

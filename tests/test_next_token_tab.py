@@ -31,9 +31,11 @@ def predict(tab, prompt, model=SMOL, k=10, t=1.0, scale="probability", mask_no=1
 def test_predict_fills_every_view(tab):
     state, prompt_view, summary, chart, curve, table, prefix_view, prefix_table = predict(tab, "It was a dark and stormy")
     assert state.top_tokens[0] == " night" and len(table) == 10 and table[0][1] == "·night"
-    assert "(1, 6, 49152)" in summary and "pg-target" in prompt_view
+    assert "(1, 7, 49152)" in summary and "pg-target" in prompt_view
     assert len(chart.data[0].y) == 10 and len(curve.data) == 2
-    assert prefix_view.count('<span class="pg-tok') == 7 and len(prefix_table) == 6
+    # the start token, the six words (each coloured by surprise, the first one too) and the next guess
+    assert prefix_view.count('<span class="pg-tok') == 8 and len(prefix_table) == 7
+    assert "start token" in prefix_view and prefix_table[0][1] == "(start)"
 
 
 def test_reshape_needs_no_forward_pass_and_skips_before_a_run(tab):

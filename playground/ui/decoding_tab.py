@@ -3,13 +3,15 @@ the beam tree, two configurations side by side, and generate() by hand (lessons 
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import threading
 import time
 
 import gradio as gr
 
-from ..compute import by_hand, decoding
+from ..compute import decoding
+from ..compute.decoding import by_hand
 from ..errors import InputError
 from ..models import GENERATION
 from ..presets import load_presets, resolve
@@ -165,7 +167,7 @@ def build_decoding_tab(ctx: AppContext) -> dict:
             params_a, notes = params_of(knobs)
             raw_b = decoding.strategy_params(strategy_b, params_a)
             if raw_b.do_sample and temperature_b is not None:
-                raw_b = decoding.replace(raw_b, temperature=float(temperature_b))
+                raw_b = dataclasses.replace(raw_b, temperature=float(temperature_b))
             params_b, _ = decoding.check(raw_b, max_new_tokens=settings.max_new_tokens)
             loaded = load(model, device, dtype, progress)
             prompt_ids = prompt_of(loaded, prompt, params_a)
@@ -285,7 +287,7 @@ def build_decoding_tab(ctx: AppContext) -> dict:
         def apply(preset=preset, params=params):
             r = resolve(preset, models)
             base = decoding.strategy_params(params.get("strategy", "greedy"))
-            base = decoding.replace(base, **{k: params[k] for k in KNOBS if k in params})
+            base = dataclasses.replace(base, **{k: params[k] for k in KNOBS if k in params})
             opened = [gr.Accordion(open=key in preset.open) for key in accordions]
             return [preset.text, r.model, params.get("strategy", "greedy"),
                     *[getattr(base, k) if k not in ("bad_words", "stop_strings") else "" for k in KNOBS],

@@ -172,11 +172,13 @@ def prefix_html(result: NextTokenResult) -> str:
             "decoder of seq2seq models). A masked LM sees the whole sentence at once."
         )
     tokens = result.decoder_tokens or result.tokens
-    spans = [f'<span class="pg-tok pg-first" title="position 0: the model sees no token before it">'
-             f'{visible(tokens[0].token)}</span>']
+    first = ("the start token: the model reads it first, so it predicts the first word too"
+             if tokens[0].special else "position 0: the model sees no token before it")
+    spans = [f'<span class="pg-tok pg-first" title="{esc(first)}">{visible(tokens[0].token)}</span>']
     for row, tok in zip(rows[:-1], tokens[1:]):
         bits = row.surprise_bits
-        tip = (f"after {row.prefix!r}: the model expected {row.best_token!r} ({_pct(row.best_prob)}); "
+        after = repr(row.prefix) if row.prefix else "the start token"
+        tip = (f"after {after}: the model expected {row.best_token!r} ({_pct(row.best_prob)}); "
                f"{tok.token!r} had {_pct(row.next_prob)}, rank {row.next_rank:,} ({bits:.1f} bits of surprise)")
         spans.append(f'<span class="pg-tok" style="background:{surprise_colour(bits)}" title="{esc(tip)}">'
                      f'{visible(tok.token)}</span>')
@@ -198,7 +200,7 @@ PREFIX_HEADERS = ["pos", "prefix (end)", "best guess", "p(best)", "actual next",
 def prefix_rows(result: NextTokenResult, prefix_chars: int = 40) -> list[list]:
     out = []
     for r in result.prefix:
-        prefix = plain_visible(r.prefix)
+        prefix = plain_visible(r.prefix) if r.prefix else "(start)"
         if len(prefix) > prefix_chars:
             prefix = "…" + prefix[-prefix_chars:]
         bits = r.surprise_bits

@@ -20,6 +20,7 @@ policy (`inputs`) and the batch engine (`engine`) are shared; a backend adds wha
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Iterator
 from typing import Union
@@ -91,7 +92,11 @@ class Backend:
 
     def limit(self, max_tokens: int, reserve: int = 0) -> tuple[int, str]:
         """How many tokens a prompt may have (the app's cap, the model's context, less `reserve`), and why."""
-        return inputs.token_limit(self.context_length(), max_tokens, reserve)
+        context = self.context_length()
+        if context is not None and reserve >= context:
+            raise InputError(f"{self.name} reads at most {context:,} tokens in all, the prompt included: ask for "
+                             f"fewer than {context:,} new tokens (or a shorter continuation).")
+        return inputs.token_limit(context, max_tokens, reserve)
 
     def encode(self, text: str, *, max_tokens: int = 1024, reserve: int = 0, chat: bool = False,
                family: str | None = None) -> Encoded:
@@ -103,6 +108,13 @@ class Backend:
     def pieces(self, text: str, what: str, *, cap: int = inputs.MAX_PIECE_TOKENS) -> tuple[int, ...]:
         """A word's tokens as read inside a text (a label, a target, a continuation); refused when empty or long."""
         return inputs.pieces(self.tokenizer, text, what, name=self.name, cap=cap)
+
+    def encode_pair(self, text: str, text_b: str) -> "inputs.Pair":
+        """A sentence pair with the tokenizer's own separators (BERT-style encoders; see `inputs.encode_pair`)."""
+        if self.family not in ("masked", "encoder"):
+            raise InputError(f"Sentence B is for BERT-style encoders (sentence pairs with [SEP]); {self.name} is "
+                             f"{self.family}. Clear sentence B, or choose an encoder such as all-MiniLM-L6-v2.")
+        return inputs.encode_pair(self.tokenizer, text, text_b)
 
     def slot(self, text: str, *, max_tokens: int = 1024, reserve: int = 0) -> "inputs.Slot":
         """A text with one [MASK]: the ids before and after the slot, as the model reads them (see
@@ -196,7 +208,7 @@ class LocalBackend(Backend):
         kwargs = {"input_ids": x, "attention_mask": torch.ones_like(x)}
         if decoder_ids is not None:
             kwargs["decoder_input_ids"] = torch.tensor([list(decoder_ids)], device=self.device)
-        if token_type_ids is not None:
+        if token_type_ids is not None and "token_type_ids" in inspect.signature(self.model.forward).parameters:
             kwargs["token_type_ids"] = torch.tensor([list(token_type_ids)], device=self.device)
         if self.family in ("causal", "seq2seq"):
             kwargs["use_cache"] = False

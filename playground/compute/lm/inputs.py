@@ -197,6 +197,31 @@ def encode(tokenizer, family: str, text: str, *, limit: int, why: str, chat: boo
 
 
 @dataclass(frozen=True)
+class Pair:
+    """A sentence pair as a BERT-style encoder reads it: [CLS] A [SEP] B [SEP]; `b_start` is where B begins."""
+
+    ids: tuple[int, ...]
+    token_types: tuple[int, ...] | None
+    b_start: int | None
+
+
+def encode_pair(tokenizer, text: str, text_b: str) -> Pair:
+    """Two sentences with the tokenizer's own separators (and token types, where it has them). RoBERTa-style
+    pairs have no token types: B starts after the first run of separators."""
+    enc = tokenizer(text, text_b, add_special_tokens=True)
+    ids = list(enc["input_ids"])
+    types = enc.get("token_type_ids")
+    if types and 1 in types:
+        return Pair(tuple(ids), tuple(types), list(types).index(1))
+    sep = tokenizer.sep_token_id
+    seps = [i for i, t in enumerate(ids) if t == sep]
+    start = seps[0] + 1 if seps else None
+    while start is not None and start < len(ids) and ids[start] == sep:
+        start += 1
+    return Pair(tuple(ids), tuple(types) if types else None, start)
+
+
+@dataclass(frozen=True)
 class Slot:
     """A text with one blank: what the model reads before it and after it. `spaced`: a space precedes the
     blank, so a word put there is read with a leading space (byte-level BPE spells " nurse" as one token)."""

@@ -69,7 +69,7 @@ class ByHand:
         return self.first_difference is None
 
 
-def compare_with_generate(loaded, prompt, params) -> ByHand:
+def compare_with_generate(lm, prompt, params) -> ByHand:
     """Run generate_by_hand() and model.generate() with the same knobs and seed, token for token.
 
     `prompt` is a decoding.Prompt and `params` checked decoding.GenParams. The loop covers greedy
@@ -77,10 +77,14 @@ def compare_with_generate(loaded, prompt, params) -> ByHand:
     """
     import torch
 
-    from ..errors import InputError
+    from ...errors import InputError
+    from ..lm import WEIGHTS, backend_of
+    from ..lm.generate import RNG_LOCK  # the same turn-taking on torch's global generator as generate()
 
-    if loaded.spec.family != "causal":
-        raise InputError(f"The by-hand loop is written for causal LMs; {loaded.spec.name} is {loaded.spec.family}.")
+    lm = backend_of(lm)
+    if lm.family != "causal":
+        raise InputError(f"The by-hand loop is written for causal LMs; {lm.name} is {lm.family}.")
+    lm.require(WEIGHTS, "generate() by hand")
     unsupported = [name for name, on in (
         ("beam search", params.num_beams > 1), ("contrastive search", params.mode == "contrastive"),
         ("repetition_penalty", params.repetition_penalty != 1.0), ("no_repeat_ngram_size", params.no_repeat_ngram_size),
@@ -89,20 +93,18 @@ def compare_with_generate(loaded, prompt, params) -> ByHand:
     if unsupported:
         raise InputError(f"The by-hand loop covers greedy decoding and sampling with temperature, top-k and top-p; "
                          f"switch off: {', '.join(unsupported)}.")
-    model, tok = loaded.model, loaded.tokenizer
+    model, tok = lm.model, lm.tokenizer
     ids = torch.tensor([list(prompt.ids)], device=model.device)
     eos = tok.eos_token_id
     knobs = dict(do_sample=params.do_sample, temperature=params.temperature, top_k=params.top_k, top_p=params.top_p)
-    from .decoding import _RNG_LOCK  # the same turn-taking on torch's global generator as generate()
-
-    with _RNG_LOCK:
+    with RNG_LOCK:
         start = time.perf_counter()
         hand = generate_by_hand(model, ids, params.max_new_tokens, eos_token_id=eos, seed=params.seed, **knobs)
         middle = time.perf_counter()
         torch.manual_seed(params.seed)
         with torch.inference_mode():
             ref = model.generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=params.max_new_tokens,
-                                 pad_token_id=tok.pad_token_id if tok.pad_token_id is not None else eos,
+                                 pad_token_id=lm.pad_id(),
                                  **(knobs if params.do_sample else {"do_sample": False}))
         end = time.perf_counter()
     a, b = hand[0, ids.shape[1]:].tolist(), ref[0, ids.shape[1]:].tolist()
