@@ -5,7 +5,7 @@ import re
 import plotly.graph_objects as go
 
 from playground.compute.tokenize import Counts, Decoded, Group, Token, TokenizationResult, three_ways, tokenize
-from playground.views import tokens as V
+from playground.views import common as C, tokens as V
 
 
 def _result(text, pieces, model="m<odel>", special_tokens=None):
@@ -40,11 +40,11 @@ def test_titles_carry_position_and_id():
 
 
 def test_whitespace_is_visible():
-    assert V.visible(" a\tb\nc\u200b") == (
+    assert C.visible(" a\tb\nc\u200b") == (
         '<span class="pg-ws">·</span>a<span class="pg-ws">→</span>b<span class="pg-ws">↵</span><br>c'
         '<span class="pg-ws" title="U+200B">⌀</span>'
     )
-    assert V.plain_visible(" x\n") == "·x↵"
+    assert C.plain_visible(" x\n") == "·x↵"
 
 
 def test_gaps_are_drawn_faint_and_text_is_complete():
@@ -95,8 +95,8 @@ def test_decoded_html_escapes():
 
 
 def test_a_lone_combining_mark_gets_a_base():
-    assert V.visible("\u0301").startswith('<span class="pg-ws">◌</span>')
-    assert V.visible("e\u0301") == "e\u0301"
+    assert C.visible("\u0301").startswith('<span class="pg-ws">◌</span>')
+    assert C.visible("e\u0301") == "e\u0301"
 
 
 def test_decoded_html_shows_bytes_for_byte_pieces(registry):

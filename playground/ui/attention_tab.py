@@ -12,7 +12,7 @@ from ..models import ATTENTION
 from ..presets import first_available, load_presets, resolve
 from ..views import attention as views
 from ..views import bertviz
-from ..views.tokens import empty_hint, esc
+from ..views.common import empty_hint, esc
 from .common import AppContext, lesson_bar, user_errors
 
 MODEL_VIEW_MAX_LINES = 300_000  # SVG lines the model view may draw: layers x heads x tokens²

@@ -16,7 +16,7 @@ from ..errors import InputError
 from ..models import GENERATION
 from ..presets import load_presets, resolve
 from ..views import decoding as views
-from ..views.tokens import empty_hint
+from ..views.common import empty_hint
 from .common import AppContext, lesson_bar, user_errors
 
 REFRESH_SECONDS = 0.08  # the streamed text is redrawn at most this often

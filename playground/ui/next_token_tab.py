@@ -11,7 +11,7 @@ from ..errors import InputError
 from ..models import NEXT_TOKEN
 from ..presets import load_presets, resolve
 from ..views import next_token as views
-from ..views.tokens import empty_hint
+from ..views.common import empty_hint
 from .common import AppContext, lesson_bar, user_errors
 
 CURVE_T = tuple(float(t) for t in np.round(np.linspace(0.05, 3.0, 60), 3))

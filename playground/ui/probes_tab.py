@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..models import NEXT_TOKEN
 from ..presets import load_presets, resolve
 from ..views import probes as views
-from ..views.tokens import empty_hint
+from ..views.common import empty_hint
 from .common import AppContext, lesson_bar, user_errors
 
 

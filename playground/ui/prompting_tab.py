@@ -11,7 +11,7 @@ from ..errors import InputError
 from ..models import CLASSIFICATION, NEXT_TOKEN
 from ..presets import load_presets, resolve
 from ..views import prompting as views
-from ..views.tokens import empty_hint
+from ..views.common import empty_hint
 from .common import AppContext, lesson_bar, user_errors
 
 UPLOADED = "uploaded CSV"

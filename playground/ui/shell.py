@@ -12,7 +12,7 @@ from ..config import DTYPES, Settings
 from ..errors import InputError
 from ..models import ModelRegistry, available_devices
 from ..presets import ASSETS
-from ..views.tokens import esc
+from ..views.common import esc
 from .attention_tab import build_attention_tab
 from .common import AppContext, user_errors
 from .decoding_tab import build_decoding_tab

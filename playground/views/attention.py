@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..compute.attention import AttentionResult, ByHand, hide_tokens, rollout
-from .tokens import empty_hint, esc, plain_visible
+from .common import empty_hint, esc, plain_visible
 
 FONT = dict(size=16)
 KIND_TITLES = {"self": "self-attention", "encoder": "encoder self-attention", "decoder": "decoder self-attention",

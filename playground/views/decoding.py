@@ -8,8 +8,8 @@ import math
 import plotly.graph_objects as go
 
 from ..compute.decoding import BeamTree, Generation, Pipeline, Sequence, Step
-from .next_token import _label, _layout, _pct, surprise_colour
-from .tokens import empty_hint, esc, plain_visible, visible
+from .common import chart_label, empty_hint, esc, layout, pct, plain_visible, visible
+from .next_token import surprise_colour
 
 STATUS_COLOURS = {"kept": "#4f6bed", "finished": "#2a9d4b", "pruned": "#b8b8b8"}
 
@@ -20,11 +20,11 @@ def _bits(p: float | None) -> float | None:
 
 def step_tip(step: Step, sampled: bool = True) -> str:
     """The hover text of one generated token: its probability, rank and the alternatives at that step."""
-    head = f"step {step.index + 1}: {step.token!r} · model p {_pct(step.prob)} (rank {step.rank:,})"
+    head = f"step {step.index + 1}: {step.token!r} · model p {pct(step.prob)} (rank {step.rank:,})"
     if sampled and step.chosen_prob is not None and abs(step.chosen_prob - step.prob) > 5e-4:
-        head += f" · p in the distribution drawn from {_pct(step.chosen_prob)}"
+        head += f" · p in the distribution drawn from {pct(step.chosen_prob)}"
     alts = "\n".join(
-        f"{'▶' if a.id == step.id else ' '} {a.token!r} {_pct(a.prob)}"
+        f"{'▶' if a.id == step.id else ' '} {a.token!r} {pct(a.prob)}"
         + ("" if a.kept_prob is None else " (removed)" if a.kept_prob == 0 else "")
         for a in step.top
     )
@@ -148,11 +148,11 @@ def pipeline_figure(pl: Pipeline, rows: int = 12) -> go.Figure:
             p = probs[i, j]
             zr.append(p if p is not None else 0.0)
             tr.append("" if p is None else f"{p:.2f}" if p >= 0.005 else "<.01")
-            hr.append(f"{order[i]!r} after {stage.name}: " + ("not in this stage's top list" if p is None else _pct(p)))
+            hr.append(f"{order[i]!r} after {stage.name}: " + ("not in this stage's top list" if p is None else pct(p)))
         z.append(zr)
         text.append(tr)
         hover.append(hr)
-    labels = [("▶ " if i == pl.chosen_id else "") + _label(order[i]) for i in ids]
+    labels = [("▶ " if i == pl.chosen_id else "") + chart_label(order[i]) for i in ids]
     cols = [f"{k + 1}. {_short(s.name)}<br><sub>{s.kept:,} left</sub>" for k, s in enumerate(pl.stages)]
     fig = go.Figure(go.Heatmap(
         z=z, x=cols, y=labels, text=[[esc(t) for t in r] for r in text], texttemplate="%{text}",
@@ -161,8 +161,8 @@ def pipeline_figure(pl: Pipeline, rows: int = 12) -> go.Figure:
     ))
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=17))
     fig.update_xaxes(side="top", tickfont=dict(size=15))
-    title = f"Step {pl.step + 1}: how {_label(pl.chosen)} was chosen, stage by stage"
-    return _layout(fig, title, height=140 + 42 * len(ids), margin=dict(l=10, r=10, t=140, b=10))
+    title = f"Step {pl.step + 1}: how {chart_label(pl.chosen)} was chosen, stage by stage"
+    return layout(fig, title, height=140 + 42 * len(ids), margin=dict(l=10, r=10, t=140, b=10))
 
 
 def pipeline_html(pl: Pipeline) -> str:
@@ -171,14 +171,14 @@ def pipeline_html(pl: Pipeline) -> str:
     for k, s in enumerate(pl.stages):
         bits = [f"<b>{k + 1}. {esc(s.name)}</b> — {esc(s.label)}. "
                 f"{s.kept:,} tokens possible, entropy {s.entropy_bits:.2f} bits; the chosen token has p = "
-                f"{_pct(s.chosen_prob)}" + (f" (rank {s.chosen_rank:,})." if s.chosen_rank else ".")]
+                f"{pct(s.chosen_prob)}" + (f" (rank {s.chosen_rank:,})." if s.chosen_rank else ".")]
         if s.removed_count:
-            names = ", ".join(f"{esc(repr(t))} {_pct(p)}" for _, t, p in s.removed)
+            names = ", ".join(f"{esc(repr(t))} {pct(p)}" for _, t, p in s.removed)
             more = f" and {s.removed_count - len(s.removed):,} more" if s.removed_count > len(s.removed) else ""
             bits.append(f'<div class="pg-detail">Removed {s.removed_count:,} tokens holding '
-                        f"{_pct(1 - s.mass_kept)} of the probability: {names}{more}.</div>")
+                        f"{pct(1 - s.mass_kept)} of the probability: {names}{more}.</div>")
         if s.changed and "Temperature" not in s.name:
-            names = ", ".join(f"{esc(repr(t))} {_pct(a)} → {_pct(b)}" for _, t, a, b in s.changed)
+            names = ", ".join(f"{esc(repr(t))} {pct(a)} → {pct(b)}" for _, t, a, b in s.changed)
             bits.append(f'<div class="pg-detail">Penalised (before → after): {names}.</div>')
         items.append(f"<li>{''.join(bits)}</li>")
     notes = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in pl.notices)
@@ -216,7 +216,7 @@ def tree_figure(tree: BeamTree) -> go.Figure:
             continue
         fig.add_trace(go.Scatter(
             x=[n.step for n in sel], y=[n.rank for n in sel], mode="markers+text",
-            text=[_label(n.token) for n in sel], textposition="middle right",
+            text=[chart_label(n.token) for n in sel], textposition="middle right",
             textfont=dict(size=15, color="#111" if status != "pruned" else "#888"),
             marker=dict(size=12, color=colour, line=dict(color="white", width=1)),
             customdata=[[esc(repr(n.token)), n.logprob, n.score] for n in sel],
@@ -228,7 +228,7 @@ def tree_figure(tree: BeamTree) -> go.Figure:
                      range=[-1.5, steps + 0.9])
     fig.update_yaxes(title="rank among the step's candidates", autorange="reversed", dtick=1)
     width = max(2 * tree.num_beams, 2)
-    return _layout(fig, f"Beam search with {tree.num_beams} beams: kept, finished and pruned hypotheses",
+    return layout(fig, f"Beam search with {tree.num_beams} beams: kept, finished and pruned hypotheses",
                    height=200 + 46 * width, legend=dict(orientation="h", y=-0.15))
 
 
@@ -250,8 +250,8 @@ def tree_html(tree: BeamTree | None) -> str:
 
 def _alts_table(step: Step, title: str) -> str:
     rows = "".join(
-        f'<tr class="{"pg-target" if a.id == step.id else ""}"><td>{visible(a.token)}</td><td>{_pct(a.prob)}</td>'
-        f'<td>{"" if a.kept_prob is None else _pct(a.kept_prob)}</td></tr>'
+        f'<tr class="{"pg-target" if a.id == step.id else ""}"><td>{visible(a.token)}</td><td>{pct(a.prob)}</td>'
+        f'<td>{"" if a.kept_prob is None else pct(a.kept_prob)}</td></tr>'
         for a in step.top
     )
     return (f'<div class="pg-alts"><div class="pg-cmp-head">{title}: chose <b>{visible(step.token)}</b></div>'

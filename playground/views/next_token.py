@@ -12,31 +12,11 @@ import math
 import plotly.graph_objects as go
 
 from ..compute.next_token import ContinuationScore, Distribution, LogitLens, NextTokenResult
-from .tokens import empty_hint, esc, plain_visible, visible
+from .common import chart_label, empty_hint, esc, layout, pct, plain_visible, visible
 
 SCALES = ("probability", "logit", "log-probability")
-FONT = dict(size=18)
 ACCENT = "#4f6bed"
 SURPRISE_MAX = 12.0  # bits at which the surprise colour is fully red (a 1-in-4096 token)
-
-
-def _label(token: str) -> str:
-    """A token for a plotly label: whitespace made visible, then escaped."""
-    return esc(plain_visible(token)) or "∅"
-
-
-def _pct(p: float | None) -> str:
-    if p is None:
-        return ""
-    if p >= 0.001 or p == 0:
-        return f"{100 * p:.1f} %"
-    return f"{p:.1e}"
-
-
-def _layout(fig: go.Figure, title: str, height: int, **kw) -> go.Figure:
-    kw.setdefault("margin", dict(l=20, r=30, t=70, b=50))
-    fig.update_layout(title=title, font=FONT, height=height, template="plotly_white", **kw)
-    return fig
 
 
 # ---- the distribution --------------------------------------------------------------------------
@@ -47,12 +27,12 @@ def topk_figure(result: NextTokenResult, dist: Distribution, scale: str = "proba
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {SCALES}")
     top = dist.top
-    names = [f"{c.rank}. {_label(c.token)}" for c in top]
+    names = [f"{c.rank}. {chart_label(c.token)}" for c in top]
     t = dist.temperature
     tempered = t != 1.0
     if scale == "probability":
         values, base = [c.prob for c in top], [c.prob_t1 for c in top]
-        text = [_pct(v) for v in values]
+        text = [pct(v) for v in values]
         axis = f"probability at T = {t:g}" if tempered else "probability"
     elif scale == "logit":
         values, base = [c.logit for c in top], None
@@ -67,7 +47,7 @@ def topk_figure(result: NextTokenResult, dist: Distribution, scale: str = "proba
     fig.add_bar(
         y=names, x=values, orientation="h", name=f"T = {t:g}" if tempered else scale, text=text,
         textposition="auto", marker=dict(color=ACCENT), cliponaxis=False,
-        customdata=[[c.id, _pct(c.prob), f"{c.logit:.3f}"] for c in top],
+        customdata=[[c.id, pct(c.prob), f"{c.logit:.3f}"] for c in top],
         hovertemplate="%{y}<br>id %{customdata[0]}<br>logit %{customdata[2]}<br>p %{customdata[1]}<extra></extra>",
     )
     if tempered and base is not None:  # drawn on top as an outline, so it shows whether it is longer or shorter
@@ -77,7 +57,7 @@ def topk_figure(result: NextTokenResult, dist: Distribution, scale: str = "proba
     title = f"Next token {esc(result.where)}: top {len(top)} of {result.vocab_size:,}"
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont=dict(size=18))
     fig.update_xaxes(title=axis, automargin=True)
-    return _layout(fig, title, 130 + 38 * len(top), barmode="overlay", showlegend=tempered and base is not None,
+    return layout(fig, title, 130 + 38 * len(top), barmode="overlay", showlegend=tempered and base is not None,
                    legend=dict(orientation="h", y=-0.12))
 
 
@@ -92,7 +72,7 @@ def entropy_figure(curve: list[tuple[float, float]], dist: Distribution) -> go.F
     fig.add_vline(x=1.0, line_dash="dot", line_color="#888")
     fig.update_xaxes(title="temperature T")
     fig.update_yaxes(title="entropy (bits)", rangemode="tozero")
-    return _layout(fig, "Uncertainty vs temperature", 360, showlegend=False)
+    return layout(fig, "Uncertainty vs temperature", 360, showlegend=False)
 
 
 TOPK_HEADERS = ["rank", "token", "id", "logit", "probability", "cumulative", "p at T = 1"]
@@ -102,7 +82,7 @@ def topk_rows(dist: Distribution) -> list[list]:
     rows, cum = [], 0.0
     for c in dist.top:
         cum += c.prob
-        rows.append([c.rank, plain_visible(c.token), c.id, round(c.logit, 4), _pct(c.prob), _pct(cum), _pct(c.prob_t1)])
+        rows.append([c.rank, plain_visible(c.token), c.id, round(c.logit, 4), pct(c.prob), pct(cum), pct(c.prob_t1)])
     return rows
 
 
@@ -111,8 +91,8 @@ def summary_html(result: NextTokenResult, dist: Distribution) -> str:
     best = dist.top[0]
     b, t, v = result.logits_shape if len(result.logits_shape) == 3 else (1, 0, result.vocab_size)
     cards = [
-        (visible(best.token) or "∅", f"top token, {_pct(best.prob)}"),
-        (_pct(dist.top_mass), f"held by the top {len(dist.top)}"),
+        (visible(best.token) or "∅", f"top token, {pct(best.prob)}"),
+        (pct(dist.top_mass), f"held by the top {len(dist.top)}"),
         (f"{dist.entropy_bits:.2f}", "entropy (bits)"),
         (f"{dist.effective_choices:,.1f}", "as uncertain as this many equally likely tokens"),
         (f"({b}, {t}, {v})", "shape of the logits: (batch, positions, vocabulary)"),
@@ -178,13 +158,13 @@ def prefix_html(result: NextTokenResult) -> str:
     for row, tok in zip(rows[:-1], tokens[1:]):
         bits = row.surprise_bits
         after = repr(row.prefix) if row.prefix else "the start token"
-        tip = (f"after {after}: the model expected {row.best_token!r} ({_pct(row.best_prob)}); "
-               f"{tok.token!r} had {_pct(row.next_prob)}, rank {row.next_rank:,} ({bits:.1f} bits of surprise)")
+        tip = (f"after {after}: the model expected {row.best_token!r} ({pct(row.best_prob)}); "
+               f"{tok.token!r} had {pct(row.next_prob)}, rank {row.next_rank:,} ({bits:.1f} bits of surprise)")
         spans.append(f'<span class="pg-tok" style="background:{surprise_colour(bits)}" title="{esc(tip)}">'
                      f'{visible(tok.token)}</span>')
     last = rows[-1]
     spans.append(f'<span class="pg-tok pg-guess" title="the model\'s guess for the next token">'
-                 f'{visible(last.best_token)}<span class="pg-n">{_pct(last.best_prob)}</span></span>')
+                 f'{visible(last.best_token)}<span class="pg-n">{pct(last.best_prob)}</span></span>')
     legend = "".join(
         f'<span class="pg-chip" style="background:{surprise_colour(b)}">{label}</span>'
         for b, label in ((0, "expected (p ≈ 1)"), (3, "1 in 8"), (6, "1 in 64"), (12, "1 in 4096 or rarer"))
@@ -204,9 +184,9 @@ def prefix_rows(result: NextTokenResult, prefix_chars: int = 40) -> list[list]:
         if len(prefix) > prefix_chars:
             prefix = "…" + prefix[-prefix_chars:]
         bits = r.surprise_bits
-        out.append([r.position, prefix, plain_visible(r.best_token), _pct(r.best_prob),
+        out.append([r.position, prefix, plain_visible(r.best_token), pct(r.best_prob),
                     plain_visible(r.next_token) if r.next_token is not None else "(end of prompt)",
-                    _pct(r.next_prob), r.next_rank if r.next_rank is not None else "",
+                    pct(r.next_prob), r.next_rank if r.next_rank is not None else "",
                     round(bits, 2) if bits is not None else ""])
     return out
 
@@ -219,24 +199,24 @@ CONT_HEADERS = ["continuation", "tokens", "probability", "log-prob", "scored as"
 def continuation_rows(scores: tuple[ContinuationScore, ...]) -> list[list]:
     rows = []
     for s in sorted(scores, key=lambda s: -s.logprob):
-        pieces = " + ".join(f"{plain_visible(p.token)} ({_pct(p.prob)})" for p in s.pieces)
-        rows.append([plain_visible(s.text), pieces, _pct(s.prob), round(s.logprob, 3), s.method, s.pieces[0].rank])
+        pieces = " + ".join(f"{plain_visible(p.token)} ({pct(p.prob)})" for p in s.pieces)
+        rows.append([plain_visible(s.text), pieces, pct(s.prob), round(s.logprob, 3), s.method, s.pieces[0].rank])
     return rows
 
 
 def continuation_figure(scores: tuple[ContinuationScore, ...]) -> go.Figure:
     ordered = sorted(scores, key=lambda s: -s.logprob)
-    names = [_label(s.text) + (" *" if s.multi_token else "") for s in ordered]
+    names = [chart_label(s.text) + (" *" if s.multi_token else "") for s in ordered]
     fig = go.Figure(go.Bar(
         y=names, x=[max(s.prob, 1e-300) for s in ordered], orientation="h", marker=dict(color=ACCENT),
-        text=[_pct(s.prob) for s in ordered], textposition="auto",
+        text=[pct(s.prob) for s in ordered], textposition="auto",
         customdata=[round(s.logprob, 3) for s in ordered],
         hovertemplate="%{y}<br>p = %{x:.3g}<br>log p = %{customdata}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title="probability (log scale)", type="log", exponentformat="power")
     note = " (* = several tokens, chain rule)" if any(s.multi_token for s in ordered) else ""
-    return _layout(fig, f"Your continuations{note}", 130 + 42 * len(ordered))
+    return layout(fig, f"Your continuations{note}", 130 + 42 * len(ordered))
 
 
 # ---- two prompts side by side ------------------------------------------------------------------
@@ -249,15 +229,15 @@ def compare_figure(a: tuple[NextTokenResult, Distribution], b: tuple[NextTokenRe
     probs_b = {c.id: c for c in b[1].top}
     ids = sorted(set(probs_a) | set(probs_b), key=lambda i: -max(_p(probs_a, i), _p(probs_b, i)))[:limit]
     names = {i: (probs_a.get(i) or probs_b.get(i)).token for i in ids}
-    ys = [_label(names[i]) for i in ids]
+    ys = [chart_label(names[i]) for i in ids]
     fig = go.Figure()
     for lab, probs, colour in ((labels[0], probs_a, ACCENT), (labels[1], probs_b, "#e4572e")):
         fig.add_bar(y=ys, x=[_p(probs, i) for i in ids], orientation="h", name=esc(lab), marker=dict(color=colour),
-                    text=[_pct(_p(probs, i)) if i in probs else "not in top" for i in ids], textposition="auto",
+                    text=[pct(_p(probs, i)) if i in probs else "not in top" for i in ids], textposition="auto",
                     hovertemplate=esc(lab) + "<br>%{y}: %{x:.4f}<extra></extra>")
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title="probability of the next token")
-    return _layout(fig, "The same tokens after each prompt", 160 + 52 * len(ids), barmode="group",
+    return layout(fig, "The same tokens after each prompt", 160 + 52 * len(ids), barmode="group",
                    legend=dict(orientation="h", y=-0.08))
 
 
@@ -274,7 +254,7 @@ def compare_html(a: tuple[NextTokenResult, Distribution], b: tuple[NextTokenResu
         best = dist.top[0]
         lines.append(
             f'<div class="pg-cmp-head"><b>{lab}</b> <span class="pg-chip">{esc(prompt)}</span> → '
-            f'<b>{visible(best.token)}</b> {_pct(best.prob)} · entropy {dist.entropy_bits:.2f} bits</div>'
+            f'<b>{visible(best.token)}</b> {pct(best.prob)} · entropy {dist.entropy_bits:.2f} bits</div>'
         )
     same = a[1].top[0].id == b[1].top[0].id
     verdict = ("Both prompts lead to the same top token." if same
@@ -287,13 +267,13 @@ def compare_html(a: tuple[NextTokenResult, Distribution], b: tuple[NextTokenResu
 
 def lens_figure(lens: LogitLens) -> go.Figure:
     """Layers (bottom: embeddings, top: the output) × positions; each cell its top token and probability."""
-    x = [f"{_label(t.token)}<br>{t.position}" for t in lens.tokens]
+    x = [f"{chart_label(t.token)}<br>{t.position}" for t in lens.tokens]
     z = [[cell.probs[0] for cell in row] for row in lens.cells]
-    text = [[_label(cell.tokens[0]) for cell in row] for row in lens.cells]
+    text = [[chart_label(cell.tokens[0]) for cell in row] for row in lens.cells]
     hover = [
         [
-            f"<b>{esc(layer)}</b>, after {_label(tok.token)} (position {tok.position})<br>"
-            + "<br>".join(f"{_label(t)}  {_pct(p)}" for t, p in zip(cell.tokens, cell.probs))
+            f"<b>{esc(layer)}</b>, after {chart_label(tok.token)} (position {tok.position})<br>"
+            + "<br>".join(f"{chart_label(t)}  {pct(p)}" for t, p in zip(cell.tokens, cell.probs))
             for cell, tok in zip(row, lens.tokens)
         ]
         for layer, row in zip(lens.layers, lens.cells)
@@ -306,7 +286,7 @@ def lens_figure(lens: LogitLens) -> go.Figure:
     fig.update_xaxes(side="top", tickangle=0 if len(x) <= 8 else -45, type="category", automargin=True)
     fig.update_yaxes(type="category", automargin=True, tickfont=dict(size=13))
     height = 160 + 24 * len(lens.layers)
-    return _layout(fig, f"Logit lens: what {esc(lens.model)} would predict after each layer", height,
+    return layout(fig, f"Logit lens: what {esc(lens.model)} would predict after each layer", height,
                    margin=dict(l=20, r=30, t=130, b=30))
 
 

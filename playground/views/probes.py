@@ -8,8 +8,7 @@ import math
 import plotly.graph_objects as go
 
 from ..compute.probes import FillMask, Probe, log_ratio
-from .next_token import _label, _layout, _pct
-from .tokens import esc, plain_visible, visible
+from .common import chart_label, esc, layout, pct, plain_visible, visible
 
 A_COLOUR, B_COLOUR = "#4f6bed", "#e4572e"
 
@@ -25,13 +24,13 @@ def fill_figure(fills: list[tuple[str, FillMask]]) -> go.Figure:
     for n, (name, fill) in enumerate(fills):
         probs = {f.token: f.prob for f in fill.predictions[0]}
         fig.add_trace(go.Bar(
-            y=[_label(t) for t in order], x=[probs.get(t, 0.0) for t in order], orientation="h",
+            y=[chart_label(t) for t in order], x=[probs.get(t, 0.0) for t in order], orientation="h",
             name=esc(name), marker_color=(A_COLOUR, B_COLOUR)[n % 2],
-            text=[_pct(probs[t]) if t in probs else "" for t in order], textposition="outside",
+            text=[pct(probs[t]) if t in probs else "" for t in order], textposition="outside",
             hovertemplate="%{y}: %{x:.4f}<extra>" + esc(name) + "</extra>"))
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=17))
     fig.update_xaxes(title="probability", rangemode="tozero")
-    return _layout(fig, "What fills the blank", height=160 + 34 * len(order), barmode="group",
+    return layout(fig, "What fills the blank", height=160 + 34 * len(order), barmode="group",
                    legend=dict(orientation="h", y=-0.08))
 
 
@@ -43,11 +42,11 @@ def fill_html(fills: list[tuple[str, FillMask]]) -> str:
     for (name, fill), _ in zip(fills, lists):
         rows = "".join(
             f'<tr class="{"" if f.token in shared else "pg-only"}"><td>{i + 1}</td><td>{visible(f.token)}</td>'
-            f"<td>{_pct(f.prob)}</td></tr>" for i, f in enumerate(fill.predictions[0]))
+            f"<td>{pct(f.prob)}</td></tr>" for i, f in enumerate(fill.predictions[0]))
         more = ""
         if len(fill.predictions) > 1:
             more = "".join(f'<div class="pg-detail">mask {m + 1}: '
-                           + ", ".join(f"{esc(repr(f.token))} {_pct(f.prob)}" for f in preds[:5]) + "</div>"
+                           + ", ".join(f"{esc(repr(f.token))} {pct(f.prob)}" for f in preds[:5]) + "</div>"
                            for m, preds in enumerate(fill.predictions[1:], start=1))
         notes = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in fill.notices)
         cols.append(f'<div class="pg-alts"><div class="pg-cmp-head"><b>{esc(name)}</b></div>'
@@ -68,8 +67,8 @@ def heatmap_figure(probe: Probe, value: str = "log-probability") -> go.Figure:
             mean_lp = sum(c.logprob for c in cells) / len(cells)
             mean_p = sum(c.prob for c in cells) / len(cells)
             zr.append(mean_lp if value == "log-probability" else mean_p)
-            tr.append(_pct(mean_p))
-            hr.append(f"{esc(target)} | {esc(group)}: mean p {_pct(mean_p)}, mean log p {mean_lp:.2f} over "
+            tr.append(pct(mean_p))
+            hr.append(f"{esc(target)} | {esc(group)}: mean p {pct(mean_p)}, mean log p {mean_lp:.2f} over "
                       f"{len(cells)} templates")
         z.append(zr)
         text.append(tr)
@@ -81,7 +80,7 @@ def heatmap_figure(probe: Probe, value: str = "log-probability") -> go.Figure:
         xgap=2, ygap=2))
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=16))
     fig.update_xaxes(side="top", tickfont=dict(size=17))
-    return _layout(fig, f"Each target in the blank, by group: mean of {len(probe.templates)} templates "
+    return layout(fig, f"Each target in the blank, by group: mean of {len(probe.templates)} templates "
                         f"({esc(probe.model)})", height=140 + 30 * len(probe.targets),
                    margin=dict(l=10, r=10, t=110, b=10))
 
@@ -109,7 +108,7 @@ def ratio_figure(probe: Probe, group_a: str, group_b: str) -> go.Figure:
     fig.update_xaxes(title=f"← likelier after “{esc(group_b)}”  ·  log P(target | A) − log P(target | B)  ·  "
                            f"likelier after “{esc(group_a)}” →", zeroline=True)
     fig.update_yaxes(tickfont=dict(size=16))
-    return _layout(fig, f"“{esc(group_a)}” vs “{esc(group_b)}”: ×N = times likelier on average ({esc(probe.model)})",
+    return layout(fig, f"“{esc(group_a)}” vs “{esc(group_b)}”: ×N = times likelier on average ({esc(probe.model)})",
                    height=170 + 30 * len(targets), legend=dict(orientation="h", y=-0.1))
 
 

@@ -8,8 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..compute.prompting import Classification, Evaluation, GenerationEvaluation, OrderSensitivity
-from .next_token import _label, _layout, _pct
-from .tokens import esc
+from .common import chart_label, esc, layout, pct
 
 COLOURS = ("#4f6bed", "#e4572e", "#17a398", "#f3a712", "#8e44ad", "#7f8c8d")
 RAW, CAL = "#4f6bed", "#17a398"
@@ -20,14 +19,14 @@ def label_figure(c: Classification) -> go.Figure:
     Right: the raw next-token distribution where the label's first token is read, label tokens marked."""
     fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.2,
                         subplot_titles=("label probabilities (over the labels)",
-                                        f"raw next-token probabilities (labels: {_pct(c.label_mass)})"))
+                                        f"raw next-token probabilities (labels: {pct(c.label_mass)})"))
     names = [esc(s.label) for s in c.labels]
     fig.add_trace(go.Bar(x=names, y=[s.prob for s in c.labels], name="as scored", marker_color=RAW,
-                         text=[_pct(s.prob) for s in c.labels], textposition="outside", cliponaxis=False,
+                         text=[pct(s.prob) for s in c.labels], textposition="outside", cliponaxis=False,
                          hovertemplate="%{x}: %{y:.4f}<extra>as scored</extra>"), row=1, col=1)
     if c.content_free is not None:
         fig.add_trace(go.Bar(x=names, y=[s.calibrated for s in c.labels], name="calibrated", marker_color=CAL,
-                             text=[_pct(s.calibrated) for s in c.labels], textposition="outside", cliponaxis=False,
+                             text=[pct(s.calibrated) for s in c.labels], textposition="outside", cliponaxis=False,
                              hovertemplate="%{x}: %{y:.4f}<extra>calibrated</extra>"), row=1, col=1)
         fig.add_trace(go.Scatter(x=names, y=list(c.content_free), mode="markers", name=f"content-free input "
                                  f"({esc(repr('N/A'))})", marker=dict(symbol="line-ew-open", size=38, color="#333",
@@ -36,15 +35,15 @@ def label_figure(c: Classification) -> go.Figure:
     firsts = {s.tokens[0] for s in c.labels if s.tokens}
     top = list(c.next_tokens)
     fig.add_trace(go.Bar(
-        y=[_label(t) for t, _ in top], x=[p for _, p in top], orientation="h", showlegend=False,
+        y=[chart_label(t) for t, _ in top], x=[p for _, p in top], orientation="h", showlegend=False,
         marker_color=["#e4572e" if t in firsts else "#b8c1d9" for t, _ in top],
-        text=[_pct(p) for _, p in top], textposition="outside", cliponaxis=False,
+        text=[pct(p) for _, p in top], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{x:.4f}<extra>raw next token</extra>"), row=1, col=2)
     fig.update_yaxes(range=[0, 1.15], title="probability", row=1, col=1)
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=16), row=1, col=2)
     fig.update_xaxes(rangemode="tozero", row=1, col=2)
     fig.update_annotations(font_size=17)
-    return _layout(fig, f"Prediction: <b>{esc(c.calibrated_prediction or c.prediction)}</b>"
+    return layout(fig, f"Prediction: <b>{esc(c.calibrated_prediction or c.prediction)}</b>"
                    "  <span style='font-size:15px'>(orange bars: the labels' first tokens)</span>",
                    height=460, barmode="group", legend=dict(orientation="h", y=-0.12))
 
@@ -53,9 +52,9 @@ def label_rows(c: Classification) -> list[list]:
     rows = []
     for s in c.labels:
         row = [s.label, repr(s.verbalizer), " + ".join(s.tokens), round(s.logprob, 4), round(s.score, 4),
-               _pct(s.prob)]
+               pct(s.prob)]
         if c.content_free is not None:
-            row.append(_pct(s.calibrated))
+            row.append(pct(s.calibrated))
         rows.append(row)
     return rows
 
@@ -89,8 +88,8 @@ def classification_html(c: Classification) -> str:
     best = max(c.labels, key=lambda s: s.calibrated if c.content_free is not None else s.prob)
     p = best.calibrated if c.content_free is not None else best.prob
     cards = [(esc(pred), "prediction" + (" (calibrated)" if c.content_free is not None else "")),
-             (_pct(p), "its probability over the labels"),
-             (_pct(c.label_mass), "raw probability on the labels' first tokens")]
+             (pct(p), "its probability over the labels"),
+             (pct(c.label_mass), "raw probability on the labels' first tokens")]
     body = "".join(f'<div class="pg-card"><div class="pg-num">{n}</div><div class="pg-lab">{esc(lab)}</div></div>'
                    for n, lab in cards)
     notes = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in c.notices)
@@ -109,7 +108,7 @@ def confusion_figure(e: Evaluation) -> go.Figure:
     """Counts (and the share of each true label's row) with true labels down and predictions across."""
     m = e.confusion
     names = [esc(x) for x in e.labels]
-    text = [[f"<b>{v}</b><br>{_pct(v / sum(row)) if sum(row) else ''}" for v in row] for row in m]
+    text = [[f"<b>{v}</b><br>{pct(v / sum(row)) if sum(row) else ''}" for v in row] for row in m]
     fig = go.Figure(go.Heatmap(
         z=m, x=names, y=names, text=text, texttemplate="%{text}", textfont=dict(size=22), colorscale="Blues",
         showscale=False, hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
@@ -117,7 +116,7 @@ def confusion_figure(e: Evaluation) -> go.Figure:
     fig.update_yaxes(title="true label", autorange="reversed", tickfont=dict(size=18))
     size = 140 + 110 * len(e.labels)
     method = esc(e.method + (" + calibration" if e.calibrated else ""))
-    return _layout(fig, f"{method}: accuracy <b>{100 * e.accuracy:.1f} %</b><br>"
+    return layout(fig, f"{method}: accuracy <b>{100 * e.accuracy:.1f} %</b><br>"
                    f"<span style='font-size:14px'>{esc(e.model)}</span>", height=size + 80,
                    margin=dict(l=20, r=20, t=140, b=20))
 
@@ -132,8 +131,8 @@ def metrics_html(evals: list[Evaluation]) -> str:
     for e in evals:
         per = {r["label"]: r for r in e.per_class()}
         cells = "".join(
-            f"<td>{_pct(per[lab]['precision']) if lab in per and per[lab]['precision'] is not None else '–'}</td>"
-            f"<td>{_pct(per[lab]['recall']) if lab in per and per[lab]['recall'] is not None else '–'}</td>"
+            f"<td>{pct(per[lab]['precision']) if lab in per and per[lab]['precision'] is not None else '–'}</td>"
+            f"<td>{pct(per[lab]['recall']) if lab in per and per[lab]['recall'] is not None else '–'}</td>"
             for lab in labels)
         rows.append(f"<tr><td><b>{esc(e.method)}</b>{' + calibration' if e.calibrated else ''}<br>"
                     f'<span class="pg-muted">{esc(e.model)}</span></td><td class="pg-big">{100 * e.accuracy:.1f} %</td>'
@@ -154,14 +153,14 @@ def accuracy_figure(evals: list[Evaluation]) -> go.Figure:
                   annotation_text=f"always the commonest label: {100 * chance:.0f} %", annotation_font_size=15)
     fig.update_yaxes(range=[0, 1.1], title="accuracy", tickformat=".0%")
     fig.update_traces(width=0.6)
-    return _layout(fig, f"Accuracy on the same {len(evals[0].predictions)} examples", height=460)
+    return layout(fig, f"Accuracy on the same {len(evals[0].predictions)} examples", height=460)
 
 
 def mistakes_rows(e: Evaluation, limit: int = 200) -> list[list]:
     """The misclassified examples, the most confidently wrong first."""
     at = {lab: i for i, lab in enumerate(e.labels)}
     wrong = sorted((p for p in e.predictions if not p.correct), key=lambda p: -p.probs[at[p.predicted]])
-    return [[p.text, p.gold, p.predicted, _pct(p.probs[at[p.predicted]])] for p in wrong[:limit]]
+    return [[p.text, p.gold, p.predicted, pct(p.probs[at[p.predicted]])] for p in wrong[:limit]]
 
 
 MISTAKES_HEADERS = ["text", "true label", "predicted", "P(predicted)"]
@@ -191,11 +190,11 @@ def order_figure(o: OrderSensitivity) -> go.Figure:
                              showlegend=False), row=1, col=2)
         fig.update_yaxes(title="accuracy", tickformat=".0%", row=1, col=2)
     fig.update_annotations(font_size=17)
-    return _layout(fig, f"{len(o.runs)} orders of the same demonstrations", height=460)
+    return layout(fig, f"{len(o.runs)} orders of the same demonstrations", height=460)
 
 
 def order_rows(o: OrderSensitivity) -> list[list]:
-    return [[" → ".join(str(i + 1) for i in r.order), r.prediction, *[_pct(p) for p in r.probs],
+    return [[" → ".join(str(i + 1) for i in r.order), r.prediction, *[pct(p) for p in r.probs],
              "–" if r.accuracy is None else f"{100 * r.accuracy:.1f} %"] for r in o.runs]
 
 
@@ -206,7 +205,7 @@ def order_headers(o: OrderSensitivity | None) -> list[str]:
 
 def order_summary(o: OrderSensitivity) -> str:
     s = o.spread()
-    parts = [f"P({esc(lab)}) from {_pct(lo)} to {_pct(hi)}" for lab, lo, hi in zip(o.labels, s["min"], s["max"])]
+    parts = [f"P({esc(lab)}) from {pct(lo)} to {pct(hi)}" for lab, lo, hi in zip(o.labels, s["min"], s["max"])]
     preds = sorted({r.prediction for r in o.runs})
     acc = ""
     if "accuracy_min" in s:

@@ -7,46 +7,12 @@ contain '<script>'). Whitespace is made visible: '·' for a space, '↵' for a n
 
 from __future__ import annotations
 
-import html
-import unicodedata
-
 import plotly.graph_objects as go
 
 from ..compute.tokenize import Decoded, ThreeWays, TokenizationResult
+from .common import empty_hint, esc, plain_visible, visible
 
 N_COLOURS = 8  # pg-c0 … pg-c7 in assets/playground.css
-_MARKS = {" ": "·", "\n": "↵", "\t": "→", "\r": "␍", "\u00a0": "⍽"}
-_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff"}
-
-
-def esc(text: str) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def visible(text: str) -> str:
-    """Escaped HTML of `text` with whitespace and invisible characters drawn as markers."""
-    out = []
-    if text and unicodedata.combining(text[0]):
-        out.append('<span class="pg-ws">◌</span>')  # a lone combining mark needs a base to sit on
-    for ch in text:
-        if ch in _MARKS:
-            out.append(f'<span class="pg-ws">{_MARKS[ch]}</span>')
-            if ch == "\n":
-                out.append("<br>")
-        elif ch in _INVISIBLE:
-            out.append(f'<span class="pg-ws" title="U+{ord(ch):04X}">⌀</span>')
-        else:
-            out.append(esc(ch))
-    return "".join(out)
-
-
-def plain_visible(text: str) -> str:
-    """The same markers in plain text, for tables."""
-    return "".join(_MARKS.get(ch, "⌀" if ch in _INVISIBLE else ch) for ch in text)
-
-
-def empty_hint(message: str) -> str:
-    return f'<div class="pg-hint">{esc(message)}</div>'
 
 
 def token_spans_html(result: TokenizationResult) -> str:
