@@ -42,14 +42,16 @@ def validate_remote_url(url: str) -> str:
     text = url.strip().rstrip("/")
     example = "e.g. http://gpu-box:8000/v1"
     parts = urlsplit(text)
+    # Credentials and queries first, and without quoting the URL: they may hold a secret.
+    if parts.username or parts.password:
+        raise ValueError("remote server URLs must not carry user:password@; put the key in PLAYGROUND_REMOTE_API_KEY")
+    if parts.query or parts.fragment:
+        raise ValueError(f"remote server URLs must not have a query or fragment ({example}); "
+                         "put a key in PLAYGROUND_REMOTE_API_KEY")
     if parts.scheme not in ("http", "https"):
         raise ValueError(f"remote server URL {text!r} must start with http:// or https:// ({example})")
     if not parts.hostname:
         raise ValueError(f"remote server URL {text!r} has no host ({example})")
-    if parts.username or parts.password:
-        raise ValueError("remote server URLs must not carry user:password@; put the key in PLAYGROUND_REMOTE_API_KEY")
-    if parts.query or parts.fragment:
-        raise ValueError(f"remote server URL {text!r} must not have a query or fragment ({example})")
     if not parts.path.endswith("/v1"):
         raise ValueError(f"remote server URL {text!r} must end in /v1, the OpenAI-compatible API root ({example})")
     return text

@@ -55,7 +55,8 @@ def test_remote_servers_from_env():
     ("http://gpu-box:8000/v1/completions", "must end in /v1"),
     ("http:///v1", "has no host"),
     ("http://user:sk-key@gpu-box/v1", "PLAYGROUND_REMOTE_API_KEY"),
-    ("http://gpu-box/v1?key=1", "query"),
+    ("ftp://user:sk-key@gpu-box/v1", "PLAYGROUND_REMOTE_API_KEY"),
+    ("http://gpu-box/v1?key=sk-key", "query"),
 ])
 def test_bad_remote_urls_say_what_to_fix(url, needle):
     with pytest.raises(ValueError, match=needle) as err:

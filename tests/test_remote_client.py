@@ -12,9 +12,11 @@ live vLLM. The faults (down, slow, 404, 401, 500 with a body, no log-probs, rest
 from __future__ import annotations
 
 import math
+import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -355,6 +357,14 @@ def test_a_restarted_server_answers_the_next_call(engine, tmp_path):  # engine: 
 def test_the_app_process_never_imports_the_engine(server, engine):
     server.models()
     assert "llama_cpp" not in sys.modules
+
+
+def test_the_client_imports_no_torch_and_no_gradio():
+    code = ("import sys, playground.compute.lm.remote_client; "
+            "print(sorted(m for m in ('torch', 'gradio', 'transformers', 'llama_cpp') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.strip() == "[]"
 
 
 # ---- vLLM's protocol, on canned answers (tests/openai_stub.py; not a live vLLM) ------------------------
