@@ -14,6 +14,11 @@ Every knob has an environment variable so a Space, a lecture laptop and CI can d
     PLAYGROUND_ALLOW_HUB_IDS    1 to let users type any hub id into the model picker (default 0)
     PLAYGROUND_HUB_PROBE_TIMEOUT seconds to wait when checking whether the hub is reachable (default 1.5)
     HF_HUB_OFFLINE              1: never contact the hub (hub models then need the local HF cache)
+    PLAYGROUND_REMOTE_URLS      OpenAI-compatible inference servers (vLLM, llama.cpp, ...), comma-separated
+                                base URLs ending in /v1, e.g. http://gpu-box:8000/v1 (default: none)
+    PLAYGROUND_REMOTE_API_KEY   bearer token sent to those servers (default: none); never shown in a repr
+    PLAYGROUND_REMOTE_TIMEOUT   seconds one request to a remote server may take, and the longest silence
+                                inside a streamed generation (default 30)
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 DTYPES = ("auto", "float32", "bfloat16", "float16")
@@ -28,6 +34,31 @@ DTYPES = ("auto", "float32", "bfloat16", "float16")
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def validate_remote_url(url: str) -> str:
+    """A server's base URL, checked and without a trailing slash: http(s), a host, a path ending in /v1,
+    no user:password@ (the key goes in PLAYGROUND_REMOTE_API_KEY), no query. ValueError says what to fix."""
+    text = url.strip().rstrip("/")
+    example = "e.g. http://gpu-box:8000/v1"
+    parts = urlsplit(text)
+    # Credentials and queries first, and without quoting the URL: they may hold a secret.
+    if parts.username or parts.password:
+        raise ValueError("remote server URLs must not carry user:password@; put the key in PLAYGROUND_REMOTE_API_KEY")
+    if parts.query or parts.fragment:
+        raise ValueError(f"remote server URLs must not have a query or fragment ({example}); "
+                         "put a key in PLAYGROUND_REMOTE_API_KEY")
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"remote server URL {text!r} must start with http:// or https:// ({example})")
+    if not parts.hostname:
+        raise ValueError(f"remote server URL {text!r} has no host ({example})")
+    if not parts.path.endswith("/v1"):
+        raise ValueError(f"remote server URL {text!r} must end in /v1, the OpenAI-compatible API root ({example})")
+    return text
+
+
+def _remote_urls(value: str | None) -> tuple[str, ...]:
+    return tuple(validate_remote_url(u) for u in (value or "").split(",") if u.strip())
 
 
 def _default_cache_dir() -> Path:
@@ -49,6 +80,9 @@ class Settings:
     allow_hub_ids: bool = False
     hub_offline: bool = False
     hub_probe_timeout: float = 1.5
+    remote_urls: tuple[str, ...] = ()  # OpenAI-compatible servers, base URLs ending in /v1
+    remote_api_key: str | None = field(default=None, repr=False)  # a secret: never in a repr
+    remote_timeout: float = 30.0  # seconds per remote request; longest silence inside a stream
 
     def __post_init__(self) -> None:
         if self.device not in DEVICES:
@@ -65,6 +99,9 @@ class Settings:
             raise ValueError(f"max_new_tokens must be at least 1; got {self.max_new_tokens}")
         if self.max_generations < 1:
             raise ValueError(f"max_generations must be at least 1; got {self.max_generations}")
+        object.__setattr__(self, "remote_urls", tuple(validate_remote_url(u) for u in self.remote_urls))
+        if self.remote_timeout <= 0:
+            raise ValueError(f"remote_timeout must be positive; got {self.remote_timeout}")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -88,6 +125,9 @@ class Settings:
             allow_hub_ids=_flag(env.get("PLAYGROUND_ALLOW_HUB_IDS")),
             hub_offline=_flag(env.get("HF_HUB_OFFLINE")) or _flag(env.get("TRANSFORMERS_OFFLINE")),
             hub_probe_timeout=float(env.get("PLAYGROUND_HUB_PROBE_TIMEOUT", "1.5")),
+            remote_urls=_remote_urls(env.get("PLAYGROUND_REMOTE_URLS")),
+            remote_api_key=env.get("PLAYGROUND_REMOTE_API_KEY", "").strip() or None,
+            remote_timeout=float(env.get("PLAYGROUND_REMOTE_TIMEOUT", "30")),
         )
 
     def with_(self, **changes) -> "Settings":

@@ -37,3 +37,30 @@ def test_defaults_are_safe():
 def test_bad_settings_say_what_is_allowed(field, value, needle):
     with pytest.raises(ValueError, match=needle):
         Settings(**{field: value})
+
+
+def test_remote_servers_from_env():
+    env = {"PLAYGROUND_REMOTE_URLS": " http://gpu-box:8000/v1/ , https://llm.example.org/api/v1",
+           "PLAYGROUND_REMOTE_API_KEY": "sk-very-secret", "PLAYGROUND_REMOTE_TIMEOUT": "12.5"}
+    s = Settings.from_env(env)
+    assert s.remote_urls == ("http://gpu-box:8000/v1", "https://llm.example.org/api/v1")
+    assert s.remote_api_key == "sk-very-secret" and s.remote_timeout == 12.5
+    assert "sk-very-secret" not in repr(s) and "remote_api_key" not in repr(s)
+    assert Settings.from_env({}).remote_urls == () and Settings.from_env({}).remote_api_key is None
+
+
+@pytest.mark.parametrize("url,needle", [
+    ("ftp://gpu-box/v1", "must start with http:// or https://"),
+    ("http://gpu-box:8000", "must end in /v1"),
+    ("http://gpu-box:8000/v1/completions", "must end in /v1"),
+    ("http:///v1", "has no host"),
+    ("http://user:sk-key@gpu-box/v1", "PLAYGROUND_REMOTE_API_KEY"),
+    ("ftp://user:sk-key@gpu-box/v1", "PLAYGROUND_REMOTE_API_KEY"),
+    ("http://gpu-box/v1?key=sk-key", "query"),
+])
+def test_bad_remote_urls_say_what_to_fix(url, needle):
+    with pytest.raises(ValueError, match=needle) as err:
+        Settings.from_env({"PLAYGROUND_REMOTE_URLS": url})
+    assert "sk-key" not in str(err.value)
+    with pytest.raises(ValueError, match=needle):
+        Settings(remote_urls=(url,))
