@@ -322,6 +322,19 @@ class ModelRegistry:
         self._locks_lock = threading.Lock()
         self._hub_probe: tuple[float, bool] | None = None
         self._hub_lock = threading.Lock()
+        self.remove_stale_conversions()
+
+    def remove_stale_conversions(self) -> list[Path]:
+        """Delete the half-written temp folders a killed conversion left in the cache (their process is gone);
+        returns what was removed. A conversion still running in another process keeps its folder."""
+        removed = []
+        for tmp in (self.settings.cache_dir / "converted").glob("*/.*.tmp-*"):
+            match = re.search(r"\.tmp-(\d+)-", tmp.name)
+            if match and _process_alive(int(match.group(1))):
+                continue
+            shutil.rmtree(tmp, ignore_errors=True)
+            removed.append(tmp)
+        return removed
 
     # ---- catalog -------------------------------------------------------------------------------
 
@@ -336,15 +349,32 @@ class ModelRegistry:
         return packaged + list(HUB_CLASSICS)
 
     def _local_specs(self) -> list[ModelSpec]:
+        """Every model folder inside an allowed directory. A folder that is a symlink out of the allowed
+        directories, or holds files that are, is not listed (its weights would be read from elsewhere)."""
         specs = []
         for root in self.settings.model_dirs:
             if not root.is_dir():
                 continue
             folders = [root] if (root / "config.json").exists() else sorted(p for p in root.iterdir() if p.is_dir())
             for folder in folders:
+                if not self._allowed(folder):
+                    continue
                 if (folder / "config.json").exists() or (folder / "tokenizer.json").exists():
-                    specs.append(_local_spec(folder))
+                    specs.append(_local_spec(folder.resolve()))
         return specs
+
+    def _allowed(self, folder: Path) -> bool:
+        """The folder and every file in it resolve (symlinks followed) inside an allowed model directory."""
+        roots = [r.resolve() for r in self.settings.model_dirs]
+
+        def inside(path: Path) -> bool:
+            real = path.resolve()
+            return any(real == r or r in real.parents for r in roots)
+
+        try:
+            return inside(folder) and all(inside(item) for item in folder.iterdir())
+        except OSError:
+            return False
 
     def spec(self, name: str) -> ModelSpec:
         """The spec for a catalog name, an allow-listed folder path, or (if allowed) a typed hub id."""
@@ -356,8 +386,8 @@ class ModelRegistry:
         for spec in candidates:
             if spec.name == name:
                 return spec
-        if os.sep in name and Path(name).expanduser().is_dir():
-            return self._typed_folder(Path(name).expanduser())
+        if name.startswith(("/", "~", ".")) or (os.sep != "/" and os.sep in name):  # a path, not a hub id
+            return self._typed_folder(name)
         if self.settings.allow_hub_ids and _HUB_ID.match(name) and ".." not in name:
             return self._typed_hub_id(name)
         hint = (
@@ -367,16 +397,20 @@ class ModelRegistry:
         )
         raise InputError(f"Unknown model {name!r}: {hint}.")
 
-    def _typed_folder(self, folder: Path) -> ModelSpec:
-        real = folder.resolve()
-        for root in self.settings.model_dirs:
-            if real == root or root in real.parents:
-                return _local_spec(real)
-        allowed = os.pathsep.join(str(r) for r in self.settings.model_dirs) or "(none)"
-        raise InputError(
-            f"The folder {str(folder)!r} is outside the allowed model folders ({allowed}). "
-            "Add its parent to PLAYGROUND_MODEL_DIRS to use it."
-        )
+    def _typed_folder(self, typed: str) -> ModelSpec:
+        """A folder path typed into the picker: resolved (symlinks followed) and allowed only inside the
+        allowed model directories. One message whether or not the path exists, and no server path in it."""
+        try:
+            folder = Path(typed).expanduser()
+            ok = folder.is_dir() and self._allowed(folder) and (folder / "config.json").exists()
+        except (OSError, ValueError):
+            ok = False
+        if not ok:
+            raise InputError(
+                "That path is not a model folder inside the allowed model folders. Put the model folder under a "
+                "directory listed in PLAYGROUND_MODEL_DIRS on the server (or pick a model from the list)."
+            )
+        return _local_spec(folder.resolve())
 
     def _typed_hub_id(self, hub_id: str) -> ModelSpec:
         config = self._hub_config(hub_id)
@@ -425,8 +459,9 @@ class ModelRegistry:
                 return Availability(False, f"{spec.gguf_file} is missing from the package; reinstall it")
             return Availability(True, "packaged: works offline")
         if spec.source_kind == "local":
-            ok = Path(spec.source).is_dir()
-            return Availability(ok, "local folder" if ok else f"folder {spec.source} is gone")
+            ok = Path(spec.source).is_dir() and self._allowed(Path(spec.source))
+            return Availability(ok, "local folder" if ok else "its folder is gone or no longer inside the allowed "
+                                                              "model folders")
         if _in_hf_cache(spec.source):
             return Availability(True, "in the local Hugging Face cache")
         if self.settings.hub_offline:
@@ -571,6 +606,9 @@ class ModelRegistry:
         if spec.source_kind == "packaged":
             return str(_package_dir(spec.source) / (spec.subdir or "")), {"local_files_only": True}
         if spec.source_kind == "local":
+            if not self._allowed(Path(spec.source)):
+                raise ModelUnavailable(f"{spec.name} is unavailable: its folder is gone or no longer inside the "
+                                       "allowed model folders.")
             return spec.source, {"local_files_only": True}
         offline = self.settings.hub_offline or not self.hub_reachable()
         return spec.source, {"local_files_only": offline}
@@ -641,6 +679,18 @@ class ModelRegistry:
     def _lock_for(self, key: str) -> threading.Lock:
         with self._locks_lock:
             return self._convert_locks.setdefault(key, threading.Lock())
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
 
 
 def _in_hf_cache(repo_id: str) -> bool:

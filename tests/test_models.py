@@ -1,5 +1,7 @@
 """The catalog, availability, the LRU cache and the real loader, on tiny models and offline rules."""
 
+import os
+import shutil
 import threading
 import time
 
@@ -7,7 +9,10 @@ import pytest
 import torch
 
 from conftest import PACKAGED, TINY
+from pathlib import Path
+
 from playground import models as M
+from playground.config import Settings
 from playground.errors import InputError, ModelUnavailable
 
 
@@ -84,8 +89,46 @@ def test_unknown_names_and_typed_ids_are_refused_with_the_fix(registry, tmp_path
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (outside / "config.json").write_text("{}")
-    with pytest.raises(InputError, match="outside the allowed model folders"):
-        registry.spec(str(outside))
+    messages = []
+    for typed in (str(outside), str(tmp_path / "does-not-exist"), "~/anything", "../../etc"):
+        with pytest.raises(InputError, match="not a model folder inside the allowed model folders") as err:
+            registry.spec(typed)
+        messages.append(str(err.value))
+    assert len(set(messages)) == 1, "one message whether or not the path exists"
+    assert str(tmp_path) not in messages[0] and str(Path.home()) not in messages[0], "no server path in it"
+
+
+def test_symlinks_out_of_the_allowed_folders_are_neither_listed_nor_loaded(tmp_path, tiny_dir):
+    allowed, outside = tmp_path / "allowed", tmp_path / "outside"
+    allowed.mkdir()
+    shutil.copytree(tiny_dir / "tiny-gpt2", outside / "model")
+    (allowed / "link").symlink_to(outside / "model", target_is_directory=True)  # a folder that points out
+    inner = allowed / "inner"
+    shutil.copytree(tiny_dir / "tiny-gpt2", inner)
+    weights = next(inner.glob("*.safetensors"))
+    weights.unlink()
+    weights.symlink_to(next((outside / "model").glob("*.safetensors")))  # a weights file that points out
+    shutil.copytree(tiny_dir / "tiny-gpt2", allowed / "plain")
+    reg = M.ModelRegistry(Settings.from_env().with_(model_dirs=(allowed.resolve(),), hub_offline=True))
+    names = [s.name for s in reg.specs() if s.source_kind == "local"]
+    assert names == ["local/plain"]
+    for typed in (str(allowed / "link"), str(inner)):
+        with pytest.raises(InputError, match="not a model folder inside the allowed"):
+            reg.spec(typed)
+    with pytest.raises(InputError, match="Unknown model"):
+        reg.spec("local/link")
+    assert reg.load("local/plain").spec.family == "causal"
+
+
+def test_a_killed_conversion_leaves_nothing_behind(tmp_path):
+    stale = tmp_path / "converted" / "SmolLM2-135M-Instruct-0.1.2" / ".model.tmp-999999999-abcd1234"
+    stale.mkdir(parents=True)
+    (stale / "model.safetensors").write_bytes(b"half")
+    mine = stale.parent / f".tokenizer.tmp-{os.getpid()}-00000000"
+    mine.mkdir()
+    reg = M.ModelRegistry(Settings.from_env().with_(cache_dir=tmp_path, hub_offline=True))
+    assert not stale.exists() and mine.exists(), "a running conversion keeps its folder"
+    assert reg.remove_stale_conversions() == []
 
 
 def test_typed_folder_inside_the_allow_list_resolves(registry, tiny_dir):
