@@ -7,6 +7,9 @@ Every knob has an environment variable so a Space, a lecture laptop and CI can d
     PLAYGROUND_CACHE_DIR        converted-model cache  (default $XDG_CACHE_HOME/playground or ~/.cache/playground)
     PLAYGROUND_MAX_MODELS       models kept in memory at once, least recently used goes first (default 3)
     PLAYGROUND_MAX_TEXT_CHARS   longest text the tokenizer tab accepts (default 50000)
+    PLAYGROUND_MAX_PIECE_TOKENS most tokens of one label, target word, continuation or bad word (default 64)
+    PLAYGROUND_MAX_WORK_TOKENS  most token positions one request may run through the model, all its rows
+                                together: grids, evaluations, continuations (default 300000)
     PLAYGROUND_MAX_PROMPT_TOKENS most prompt tokens a forward pass reads; longer prompts keep their end
                                 (default 1024; the model's own context, when smaller, wins)
     PLAYGROUND_MODEL_DIRS       allow-list of local folders (os.pathsep-separated); every model folder
@@ -75,6 +78,8 @@ class Settings:
     max_text_chars: int = 50_000
     max_prompt_tokens: int = 1024
     max_new_tokens: int = 256  # the most tokens one generation may produce (the Decoding tab and API)
+    max_piece_tokens: int = 64  # one label, target word, continuation or bad word
+    max_work_tokens: int = 300_000  # token positions one request may run through the model
     max_generations: int = 2  # generations running at once; more wait in the queue
     model_dirs: tuple[Path, ...] = ()
     allow_hub_ids: bool = False
@@ -97,6 +102,10 @@ class Settings:
             raise ValueError(f"max_prompt_tokens must be at least 1; got {self.max_prompt_tokens}")
         if self.max_new_tokens < 1:
             raise ValueError(f"max_new_tokens must be at least 1; got {self.max_new_tokens}")
+        if self.max_piece_tokens < 1:
+            raise ValueError(f"max_piece_tokens must be at least 1; got {self.max_piece_tokens}")
+        if self.max_work_tokens < 1:
+            raise ValueError(f"max_work_tokens must be at least 1; got {self.max_work_tokens}")
         if self.max_generations < 1:
             raise ValueError(f"max_generations must be at least 1; got {self.max_generations}")
         object.__setattr__(self, "remote_urls", tuple(validate_remote_url(u) for u in self.remote_urls))
@@ -120,6 +129,8 @@ class Settings:
             max_text_chars=int(env.get("PLAYGROUND_MAX_TEXT_CHARS", "50000")),
             max_prompt_tokens=int(env.get("PLAYGROUND_MAX_PROMPT_TOKENS", "1024")),
             max_new_tokens=int(env.get("PLAYGROUND_MAX_NEW_TOKENS", "256")),
+            max_piece_tokens=int(env.get("PLAYGROUND_MAX_PIECE_TOKENS", "64")),
+            max_work_tokens=int(env.get("PLAYGROUND_MAX_WORK_TOKENS", "300000")),
             max_generations=int(env.get("PLAYGROUND_MAX_GENERATIONS", "2")),
             model_dirs=dirs,
             allow_hub_ids=_flag(env.get("PLAYGROUND_ALLOW_HUB_IDS")),

@@ -167,3 +167,14 @@ def test_backends_say_what_they_cannot_do(registry, smol, mlm):
     assert lm.backend_of(smol).supports(lm.GENERATE) and lm.backend_of(smol).supports(lm.GRADIENTS)
     sdpa = lm.backend_of(registry.load("local/tiny-gpt2", attn_implementation="sdpa"))
     assert not sdpa.supports(lm.ATTENTIONS) and "eager" in sdpa.why_not(lm.ATTENTIONS)
+
+
+def test_one_request_has_a_ceiling_on_its_work(gpt):
+    b = lm.LocalBackend(gpt, lm.Limits(piece_tokens=64, work_tokens=100))
+    ctx = b.encode(PROMPT).ids
+    with pytest.raises(InputError, match=r"would run 2,000 tokens through the model, 1,900 over the limit of 100 "
+                                         r"per request \(PLAYGROUND_MAX_WORK_TOKENS\)"):
+        b.score([lm.ScoreRequest(ctx, b.pieces(" night", "w"))] * 200)
+    assert b.score([lm.ScoreRequest(ctx, b.pieces(" night", "w"))])  # within the limit
+    with pytest.raises(InputError, match="over the limit of 3 tokens"):
+        lm.LocalBackend(gpt, lm.Limits(piece_tokens=3)).pieces(" the woman worked as a carpenter", "The target")

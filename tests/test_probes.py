@@ -158,7 +158,7 @@ def test_fill_mask_wrong_model_or_too_many_masks(registry, smol, t5):
     ("The man is [MASK].", "a", "b", "no {group}"),
     ("The {group} is [MASK] and [MASK].", "a", "b", "2 masks"),
     ("The {group} is here.", "a", "b", "0 masks"),
-    ("The {group} is [MASK].", "a", ",".join(f"w{i}" for i in range(61)), "limit is 60"),
+    ("The {group} is [MASK].", "a", ",".join(f"w{i}" for i in range(61)), "over the limit of 60"),
 ])
 def test_bad_probes_say_how_to_fix_them(gpt, templates, groups, targets, match):
     with pytest.raises(InputError, match=match):

@@ -31,6 +31,7 @@ MAX_K = 50
 CANDIDATES = 30  # causal LM, mask mid-sentence: next-token candidates re-ranked by sentence likelihood
 MAX_TEMPLATES, MAX_GROUPS, MAX_TARGETS, MAX_CELLS = 20, 20, 60, 2000
 MAX_CHARS = 500  # one template or one fill-mask text
+MAX_ITEM_CHARS = 100  # one group or one target word
 _MASK_RE = re.compile("|".join(re.escape(m) for m in GENERIC_MASKS))
 _END = re.compile(r"^[\s.,;:!?\"')\]]*$")  # what may follow a mask that "ends the sentence"
 
@@ -233,7 +234,12 @@ def parse_probe(templates, groups, targets) -> tuple[tuple[str, ...], tuple[str,
             raise InputError(f"A template is over {MAX_CHARS} characters; probes are single sentences.")
     for name, items, cap in (("templates", t, MAX_TEMPLATES), ("groups", g, MAX_GROUPS), ("targets", w, MAX_TARGETS)):
         if len(items) > cap:
-            raise InputError(f"{len(items)} {name}; the limit is {cap}.")
+            raise InputError(f"{len(items)} {name}, {len(items) - cap} over the limit of {cap}. Keep fewer.")
+    for name, items in (("group", g), ("target", w)):
+        for item in items:
+            if len(item) > MAX_ITEM_CHARS:
+                raise InputError(f"A {name} has {len(item):,} characters, {len(item) - MAX_ITEM_CHARS:,} over the "
+                                 f"limit of {MAX_ITEM_CHARS}: groups and targets are words or short phrases.")
     if len(t) * len(g) * len(w) > MAX_CELLS:
         raise InputError(f"{len(t)} × {len(g)} × {len(w)} = {len(t) * len(g) * len(w):,} cells; the limit is "
                          f"{MAX_CELLS:,}. Use fewer templates, groups or targets.")

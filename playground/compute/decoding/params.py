@@ -22,6 +22,8 @@ STRATEGIES: dict[str, dict] = {
 MAX_BEAMS = 8
 MAX_RETURN = 5
 MAX_BAD_WORDS = 50
+MAX_STOP_STRINGS = 8  # generate() builds a table over the whole vocabulary per stop string
+MAX_WORD_CHARS = 64  # one bad word or stop string
 TREE_BEAMS, TREE_STEPS = 5, 12  # the beam tree is drawn up to this size
 
 
@@ -160,7 +162,16 @@ def check(params: GenParams, *, max_new_tokens: int) -> tuple[GenParams, tuple[s
         raise InputError(f"seed must be between 0 and {2**32 - 1}; got {seed}.")
     bad, stops = split_list(p.bad_words), split_list(p.stop_strings, commas=False)
     if len(bad) > MAX_BAD_WORDS:
-        raise InputError(f"{len(bad)} bad words; the limit is {MAX_BAD_WORDS}.")
+        raise InputError(f"{len(bad)} bad words, {len(bad) - MAX_BAD_WORDS} over the limit of {MAX_BAD_WORDS}. "
+                         "Keep fewer.")
+    if len(stops) > MAX_STOP_STRINGS:
+        raise InputError(f"{len(stops)} stop strings, {len(stops) - MAX_STOP_STRINGS} over the limit of "
+                         f"{MAX_STOP_STRINGS} (one per line). Keep fewer.")
+    for what, items in (("bad word", bad), ("stop string", stops)):
+        for item in items:
+            if len(item) > MAX_WORD_CHARS:
+                raise InputError(f"A {what} has {len(item):,} characters, {len(item) - MAX_WORD_CHARS:,} over the "
+                                 f"limit of {MAX_WORD_CHARS}. Shorten it.")
     p = replace(p, max_new_tokens=n, temperature=t, top_k=k, top_p=top_p, num_beams=beams, num_return_sequences=ret,
                 repetition_penalty=rep, no_repeat_ngram_size=ngram, length_penalty=lp, penalty_alpha=alpha,
                 seed=seed, bad_words=bad, stop_strings=stops, do_sample=bool(p.do_sample),

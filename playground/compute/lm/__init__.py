@@ -13,7 +13,7 @@ log-softmax a batch on their own.
 
 from .backend import (  # noqa: F401
     ATTENTIONS, CLASSIFY, GENERATE, GRADIENTS, HIDDEN_STATES, LM, NEXT_TOKEN, SCORE, TOKENIZE, WEIGHTS, Backend,
-    LocalBackend, backend_of,
+    Limits, LocalBackend, backend_of,
 )
 from .engine import ScoreRequest, Scored  # noqa: F401
 from .inputs import (  # noqa: F401

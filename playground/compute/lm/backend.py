@@ -23,6 +23,7 @@ from __future__ import annotations
 import inspect
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Union
 
 from ...errors import InputError
@@ -50,15 +51,29 @@ _LOCAL_OPS = {
 }
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one request may cost before any tensor exists (Settings: PLAYGROUND_MAX_PIECE_TOKENS,
+    PLAYGROUND_MAX_WORK_TOKENS)."""
+
+    piece_tokens: int = inputs.MAX_PIECE_TOKENS  # one label, target word, continuation or bad word
+    work_tokens: int = 300_000  # token positions one request may run through the model (all its rows together)
+
+    @classmethod
+    def from_settings(cls, settings) -> "Limits":
+        return cls(piece_tokens=settings.max_piece_tokens, work_tokens=settings.max_work_tokens)
+
+
 class Backend:
     """One model behind the core's operations (see the module docstring)."""
 
     kind = "backend"
     operations: frozenset[str] = frozenset()
 
-    def __init__(self, spec: ModelSpec, tokenizer):
+    def __init__(self, spec: ModelSpec, tokenizer, limits: Limits | None = None):
         self.spec = spec
         self.tokenizer = tokenizer
+        self.limits = limits or Limits()
 
     @property
     def name(self) -> str:
@@ -105,9 +120,18 @@ class Backend:
         return inputs.encode(self.tokenizer, family or self.family, text, limit=limit, why=why, chat=chat,
                              name=self.name)
 
-    def pieces(self, text: str, what: str, *, cap: int = inputs.MAX_PIECE_TOKENS) -> tuple[int, ...]:
-        """A word's tokens as read inside a text (a label, a target, a continuation); refused when empty or long."""
-        return inputs.pieces(self.tokenizer, text, what, name=self.name, cap=cap)
+    def pieces(self, text: str, what: str, *, cap: int | None = None) -> tuple[int, ...]:
+        """A word's tokens as read inside a text (a label, a target, a continuation); refused when empty or
+        longer than `cap` (default: the piece limit)."""
+        return inputs.pieces(self.tokenizer, text, what, name=self.name, cap=cap or self.limits.piece_tokens)
+
+    def check_work(self, tokens: int, what: str = "This request") -> None:
+        """An InputError when `tokens` positions would go through the model, over the work limit."""
+        cap = self.limits.work_tokens
+        if tokens > cap:
+            raise InputError(f"{what} would run {tokens:,} tokens through the model, {tokens - cap:,} over the limit "
+                             f"of {cap:,} per request (PLAYGROUND_MAX_WORK_TOKENS). Use fewer or shorter texts, "
+                             "labels or examples.")
 
     def encode_pair(self, text: str, text_b: str) -> "inputs.Pair":
         """A sentence pair with the tokenizer's own separators (BERT-style encoders; see `inputs.encode_pair`)."""
@@ -144,8 +168,8 @@ class LocalBackend(Backend):
 
     kind = "local"
 
-    def __init__(self, loaded: LoadedModel):
-        super().__init__(loaded.spec, loaded.tokenizer)
+    def __init__(self, loaded: LoadedModel, limits: Limits | None = None):
+        super().__init__(loaded.spec, loaded.tokenizer, limits)
         self.loaded = loaded
         self.model = loaded.model
         self.device = loaded.device
@@ -192,6 +216,7 @@ class LocalBackend(Backend):
 
     def score(self, requests: list[ScoreRequest], *, report=None, share_prefix: bool = True) -> list[Scored]:
         self.require(SCORE, "scoring")
+        self.check_work(engine.work(self.family, requests))
         return engine.score(self.model, self.family, requests, pad=self.pad_id(),
                             mask_id=self.tokenizer.mask_token_id, report=report, share_prefix=share_prefix)
 
@@ -220,6 +245,7 @@ class LocalBackend(Backend):
         its first end-of-text or the first token whose text holds `stop`. Causal rows are left-padded, so
         every row's next token is at the same column (generate() derives positions from the mask)."""
         self.require(GENERATE, "a continuation")
+        self.check_work(sum(len(r) + max_new_tokens for r in rows), "These continuations")
         return generate.greedy_many(self.model, self.tokenizer, self.family, [list(r) for r in rows],
                                     max_new_tokens=max_new_tokens, stop=stop, pad=self.pad_id(), report=report)
 
@@ -255,10 +281,10 @@ class LocalBackend(Backend):
 LM = Union[Backend, LoadedModel]
 
 
-def backend_of(lm: LM) -> Backend:
+def backend_of(lm: LM, limits: Limits | None = None) -> Backend:
     """The backend for a loaded model (a backend is returned as it is)."""
     if isinstance(lm, Backend):
         return lm
     if isinstance(lm, LoadedModel):
-        return LocalBackend(lm)
+        return LocalBackend(lm, limits)
     raise TypeError(f"expected a Backend or a LoadedModel, got {type(lm).__name__}")

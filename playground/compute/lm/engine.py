@@ -165,6 +165,19 @@ def keeps_logits(model) -> bool:
         return False
 
 
+def work(family: str, requests: list[ScoreRequest]) -> int:
+    """How many token positions scoring `requests` reads (before rows are shared): the work limit's measure,
+    counted without building a row. A masked word of n pieces reads its sentence n times (left to right)."""
+    total = 0
+    for q in requests:
+        n = len(q.target)
+        if family == "masked":
+            total += n * (len(q.context) + n + len(q.after))
+        else:
+            total += len(q.context) + len(q.decoder) + n
+    return total
+
+
 # ---- the forward passes ------------------------------------------------------------------------
 
 

@@ -41,6 +41,9 @@ def parse_csv(data: bytes | str | Path, *, source: str = "the CSV") -> tuple[Exa
             raise InputError(f"{source} is {data.stat().st_size / 1e6:.1f} MB; the limit is "
                              f"{MAX_CSV_BYTES / 1e6:.0f} MB ({MAX_EXAMPLES} examples). Upload a sample of it.")
         data = data.read_bytes()
+    if isinstance(data, str) and len(data) > MAX_CSV_BYTES // 4 and len(data.encode("utf-8", "replace")) > MAX_CSV_BYTES:
+        raise InputError(f"{source} is {len(data.encode('utf-8', 'replace')) / 1e6:.1f} MB; the limit is "
+                         f"{MAX_CSV_BYTES / 1e6:.0f} MB ({MAX_EXAMPLES} examples). Send a sample of it.")
     if isinstance(data, bytes):
         if len(data) > MAX_CSV_BYTES:
             raise InputError(f"{source} is {len(data) / 1e6:.1f} MB; the limit is {MAX_CSV_BYTES / 1e6:.0f} MB "
