@@ -28,7 +28,7 @@ from playground.compute.lm.remote_client import (
 )
 from playground.config import Settings
 from playground.models import ModelRegistry
-from tests.openai_stub import VOCAB, Reply, StubServer, ToyVLLM, not_found, toy_logprobs, toy_tokenize, toy_top
+from tests.openai_stub import Reply, StubServer, ToyVLLM, not_found, toy_logprobs, toy_tokenize, toy_top
 from tests.remote_engine import free_port, start_engine, stop_engine
 
 SMOL = "SmolLM2-135M-Instruct"
