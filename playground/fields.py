@@ -1,0 +1,97 @@
+"""Strict values at the API edge: what a caller sends is checked field by field before anything runs.
+
+An API caller (gradio_client, raw HTTP) can send any JSON: a string where a number goes, NaN, a list
+where text goes, a lone UTF-16 surrogate. Each function here returns the value in the type the
+compute layer expects, or raises an InputError that names the field, says what is wrong and what is
+allowed. Nothing is clamped: an out-of-range value is an error with the range. `json_safe` makes an
+answer strict JSON (NaN and ±inf become null), so a strict parser never rejects it.
+
+Pure: no torch, no gradio.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable
+
+from .errors import InputError
+
+_TYPE_NAMES = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "an object",
+               type(None): "nothing (null)"}
+
+
+def _kind(value) -> str:
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def text(value, field: str, *, max_chars: int, required: bool = False, default: str = "") -> str:
+    """Text, checked: a string (null means `default`), valid Unicode, at most `max_chars` characters."""
+    if value is None:
+        value = default
+    if not isinstance(value, str):
+        raise InputError(f"{field} must be text; got {_kind(value)}.")
+    for i, ch in enumerate(value):
+        if "\ud800" <= ch <= "\udfff":
+            raise InputError(f"{field} has an invalid character at position {i} (a lone surrogate, U+{ord(ch):04X}, "
+                             "half of an emoji or a symbol that was cut): remove it or paste the text again.")
+    if len(value) > max_chars:
+        raise InputError(f"{field} has {len(value):,} characters, {len(value) - max_chars:,} over the limit of "
+                         f"{max_chars:,}. Shorten it.")
+    if required and not value.strip():
+        raise InputError(f"{field} is empty: type something.")
+    return value
+
+
+def boolean(value, field: str) -> bool:
+    """true or false, nothing else (the string "false" is not false, so it is refused)."""
+    if isinstance(value, bool):
+        return value
+    raise InputError(f"{field} must be true or false; got {value!r}.")
+
+
+def number(value, field: str, lo: float, hi: float, *, whole: bool = False) -> float | int:
+    """A finite number from lo to hi (a whole number with `whole`); strings, lists, NaN and ±inf are refused."""
+    what = "a whole number" if whole else "a number"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(f"{field} must be {what} from {_fmt(lo)} to {_fmt(hi)}; got {_kind(value)} {value!r:.40}.")
+    if not math.isfinite(value):
+        raise InputError(f"{field} must be a finite number from {_fmt(lo)} to {_fmt(hi)}; got {value}.")
+    if whole and value != int(value):
+        raise InputError(f"{field} must be a whole number from {_fmt(lo)} to {_fmt(hi)}; got {value}.")
+    if not lo <= value <= hi:
+        raise InputError(f"{field} must be from {_fmt(lo)} to {_fmt(hi)}; got {_fmt(value)}.")
+    return int(value) if whole else float(value)
+
+
+def choice(value, field: str, options: Iterable[str]) -> str:
+    options = list(options)
+    if not isinstance(value, str) or value not in options:
+        raise InputError(f"{field} must be one of: {', '.join(repr(o) for o in options)}; got {value!r:.60}.")
+    return value
+
+
+def rows(value, field: str, *, max_rows: int, max_chars: int) -> list[list[str]]:
+    """A table of text cells ([[input, output], …]); null is no rows."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(r, list) for r in value):
+        raise InputError(f"{field} must be a list of rows, each a list of text cells, e.g. [[\"input\", \"output\"]]; "
+                         f"got {_kind(value)}.")
+    if len(value) > max_rows:
+        raise InputError(f"{field} has {len(value)} rows, {len(value) - max_rows} over the limit of {max_rows}.")
+    return [[text(cell, f"{field}, row {n + 1}", max_chars=max_chars) for cell in row] for n, row in enumerate(value)]
+
+
+def json_safe(value: Any) -> Any:
+    """The same data with every NaN and ±inf replaced by null, so the answer is strict JSON."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def _fmt(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
