@@ -1,6 +1,6 @@
 """Self-attention by hand on every layout (lesson 19): a tiny model of each family, loaded through the real
 loader, recomputed step by step and compared with a plain transformers call's output_attentions; each
-family's own step matters (leave it out and the weights differ)."""
+family's own step matters (leave it out and the weights differ); the textbook's example; the API."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from playground.compute import attention as att
-from playground.compute.attention import recipes
+from playground.compute.attention import recipes, textbook
 from playground.config import Settings
 from playground.errors import InputError
 from playground.models import LoadedModel, ModelRegistry, ModelSpec
@@ -165,3 +165,33 @@ def test_refusals_name_the_family_and_what_is_missing(zoo):
         att.by_hand(load(zoo, "bart"), TEXT, 2, 0, stack="decoder")
     with pytest.raises(InputError, match="Type a text"):
         att.by_hand(load(zoo, "llama"), "   ", 0, 0)
+
+
+# ---- the textbook's example -------------------------------------------------------------------------
+
+
+def test_the_textbooks_numbers_and_what_they_are():
+    t = textbook.textbook()
+    np.testing.assert_allclose(t.book.output, textbook.BOOK_OUTPUT, atol=5e-5)  # the rows the book prints
+    np.testing.assert_allclose(t.book.weights.sum(1), 1.0)
+    np.testing.assert_allclose(t.book.weights[1], [0.0159, 0.8668, 0.1173], atol=5e-5)  # token 2's real weights
+    assert t.book.output[1].sum() > 2  # "86.6 %, 14.9 % and 110.1 %" are not percentages
+    np.testing.assert_allclose(t.scaled.scores, t.book.scores / np.sqrt(3))
+    assert t.scaled.weights.max() < t.book.weights.max()  # ÷√d: softer weights
+    html = views.textbook_html(t)
+    assert "110.1 %" in html and "86.7 %" in html and "2.1173" in html and "not percentages" in html
+    mine = textbook.textbook([[1, 0], [0, 1]], [["1", "0"], [0, "1,5"]], [[1, 2], [3, 4]])
+    assert mine.book.weights.shape == (2, 2) and not mine.is_books and "Your own matrices" in views.textbook_html(mine)
+
+
+@pytest.mark.parametrize("q,k,v,match", [
+    ([[1, 0]], [[1, 0, 0]], [[1]], "Q has 2 columns and K has 3"),
+    ([[1, 0]], [[1, 0], [0, 1]], [[1]], "K has 2 rows and V has 1"),
+    ([["a", 0]], [[1, 0]], [[1]], "every cell must be a number"),
+    ([[float("nan"), 0]], [[1, 0]], [[1]], "finite numbers"),
+    ([[1] * 9], [[1] * 9], [[1]], "up to 8 × 8"),
+    ([[None, None]], [[1, 0]], [[1]], "Q is empty"),
+])
+def test_textbook_input_is_checked(q, k, v, match):
+    with pytest.raises(InputError, match=match):
+        textbook.textbook(q, k, v)

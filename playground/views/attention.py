@@ -242,5 +242,55 @@ def by_hand_html(bh: ByHand) -> str:
             f'{bh.layer}, head {bh.head}<ol>{items}</ol><b>{esc(verdict)}</b> ({rounding}).</div>{notes}')
 
 
+# ---- the textbook's example ---------------------------------------------------------------------
+
+
+def _matrix_table(m: np.ndarray, caption: str, *, sums: bool = False, percent: bool = False,
+                  row_names=None) -> str:
+    head = "".join(f"<th>{j + 1}</th>" for j in range(m.shape[1])) + ("<th>row sum</th>" if sums else "")
+    body = []
+    for i, row in enumerate(m):
+        cells = "".join(f"<td>{v * 100:.1f} %</td>" if percent else f"<td>{v:.4f}</td>" for v in row)
+        if sums:
+            total = row.sum()
+            cells += f"<td><b>{total * 100:.1f} %</b></td>" if percent else f"<td><b>{total:.4f}</b></td>"
+        name = row_names[i] if row_names else f"token {i + 1}"
+        body.append(f"<tr><th>{esc(name)}</th>{cells}</tr>")
+    return (f'<table class="pg-table pg-book"><caption>{esc(caption)}</caption><tr><th></th>{head}</tr>'
+            f'{"".join(body)}</table>')
+
+
+def _attention_block(a, title: str, d: int) -> str:
+    rule = "no scaling" if a.scale == 1.0 else f"× 1/√d = 1/√{d} = {a.scale:.4f}"
+    return (f'<div class="pg-book-pass"><div class="pg-way-head"><b>{esc(title)}</b>: scores = Q·Kᵀ, {esc(rule)}</div>'
+            '<div class="pg-alts-row">'
+            + _matrix_table(a.scores, "scores = Q·Kᵀ" + ("" if a.scale == 1.0 else " / √d"))
+            + _matrix_table(a.weights, "weights = softmax of each row (what each token reads)", sums=True,
+                            percent=True)
+            + _matrix_table(a.output, "output = weights · V (a vector, not percentages)", sums=True)
+            + "</div></div>")
+
+
+def textbook_html(t) -> str:
+    """The book's example: the two passes (no scaling, ÷√d), weights beside outputs, and what the book gets wrong."""
+    book = _attention_block(t.book, "As in the book", t.d) + _attention_block(t.scaled, "As real models do", t.d)
+    if t.is_books:
+        w, o = t.book.weights[1], t.book.output[1]
+        note = (
+            f"The book prints the output rows and these numbers are right: token 2's output is "
+            f"[{o[0]:.4f}, {o[1]:.4f}, {o[2]:.4f}]. It then reads them as attention percentages (86.6 %, 14.9 % "
+            f"and 110.1 %), which they are not: a weight is never above 100 % and each row of weights sums to "
+            f"100 %, while this row sums to {o.sum():.4f}. Token 2's weights are {w[0] * 100:.1f} %, "
+            f"{w[1] * 100:.1f} % and {w[2] * 100:.1f} %. That the first output number equals a weight "
+            f"({w[1] * 100:.1f} %) is a coincidence of this V: its first column is (0, 1, 0), so it picks out the "
+            "weight on token 2. With ÷√d (real models) the weights are softer: the same scores count less.")
+    else:
+        note = ("Your own matrices: the weights (each row sums to 100 %) say how much each token reads every token; "
+                "the output is the weighted sum of V's rows, a vector like V's, whose numbers can be anything.")
+    return (f'<div class="pg-book-all">{book}</div><div class="pg-warn">{esc(note)}</div>'
+            '<div class="pg-detail">Then the real head, below: the same three steps on vectors the model computes '
+            "from its own weights, with its mask and positions, and compared with what the model computed.</div>")
+
+
 def unavailable_html(message: str) -> str:
     return empty_hint(message)
