@@ -179,7 +179,7 @@ def test_the_textbooks_numbers_and_what_they_are():
     np.testing.assert_allclose(t.scaled.scores, t.book.scores / np.sqrt(3))
     assert t.scaled.weights.max() < t.book.weights.max()  # ÷√d: softer weights
     html = views.textbook_html(t)
-    assert "110.1 %" in html and "86.7 %" in html and "2.1173" in html and "not percentages" in html
+    assert "110.1 %" in html and "86.7 %" in html and "2.1173" in html and "which they are not" in html
     mine = textbook.textbook([[1, 0], [0, 1]], [["1", "0"], [0, "1,5"]], [[1, 2], [3, 4]])
     assert mine.book.weights.shape == (2, 2) and not mine.is_books and "Your own matrices" in views.textbook_html(mine)
 

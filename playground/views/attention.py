@@ -208,8 +208,10 @@ def by_hand_figure(bh: ByHand, columns: int = 4) -> go.Figure:
         r, c = i // columns + 1, i % columns + 1
         z = np.where(np.isfinite(z), z, np.nan)  # −∞ (masked) draws as a blank cell
         probability = axes == "diff" or "softmax" in panels[i][0]
+        scale = dict(zmin=0.0, zmax=max(1e-3, float(np.nanmax(z)))) if axes == "diff" else \
+            dict(zmin=0.0) if probability else dict(zmid=0.0)  # no difference draws white
         fig.add_trace(go.Heatmap(z=z, colorscale="Greys" if axes == "diff" else "Blues" if probability else "RdBu",
-                                 zmid=None if probability else 0.0, showscale=False,
+                                 showscale=False, **scale,
                                  hovertemplate="row %{y}, col %{x}: %{z:.4f}<extra></extra>"), row=r, col=c)
         rows_ticks = k_ticks if axes == "k" else q_ticks
         fig.update_yaxes(tickvals=list(range(len(rows_ticks))), ticktext=rows_ticks, autorange="reversed",
@@ -230,7 +232,7 @@ def by_hand_figure(bh: ByHand, columns: int = 4) -> go.Figure:
 def by_hand_html(bh: ByHand) -> str:
     ok = bh.max_abs_diff < 1e-4
     verdict = "equal to what the model computed" if ok else "NOT equal to what the model computed"
-    items = "".join(f"<li><b>{esc(s.name)}</b> — {esc(s.text)}</li>" for s in bh.steps)
+    items = "".join(f"<li>{esc(s.text)}</li>" for s in bh.steps)  # each text starts with its step's name
     rounding = ("float32 rounding is about 1e-7" if bh.dtype == "float32" else
                 f"the model ran in {esc(bh.dtype)}, whose rounding is about 1e-2: choose float32 for an exact match")
     notes = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in bh.notices)
@@ -263,11 +265,10 @@ def _matrix_table(m: np.ndarray, caption: str, *, sums: bool = False, percent: b
 def _attention_block(a, title: str, d: int) -> str:
     rule = "no scaling" if a.scale == 1.0 else f"× 1/√d = 1/√{d} = {a.scale:.4f}"
     return (f'<div class="pg-book-pass"><div class="pg-way-head"><b>{esc(title)}</b>: scores = Q·Kᵀ, {esc(rule)}</div>'
-            '<div class="pg-alts-row">'
             + _matrix_table(a.scores, "scores = Q·Kᵀ" + ("" if a.scale == 1.0 else " / √d"))
-            + _matrix_table(a.weights, "weights = softmax of each row (what each token reads)", sums=True,
-                            percent=True)
-            + _matrix_table(a.output, "output = weights · V (a vector, not percentages)", sums=True)
+            + '<div class="pg-book-row">'
+            + _matrix_table(a.weights, "weights = softmax(row): what each token reads", sums=True, percent=True)
+            + _matrix_table(a.output, "output = weights · V: a vector", sums=True)
             + "</div></div>")
 
 

@@ -240,7 +240,7 @@ def _run(layout: recipes.Layout, site: recipes.Site, head: int) -> dict:
     group = q_all.shape[0] // k_all.shape[0]  # query heads per key/value head (1 unless grouped-query)
     kv = head // group
     shared = f"; grouped-query: query head {head} reads key/value head {kv}" if group > 1 else ""
-    steps.append(Step("Q, K, V", f"{how}, with the layer's own weights; head {head}{shared}"))
+    steps.append(Step("Q, K, V", f"Q, K, V: {how}, with the layer's own weights; head {head}{shared}"))
     q, k, v = q_all[head], k_all[kv], v_all[kv]  # (T, d), (S, d)
     if layout.qk_norm is not None:
         q, k, text = layout.qk_norm(site, q, k)
@@ -254,7 +254,7 @@ def _run(layout: recipes.Layout, site: recipes.Site, head: int) -> dict:
     of = f", {dims} of {site.d} dims" if dims < site.d else ""
     kv_note = f", kv head {kv}" if kv != head else ""
     steps[-1] = replace(steps[-1], panels=(Panel(f"Q{after}{of}", _np(q[:, :dims]), "q"),
-                                           Panel(f"K{after}{kv_note}", _np(k[:, :dims]), "k"),
+                                           Panel(f"K{after}{kv_note}{of}", _np(k[:, :dims]), "k"),
                                            Panel(f"V{kv_note}{of}", _np(v[:, :dims]), "k")))
 
     scale = layout.scale(site)
@@ -264,7 +264,7 @@ def _run(layout: recipes.Layout, site: recipes.Site, head: int) -> dict:
         scores = (q @ k.T) / (1.0 / scale.value)
     else:
         scores = (q @ k.T) * scale.value  # (T, S)
-    steps.append(Step("scores", f"scores = Q·Kᵀ {scale.text}", (Panel(f"Q·Kᵀ {scale.text}", _np(scores), "qk"),)))
+    steps.append(Step("scores", f"scores = Q·Kᵀ {scale.text}", (Panel(f"Q·Kᵀ {scale.short}", _np(scores), "qk"),)))
     logits = scores
     cap = layout.softcap(site) if layout.softcap is not None else None
     if cap:

@@ -70,6 +70,11 @@ class Scale:
     text: str
     how: str = "scores"  # "scores": (Q·Kᵀ)·s; "divide": (Q·Kᵀ)/(1/s); "query": (Q·s)·Kᵀ, as the model does it
 
+    @property
+    def short(self) -> str:
+        """The rule without its explanation, for a panel title."""
+        return self.text.split(" (")[0]
+
 
 # ---- projections ---------------------------------------------------------------------------------
 
@@ -307,6 +312,7 @@ def _tril(site: Site):
 
 
 def no_mask(why: str) -> Callable:
+    """(allowed (T, S), "short name: what it does") for every mask below; the short name titles the panel."""
     return lambda site: (np.ones((site.T, site.S), dtype=bool), f"none: {why}")
 
 
@@ -314,30 +320,30 @@ def causal(site: Site):
     return _tril(site), "causal: −∞ above the diagonal (a token may not read later tokens)"
 
 
-def _window(site: Site, w: int | None, name: str):
+def _window(site: Site, w: int | None, name: str, why: str = ""):
     allowed = _tril(site)
     if not w:
         return allowed, "causal: −∞ above the diagonal (a token may not read later tokens)"
     i, j = np.indices(allowed.shape)
     allowed &= j > i - w
-    return allowed, (f"causal with a {name} of {w}: −∞ above the diagonal and for keys {w} or more tokens back "
-                     f"(each token reads itself and the {w - 1} before it)")
+    return allowed, (f"{name} of {w}: −∞ above the diagonal and for keys {w} or more tokens back "
+                     f"(each token reads itself and the {w - 1} before it{why})")
 
 
 def neo_mask(site: Site):
     kind = site.config.attention_layers[site.layer]
     if kind == "local":
-        return _window(site, site.config.window_size, f"local window (layer {site.layer} is a local layer)")
-    return _window(site, None, "")[0], f"causal (layer {site.layer} is a global layer): −∞ above the diagonal"
+        return _window(site, site.config.window_size, "causal, local window", f"; layer {site.layer} is a local layer")
+    return _tril(site), f"causal: −∞ above the diagonal (layer {site.layer} is a global layer)"
 
 
 def config_window(site: Site):
-    return _window(site, getattr(site.config, "sliding_window", None), "sliding window")
+    return _window(site, getattr(site.config, "sliding_window", None), "causal, sliding window")
 
 
 def module_window(site: Site):
     w = getattr(site.module, "sliding_window", None)
-    return _window(site, w, f"sliding window (layer {site.layer} is a sliding layer)")
+    return _window(site, w, "causal, sliding window", f"; layer {site.layer} is a sliding layer")
 
 
 def gemma3_mask(site: Site):
@@ -347,7 +353,7 @@ def gemma3_mask(site: Site):
     i, j = np.indices((site.T, site.S))
     if not w:
         return np.ones((site.T, site.S), dtype=bool), "none: bidirectional (use_bidirectional_attention)"
-    return np.abs(i - j) < w, f"bidirectional window: −∞ where |i − j| ≥ {w} (use_bidirectional_attention)"
+    return np.abs(i - j) < w, f"bidirectional window of {w}: −∞ where |i − j| ≥ {w} (use_bidirectional_attention)"
 
 
 def by_stack(site: Site):
