@@ -265,11 +265,12 @@ def _matrix_table(m: np.ndarray, caption: str, *, sums: bool = False, percent: b
 def _attention_block(a, title: str, d: int) -> str:
     rule = "no scaling" if a.scale == 1.0 else f"× 1/√d = 1/√{d} = {a.scale:.4f}"
     return (f'<div class="pg-book-pass"><div class="pg-way-head"><b>{esc(title)}</b>: scores = Q·Kᵀ, {esc(rule)}</div>'
-            + _matrix_table(a.scores, "scores = Q·Kᵀ" + ("" if a.scale == 1.0 else " / √d"))
             + '<div class="pg-book-row">'
+            + _matrix_table(a.scores, "scores = Q·Kᵀ" + ("" if a.scale == 1.0 else " / √d"))
+            + '<div class="pg-book-row">'  # the weights and the output stay side by side when the row wraps
             + _matrix_table(a.weights, "weights = softmax(row): what each token reads", sums=True, percent=True)
             + _matrix_table(a.output, "output = weights · V: a vector", sums=True)
-            + "</div></div>")
+            + "</div></div></div>")
 
 
 def textbook_html(t) -> str:
