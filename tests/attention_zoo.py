@@ -3,8 +3,9 @@
 Each is built from its transformers config class with 2 layers and a hidden size of 32 (4 heads of 8
 dims; 2 key/value heads where the family has grouped-query attention), weights drawn wide enough
 that scores reach ±1..3, and the settings that make its layout visible at a dozen tokens: sliding and
-local windows of 3, partial rotary, a soft-cap of 1, T5 buckets that reach the logarithmic range. Saved with save_pretrained (and a tokenizer) into
-one folder, which a test allow-lists and loads back through the real loader (ModelRegistry).
+local windows of 3, partial rotary, a soft-cap of 1, T5 buckets that reach the logarithmic range.
+Saved with save_pretrained (and a tokenizer) into one folder, which a test allow-lists and loads back
+through the real loader (ModelRegistry).
 """
 
 from __future__ import annotations

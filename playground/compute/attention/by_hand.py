@@ -235,7 +235,8 @@ def _run(layout: recipes.Layout, site: recipes.Site, head: int) -> dict:
     side = "the encoder's output (keys and values)" if site.stack == "cross" else "the same x (self-attention)"
     steps = [Step("x", f"x: the attention block's input, {site.T} tokens × {site.x.shape[1]} numbers"
                   + (f"; keys and values come from {side}, {site.S} tokens" if site.stack == "cross" else "")
-                  + " (one sequence, no padding), captured with a forward hook that is removed as soon as the pass ends")]
+                  + " (one sequence, no padding), captured with a forward hook that is removed as soon as the pass "
+                  "ends")]
     q_all, k_all, v_all, how = layout.project(site)  # (heads, T, d), (kv heads, S, d)
     group = q_all.shape[0] // k_all.shape[0]  # query heads per key/value head (1 unless grouped-query)
     kv = head // group

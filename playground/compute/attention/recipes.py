@@ -101,7 +101,8 @@ def _biased(*mods) -> str:
 
 
 def separate(q_name: str, k_name: str, v_name: str) -> Callable:
-    """Three projections: Q = x·W_Q (+ b_Q), K and V from the key/value side (the encoder's output in cross-attention)."""
+    """Three projections: Q = x·W_Q (+ b_Q); K and V from the key/value side (the encoder's output in
+    cross-attention)."""
 
     def project(site: Site):
         m = site.module
@@ -187,7 +188,8 @@ def rotate_pairs(x):
 
 
 def _rotary_text(kind: str, r: int, d: int) -> str:
-    where = f"all {d} dims" if r == d else f"the first {r} of {d} dims (partial rotary: the other {d - r} pass as they are)"
+    where = f"all {d} dims" if r == d else \
+        f"the first {r} of {d} dims (partial rotary: the other {d - r} pass as they are)"
     return (f"rotary position embeddings, {kind}: on {where}, each pair of dims turns by the token's position × "
             "its own frequency (cos and sin from the model's rotary table for these positions), in Q and K alike; "
             "so Q·Kᵀ depends on how far apart two tokens are")
@@ -279,7 +281,7 @@ def alibi(site: Site, head: int):
                           torch.arange(1, 1 + 2 * min(p, n - p), 2, dtype=torch.int32))
         slopes = torch.cat([slopes, extra])
     slope = slopes[head]
-    bias = (slope * torch.arange(site.S, dtype=torch.float32))[None, :].expand(site.T, site.S)
+    bias = (slope * torch.arange(site.S, dtype=torch.float32))[None, :].expand(site.T, site.S).to(site.x.device)
     return bias, "ALiBi", (f"ALiBi: + m·j, the key's position j times this head's fixed slope m = {float(slope):.4g}; "
                            "the same for every query, so after the softmax it costs m per token of distance")
 
@@ -292,7 +294,8 @@ def t5_relative_bias(site: Site, head: int):
         return None
     first = site.modules[0]
     table = first.relative_attention_bias.weight.float()  # (buckets, heads)
-    rel = torch.arange(site.S)[None, :] - torch.arange(site.T)[:, None]  # j − i
+    i, j = (torch.arange(n, device=table.device) for n in (site.T, site.S))
+    rel = j[None, :] - i[:, None]  # j − i: how far the key is from the query
     buckets = type(first)._relative_position_bucket(
         rel, bidirectional=site.stack == "encoder", num_buckets=first.relative_attention_num_buckets,
         max_distance=first.relative_attention_max_distance)
