@@ -169,6 +169,15 @@ def test_refusals_name_the_family_and_what_is_missing(zoo):
         att.by_hand(load(zoo, "llama"), "   ", 0, 0)
 
 
+def test_a_model_behind_a_server_is_refused_before_anything_runs(zoo):
+    from playground.compute.lm import Backend
+
+    loaded = load(zoo, "gpt2")
+    served = Backend(loaded.spec, loaded.tokenizer)  # a backend with neither weights nor attentions (a server's)
+    with pytest.raises(InputError, match="Self-attention by hand needs attention weights: .* does not offer"):
+        att.by_hand(served, TEXT, 0, 0)
+
+
 # ---- the textbook's example -------------------------------------------------------------------------
 
 
