@@ -112,7 +112,7 @@ def test_by_hand_on_minilm_and_the_hooks_are_removed(registry):
     hooks = lambda: [(len(m._forward_pre_hooks), len(m._forward_hooks)) for m in minilm.model.modules()]  # noqa: E731
     before = hooks()
     bh = att.by_hand(minilm, TEXT, 3, 11)
-    assert bh.max_abs_diff < 1e-5 and bh.recipe == "query/key/value" and not bh.causal
+    assert bh.max_abs_diff < 1e-5 and bh.recipe.startswith("BERT-style") and not bh.causal
     assert hooks() == before  # transformers' own output-capturing hooks stay; ours are gone
 
 
@@ -125,8 +125,10 @@ def test_bad_input_gets_a_message_that_says_how_to_fix_it(registry, smol, t5):
         att.as_index("two", "layer")
     with pytest.raises(InputError, match="at most 128"):
         att.attention(smol, "word " * 200, max_tokens=att.BERTVIZ_MAX_TOKENS, what="the bertviz views")
-    with pytest.raises(InputError, match="encoder-decoder"):
-        att.by_hand(t5, TEXT, 0, 0)
+    with pytest.raises(InputError, match="stack must be encoder, decoder or cross"):
+        att.by_hand(t5, TEXT, 0, 0, stack="middle")
+    with pytest.raises(InputError, match="decoder-only model: its one stack is the decoder"):
+        att.by_hand(smol, TEXT, 0, 0, stack="cross")
     with pytest.raises(InputError, match="Sentence B is for BERT-style encoders"):
         att.attention(smol, TEXT, "A second sentence.")
     with pytest.raises(InputError, match="rotary"):

@@ -49,7 +49,7 @@ def test_run_draws_heatmaps_rollout_and_the_head_view(tab):
 
 def test_out_of_range_and_too_long_input_raise_gradio_errors(tab):
     with pytest.raises(gr.Error, match="layers 0 to 29"):
-        tab["handlers"]["by_hand"](TEXT, SMOL, None, None, 31, 0, None)
+        tab["handlers"]["by_hand"](TEXT, "", SMOL, None, None, 31, 0, "self", None)
     with pytest.raises(gr.Error, match=f"at most {att.MAX_TOKENS}"):
         tab["handlers"]["run"]("word " * 300, "", "", SMOL, None, None, 0, 0, False, "self", False, None)
     long_text = "word " * 140  # under the heatmap cap, over the bertviz cap: the head view says why
@@ -76,8 +76,9 @@ def test_lesson_19_runs_by_hand_and_matches_the_model(tab):
     values = tab["presets"]["attention-by-hand"]()
     text, model, layer, head = values[0], values[3], values[4], values[5]
     assert model == SMOL and (layer, head) == (3, 4)
-    html, fig = tab["handlers"]["by_hand"](text, model, None, None, layer, head, None)
+    html, fig = tab["handlers"]["by_hand"](text, "", model, None, None, layer, head, "self", None)
     assert "equal to what the model computed" in html and "NOT" not in html and len(fig.data) == 8
+    assert "rotary" in html and "key/value head 1" in html
 
 
 def test_lesson_20_falls_back_to_minilm_with_its_own_head_and_says_so(tab):
@@ -116,3 +117,34 @@ def test_api_returns_one_heads_matrix_equal_to_transformers(client, registry):
 
     with pytest.raises(AppError, match="heads 0 to 8"):
         client.predict(TEXT, SMOL, 2, 9, api_name="/attention")
+
+
+def test_the_textbooks_example_in_the_panel(tab):
+    from playground.ui.attention_tab import book_matrices
+
+    html = tab["handlers"]["textbook"](*book_matrices())
+    assert "1.5752" in html and "0.8668" in html and "110.1 %" in html and "86.7 %" in html  # output and weights
+    assert html.count("<th>row sum</th>") == 4  # weights and output, without and with ÷√d
+    q, k, v = book_matrices()
+    with pytest.raises(gr.Error, match="Q has 3 columns and K has 2"):
+        tab["handlers"]["textbook"](q, [row[:2] for row in k], v)
+
+
+def test_by_hand_follows_the_attention_choice_for_encoder_decoders(tab):
+    html, fig = tab["handlers"]["by_hand"](TEXT, "Das Haus", "local/tiny-t5", None, None, 1, 1, "cross-attention", None)
+    assert "cross-attention" in html and "equal to what the model computed" in html and "NOT" not in html
+    assert "cross-attention" in fig.layout.title.text
+
+
+def test_attention_by_hand_api(client):
+    r = client.predict(TEXT, SMOL, 3, 4, api_name="/attention_by_hand")  # stack and decoder text: the defaults
+    assert set(r) == {"model", "layer", "head", "kv_head", "stack", "steps", "max_abs_diff", "max_abs_diff_output",
+                      "recipe"}
+    assert (r["stack"], r["kv_head"]) == ("decoder", 1) and r["max_abs_diff"] < 1e-5 and r["max_abs_diff_output"] < 1e-5
+    assert r["steps"] == ["x", "Q, K, V", "rotary", "scores", "mask", "softmax", "output"]
+    cross = client.predict(TEXT, "local/tiny-t5", 1, 0, "cross", "Das Haus", api_name="/attention_by_hand")
+    assert cross["stack"] == "cross" and cross["max_abs_diff"] < 1e-5 and "relative position bias" not in cross["steps"]
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="its one stack is the decoder"):
+        client.predict(TEXT, SMOL, 0, 0, "cross", "", api_name="/attention_by_hand")

@@ -4,9 +4,15 @@ head, model and neuron views offline, self-attention by hand, and the three fami
 
 from __future__ import annotations
 
+import inspect
+import typing
+from functools import partial
+
 import gradio as gr
 
 from ..compute import attention as att
+from ..compute.attention import textbook as book
+from ..compute.lm import Backend, backend_of
 from ..errors import InputError, ModelUnavailable
 from ..models import ATTENTION
 from ..presets import first_available, load_presets, resolve
@@ -22,22 +28,79 @@ KINDS = {"self": "self", "encoder self-attention": "encoder", "decoder self-atte
          "cross-attention": "cross"}
 
 
+# ---- self-attention by hand (lesson 19): module-level handlers, wired with partial(fn, ctx) -------------
+
+
+def load_backend(ctx: AppContext, model, device=None, dtype=None, progress=None) -> Backend:
+    """The picked model with eager attention (sdpa and flash attention return no weights), as a backend."""
+    if not model:
+        raise InputError("Choose a model in the picker at the top.")
+    return backend_of(ctx.models.load(model, device=device or None, dtype=dtype or None, progress=progress,
+                                      attn_implementation="eager", capability=ATTENTION))
+
+
+def checked_text(ctx: AppContext, text) -> str:
+    text = text if isinstance(text, str) else ""
+    if len(text) > ctx.settings.max_text_chars:
+        raise InputError(f"The text has {len(text):,} characters; the limit is {ctx.settings.max_text_chars:,}.")
+    return text
+
+
+def run_by_hand(ctx: AppContext, text, decoder_text, model, device, dtype, layer, head, kind_label,
+                progress=gr.Progress(track_tqdm=True)):
+    """The chosen head recomputed step by step; the stack follows the Attention radio (encoder-decoders)."""
+    with user_errors():
+        b = load_backend(ctx, model, device, dtype, progress)
+        stack = KINDS.get(kind_label or "self", "self")
+        bh = att.by_hand(b, checked_text(ctx, text), layer, head, stack="" if stack == "self" else stack,
+                         decoder_text=decoder_text or "")
+    return views.by_hand_html(bh), views.by_hand_figure(bh)
+
+
+def run_textbook(q, k, v) -> str:
+    """The book's self_attention(Q, K, V) on the matrices in the panel: no scaling, then ÷√d."""
+    with user_errors():
+        return views.textbook_html(book.textbook(q, k, v))
+
+
+def book_matrices():
+    return [list(r) for r in book.BOOK_Q], [list(r) for r in book.BOOK_K], [list(r) for r in book.BOOK_V]
+
+
+def typed_partial(fn, ctx: AppContext):
+    """partial(fn, ctx) as a plain function that keeps fn's signature, type hints and docstring without the
+    ctx parameter: gr.api derives the endpoint's schema from them, and a functools.partial has none."""
+
+    def endpoint(*args, **kwargs):
+        return fn(ctx, *args, **kwargs)
+
+    sig = inspect.signature(fn)
+    endpoint.__signature__ = sig.replace(parameters=list(sig.parameters.values())[1:])
+    endpoint.__annotations__ = {k: v for k, v in typing.get_type_hints(fn).items() if k != "ctx"}
+    endpoint.__name__, endpoint.__doc__ = fn.__name__, fn.__doc__
+    return endpoint
+
+
+def attention_by_hand_api(ctx: AppContext, text: str, model: str = "", layer: int = 0, head: int = 0,
+                          stack: str = "", decoder_text: str = "") -> dict:
+    """One head recomputed by hand and compared with the model: {model, layer, head, kv_head, stack, steps
+    (their names, in order), max_abs_diff (weights), max_abs_diff_output (the head's output), recipe}.
+    stack: encoder, decoder or cross for encoder-decoders (empty: the model's own). Local models only."""
+    with user_errors():
+        b = load_backend(ctx, model or ctx.models.default_name(ATTENTION))
+        return att.by_hand(b, checked_text(ctx, text), layer, head, stack=stack or "",
+                           decoder_text=decoder_text or "").as_json()
+
+
 def build_attention_tab(ctx: AppContext) -> dict:
     presets = load_presets("attention")
-    settings, models = ctx.settings, ctx.models
+    models = ctx.models
 
     def load(model, device=None, dtype=None, progress=None):
-        if not model:
-            raise InputError("Choose a model in the picker at the top.")
-        # Always eager attention: sdpa and flash attention return no weights.
-        return models.load(model, device=device or None, dtype=dtype or None, progress=progress,
-                           attn_implementation="eager", capability=ATTENTION)
+        return load_backend(ctx, model, device, dtype, progress)
 
     def check(text) -> str:
-        text = text if isinstance(text, str) else ""
-        if len(text) > settings.max_text_chars:
-            raise InputError(f"The text has {len(text):,} characters; the limit is {settings.max_text_chars:,}.")
-        return text
+        return checked_text(ctx, text)
 
     def family_choices(families) -> list[tuple[str, str]]:
         return [(label, name) for label, name in models.choices(ATTENTION, probe_hub=False)
@@ -128,12 +191,6 @@ def build_attention_tab(ctx: AppContext) -> dict:
             n = len(params["attention"]["all"]["left_text"])
         return bertviz.iframe(doc, 160 + 26 * n, f"bertviz neuron view of {loaded.spec.name}")
 
-    def run_by_hand(text, model, device, dtype, layer, head, progress=gr.Progress(track_tqdm=True)):
-        with user_errors():
-            loaded = load(model, device, dtype, progress)
-            bh = att.by_hand(loaded, check(text), layer, head)
-        return views.by_hand_html(bh), views.by_hand_figure(bh)
-
     def run_families(text, s2s_text, decoder_text, dec_model, enc_model, s2s_model, device, dtype, hide,
                      progress=gr.Progress(track_tqdm=True)):
         with user_errors():
@@ -200,8 +257,21 @@ def build_attention_tab(ctx: AppContext) -> dict:
         neuron_btn = gr.Button("Draw the neuron view", elem_id="att-neuron-run")
         neuron_html = gr.HTML(elem_id="att-neuron-view")
     with gr.Accordion("Self-attention by hand (lesson 19)", open=False) as by_hand_acc:
-        gr.Markdown("The chosen layer and head, recomputed step by step from the layer's input and its own weights "
-                    f"(up to {att.BY_HAND_MAX_TOKENS} tokens), then compared with the model's attention weights.")
+        gr.Markdown("**First the textbook's example**: `self_attention(Q, K, V)` on three tokens, as the chapter "
+                    "computes it in numpy (edit the matrices: one row per token), then the same with ÷√d.")
+        with gr.Row():
+            book_q, book_k, book_v = (
+                gr.Dataframe(value=m, label=f"{name} ({what})", datatype="number", type="array", interactive=True,
+                             elem_id=f"att-book-{name.lower()}")
+                for name, what, m in zip("QKV", ("queries", "keys", "values"), book_matrices()))
+        with gr.Row():
+            book_btn = gr.Button("Compute the book's example", elem_id="att-book-run")
+            book_reset = gr.Button("Back to the book's matrices", size="sm", elem_id="att-book-reset")
+        book_html = gr.HTML(elem_id="att-book")
+        gr.Markdown("**Then the real head**: the chosen layer and head, recomputed step by step from the layer's "
+                    f"input and its own weights (up to {att.BY_HAND_MAX_TOKENS} tokens), then compared with the "
+                    "model's attention weights. Encoder-decoders: the *Attention* choice above picks the encoder, "
+                    "the decoder or cross-attention.")
         by_hand_btn = gr.Button("Compute it by hand", elem_id="att-by-hand-run")
         by_hand_summary = gr.HTML(elem_id="att-by-hand-summary")
         by_hand_plot = gr.Plot(label="By hand", elem_id="att-by-hand")
@@ -235,8 +305,12 @@ def build_attention_tab(ctx: AppContext) -> dict:
     ctx.model.change(lambda: None, None, last_result, api_visibility="private")
     mv_btn.click(run_model_view, [last_result, first, last], model_view_html, api_visibility="private")
     neuron_btn.click(run_neuron, [text, text_b, *header], neuron_html, api_visibility="private")
-    by_hand_btn.click(run_by_hand, [text, *header, layer, head], [by_hand_summary, by_hand_plot],
-                      api_visibility="private")
+    by_hand = partial(run_by_hand, ctx)
+    by_hand_inputs = [text, decoder_text, *header, layer, head, kind]
+    by_hand_btn.click(by_hand, by_hand_inputs, [by_hand_summary, by_hand_plot], api_visibility="private")
+    book_btn.click(run_textbook, [book_q, book_k, book_v], book_html, api_visibility="private")
+    book_reset.click(book_matrices, None, [book_q, book_k, book_v], api_visibility="private").then(
+        run_textbook, [book_q, book_k, book_v], book_html, api_visibility="private")
     fam_inputs = [text, s2s_text, decoder_text, dec_model, enc_model, s2s_model, ctx.device, ctx.dtype, hide]
     fam_btn.click(run_families, fam_inputs, [families_plot, families_html], api_visibility="private")
 
@@ -264,8 +338,8 @@ def build_attention_tab(ctx: AppContext) -> dict:
                           s2s_model, notice, *accordions.values()], api_visibility="private",
         ).then(run, main_inputs, main_outputs, api_visibility="private")
         if "by_hand" in preset.open:
-            event.then(run_by_hand, [text, *header, layer, head], [by_hand_summary, by_hand_plot],
-                       api_visibility="private")
+            event.then(run_textbook, [book_q, book_k, book_v], book_html, api_visibility="private")
+            event.then(by_hand, by_hand_inputs, [by_hand_summary, by_hand_plot], api_visibility="private")
         if "families" in preset.open:
             event.then(run_families, fam_inputs, [families_plot, families_html], api_visibility="private")
 
@@ -281,9 +355,12 @@ def build_attention_tab(ctx: AppContext) -> dict:
             return result.as_json(layer_i, head_i)
 
     gr.api(attention_api, api_name="attention")
+    by_hand_api = typed_partial(attention_by_hand_api, ctx)
+    gr.api(by_hand_api, api_name="attention_by_hand")
     return {
         "components": {"text": text, "run": run_btn, "layer": layer, "head": head, "last": last_result},
         "handlers": {"run": run, "redraw": redraw, "model_view": run_model_view, "neuron": run_neuron,
-                     "by_hand": run_by_hand, "families": run_families, "api": attention_api},
+                     "by_hand": by_hand, "textbook": run_textbook, "families": run_families, "api": attention_api,
+                     "by_hand_api": by_hand_api},
         "presets": {p.id: apply for p, apply in zip(presets, preset_handlers)},
     }

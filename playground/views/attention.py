@@ -187,45 +187,44 @@ def summary_html(result: AttentionResult) -> str:
 # ---- self-attention by hand ---------------------------------------------------------------------
 
 
-def by_hand_figure(bh: ByHand, max_dims: int = 32) -> go.Figure:
-    """Q, K, V, the scores, the mask, the softmax, the output and the difference to the model."""
-    tokens = bh.tokens
-    T = len(tokens)
-    d = bh.q.shape[1]
-    dims = min(d, max_dims)
-    scores_title = f"2. Q·Kᵀ × {bh.scale:.4g}  (= 1/√{d})" if abs(bh.scale - d ** -0.5) < 1e-9 else \
-        f"2. Q·Kᵀ × {bh.scale:.4g}"
-    masked = np.where(np.isfinite(bh.masked), bh.masked, np.nan)
+STACK_TITLES = {"encoder": "encoder self-attention", "decoder": "decoder self-attention",
+                "cross": "cross-attention (decoder queries → encoder keys and values)"}
+
+
+def by_hand_figure(bh: ByHand, columns: int = 4) -> go.Figure:
+    """Every step's panels in order (Q, K, V, the scores, soft-cap / bias where the family has them, the
+    mask, the softmax, the output), then the difference to the model."""
+    panels = [(p.title, p.value, p.axes) for step in bh.steps for p in step.panels]
+    panels = [(f"{n + 1}. {title}", value, axes) for n, (title, value, axes) in enumerate(panels)]
     diff = np.abs(bh.weights.astype(np.float64) - bh.model_weights)
-    panels = [
-        ("1a. Q" + (" (after rotary)" if bh.rotary else "") + f", {dims} of {d} dims", bh.q[:, :dims], "RdBu", 0.0),
-        ("1b. K" + (" (after rotary)" if bh.rotary else "") + (f", kv head {bh.kv_head}" if bh.kv_head != bh.head else ""),
-         bh.k[:, :dims], "RdBu", 0.0),
-        (f"1c. V, {dims} of {d} dims", bh.v[:, :dims], "RdBu", 0.0),
-        (scores_title, bh.scores, "RdBu", 0.0),
-        ("3. mask: " + ("−∞ above the diagonal (causal)" if bh.causal else "none (encoder)"), masked, "RdBu", 0.0),
-        ("4. softmax, row by row", bh.weights, "Blues", None),
-        (f"5. weights · V, {dims} of {d} dims", bh.output[:, :dims], "RdBu", 0.0),
-        (f"6. |by hand − model|, max {bh.max_abs_diff:.1e}", diff, "Greys", None),
-    ]
-    fig = make_subplots(rows=2, cols=4, subplot_titles=[p[0] for p in panels], horizontal_spacing=0.05,
-                        vertical_spacing=0.16)
-    ticks = [_label(t) for t in tokens]
-    font = dict(size=11 if T <= 24 else 8)
-    for n, (_, z, scale, mid) in enumerate(panels):
-        r, c = n // 4 + 1, n % 4 + 1
-        square = z.shape[1] == T and n >= 3 and n != 6
-        fig.add_trace(go.Heatmap(z=z, colorscale=scale, zmid=mid, showscale=False,
+    panels.append((f"{len(panels) + 1}. |by hand − model|, max {bh.max_abs_diff:.1e}", diff, "diff"))
+    rows = math.ceil(len(panels) / columns)
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=[p[0] for p in panels], horizontal_spacing=0.05,
+                        vertical_spacing=0.3 / rows)
+    q_ticks, k_ticks = [_label(t) for t in bh.tokens], [_label(t) for t in bh.key_tokens]
+    n = max(len(q_ticks), len(k_ticks))
+    font = dict(size=11 if n <= 24 else 8)
+    for i, (_, z, axes) in enumerate(panels):
+        r, c = i // columns + 1, i % columns + 1
+        z = np.where(np.isfinite(z), z, np.nan)  # −∞ (masked) draws as a blank cell
+        probability = axes == "diff" or "softmax" in panels[i][0]
+        scale = dict(zmin=0.0, zmax=max(1e-3, float(np.nanmax(z)))) if axes == "diff" else \
+            dict(zmin=0.0) if probability else dict(zmid=0.0)  # no difference draws white
+        fig.add_trace(go.Heatmap(z=z, colorscale="Greys" if axes == "diff" else "Blues" if probability else "RdBu",
+                                 showscale=False, **scale,
                                  hovertemplate="row %{y}, col %{x}: %{z:.4f}<extra></extra>"), row=r, col=c)
-        fig.update_yaxes(tickvals=list(range(T)), ticktext=ticks, autorange="reversed", tickfont=font,
-                         showticklabels=c == 1, row=r, col=c)
-        if square:
-            fig.update_xaxes(tickvals=list(range(T)), ticktext=ticks, tickangle=-60, tickfont=font, row=r, col=c)
+        rows_ticks = k_ticks if axes == "k" else q_ticks
+        fig.update_yaxes(tickvals=list(range(len(rows_ticks))), ticktext=rows_ticks, autorange="reversed",
+                         tickfont=font, showticklabels=c == 1 or axes == "k", row=r, col=c)
+        if axes in ("qk", "diff"):
+            fig.update_xaxes(tickvals=list(range(len(k_ticks))), ticktext=k_ticks, tickangle=-60, tickfont=font,
+                             row=r, col=c)
         else:
             fig.update_xaxes(title_text="dimension", title_font=dict(size=11), tickfont=dict(size=10), row=r, col=c)
     fig.update_annotations(font_size=13)
-    fig.update_layout(title=f"Self-attention by hand · {esc(bh.model)} · layer {bh.layer}, head {bh.head}",
-                      font=dict(size=14), height=min(1300, 420 + 2 * 16 * T), template="plotly_white",
+    where = f" · {STACK_TITLES[bh.stack]}" if bh.stack == "cross" or bh.decoder_ids else ""
+    fig.update_layout(title=f"Self-attention by hand · {esc(bh.model)}{where} · layer {bh.layer}, head {bh.head}",
+                      font=dict(size=14), height=min(1900, 80 + rows * (240 + 14 * n)), template="plotly_white",
                       margin=dict(l=20, r=20, t=90, b=40))
     return fig
 
@@ -233,26 +232,66 @@ def by_hand_figure(bh: ByHand, max_dims: int = 32) -> go.Figure:
 def by_hand_html(bh: ByHand) -> str:
     ok = bh.max_abs_diff < 1e-4
     verdict = "equal to what the model computed" if ok else "NOT equal to what the model computed"
-    steps = [
-        f"x: the layer's input after its norm, {bh.x.shape[0]} tokens × {bh.x.shape[1]} numbers, captured with a "
-        "forward hook that is removed as soon as the pass ends",
-        f"Q = x·W_Q, K = x·W_K, V = x·W_V with the layer's own weights ({bh.recipe}), head {bh.head}"
-        + (f"; grouped-query: query head {bh.head} reads key/value head {bh.kv_head}" if bh.kv_head != bh.head else "")
-        + ("; rotary position embeddings rotate Q and K by each token's position, exactly as the model does"
-           if bh.rotary else ""),
-        f"scores = Q·Kᵀ × {bh.scale:.4g}",
-        "mask: a token may not read later tokens (−∞ above the diagonal)" if bh.causal
-        else "no mask: every token reads every token (an encoder)",
-        f"softmax along each row: every row sums to 1 (here between {bh.row_sums.min():.6f} and "
-        f"{bh.row_sums.max():.6f})",
-        "output = weights · V: each token's new vector is a weighted average of the value vectors",
-    ]
-    items = "".join(f"<li>{esc(s)}</li>" for s in steps)
+    items = "".join(f"<li>{esc(s.text)}</li>" for s in bh.steps)  # each text starts with its step's name
+    rounding = ("float32 rounding is about 1e-7" if bh.dtype == "float32" else
+                f"the model ran in {esc(bh.dtype)}, whose rounding is about 1e-2: choose float32 for an exact match")
+    notes = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in bh.notices)
     return (f'<div class="pg-cards"><div class="pg-card"><div class="pg-num">{bh.max_abs_diff:.1e}</div>'
             f'<div class="pg-lab">max |weights by hand − model|</div></div>'
             f'<div class="pg-card"><div class="pg-num">{bh.max_abs_diff_output:.1e}</div>'
             f'<div class="pg-lab">max |output by hand − model|</div></div></div>'
-            f'<div class="pg-detail"><ol>{items}</ol><b>{esc(verdict)}</b> (float32 rounding is about 1e-7).</div>')
+            f'<div class="pg-detail">Recipe: <b>{esc(bh.recipe)}</b> · {esc(STACK_TITLES[bh.stack])}, layer '
+            f'{bh.layer}, head {bh.head}<ol>{items}</ol><b>{esc(verdict)}</b> ({rounding}).</div>{notes}')
+
+
+# ---- the textbook's example ---------------------------------------------------------------------
+
+
+def _matrix_table(m: np.ndarray, caption: str, *, sums: bool = False, percent: bool = False,
+                  row_names=None) -> str:
+    head = "".join(f"<th>{j + 1}</th>" for j in range(m.shape[1])) + ("<th>row sum</th>" if sums else "")
+    body = []
+    for i, row in enumerate(m):
+        cells = "".join(f"<td>{v * 100:.1f} %</td>" if percent else f"<td>{v:.4f}</td>" for v in row)
+        if sums:
+            total = row.sum()
+            cells += f"<td><b>{total * 100:.1f} %</b></td>" if percent else f"<td><b>{total:.4f}</b></td>"
+        name = row_names[i] if row_names else f"token {i + 1}"
+        body.append(f"<tr><th>{esc(name)}</th>{cells}</tr>")
+    return (f'<table class="pg-table pg-book"><caption>{esc(caption)}</caption><tr><th></th>{head}</tr>'
+            f'{"".join(body)}</table>')
+
+
+def _attention_block(a, title: str, d: int) -> str:
+    rule = "no scaling" if a.scale == 1.0 else f"× 1/√d = 1/√{d} = {a.scale:.4f}"
+    return (f'<div class="pg-book-pass"><div class="pg-way-head"><b>{esc(title)}</b>: scores = Q·Kᵀ, {esc(rule)}</div>'
+            + '<div class="pg-book-row">'
+            + _matrix_table(a.scores, "scores = Q·Kᵀ" + ("" if a.scale == 1.0 else " / √d"))
+            + '<div class="pg-book-row">'  # the weights and the output stay side by side when the row wraps
+            + _matrix_table(a.weights, "weights = softmax(row): what each token reads", sums=True, percent=True)
+            + _matrix_table(a.output, "output = weights · V: a vector", sums=True)
+            + "</div></div></div>")
+
+
+def textbook_html(t) -> str:
+    """The book's example: the two passes (no scaling, ÷√d), weights beside outputs, and what the book gets wrong."""
+    book = _attention_block(t.book, "As in the book", t.d) + _attention_block(t.scaled, "As real models do", t.d)
+    if t.is_books:
+        w, o = t.book.weights[1], t.book.output[1]
+        note = (
+            f"The book prints the output rows and these numbers are right: token 2's output is "
+            f"[{o[0]:.4f}, {o[1]:.4f}, {o[2]:.4f}]. It then reads them as attention percentages (86.6 %, 14.9 % "
+            f"and 110.1 %), which they are not: a weight is never above 100 % and each row of weights sums to "
+            f"100 %, while this row sums to {o.sum():.4f}. Token 2's weights are {w[0] * 100:.1f} %, "
+            f"{w[1] * 100:.1f} % and {w[2] * 100:.1f} %. That the first output number equals a weight "
+            f"({w[1] * 100:.1f} %) is a coincidence of this V: its first column is (0, 1, 0), so it picks out the "
+            "weight on token 2. With ÷√d (real models) the weights are softer: the same scores count less.")
+    else:
+        note = ("Your own matrices: the weights (each row sums to 100 %) say how much each token reads every token; "
+                "the output is the weighted sum of V's rows, a vector like V's, whose numbers can be anything.")
+    return (f'<div class="pg-book-all">{book}</div><div class="pg-warn">{esc(note)}</div>'
+            '<div class="pg-detail">Then the real head, below: the same three steps on vectors the model computes '
+            "from its own weights, with its mask and positions, and compared with what the model computed.</div>")
 
 
 def unavailable_html(message: str) -> str:

@@ -34,6 +34,11 @@ def test_lesson_19_draws_bertviz_offline_and_the_by_hand_check(page, page_log, s
 
     expect(page.locator("#att-by-hand-summary")).to_contain_text("equal to what the model computed", timeout=SLOW)
     assert "NOT equal" not in page.locator("#att-by-hand-summary").inner_text()
+    expect(page.locator("#att-book")).to_contain_text("1.5752")  # the lesson runs the textbook's example too
+    expect(page.locator("#att-by-hand .main-svg").first).to_be_attached(timeout=SLOW)
+    page.locator("#att-by-hand").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.locator("#att-by-hand").screenshot(path=str(screenshot_dir / "attention_by_hand_steps.png"))
     expect(page.locator(".block.pg-notice")).to_contain_text("Lesson 19")
     shot(page, screenshot_dir, "attention_lesson19.png")
     assert_no_outside_requests(page_log)
@@ -56,4 +61,30 @@ def test_model_view_draws_a_layer_range(page, page_log, screenshot_dir):
     page.wait_for_timeout(500)
     page.locator("#att-model-view").screenshot(path=str(screenshot_dir / "attention_model_view.png"))
     assert not page_log.dialogs  # the <script> token was drawn as text, never run
+    assert_no_outside_requests(page_log)
+
+
+def test_the_textbooks_example_then_an_edit(page, page_log, screenshot_dir):
+    wait_until_idle(page)
+    page.get_by_role("tab", name="Attention").click()
+    page.get_by_text("Self-attention by hand (lesson 19)").click()
+    page.locator("#att-book-run").click()
+    book = page.locator("#att-book")
+    expect(book).to_contain_text("1.5752", timeout=SLOW)  # the output row the book prints
+    expect(book).to_contain_text("86.7 %")  # token 2's real weight on itself, in the weights table
+    expect(book).to_contain_text("110.1 %")  # the book's misreading, quoted in the note
+    book.scroll_into_view_if_needed()
+    page.locator("#att-book-q").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(screenshot_dir / "attention_textbook.png"), full_page=True)
+    # edit Q's first cell: 1 -> 3, and the example is no longer the book's
+    cell = page.locator('#att-book-q [data-testid="cell-0-0"]')
+    cell.dblclick()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("3")
+    page.keyboard.press("Enter")
+    page.locator("#att-book-run").click()
+    expect(book).to_contain_text("Your own matrices", timeout=SLOW)
+    page.locator("#att-book-reset").click()
+    expect(book).to_contain_text("1.5752", timeout=SLOW)
     assert_no_outside_requests(page_log)

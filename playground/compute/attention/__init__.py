@@ -3,7 +3,9 @@ hand, and the data of bertviz's neuron view.
 
     weights  AttentionResult, attention(): every layer's weights in one forward pass (through the core)
     derived  hide_tokens, rollout, entropy_by_head (numpy only)
-    by_hand  one head recomputed step by step and compared with the model
+    by_hand  one head recomputed step by step and compared with the model (any stack: encoder, decoder, cross)
+    recipes  how each family computes a head: one table entry per attention layout
+    textbook the textbook's own 3 × 3 example (no scaling, then ÷√d)
     neuron   bertviz's neuron view data (queries and keys)
 """
 
