@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import functools
 import inspect
+import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import gradio as gr
 
@@ -15,6 +16,35 @@ from ..config import Settings
 from ..errors import InputError, ModelUnavailable
 from ..models import ModelRegistry
 from ..presets import Preset, load_presets
+
+
+class Running:
+    """The stop flags of the runs in progress, one per browser session (a Stop button sets it)."""
+
+    def __init__(self):
+        self._flags: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def start(self, session: str) -> threading.Event:
+        flag = threading.Event()
+        with self._lock:
+            old = self._flags.get(session)
+            if old is not None:
+                old.set()  # one run per session: a new one ends the old one
+            self._flags[session] = flag
+        return flag
+
+    def stop(self, session: str) -> bool:
+        with self._lock:
+            flag = self._flags.get(session)
+        if flag is not None:
+            flag.set()
+        return flag is not None
+
+    def done(self, session: str, flag: threading.Event) -> None:
+        with self._lock:
+            if self._flags.get(session) is flag:
+                del self._flags[session]
 
 
 @dataclass
@@ -27,6 +57,7 @@ class AppContext:
     model: gr.Dropdown  # the shared model picker: its value is a catalog name
     device: gr.Dropdown
     dtype: gr.Dropdown
+    running: Running = field(default_factory=Running)
 
     def load(self, model, device=None, dtype=None, *, progress=None, capability: str | None = None) -> lm.Backend:
         """The chosen model (loaded once, shared by every tab and session) as the core's backend. With
