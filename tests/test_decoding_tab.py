@@ -81,7 +81,7 @@ def test_stop_ends_the_sessions_generation_only(ctx):
     running.start = spy
     try:
         it = generate_text(ctx, "Once upon a time", SMOL, "auto", "auto", Request("me"), None,
-                                         *knobs(max_new_tokens=200, do_sample=True))
+                           *knobs(max_new_tokens=200, do_sample=True))
         next(it)
         assert stop_generation(ctx, Request("me")) is None and flags["me"].is_set()
         final = list(it)[-1]
@@ -97,7 +97,7 @@ def test_compare_and_by_hand(ctx):
     html = compare_strategies(ctx, "The sky", SMOL, "auto", "auto", "beam search", 1.0, None, *knobs(max_new_tokens=10))
     assert "first differ at step 2" in html and "A: greedy" in html and "B: beam, 4 beams" in html
     hand = run_by_hand(ctx, "It was a dark and stormy", SMOL, "auto", "auto", None,
-                        *knobs(do_sample=True, top_k=5, temperature=0.8, seed=42, max_new_tokens=10))
+                       *knobs(do_sample=True, top_k=5, temperature=0.8, seed=42, max_new_tokens=10))
     assert "Identical" in hand
 
 
@@ -196,7 +196,7 @@ def test_presets_cover_lessons_10_to_15_and_run_offline(ctx):
         assert model == SMOL and prompt == preset.text and "Offline" in values[3 + len(KNOBS) + 2].value
         knob_values["max_new_tokens"] = min(knob_values["max_new_tokens"], 12)
         gen = list(generate_text(ctx, prompt, model, "auto", "auto", Request(preset.id), None,
-                                               *[knob_values[k] for k in KNOBS]))[-1][0]
+                                 *[knob_values[k] for k in KNOBS]))[-1][0]
         assert gen.sequences[0].steps, preset.id
         assert gen.params.mode == {"greedy": "greedy", "beam search": "beam"}.get(strategy, gen.params.mode)
 
