@@ -76,7 +76,10 @@ def bind(handler, ctx: AppContext, *leading):
 
     functools.partial is not enough: Gradio finds a gr.Request or gr.EventData parameter by its type hint,
     and it reads no type hints through a partial (it would pass a widget's value there instead), and
-    gr.api refuses a function without them. A gr.Progress parameter is found by its default value."""
+    gr.api refuses a function without them. A gr.Progress parameter is found by its default value.
+
+    Bind a handler once per tab and reuse the result for all its events: Gradio's default concurrency group
+    is the function object, so the events of one bound handler share one queue."""
     if inspect.isgeneratorfunction(handler):
         def bound(*args, **kwargs):
             yield from handler(ctx, *leading, *args, **kwargs)

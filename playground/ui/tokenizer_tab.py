@@ -126,10 +126,11 @@ def build_tokenizer_tab(ctx: AppContext) -> dict:
             decode_btn = gr.Button("Decode", scale=1)
         decoded = gr.HTML()
 
+    run_tokenize, compare = bind(tokenize_text, ctx), bind(compare_tokenizers, ctx)  # bound once: see bind()
     main_inputs = [text, ctx.model, add_special, chat]
     main_outputs = [counts, spans, table, specials, three, ids_box, decoded]
-    gr.on([run.click, text.submit], bind(tokenize_text, ctx), main_inputs, main_outputs, api_visibility="private")
-    compare_btn.click(bind(compare_tokenizers, ctx), [text, compare_models, add_special], [compare_plot, compare_html],
+    gr.on([run.click, text.submit], run_tokenize, main_inputs, main_outputs, api_visibility="private")
+    compare_btn.click(compare, [text, compare_models, add_special], [compare_plot, compare_html],
                       api_visibility="private")
     gr.on([decode_btn.click, ids_box.submit], bind(decode_token_ids, ctx), [ids_box, ctx.model], decoded,
           api_visibility="private")
@@ -140,9 +141,9 @@ def build_tokenizer_tab(ctx: AppContext) -> dict:
             bind(apply_lesson, ctx, preset.id), None,
             [text, ctx.model, add_special, chat, compare_models, notice, *accordions.values()],
             api_visibility="private",
-        ).then(bind(tokenize_text, ctx), main_inputs, main_outputs, api_visibility="private")
+        ).then(run_tokenize, main_inputs, main_outputs, api_visibility="private")
         if preset.compare:
-            event.then(bind(compare_tokenizers, ctx), [text, compare_models, add_special], [compare_plot, compare_html],
+            event.then(compare, [text, compare_models, add_special], [compare_plot, compare_html],
                        api_visibility="private")
 
     gr.api(bind(tokenize_api, ctx), api_name="tokenize")
