@@ -77,3 +77,45 @@ def test_long_text_at_the_limit_still_tokenizes(ctx, settings):
         ctx, text, "SmolLM2-135M-Instruct", True, False, progress=progress)
     assert len(table) > 4096 and len(ids.split(",")) == len(table)
     assert f"The first 4,096 of {len(table):,} ids are listed" in decoded and decoded.count("<tr>") == 4096 + 1
+
+
+# ---- the app context and the binding of handlers to it --------------------------------------------
+
+
+def test_ctx_load_refuses_an_empty_name_and_returns_the_backend(ctx, registry):
+    from playground.compute import lm
+    from playground.errors import InputError
+    from playground.models import NEXT_TOKEN
+
+    for empty in ("", None):
+        with pytest.raises(InputError, match="^Choose a model in the picker at the top.$"):
+            ctx.load(empty)
+    b = ctx.load("SmolLM2-135M-Instruct", "auto", "auto", capability=NEXT_TOKEN)
+    assert isinstance(b, lm.LocalBackend) and b.name == "SmolLM2-135M-Instruct" and b.supports(lm.GENERATE)
+    assert b.loaded is registry.load("SmolLM2-135M-Instruct")  # the registry's one shared copy
+    before = set(registry.loaded())
+    with pytest.raises(InputError, match="all-MiniLM-L6-v2 \\(encoder\\) cannot do next-token"):
+        ctx.load("all-MiniLM-L6-v2", capability=NEXT_TOKEN)
+    assert set(registry.loaded()) == before, "refused by the catalog before any weights load"
+
+
+def test_bound_handlers_get_what_gradio_injects(ctx):
+    """Gradio fills gr.Request and gr.EventData parameters by type hint, gr.Progress by default value; gr.api reads
+    the API's parameters from the signature and type hints. bind() keeps all of them, less the context."""
+    from gradio import helpers, utils
+
+    from playground.ui.common import bind
+    from playground.ui.decoding_tab import generate_text, open_clicked_step
+
+    request, event = object(), gr.EventData(None, {"step": 2})
+    values, progress_at, event_at, _ = helpers.special_args(bind(generate_text, ctx), ["p", "m", "d", "t", 40, True],
+                                                            request=request)
+    assert values[4] is request and isinstance(values[5], gr.Progress) and values[6:] == [40, True]
+    assert progress_at == 5 and event_at is None
+    values, progress_at, event_at, _ = helpers.special_args(bind(open_clicked_step, ctx), [None, "m", "d", "t"],
+                                                            event_data=event)
+    assert isinstance(values[4], gr.EventData) and values[4]._data == {"step": 2} and (event_at, progress_at) == (4, 5)
+    api = bind(tokenize_api, ctx)
+    assert api.__name__ == "tokenize_api" and api.__doc__ == tokenize_api.__doc__
+    assert utils.get_function_params(api) == [("text", False, None, str), ("model", True, "", str)]
+    assert api("It was", "") == tokenize_api(ctx, "It was", "")
