@@ -491,17 +491,6 @@ class ModelRegistry:
             out.append((f"{spec.name}{suffix}", spec.name))
         return out
 
-    def first_available(self, names: list[str], capability: str | None = None) -> str | None:
-        """The first of `names` that can load here, else the first available model with `capability`."""
-        for name in names:
-            try:
-                spec = self.spec(name)
-            except InputError:
-                continue
-            if spec.can(capability) and self.availability(spec).ok:
-                return name
-        return self.default_name(capability)
-
     def default_name(self, capability: str | None = None) -> str | None:
         """The first model known to load here; else the first hub model not checked yet (on a Space
         the packaged models are usually absent and the hub is reachable); else None. Never probes."""

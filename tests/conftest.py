@@ -132,6 +132,20 @@ def causal_ids(tokenizer, text: str) -> list[int]:
     return [tokenizer.get_vocab()["<|endoftext|>"]] + tokenizer(text, add_special_tokens=False)["input_ids"]
 
 
+def tab_context(settings, registry, build):
+    """The AppContext a tab's handlers take, with its header widgets (the picker on SmolLM2), after
+    `build(ctx)` laid the tab out and wired it in a throwaway gr.Blocks (so a broken wiring fails too)."""
+    import gradio as gr
+
+    from playground.ui.common import AppContext
+
+    with gr.Blocks():
+        model = gr.Dropdown(choices=["SmolLM2-135M-Instruct"], value="SmolLM2-135M-Instruct")
+        ctx = AppContext(settings=settings, models=registry, model=model, device=gr.Dropdown(), dtype=gr.Dropdown())
+        build(ctx)
+    return ctx
+
+
 TINY = ["local/tiny-gpt2", "local/tiny-bert-mlm", "local/tiny-bert", "local/tiny-t5"]
 
 

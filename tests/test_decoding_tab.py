@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 
 import gradio as gr
 import pytest
 
 from playground.presets import load_presets
-from playground.ui.common import AppContext
-from playground.ui.decoding_tab import KNOBS, build_decoding_tab
+from playground.ui.decoding_tab import (
+    KNOBS, apply_lesson, apply_strategy, build_decoding_tab, compare_strategies, generate_api, generate_text,
+    open_clicked_step, run_by_hand, show_pipeline_step, stop_generation,
+)
+from tests.conftest import tab_context
 
 SMOL = "SmolLM2-135M-Instruct"
 
@@ -25,11 +29,8 @@ class Request:
 
 
 @pytest.fixture(scope="module")
-def tab(registry, settings):
-    with gr.Blocks():
-        model = gr.Dropdown(choices=[SMOL], value=SMOL)
-        ctx = AppContext(settings=settings, models=registry, model=model, device=gr.Dropdown(), dtype=gr.Dropdown())
-        return build_decoding_tab(ctx)
+def ctx(registry, settings):
+    return tab_context(settings, registry, build_decoding_tab)
 
 
 def knobs(**kw):
@@ -40,12 +41,12 @@ def knobs(**kw):
     return [values[k] for k in KNOBS]
 
 
-def generate(tab, prompt="It was a dark and stormy", model=SMOL, session="s", **kw):
-    return list(tab["handlers"]["generate"](prompt, model, "auto", "auto", Request(session), None, *knobs(**kw)))
+def generate(ctx, prompt="It was a dark and stormy", model=SMOL, session="s", **kw):
+    return list(generate_text(ctx, prompt, model, "auto", "auto", Request(session), None, *knobs(**kw)))
 
 
-def test_generate_streams_then_fills_every_view(tab):
-    outs = generate(tab, max_new_tokens=30)
+def test_generate_streams_then_fills_every_view(ctx):
+    outs = generate(ctx, max_new_tokens=30)
     assert len(outs) >= 2, "at least one streamed update before the final one"
     assert outs[0][1].count("pg-gen") >= 1 and "pg-cursor" in outs[0][1]
     gen, html, summary, seqs, rows, step, fig, note, tree, tree_note = outs[-1]
@@ -54,21 +55,21 @@ def test_generate_streams_then_fills_every_view(tab):
     assert fig.data[0].type == "heatmap" and "raw logits" in note and tree is None
 
 
-def test_beam_fills_the_tree_and_pipeline_moves_between_steps(tab):
-    gen, *_, tree, note = generate(tab, num_beams=3, num_return_sequences=2, max_new_tokens=6)[-1]
+def test_beam_fills_the_tree_and_pipeline_moves_between_steps(ctx):
+    gen, *_, tree, note = generate(ctx, num_beams=3, num_return_sequences=2, max_new_tokens=6)[-1]
     assert len(gen.sequences) == 2 and tree is not None and "kept" in note
-    fig, html = tab["handlers"]["pipeline"](gen, 4, SMOL, "auto", "auto", progress=None)
+    fig, html = show_pipeline_step(ctx, gen, 4, SMOL, "auto", "auto", progress=None)
     assert "log_softmax" in html and "Step 4" in fig.layout.title.text
-    assert tab["handlers"]["pipeline"](None, 1, SMOL, "auto", "auto")[0] is None
-    opened, slider, fig, _ = tab["handlers"]["token_click"](gen, SMOL, "auto", "auto", Click(step=3), None)
+    assert show_pipeline_step(ctx, None, 1, SMOL, "auto", "auto")[0] is None
+    opened, slider, fig, _ = open_clicked_step(ctx, gen, SMOL, "auto", "auto", Click(step=3), None)
     assert opened.open is True and slider.value == 3 and "Step 3" in fig.layout.title.text
-    skipped = tab["handlers"]["token_click"](gen, SMOL, "auto", "auto", Click(step=99), None)
+    skipped = open_clicked_step(ctx, gen, SMOL, "auto", "auto", Click(step=99), None)
     assert all(not isinstance(x, gr.Plot) and getattr(x, "data", None) is None for x in skipped)
-    assert len(tab["handlers"]["token_click"](None, SMOL, "auto", "auto", Click(step=1), None)) == 4
+    assert len(open_clicked_step(ctx, None, SMOL, "auto", "auto", Click(step=1), None)) == 4
 
 
-def test_stop_ends_the_sessions_generation_only(tab):
-    running = tab["running"]
+def test_stop_ends_the_sessions_generation_only(ctx):
+    running = ctx.running
     flags = {}
     other = running.start("other")
     original = running.start
@@ -79,10 +80,10 @@ def test_stop_ends_the_sessions_generation_only(tab):
 
     running.start = spy
     try:
-        it = tab["handlers"]["generate"]("Once upon a time", SMOL, "auto", "auto", Request("me"), None,
-                                         *knobs(max_new_tokens=200, do_sample=True))
+        it = generate_text(ctx, "Once upon a time", SMOL, "auto", "auto", Request("me"), None,
+                           *knobs(max_new_tokens=200, do_sample=True))
         next(it)
-        assert tab["handlers"]["stop"](Request("me")) is None and flags["me"].is_set()
+        assert stop_generation(ctx, Request("me")) is None and flags["me"].is_set()
         final = list(it)[-1]
     finally:
         running.start = original
@@ -92,19 +93,18 @@ def test_stop_ends_the_sessions_generation_only(tab):
     running.done("other", other)
 
 
-def test_compare_and_by_hand(tab):
-    h = tab["handlers"]
-    html = h["compare"]("The sky", SMOL, "auto", "auto", "beam search", 1.0, None, *knobs(max_new_tokens=10))
+def test_compare_and_by_hand(ctx):
+    html = compare_strategies(ctx, "The sky", SMOL, "auto", "auto", "beam search", 1.0, None, *knobs(max_new_tokens=10))
     assert "first differ at step 2" in html and "A: greedy" in html and "B: beam, 4 beams" in html
-    hand = h["by_hand"]("It was a dark and stormy", SMOL, "auto", "auto", None,
-                        *knobs(do_sample=True, top_k=5, temperature=0.8, seed=42, max_new_tokens=10))
+    hand = run_by_hand(ctx, "It was a dark and stormy", SMOL, "auto", "auto", None,
+                       *knobs(do_sample=True, top_k=5, temperature=0.8, seed=42, max_new_tokens=10))
     assert "Identical" in hand
 
 
-def test_strategy_sets_the_knobs(tab):
-    do_sample, top_k, top_p, beams, alpha, ret = tab["handlers"]["strategy"]("top-p sampling", *knobs())
+def test_strategy_sets_the_knobs(ctx):
+    do_sample, top_k, top_p, beams, alpha, ret = apply_strategy(ctx, "top-p sampling", *knobs())
     assert (do_sample, top_k, top_p, beams, alpha) == (True, 0, 0.9, 1, 0.0)
-    assert tab["handlers"]["strategy"]("contrastive search", *knobs())[4] == 0.6
+    assert apply_strategy(ctx, "contrastive search", *knobs())[4] == 0.6
 
 
 @pytest.mark.parametrize("kw, match", [
@@ -113,22 +113,68 @@ def test_strategy_sets_the_knobs(tab):
     (dict(max_new_tokens=10_000), "PLAYGROUND_MAX_NEW_TOKENS"),
     (dict(penalty_alpha=0.5, top_k=1), "top_k to 2"),
 ])
-def test_bad_knobs_become_readable_errors(tab, kw, match):
+def test_bad_knobs_become_readable_errors(ctx, kw, match):
     with pytest.raises(gr.Error, match=match):
-        generate(tab, **kw)
+        generate(ctx, **kw)
 
 
 @pytest.mark.parametrize("prompt, model, match", [
     ("x", "all-MiniLM-L6-v2", "cannot do generation"), ("x", "gpt2", "unavailable"),
     ("x" * 60_000, SMOL, "limit is"), ("x", "", "Choose a model"),
 ])
-def test_bad_prompts_and_models_become_readable_errors(tab, prompt, model, match):
+def test_bad_prompts_and_models_become_readable_errors(ctx, prompt, model, match):
     with pytest.raises(gr.Error, match=match):
-        generate(tab, prompt=prompt, model=model)
+        generate(ctx, prompt=prompt, model=model)
 
 
-def test_api_defaults_and_strategy(tab):
-    api = tab["handlers"]["api"]
+def _refuse(exc):
+    def run(*args, **kwargs):
+        raise exc
+        yield  # a generator, as the functions it stands in for
+
+    return run
+
+
+@pytest.mark.parametrize("where", ["stream", "generate_all"])
+def test_an_input_error_raised_inside_generation_keeps_its_own_message(ctx, monkeypatch, where):
+    """InputError and gr.Error are ValueErrors too: they must not come out as 'generate() refused these settings'."""
+    from playground.compute import decoding
+    from playground.errors import InputError
+
+    message = "The prompt and the new tokens do not fit in the context: shorten the prompt."
+    monkeypatch.setattr(decoding, where, _refuse(InputError(message)))  # greedy streams; beam search does not
+    knobs_of = {"stream": {}, "generate_all": {"num_beams": 2}}[where]
+    calls = [lambda: generate(ctx, **knobs_of),
+             lambda: compare_strategies(ctx, "The sky", SMOL, "auto", "auto", "greedy", 1.0, None, *knobs(**knobs_of)),
+             lambda: generate_api(ctx, "The sky", SMOL, max_new_tokens=4, **knobs_of)]
+    for call in calls:
+        with pytest.raises(gr.Error) as info:
+            call()
+        assert info.value.message == message
+
+
+def test_generate_refusing_a_setting_is_said_so_and_a_bug_stays_a_bug(ctx, monkeypatch):
+    from playground.compute.decoding import beam
+
+    real = beam.generate_kwargs
+
+    def bad_setting(b, params):
+        kw, notes = real(b, params)
+        return {**kw, "early_stopping": "sometimes"}, notes  # transformers' GenerationConfig refuses it
+
+    monkeypatch.setattr(beam, "generate_kwargs", bad_setting)
+    with pytest.raises(gr.Error, match="generate\\(\\) refused these settings: `early_stopping` must be"):
+        generate_api(ctx, "The sky", SMOL, strategy="beam search", max_new_tokens=4)
+    from playground.compute import decoding
+
+    monkeypatch.setattr(decoding, "stream", _refuse(ValueError("a bug in the app's own code")))
+    with pytest.raises(ValueError, match="a bug") as info:
+        generate(ctx)
+    assert not isinstance(info.value, gr.Error)
+
+
+def test_api_defaults_and_strategy(ctx):
+    api = functools.partial(generate_api, ctx)
     data = api("It was a dark and stormy", max_new_tokens=3)
     assert data["model"] == SMOL and data["tokens"][0]["token"] == " night" and data["params"]["mode"] == "greedy"
     sampled = api("It was a dark and stormy", strategy="top-k sampling", top_k=5, max_new_tokens=4, seed=3)
@@ -140,26 +186,26 @@ def test_api_defaults_and_strategy(tab):
         api("x", strategy="nucleus")
 
 
-def test_presets_cover_lessons_10_to_15_and_run_offline(tab):
+def test_presets_cover_lessons_10_to_15_and_run_offline(ctx):
     presets = load_presets("decoding")
     assert [p.lesson for p in presets] == [10, 11, 12, 13, 14, 15]
     for preset in presets:
-        values = tab["presets"][preset.id]()
+        values = apply_lesson(ctx, preset.id)
         prompt, model, strategy = values[:3]
         knob_values = dict(zip(KNOBS, values[3:3 + len(KNOBS)]))
         assert model == SMOL and prompt == preset.text and "Offline" in values[3 + len(KNOBS) + 2].value
         knob_values["max_new_tokens"] = min(knob_values["max_new_tokens"], 12)
-        gen = list(tab["handlers"]["generate"](prompt, model, "auto", "auto", Request(preset.id), None,
-                                               *[knob_values[k] for k in KNOBS]))[-1][0]
+        gen = list(generate_text(ctx, prompt, model, "auto", "auto", Request(preset.id), None,
+                                 *[knob_values[k] for k in KNOBS]))[-1][0]
         assert gen.sequences[0].steps, preset.id
         assert gen.params.mode == {"greedy": "greedy", "beam search": "beam"}.get(strategy, gen.params.mode)
 
 
-def test_two_sessions_generate_at_once(tab):
+def test_two_sessions_generate_at_once(ctx):
     results = {}
 
     def work(session):
-        results[session] = generate(tab, session=session, max_new_tokens=8)[-1][0].sequences[0].ids
+        results[session] = generate(ctx, session=session, max_new_tokens=8)[-1][0].sequences[0].ids
 
     threads = [threading.Thread(target=work, args=(s,)) for s in ("a", "b")]
     [t.start() for t in threads]

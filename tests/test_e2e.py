@@ -152,7 +152,7 @@ def test_bias_probe_api_and_errors(client):
                           "nurse\nengineer", "SmolLM2-135M-Instruct", api_name="/bias_probe")
     assert len(data["rows"]) == 8 and data["rows"][0]["template"] == "The {group} worked as a [MASK]."
     assert all(0 < r["prob"] < 1 and r["rank"] >= 1 for r in data["rows"])
-    with pytest.raises(AppError, match="no masked-LM head"):
+    with pytest.raises(AppError, match="all-MiniLM-L6-v2 \\(encoder\\) cannot do next-token"):
         client.predict("x [MASK]", "all-MiniLM-L6-v2", 5, api_name="/fill_mask")
     with pytest.raises(AppError, match="has no \\{group\\}"):
         client.predict("The man is [MASK].", "a", "b", "SmolLM2-135M-Instruct", api_name="/bias_probe")

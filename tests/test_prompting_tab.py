@@ -7,20 +7,20 @@ import pytest
 
 from playground.compute import prompting as P
 from playground.presets import load_presets
-from playground.ui.common import AppContext
-from playground.ui.prompting_tab import UPLOADED, build_prompting_tab
+from playground.ui.prompting_tab import (
+    UPLOADED, apply_lesson, build_prompting_tab, classify_api, evaluate_api, evaluate_on_dataset, run_order_sensitivity,
+    run_prompt,
+)
 from playground.views import prompting as views
+from tests.conftest import tab_context
 
 SMOL = "SmolLM2-135M-Instruct"
 GPT = "local/tiny-gpt2"
 
 
 @pytest.fixture(scope="module")
-def tab(registry, settings):
-    with gr.Blocks():
-        model = gr.Dropdown(choices=[SMOL], value=SMOL)
-        ctx = AppContext(settings=settings, models=registry, model=model, device=gr.Dropdown(), dtype=gr.Dropdown())
-        return build_prompting_tab(ctx)
+def ctx(registry, settings):
+    return tab_context(settings, registry, build_prompting_tab)
 
 
 def fig_of(plot):
@@ -34,18 +34,18 @@ def fig_of(plot):
     return go.Figure(json.loads(plot.value["plot"]))
 
 
-def one(tab, text, template=P.SENTIMENT_TEMPLATE, labels=P.SENTIMENT_LABELS, *, calibrated=False, norm=False,
+def one(ctx, text, template=P.SENTIMENT_TEMPLATE, labels=P.SENTIMENT_LABELS, *, calibrated=False, norm=False,
         instruction="", table=None, k=0, order="as entered", seed=0, cont=True, model=SMOL):
-    return tab["handlers"]["one"](text, template, labels, calibrated, norm, instruction, table or [["", ""]], k, order,
-                                  seed, cont, model, None, None, None)
+    return run_prompt(ctx, text, template, labels, calibrated, norm, instruction, table or [["", ""]], k, order, seed,
+                      cont, model, None, None, None)
 
 
-def evaluate(tab, dataset="reviews", upload=None, limit=1000, template=P.SENTIMENT_TEMPLATE,
+def evaluate(ctx, dataset="reviews", upload=None, limit=1000, template=P.SENTIMENT_TEMPLATE,
              labels=P.SENTIMENT_LABELS, *, table=None, k=0, methods=("zero-shot",), classifier=None, model=SMOL,
              calibrated=False):
-    return tab["handlers"]["evaluate"](dataset, upload, limit, template, labels, calibrated, False, "",
-                                       table or [["", ""]], k, "as entered", 0, list(methods), classifier, model, None,
-                                       None, None)
+    return evaluate_on_dataset(ctx, dataset, upload, limit, template, labels, calibrated, False, "",
+                               table or [["", ""]], k, "as entered", 0, list(methods), classifier, model, None, None,
+                               None)
 
 
 # ---- views ---------------------------------------------------------------------------------------
@@ -76,88 +76,88 @@ def test_confusion_figure_counts_and_mistakes_order():
 # ---- handlers ------------------------------------------------------------------------------------
 
 
-def test_presets_fill_every_input_and_run_offline(tab):
+def test_presets_fill_every_input_and_run_offline(ctx):
     assert [p.lesson for p in load_presets("prompting")] == [16, 17, 18]
-    v = tab["presets"]["zero-shot-sentiment"]()
+    v = apply_lesson(ctx, "zero-shot-sentiment")
     assert v[6] == SMOL and "{text}" in v[1] and "Offline" in v[10].value and v[8] == ["zero-shot"]
-    prompt, fig, summary, table = one(tab, v[0], v[1], v[2])
+    prompt, fig, summary, table = one(ctx, v[0], v[1], v[2])
     assert "Review: The soup was cold" in prompt and "negative" in summary and len(fig.data) == 2
     assert "&lt;|endoftext|&gt;</span>Review:" in prompt  # the document-start token the model reads first
     assert len(table.value["data"]) == 2
-    metrics, acc, c0, c1, c2, mistakes = evaluate(tab)
+    metrics, acc, c0, c1, c2, mistakes = evaluate(ctx)
     assert "zero-shot" in metrics and fig_of(c0) is not None and fig_of(c1) is None and fig_of(c2) is None
     assert sum(map(sum, fig_of(c0).data[0].z)) == 120 and all(r[0] == "zero-shot" for r in mistakes.value["data"])
 
-    v = tab["presets"]["few-shot-translation"]()
+    v = apply_lesson(ctx, "few-shot-translation")
     assert v[2] == "" and v[5] == 4 and len(v[4]) == 4 and v[11].open is True
-    prompt, fig, summary, table = one(tab, v[0], v[1], v[2], instruction=v[3], table=v[4], k=v[5])
+    prompt, fig, summary, table = one(ctx, v[0], v[1], v[2], instruction=v[3], table=v[4], k=v[5])
     assert "Translate English to French." in prompt and "girafe en peluche" in prompt and "Greedy continuation" in prompt
     assert fig is None and "No labels" in summary
 
-    v = tab["presets"]["fine-tuned-vs-zero-shot"]()
+    v = apply_lesson(ctx, "fine-tuned-vs-zero-shot")
     assert v[8] == ["zero-shot", "few-shot"]  # the classifier needs the hub: left out offline, and said so
     assert "classifier" in v[10].value
 
 
-def test_calibration_and_few_shot_in_the_handler(tab):
+def test_calibration_and_few_shot_in_the_handler(ctx):
     table = [list(d) for d in (("Loved it.", "positive"), ("Hated it.", "negative"))]
-    prompt, fig, summary, rows = one(tab, "It was fine, I guess.", calibrated=True, table=table, k=2, cont=False)
+    prompt, fig, summary, rows = one(ctx, "It was fine, I guess.", calibrated=True, table=table, k=2, cont=False)
     assert "Review: Loved it." in prompt and "Sentiment: positive" in prompt and "Greedy" not in prompt
     assert len(fig.data) == 4  # as scored, calibrated, the content-free marks, the raw next tokens
     assert rows.headers[-1] == "P calibrated"
 
 
-def test_few_shot_evaluation_and_generation_evaluation(tab):
+def test_few_shot_evaluation_and_generation_evaluation(ctx):
     table = [["I loved every minute of it.", "positive"], ["Total waste of money.", "negative"]]
-    metrics, acc, c0, c1, c2, mistakes = evaluate(tab, limit=20, table=table, k=2, methods=("zero-shot", "few-shot"))
+    metrics, acc, c0, c1, c2, mistakes = evaluate(ctx, limit=20, table=table, k=2, methods=("zero-shot", "few-shot"))
     assert "2-shot" in metrics and fig_of(c1) is not None and len(fig_of(acc).data[0].y) == 2
-    html, *_, rows = evaluate(tab, "en-fr", limit=4, template="English: {text}\nFrench:", labels="",
+    html, *_, rows = evaluate(ctx, "en-fr", limit=4, template="English: {text}\nFrench:", labels="",
                               table=[["cheese", "fromage"]], k=1, methods=("zero-shot", "few-shot"))
     assert "exact match" in html and len(rows.value["data"]) == 8
 
 
-def test_order_sensitivity_handler(tab):
+def test_order_sensitivity_handler(ctx):
     table = [["Loved it.", "positive"], ["Hated it.", "negative"], ["Great.", "positive"]]
-    fig, note, rows = tab["handlers"]["orders"]("Not bad.", P.SENTIMENT_TEMPLATE, P.SENTIMENT_LABELS, False, False,
-                                                "", table, 3, 10, "reviews", None, SMOL, None, None, None)
+    fig, note, rows = run_order_sensitivity(ctx, "Not bad.", P.SENTIMENT_TEMPLATE, P.SENTIMENT_LABELS, False, False,
+                                            "", table, 3, 10, "reviews", None, SMOL, None, None, None)
     assert len(rows.value["data"]) == 3 and "accuracy from" in note and len(fig.data) == 3
 
 
-def test_uploaded_csv(tab, tmp_path):
+def test_uploaded_csv(ctx, tmp_path):
     path = tmp_path / "mine.csv"
     path.write_text("text,label\nWonderful!,positive\nAwful.,negative\nSuperb food.,positive\n", encoding="utf-8")
-    metrics, *_ = evaluate(tab, UPLOADED, str(path))
+    metrics, *_ = evaluate(ctx, UPLOADED, str(path))
     assert ">3<" in metrics
     bad = tmp_path / "bad.csv"
     bad.write_text("review,stars\nx,1\n", encoding="utf-8")
     with pytest.raises(gr.Error, match="text and label"):
-        evaluate(tab, UPLOADED, str(bad))
+        evaluate(ctx, UPLOADED, str(bad))
 
 
 @pytest.mark.parametrize("call, match", [
-    (lambda t: one(t, "x", "Review:"), "no {text}"),
-    (lambda t: one(t, "x", labels="positive\npositive"), "twice"),
-    (lambda t: one(t, "   "), "empty"),
-    (lambda t: one(t, "x", model="all-MiniLM-L6-v2"), "encoder"),
-    (lambda t: one(t, "x", table=[["a", ""]], k=1), "Demonstration 1"),
-    (lambda t: evaluate(t, methods=()), "Tick at least one"),
-    (lambda t: evaluate(t, methods=("few-shot",)), "demonstrations"),
-    (lambda t: evaluate(t, methods=("classifier",)), "Choose a fine-tuned classifier"),
-    (lambda t: evaluate(t, UPLOADED, None), "Upload a CSV"),
-    (lambda t: evaluate(t, labels="good\nbad"), "not among the labels"),
+    (lambda c: one(c, "x", "Review:"), "no {text}"),
+    (lambda c: one(c, "x", labels="positive\npositive"), "twice"),
+    (lambda c: one(c, "   "), "empty"),
+    (lambda c: one(c, "x", model="all-MiniLM-L6-v2"), "encoder"),
+    (lambda c: one(c, "x", table=[["a", ""]], k=1), "Demonstration 1"),
+    (lambda c: evaluate(c, methods=()), "Tick at least one"),
+    (lambda c: evaluate(c, methods=("few-shot",)), "demonstrations"),
+    (lambda c: evaluate(c, methods=("classifier",)), "Choose a fine-tuned classifier"),
+    (lambda c: evaluate(c, UPLOADED, None), "Upload a CSV"),
+    (lambda c: evaluate(c, labels="good\nbad"), "not among the labels"),
 ])
-def test_bad_inputs_become_readable_errors(tab, call, match):
+def test_bad_inputs_become_readable_errors(ctx, call, match):
     with pytest.raises(gr.Error, match=match):
-        call(tab)
+        call(ctx)
 
 
-def test_apis_as_functions(tab):
-    out = tab["handlers"]["classify_api"]("A wonderful, moving film.", SMOL)
+def test_apis_as_functions(ctx):
+    out = classify_api(ctx, "A wonderful, moving film.", SMOL)
     assert out["prediction"] == "positive" and {x["label"] for x in out["labels"]} == {"positive", "negative"}
     assert sum(x["prob"] for x in out["labels"]) == pytest.approx(1)
-    ev = tab["handlers"]["evaluate_api"]("reviews", "", model=SMOL, k=2, limit=12)
+    ev = evaluate_api(ctx, "reviews", "", model=SMOL, k=2, limit=12)
     assert len(ev["examples"]) == 10 and ev["method"] == "2-shot"  # the first 2 examples became the demonstrations
-    csv_ev = tab["handlers"]["evaluate_api"](csv_text="text,label\nGreat!,positive\nBad.,negative\n", model=SMOL)
+    csv_ev = evaluate_api(ctx, csv_text="text,label\nGreat!,positive\nBad.,negative\n", model=SMOL)
     assert csv_ev["confusion"] and len(csv_ev["examples"]) == 2
 
 

@@ -4,55 +4,170 @@ head, model and neuron views offline, self-attention by hand, and the three fami
 
 from __future__ import annotations
 
-import inspect
-import typing
-from functools import partial
-
 import gradio as gr
 
 from ..compute import attention as att
 from ..compute.attention import textbook as book
-from ..compute.lm import Backend, backend_of
 from ..errors import InputError, ModelUnavailable
 from ..models import ATTENTION
 from ..presets import first_available, load_presets, resolve
 from ..views import attention as views
 from ..views import bertviz
 from ..views.common import empty_hint, esc
-from .common import AppContext, lesson_bar, user_errors
+from .common import AppContext, bind, lesson, lesson_bar, user_errors
 
 MODEL_VIEW_MAX_LINES = 300_000  # SVG lines the model view may draw: layers x heads x tokens²
 FAMILY_SLOTS = (("causal",), ("masked", "encoder"), ("seq2seq",))
 FAMILY_LABELS = ("Decoder (causal)", "Encoder (bidirectional)", "Encoder-decoder")
 KINDS = {"self": "self", "encoder self-attention": "encoder", "decoder self-attention": "decoder",
          "cross-attention": "cross"}
+# the keys a lesson's "open" list names
+ACCORDIONS = ("heads", "rollout", "head_view", "model_view", "neuron", "by_hand", "families")
 
 
-# ---- self-attention by hand (lesson 19): module-level handlers, wired with partial(fn, ctx) -------------
+def _load(ctx: AppContext, model, device=None, dtype=None, progress=None):
+    # The registry loads with eager attention: sdpa and flash attention return no weights.
+    return ctx.load(model, device, dtype, progress=progress, capability=ATTENTION)
 
 
-def load_backend(ctx: AppContext, model, device=None, dtype=None, progress=None) -> Backend:
-    """The picked model with eager attention (sdpa and flash attention return no weights), as a backend."""
-    if not model:
-        raise InputError("Choose a model in the picker at the top.")
-    return backend_of(ctx.models.load(model, device=device or None, dtype=dtype or None, progress=progress,
-                                      attn_implementation="eager", capability=ATTENTION))
-
-
-def checked_text(ctx: AppContext, text) -> str:
+def _check(ctx: AppContext, text) -> str:
     text = text if isinstance(text, str) else ""
-    if len(text) > ctx.settings.max_text_chars:
-        raise InputError(f"The text has {len(text):,} characters; the limit is {ctx.settings.max_text_chars:,}.")
+    limit = ctx.settings.max_text_chars
+    if len(text) > limit:
+        raise InputError(f"The text has {len(text):,} characters; the limit is {limit:,}.")
     return text
+
+
+def _kind_of(result, label) -> str:
+    kind = KINDS.get(label or "self", "self")
+    if result.family == "seq2seq" and kind == "self":
+        return "encoder"
+    if result.family != "seq2seq":
+        return "self"
+    return kind
+
+
+def _pictures(result, layer, head, mean, kind_label, hide):
+    layer = min(att.as_index(layer, "layer"), result.num_layers - 1)
+    kind = _kind_of(result, kind_label)
+    nheads = result.stack(kind).shape[1]
+    head = None if mean else min(att.as_index(head, "head"), nheads - 1)
+    layers_here = result.stack(kind).shape[0]
+    layer = min(layer, layers_here - 1)
+    return (views.heatmap_figure(result, layer, head, kind, bool(hide)),
+            views.heads_figure(result, layer, kind, bool(hide)),
+            views.rollout_figure(result, min(layer, result.num_layers - 1), bool(hide)))
+
+
+def _head_view(result, layer) -> str:
+    n = max(len(result.tokens), len(result.decoder_tokens))
+    if n > att.BERTVIZ_MAX_TOKENS:
+        return empty_hint(
+            f"The bertviz views take at most {att.BERTVIZ_MAX_TOKENS} tokens (this text has {n}): they draw one "
+            "line per pair of tokens and head, which stops being readable or quick beyond that. The heatmaps "
+            "above work up to " f"{att.MAX_TOKENS} tokens.")
+    doc = bertviz.head_view_document(result, layer=min(int(layer or 0), result.num_layers - 1))
+    return bertviz.iframe(doc, bertviz.head_view_height(n), f"bertviz head view of {result.model}")
+
+
+# ---- handlers ------------------------------------------------------------------------------------
+
+
+def show_attention(ctx: AppContext, text, text_b, decoder_text, model, device, dtype, layer, head, mean, kind_label,
+                   hide, progress=gr.Progress(track_tqdm=True)):
+    """One forward pass with attentions: the heatmaps, rollout and head view, and sliders fitted to the model."""
+    with user_errors():
+        b = _load(ctx, model, device, dtype, progress)
+        result = att.attention(b, _check(ctx, text), text_b, decoder_text, max_tokens=att.MAX_TOKENS)
+        kinds = (["encoder self-attention", "decoder self-attention", "cross-attention"]
+                 if result.family == "seq2seq" else ["self"])
+        label = kind_label if kind_label in kinds else kinds[0]
+        shown = _pictures(result, layer, head, mean, label, hide)
+        hv = _head_view(result, layer)
+    L, H = result.num_layers, result.num_heads
+    return (result, views.summary_html(result), *shown, hv,
+            gr.Slider(maximum=L - 1, value=min(int(layer or 0), L - 1)),
+            gr.Slider(maximum=H - 1, value=min(int(head or 0), H - 1)),
+            gr.Radio(choices=kinds, value=label, visible=len(kinds) > 1),
+            gr.Slider(maximum=L - 1, value=0), gr.Slider(maximum=L - 1, value=min(L - 1, 1)))
+
+
+def redraw_attention(ctx: AppContext, result, layer, head, mean, kind_label, hide):
+    """Layer, head or toggles moved: redraw from the last run's weights, no forward pass."""
+    if result is None:
+        return (gr.skip(),) * 3
+    with user_errors():
+        return _pictures(result, layer, head, mean, kind_label, hide)
+
+
+def draw_model_view(ctx: AppContext, result, first, last):
+    """bertviz's model view of the last run: every head of a range of layers, if it stays drawable."""
+    with user_errors():
+        if result is None:
+            raise InputError("Click 'Show attention' first: the model view draws the last run's weights.")
+        first, last = att.as_index(first, "first layer"), att.as_index(last, "last layer")
+        if first > last:
+            first, last = last, first
+        att.check_layer_head(last, None, result.num_layers, result.num_heads)
+        n = max(len(result.tokens), len(result.decoder_tokens))
+        if n > att.BERTVIZ_MAX_TOKENS:
+            raise InputError(f"The model view takes at most {att.BERTVIZ_MAX_TOKENS} tokens; this text has {n}. "
+                             "Shorten it.")
+        per_layer = result.num_heads * n * n * len(result.kinds())
+        fit = max(1, MODEL_VIEW_MAX_LINES // per_layer)
+        if last - first + 1 > fit:
+            raise InputError(
+                f"Layers {first}–{last} would draw {(last - first + 1) * per_layer:,} lines; the model view "
+                f"stays interactive up to {MODEL_VIEW_MAX_LINES:,}. At {n} tokens that is {fit} layer(s) at a "
+                "time: narrow the range (or shorten the text).")
+        layers = list(range(first, last + 1))
+        doc = bertviz.model_view_document(result, layers)
+    height = bertviz.model_view_height(n, len(layers), result.num_heads)
+    return bertviz.iframe(doc, height, f"bertviz model view of {result.model}")
+
+
+def draw_neuron_view(ctx: AppContext, text, text_b, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
+    """bertviz's neuron view: how each query vector meets each key vector."""
+    with user_errors():
+        b = _load(ctx, model, device, dtype, progress)
+        params = att.neuron_params(b, _check(ctx, text), text_b)
+        doc = bertviz.neuron_view_document(params, pair=bool((text_b or "").strip()))
+        n = len(params["attention"]["all"]["left_text"])
+    return bertviz.iframe(doc, 160 + 26 * n, f"bertviz neuron view of {b.name}")
+
+
+def compare_families(ctx: AppContext, text, s2s_text, decoder_text, dec_model, enc_model, s2s_model, device, dtype,
+                     hide, progress=gr.Progress(track_tqdm=True)):
+    """Lesson 21: a decoder, an encoder and an encoder-decoder side by side; a family that cannot load says why."""
+    with user_errors():
+        results, notes = [], []
+        for label, name, source in ((FAMILY_LABELS[0], dec_model, text), (FAMILY_LABELS[1], enc_model, text),
+                                    (FAMILY_LABELS[2], s2s_model, s2s_text)):
+            if not name:
+                notes.append(f"{label}: no model of this family is available here"
+                             + (" (no encoder-decoder ships as an offline package; t5-small needs hub access)."
+                                if label == FAMILY_LABELS[2] else "."))
+                continue
+            try:
+                b = _load(ctx, name, device, dtype, progress)
+                results.append(att.attention(b, _check(ctx, source), "",
+                                             decoder_text if label == FAMILY_LABELS[2] else ""))
+            except ModelUnavailable as exc:
+                notes.append(f"{label}: {exc}")
+        if not results:
+            raise InputError("None of the three models can load here: " + " ".join(notes))
+        notes += [f"{r.model}: {n}" for r in results for n in r.notices]
+    html = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in notes)
+    return views.families_figure(results, bool(hide)), html
 
 
 def run_by_hand(ctx: AppContext, text, decoder_text, model, device, dtype, layer, head, kind_label,
                 progress=gr.Progress(track_tqdm=True)):
     """The chosen head recomputed step by step; the stack follows the Attention radio (encoder-decoders)."""
     with user_errors():
-        b = load_backend(ctx, model, device, dtype, progress)
+        b = _load(ctx, model, device, dtype, progress)
         stack = KINDS.get(kind_label or "self", "self")
-        bh = att.by_hand(b, checked_text(ctx, text), layer, head, stack="" if stack == "self" else stack,
+        bh = att.by_hand(b, _check(ctx, text), layer, head, stack="" if stack == "self" else stack,
                          decoder_text=decoder_text or "")
     return views.by_hand_html(bh), views.by_hand_figure(bh)
 
@@ -67,18 +182,33 @@ def book_matrices():
     return [list(r) for r in book.BOOK_Q], [list(r) for r in book.BOOK_K], [list(r) for r in book.BOOK_V]
 
 
-def typed_partial(fn, ctx: AppContext):
-    """partial(fn, ctx) as a plain function that keeps fn's signature, type hints and docstring without the
-    ctx parameter: gr.api derives the endpoint's schema from them, and a functools.partial has none."""
+def apply_lesson(ctx: AppContext, lesson_id: str):
+    """Fill the text, model, layer, head and the family slots from a lesson preset; the click then runs it."""
+    preset = lesson("attention", lesson_id)
+    params = preset.params
+    r = resolve(preset, ctx.models)
+    chosen = dict(params.get("fallback", {})) if r.fell_back and r.model != preset.model[0] else {}
+    slots = [first_available(names, ctx.models) for names in preset.compare] if preset.compare else []
+    opened = [gr.Accordion(open=key in preset.open) for key in ACCORDIONS]
+    fam = [s if s else gr.skip() for s in slots] + [gr.skip()] * (3 - len(slots))
+    return [preset.text, params.get("text_b", ""), params.get("decoder_text", ""), r.model,
+            chosen.get("layer", params.get("layer", 0)), chosen.get("head", params.get("head", 0)), False,
+            params.get("seq2seq_text", gr.skip()), *fam, gr.Markdown(r.notice_markdown, visible=True),
+            *opened]
 
-    def endpoint(*args, **kwargs):
-        return fn(ctx, *args, **kwargs)
 
-    sig = inspect.signature(fn)
-    endpoint.__signature__ = sig.replace(parameters=list(sig.parameters.values())[1:])
-    endpoint.__annotations__ = {k: v for k, v in typing.get_type_hints(fn).items() if k != "ctx"}
-    endpoint.__name__, endpoint.__doc__ = fn.__name__, fn.__doc__
-    return endpoint
+# ---- API -----------------------------------------------------------------------------------------
+
+
+def attention_api(ctx: AppContext, text: str, model: str = "", layer: int = 0, head: int = 0) -> dict:
+    """One head's attention weights for `text`: {model, family, tokens, layer, head, kv_head,
+    num_layers, num_heads, num_kv_heads, causal, weights (tokens x tokens; row i = what token i
+    reads, each row sums to 1), notices}. Layers and heads count from 0."""
+    with user_errors():
+        layer_i, head_i = att.as_index(layer, "layer"), att.as_index(head, "head")
+        b = _load(ctx, model or ctx.models.default_name(ATTENTION))
+        result = att.attention(b, _check(ctx, text), max_tokens=att.MAX_TOKENS)
+        return result.as_json(layer_i, head_i)
 
 
 def attention_by_hand_api(ctx: AppContext, text: str, model: str = "", layer: int = 0, head: int = 0,
@@ -87,132 +217,21 @@ def attention_by_hand_api(ctx: AppContext, text: str, model: str = "", layer: in
     (their names, in order), max_abs_diff (weights), max_abs_diff_output (the head's output), recipe}.
     stack: encoder, decoder or cross for encoder-decoders (empty: the model's own). Local models only."""
     with user_errors():
-        b = load_backend(ctx, model or ctx.models.default_name(ATTENTION))
-        return att.by_hand(b, checked_text(ctx, text), layer, head, stack=stack or "",
+        b = _load(ctx, model or ctx.models.default_name(ATTENTION))
+        return att.by_hand(b, _check(ctx, text), layer, head, stack=stack or "",
                            decoder_text=decoder_text or "").as_json()
+
+
+# ---- layout and wiring ---------------------------------------------------------------------------
 
 
 def build_attention_tab(ctx: AppContext) -> dict:
     presets = load_presets("attention")
     models = ctx.models
 
-    def load(model, device=None, dtype=None, progress=None):
-        return load_backend(ctx, model, device, dtype, progress)
-
-    def check(text) -> str:
-        return checked_text(ctx, text)
-
     def family_choices(families) -> list[tuple[str, str]]:
         return [(label, name) for label, name in models.choices(ATTENTION, probe_hub=False)
                 if models.spec(name).family in families]
-
-    def kind_of(result, label) -> str:
-        kind = KINDS.get(label or "self", "self")
-        if result.family == "seq2seq" and kind == "self":
-            return "encoder"
-        if result.family != "seq2seq":
-            return "self"
-        return kind
-
-    def pictures(result, layer, head, mean, kind_label, hide):
-        layer = min(att.as_index(layer, "layer"), result.num_layers - 1)
-        kind = kind_of(result, kind_label)
-        nheads = result.stack(kind).shape[1]
-        head = None if mean else min(att.as_index(head, "head"), nheads - 1)
-        layers_here = result.stack(kind).shape[0]
-        layer = min(layer, layers_here - 1)
-        return (views.heatmap_figure(result, layer, head, kind, bool(hide)),
-                views.heads_figure(result, layer, kind, bool(hide)),
-                views.rollout_figure(result, min(layer, result.num_layers - 1), bool(hide)))
-
-    def head_view(result, layer) -> str:
-        n = max(len(result.tokens), len(result.decoder_tokens))
-        if n > att.BERTVIZ_MAX_TOKENS:
-            return empty_hint(
-                f"The bertviz views take at most {att.BERTVIZ_MAX_TOKENS} tokens (this text has {n}): they draw one "
-                "line per pair of tokens and head, which stops being readable or quick beyond that. The heatmaps "
-                "above work up to " f"{att.MAX_TOKENS} tokens.")
-        doc = bertviz.head_view_document(result, layer=min(int(layer or 0), result.num_layers - 1))
-        return bertviz.iframe(doc, bertviz.head_view_height(n), f"bertviz head view of {result.model}")
-
-    def run(text, text_b, decoder_text, model, device, dtype, layer, head, mean, kind_label, hide,
-            progress=gr.Progress(track_tqdm=True)):
-        with user_errors():
-            loaded = load(model, device, dtype, progress)
-            result = att.attention(loaded, check(text), text_b, decoder_text, max_tokens=att.MAX_TOKENS)
-            kinds = (["encoder self-attention", "decoder self-attention", "cross-attention"]
-                     if result.family == "seq2seq" else ["self"])
-            label = kind_label if kind_label in kinds else kinds[0]
-            shown = pictures(result, layer, head, mean, label, hide)
-            hv = head_view(result, layer)
-        L, H = result.num_layers, result.num_heads
-        return (result, views.summary_html(result), *shown, hv,
-                gr.Slider(maximum=L - 1, value=min(int(layer or 0), L - 1)),
-                gr.Slider(maximum=H - 1, value=min(int(head or 0), H - 1)),
-                gr.Radio(choices=kinds, value=label, visible=len(kinds) > 1),
-                gr.Slider(maximum=L - 1, value=0), gr.Slider(maximum=L - 1, value=min(L - 1, 1)))
-
-    def redraw(result, layer, head, mean, kind_label, hide):
-        """Layer, head or toggles moved: redraw from the last run's weights, no forward pass."""
-        if result is None:
-            return (gr.skip(),) * 3
-        with user_errors():
-            return pictures(result, layer, head, mean, kind_label, hide)
-
-    def run_model_view(result, first, last):
-        with user_errors():
-            if result is None:
-                raise InputError("Click 'Show attention' first: the model view draws the last run's weights.")
-            first, last = att.as_index(first, "first layer"), att.as_index(last, "last layer")
-            if first > last:
-                first, last = last, first
-            att.check_layer_head(last, None, result.num_layers, result.num_heads)
-            n = max(len(result.tokens), len(result.decoder_tokens))
-            if n > att.BERTVIZ_MAX_TOKENS:
-                raise InputError(f"The model view takes at most {att.BERTVIZ_MAX_TOKENS} tokens; this text has {n}. "
-                                 "Shorten it.")
-            per_layer = result.num_heads * n * n * len(result.kinds())
-            fit = max(1, MODEL_VIEW_MAX_LINES // per_layer)
-            if last - first + 1 > fit:
-                raise InputError(
-                    f"Layers {first}–{last} would draw {(last - first + 1) * per_layer:,} lines; the model view "
-                    f"stays interactive up to {MODEL_VIEW_MAX_LINES:,}. At {n} tokens that is {fit} layer(s) at a "
-                    "time: narrow the range (or shorten the text).")
-            layers = list(range(first, last + 1))
-            doc = bertviz.model_view_document(result, layers)
-        height = bertviz.model_view_height(n, len(layers), result.num_heads)
-        return bertviz.iframe(doc, height, f"bertviz model view of {result.model}")
-
-    def run_neuron(text, text_b, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
-        with user_errors():
-            loaded = load(model, device, dtype, progress)
-            params = att.neuron_params(loaded, check(text), text_b)
-            doc = bertviz.neuron_view_document(params, pair=bool((text_b or "").strip()))
-            n = len(params["attention"]["all"]["left_text"])
-        return bertviz.iframe(doc, 160 + 26 * n, f"bertviz neuron view of {loaded.spec.name}")
-
-    def run_families(text, s2s_text, decoder_text, dec_model, enc_model, s2s_model, device, dtype, hide,
-                     progress=gr.Progress(track_tqdm=True)):
-        with user_errors():
-            results, notes = [], []
-            for label, name, source in ((FAMILY_LABELS[0], dec_model, text), (FAMILY_LABELS[1], enc_model, text),
-                                        (FAMILY_LABELS[2], s2s_model, s2s_text)):
-                if not name:
-                    notes.append(f"{label}: no model of this family is available here"
-                                 + (" (no encoder-decoder ships as an offline package; t5-small needs hub access)."
-                                    if label == FAMILY_LABELS[2] else "."))
-                    continue
-                try:
-                    loaded = load(name, device, dtype, progress)
-                    results.append(att.attention(loaded, check(source), "",
-                                                 decoder_text if label == FAMILY_LABELS[2] else ""))
-                except ModelUnavailable as exc:
-                    notes.append(f"{label}: {exc}")
-            if not results:
-                raise InputError("None of the three models can load here: " + " ".join(notes))
-            notes += [f"{r.model}: {n}" for r in results for n in r.notices]
-        html = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in notes)
-        return views.families_figure(results, bool(hide)), html
 
     # ---- layout --------------------------------------------------------------------------------
     lesson_buttons, notice = lesson_bar(presets)
@@ -295,72 +314,39 @@ def build_attention_tab(ctx: AppContext) -> dict:
     last_result = gr.State()  # the last run's AttentionResult (numpy weights), for redraws without a forward
 
     # ---- events --------------------------------------------------------------------------------
+    show, by_hand, families = bind(show_attention, ctx), bind(run_by_hand, ctx), bind(compare_families, ctx)
     header = [ctx.model, ctx.device, ctx.dtype]
     main_inputs = [text, text_b, decoder_text, *header, layer, head, mean, kind, hide]
     main_outputs = [last_result, summary, heatmap, heads, roll, head_view_html, layer, head, kind, first, last]
-    gr.on([run_btn.click, text.submit], run, main_inputs, main_outputs, api_visibility="private")
-    gr.on([layer.release, head.release, mean.input, kind.input, hide.input], redraw,
+    gr.on([run_btn.click, text.submit], show, main_inputs, main_outputs, api_visibility="private")
+    gr.on([layer.release, head.release, mean.input, kind.input, hide.input], bind(redraw_attention, ctx),
           [last_result, layer, head, mean, kind, hide], [heatmap, heads, roll], trigger_mode="always_last",
           api_visibility="private")
     ctx.model.change(lambda: None, None, last_result, api_visibility="private")
-    mv_btn.click(run_model_view, [last_result, first, last], model_view_html, api_visibility="private")
-    neuron_btn.click(run_neuron, [text, text_b, *header], neuron_html, api_visibility="private")
-    by_hand = partial(run_by_hand, ctx)
+    mv_btn.click(bind(draw_model_view, ctx), [last_result, first, last], model_view_html, api_visibility="private")
+    neuron_btn.click(bind(draw_neuron_view, ctx), [text, text_b, *header], neuron_html, api_visibility="private")
     by_hand_inputs = [text, decoder_text, *header, layer, head, kind]
     by_hand_btn.click(by_hand, by_hand_inputs, [by_hand_summary, by_hand_plot], api_visibility="private")
     book_btn.click(run_textbook, [book_q, book_k, book_v], book_html, api_visibility="private")
     book_reset.click(book_matrices, None, [book_q, book_k, book_v], api_visibility="private").then(
         run_textbook, [book_q, book_k, book_v], book_html, api_visibility="private")
     fam_inputs = [text, s2s_text, decoder_text, dec_model, enc_model, s2s_model, ctx.device, ctx.dtype, hide]
-    fam_btn.click(run_families, fam_inputs, [families_plot, families_html], api_visibility="private")
+    fam_btn.click(families, fam_inputs, [families_plot, families_html], api_visibility="private")
 
-    accordions = {"heads": heads_acc, "rollout": rollout_acc, "head_view": head_view_acc,
-                  "model_view": model_view_acc, "neuron": neuron_acc, "by_hand": by_hand_acc,
-                  "families": families_acc}
-    preset_handlers = []
+    accordions = dict(zip(ACCORDIONS, (heads_acc, rollout_acc, head_view_acc, model_view_acc, neuron_acc, by_hand_acc,
+                                       families_acc)))
     for preset, button in zip(presets, lesson_buttons):
-        params = preset.params
-
-        def apply(preset=preset, params=params):
-            r = resolve(preset, models)
-            chosen = dict(params.get("fallback", {})) if r.fell_back and r.model != preset.model[0] else {}
-            slots = [first_available(names, models) for names in preset.compare] if preset.compare else []
-            opened = [gr.Accordion(open=key in preset.open) for key in accordions]
-            fam = [s if s else gr.skip() for s in slots] + [gr.skip()] * (3 - len(slots))
-            return [preset.text, params.get("text_b", ""), params.get("decoder_text", ""), r.model,
-                    chosen.get("layer", params.get("layer", 0)), chosen.get("head", params.get("head", 0)), False,
-                    params.get("seq2seq_text", gr.skip()), *fam, gr.Markdown(r.notice_markdown, visible=True),
-                    *opened]
-
-        preset_handlers.append(apply)
         event = button.click(
-            apply, None, [text, text_b, decoder_text, ctx.model, layer, head, mean, s2s_text, dec_model, enc_model,
-                          s2s_model, notice, *accordions.values()], api_visibility="private",
-        ).then(run, main_inputs, main_outputs, api_visibility="private")
+            bind(apply_lesson, ctx, preset.id), None,
+            [text, text_b, decoder_text, ctx.model, layer, head, mean, s2s_text, dec_model, enc_model, s2s_model,
+             notice, *accordions.values()], api_visibility="private",
+        ).then(show, main_inputs, main_outputs, api_visibility="private")
         if "by_hand" in preset.open:
             event.then(run_textbook, [book_q, book_k, book_v], book_html, api_visibility="private")
             event.then(by_hand, by_hand_inputs, [by_hand_summary, by_hand_plot], api_visibility="private")
         if "families" in preset.open:
-            event.then(run_families, fam_inputs, [families_plot, families_html], api_visibility="private")
+            event.then(families, fam_inputs, [families_plot, families_html], api_visibility="private")
 
-    # ---- API -----------------------------------------------------------------------------------
-    def attention_api(text: str, model: str = "", layer: int = 0, head: int = 0) -> dict:
-        """One head's attention weights for `text`: {model, family, tokens, layer, head, kv_head,
-        num_layers, num_heads, num_kv_heads, causal, weights (tokens x tokens; row i = what token i
-        reads, each row sums to 1), notices}. Layers and heads count from 0."""
-        with user_errors():
-            layer_i, head_i = att.as_index(layer, "layer"), att.as_index(head, "head")
-            loaded = load(model or models.default_name(ATTENTION))
-            result = att.attention(loaded, check(text), max_tokens=att.MAX_TOKENS)
-            return result.as_json(layer_i, head_i)
-
-    gr.api(attention_api, api_name="attention")
-    by_hand_api = typed_partial(attention_by_hand_api, ctx)
-    gr.api(by_hand_api, api_name="attention_by_hand")
-    return {
-        "components": {"text": text, "run": run_btn, "layer": layer, "head": head, "last": last_result},
-        "handlers": {"run": run, "redraw": redraw, "model_view": run_model_view, "neuron": run_neuron,
-                     "by_hand": by_hand, "textbook": run_textbook, "families": run_families, "api": attention_api,
-                     "by_hand_api": by_hand_api},
-        "presets": {p.id: apply for p, apply in zip(presets, preset_handlers)},
-    }
+    gr.api(bind(attention_api, ctx), api_name="attention")
+    gr.api(bind(attention_by_hand_api, ctx), api_name="attention_by_hand")
+    return {"text": text, "run": run_btn, "layer": layer, "head": head, "last": last_result}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import threading
 import time
+from contextlib import contextmanager
 
 import gradio as gr
 
@@ -17,7 +17,7 @@ from ..models import GENERATION
 from ..presets import load_presets, resolve
 from ..views import decoding as views
 from ..views.common import empty_hint
-from .common import AppContext, lesson_bar, user_errors
+from .common import AppContext, bind, lesson, lesson_bar, user_errors
 
 REFRESH_SECONDS = 0.08  # the streamed text is redrawn at most this often
 # A click on a generated token opens that step in the logits pipeline (one listener, delegated).
@@ -26,167 +26,221 @@ CLICK_TOKEN = ("element.addEventListener('click', (e) => { const t = e.target.cl
 KNOBS = ("max_new_tokens", "do_sample", "temperature", "top_k", "top_p", "num_beams", "num_return_sequences",
          "repetition_penalty", "no_repeat_ngram_size", "length_penalty", "penalty_alpha", "bad_words", "stop_strings",
          "seed", "chat_template")
-
-
-class _Running:
-    """The stop flags of the generations in progress, one per browser session (the Stop button sets it)."""
-
-    def __init__(self):
-        self._flags: dict[str, threading.Event] = {}
-        self._lock = threading.Lock()
-
-    def start(self, session: str) -> threading.Event:
-        flag = threading.Event()
-        with self._lock:
-            old = self._flags.get(session)
-            if old is not None:
-                old.set()  # one generation per session: a new one ends the old one
-            self._flags[session] = flag
-        return flag
-
-    def stop(self, session: str) -> bool:
-        with self._lock:
-            flag = self._flags.get(session)
-        if flag is not None:
-            flag.set()
-        return flag is not None
-
-    def done(self, session: str, flag: threading.Event) -> None:
-        with self._lock:
-            if self._flags.get(session) is flag:
-                del self._flags[session]
+ACCORDIONS = ("pipeline", "table", "tree", "compare", "byhand")  # the keys a lesson's "open" list names
 
 
 def _session(request: gr.Request | None) -> str:
     return getattr(request, "session_hash", None) or "api"
 
 
+def _params_of(ctx: AppContext, values) -> tuple[decoding.GenParams, tuple[str, ...]]:
+    raw = decoding.GenParams(**dict(zip(KNOBS, values)))
+    return decoding.check(raw, max_new_tokens=ctx.settings.max_new_tokens)
+
+
+def _load(ctx: AppContext, model, device=None, dtype=None, progress=None):
+    return ctx.load(model, device, dtype, progress=progress, capability=GENERATION)
+
+
+def _prompt_of(ctx: AppContext, b, prompt, params):
+    limit = ctx.settings.max_text_chars
+    if isinstance(prompt, str) and len(prompt) > limit:
+        raise InputError(f"The prompt has {len(prompt):,} characters; the limit is {limit:,}.")
+    return decoding.encode_prompt(b, prompt, chat_template=params.chat_template,
+                                  max_tokens=ctx.settings.max_prompt_tokens, max_new_tokens=params.max_new_tokens)
+
+
+def _default_step(gen) -> int:
+    """The first step where the token was not the model's own first choice (1 if there is none)."""
+    for s in gen.sequences[0].steps:
+        if s.rank > 1:
+            return s.index + 1
+    return 1
+
+
+def _pipeline_views(b, gen, step: int):
+    seq = gen.sequences[0]
+    if not seq.steps:
+        return None, empty_hint("Nothing was generated, so there is no step to show.")
+    pl = decoding.pipeline(b, gen.prompt, gen.params, seq.ids, int(step) - 1)
+    return views.pipeline_figure(pl), views.pipeline_html(pl)
+
+
+def _raised_in_transformers(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and str(tb.tb_frame.f_globals.get("__name__", "")).startswith("transformers.")
+
+
+@contextmanager
+def generate_refusals():
+    """generate() refusing a setting, as a gr.Error that says so. transformers raises a plain ValueError for
+    that (GenerationConfig.validate, a logits processor's __init__); everything else passes untouched: the
+    app's InputError (a ValueError, as gr.Error is) keeps its own message, and a bug stays a bug."""
+    try:
+        yield
+    except ValueError as exc:
+        if type(exc) is not ValueError or not _raised_in_transformers(exc):
+            raise
+        raise gr.Error(f"generate() refused these settings: {exc}", print_exception=False) from exc
+
+
+# ---- handlers ------------------------------------------------------------------------------------
+# Gradio injects `request` and `progress` only into parameters before *knobs: hence their place.
+
+
+def generate_text(ctx: AppContext, prompt, model, device, dtype, request: gr.Request = None,
+                  progress=gr.Progress(track_tqdm=True), *knobs):
+    """Stream the tokens while they come, then fill in the summary, tables, pipeline and tree."""
+    with user_errors():
+        params, notes = _params_of(ctx, knobs)
+        b = _load(ctx, model, device, dtype, progress)
+        prompt_ids = _prompt_of(ctx, b, prompt, params)
+    session = _session(request)
+    flag = ctx.running.start(session)
+    steps, gen, tree, last = [], None, None, 0.0
+    if not params.streams:
+        what = (f"Beam search keeps {params.num_beams} hypotheses until the end" if params.mode == "beam" else
+                f"{params.num_return_sequences} sequences are drawn together")
+        yield (gr.skip(), empty_hint(f"{what}, so the text comes all at once (no streaming) …"), *(gr.skip(),) * 8)
+    try:
+        with user_errors(), generate_refusals():
+            for item in decoding.run(b, prompt_ids, params, stop=flag):
+                if isinstance(item, decoding.Step):
+                    steps.append(item)
+                    if time.perf_counter() - last >= REFRESH_SECONDS:
+                        last = time.perf_counter()
+                        yield (gr.skip(), views.tokens_html(prompt_ids.tokens, steps, running=True),
+                               *(gr.skip(),) * 8)
+                elif isinstance(item, decoding.Generation):
+                    gen = decoding.replace_notices(item, notes + item.notices)
+                elif isinstance(item, decoding.BeamTree):
+                    tree = item
+    finally:
+        ctx.running.done(session, flag)
+    seq = gen.sequences[0]
+    step = _default_step(gen)
+    with user_errors():
+        fig, pl_html = _pipeline_views(b, gen, step)
+    n = max(len(seq.steps), 1)
+    yield (gen, views.tokens_html(prompt_ids.tokens, seq.steps, finish=seq.finish), views.summary_html(gen),
+           views.sequences_html(gen), views.step_rows(seq),
+           gr.Slider(minimum=1, maximum=max(n, 2), value=min(step, n), step=1, interactive=n > 1),
+           fig, pl_html, views.tree_figure(tree) if tree else None, views.tree_html(tree))
+
+
+def stop_generation(ctx: AppContext, request: gr.Request = None):
+    """The Stop button: end this session's generation after the current token."""
+    ctx.running.stop(_session(request))
+
+
+def show_pipeline_step(ctx: AppContext, last, step, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
+    """One step of the last generation through generate()'s logits processors, stage by stage."""
+    if last is None:
+        return None, empty_hint("Generate first: the pipeline shows one step of the last generation.")
+    with user_errors():
+        b = _load(ctx, last.model, device, dtype, progress)
+        return _pipeline_views(b, last, step)
+
+
+def open_clicked_step(ctx: AppContext, last, model, device, dtype, evt: gr.EventData,
+                      progress=gr.Progress(track_tqdm=True)):
+    """A generated token was clicked: show its step in the pipeline."""
+    step = getattr(evt, "step", None) if evt is not None else None
+    if last is None or not isinstance(step, (int, float)) or not 1 <= step <= len(last.sequences[0].steps):
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+    fig, note = show_pipeline_step(ctx, last, int(step), model, device, dtype, progress)
+    return gr.Accordion(open=True), gr.Slider(value=int(step)), fig, note
+
+
+def compare_strategies(ctx: AppContext, prompt, model, device, dtype, strategy_b, temperature_b,
+                       progress=gr.Progress(track_tqdm=True), *knobs):
+    """The knobs above (A) against the same knobs with strategy B on the same prompt."""
+    with user_errors():
+        params_a, notes = _params_of(ctx, knobs)
+        raw_b = decoding.strategy_params(strategy_b, params_a)
+        if raw_b.do_sample and temperature_b is not None:
+            raw_b = dataclasses.replace(raw_b, temperature=float(temperature_b))
+        params_b, _ = decoding.check(raw_b, max_new_tokens=ctx.settings.max_new_tokens)
+        b = _load(ctx, model, device, dtype, progress)
+        prompt_ids = _prompt_of(ctx, b, prompt, params_a)
+        with generate_refusals():
+            gen_a, _ = decoding.generate(b, prompt_ids, params_a)
+            gen_b, _ = decoding.generate(b, prompt_ids, params_b)
+    names = (f"A: {views.describe(params_a)}", f"B: {views.describe(params_b)}")
+    div = decoding.divergence(gen_a.sequences[0], gen_b.sequences[0])
+    return views.compare_html(gen_a, gen_b, names, div)
+
+
+def run_by_hand(ctx: AppContext, prompt, model, device, dtype, progress=gr.Progress(track_tqdm=True), *knobs):
+    """Lesson 15: the decoding loop written out, next to model.generate() with the same knobs and seed."""
+    with user_errors():
+        params, _ = _params_of(ctx, knobs)
+        b = _load(ctx, model, device, dtype, progress)
+        prompt_ids = _prompt_of(ctx, b, prompt, params)
+        result = by_hand.compare_with_generate(b, prompt_ids, params)
+    return views.by_hand_html(result)
+
+
+def apply_strategy(ctx: AppContext, name, *values):
+    """A strategy was chosen: set the knobs it names, keep the others."""
+    current = decoding.GenParams(**dict(zip(KNOBS, values)))
+    p = decoding.strategy_params(name, current)
+    return p.do_sample, p.top_k, p.top_p, p.num_beams, p.penalty_alpha, p.num_return_sequences
+
+
+def apply_lesson(ctx: AppContext, lesson_id: str):
+    """Fill the prompt, strategy and knobs from a lesson preset; the click then generates (and compares)."""
+    preset = lesson("decoding", lesson_id)
+    params = preset.params
+    r = resolve(preset, ctx.models)
+    base = decoding.strategy_params(params.get("strategy", "greedy"))
+    base = dataclasses.replace(base, **{k: params[k] for k in KNOBS if k in params})
+    opened = [gr.Accordion(open=key in preset.open) for key in ACCORDIONS]
+    return [preset.text, r.model, params.get("strategy", "greedy"),
+            *[getattr(base, k) if k not in ("bad_words", "stop_strings") else "" for k in KNOBS],
+            params.get("compare_strategy", gr.skip()), params.get("compare_temperature", 1.0),
+            gr.Markdown(r.notice_markdown, visible=True), *opened]
+
+
+# ---- API -----------------------------------------------------------------------------------------
+
+
+def generate_api(ctx: AppContext, prompt: str, model: str = "", strategy: str = "", max_new_tokens: int = 40,
+                 temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0, num_beams: int = 1,
+                 num_return_sequences: int = 1, repetition_penalty: float = 1.0, no_repeat_ngram_size: int = 0,
+                 length_penalty: float = 1.0, penalty_alpha: float = 0.0, bad_words: str = "",
+                 stop_strings: str = "", seed: int = 0, do_sample: bool = False,
+                 chat_template: bool = False) -> dict:
+    """Generate a continuation of `prompt` with model.generate() and these knobs.
+
+    `strategy` (greedy, beam search, sampling, top-k sampling, top-p sampling, contrastive search)
+    fills in the knobs left at their neutral value; empty uses the knobs as given. Returns {text,
+    tokens: [{token, id, prob, logprob, rank, sampled_prob, top: [{token, id, prob}]}], finish,
+    sequences, params (what was actually used), notices}.
+    """
+    values = dict(max_new_tokens=max_new_tokens, do_sample=do_sample, temperature=temperature, top_k=top_k,
+                  top_p=top_p, num_beams=num_beams, num_return_sequences=num_return_sequences,
+                  repetition_penalty=repetition_penalty, no_repeat_ngram_size=no_repeat_ngram_size,
+                  length_penalty=length_penalty, penalty_alpha=penalty_alpha, bad_words=bad_words or "",
+                  stop_strings=stop_strings or "", seed=seed, chat_template=chat_template)
+    with user_errors():
+        raw = decoding.with_strategy(strategy or "", decoding.GenParams(**values))
+        params, notes = decoding.check(raw, max_new_tokens=ctx.settings.max_new_tokens)
+        b = _load(ctx, model or ctx.models.default_name(GENERATION))
+        prompt_ids = _prompt_of(ctx, b, prompt, params)
+        with generate_refusals():
+            gen, _ = decoding.generate(b, prompt_ids, params)
+        return decoding.replace_notices(gen, notes + gen.notices).as_json()
+
+
+# ---- layout and wiring ---------------------------------------------------------------------------
+
+
 def build_decoding_tab(ctx: AppContext) -> dict:
     presets = load_presets("decoding")
-    settings, models = ctx.settings, ctx.models
-    running = _Running()
-
-    def load(model, device, dtype, progress=None):
-        if not model:
-            raise InputError("Choose a model in the picker at the top.")
-        return models.load(model, device=device or None, dtype=dtype or None, progress=progress,
-                           capability=GENERATION)
-
-    def params_of(values) -> tuple[decoding.GenParams, tuple[str, ...]]:
-        raw = decoding.GenParams(**dict(zip(KNOBS, values)))
-        return decoding.check(raw, max_new_tokens=settings.max_new_tokens)
-
-    def prompt_of(loaded, prompt, params):
-        if isinstance(prompt, str) and len(prompt) > settings.max_text_chars:
-            raise InputError(f"The prompt has {len(prompt):,} characters; the limit is {settings.max_text_chars:,}.")
-        return decoding.encode_prompt(loaded, prompt, chat_template=params.chat_template,
-                                      max_tokens=settings.max_prompt_tokens, max_new_tokens=params.max_new_tokens)
-
-    def default_step(gen) -> int:
-        """The first step where the token was not the model's own first choice (1 if there is none)."""
-        for s in gen.sequences[0].steps:
-            if s.rank > 1:
-                return s.index + 1
-        return 1
-
-    def pipeline_views(loaded, gen, step: int):
-        seq = gen.sequences[0]
-        if not seq.steps:
-            return None, empty_hint("Nothing was generated, so there is no step to show.")
-        pl = decoding.pipeline(loaded, gen.prompt, gen.params, seq.ids, int(step) - 1)
-        return views.pipeline_figure(pl), views.pipeline_html(pl)
-
-    def generation_error(exc: ValueError) -> gr.Error:
-        return gr.Error(f"generate() refused these settings: {exc}", print_exception=False)
-
-    # ---- handlers ------------------------------------------------------------------------------
-    # Gradio injects `request` and `progress` only into parameters before *knobs: hence their place.
-    def run_generate(prompt, model, device, dtype, request: gr.Request = None, progress=gr.Progress(track_tqdm=True),
-                     *knobs):
-        """Stream the tokens while they come, then fill in the summary, tables, pipeline and tree."""
-        with user_errors():
-            params, notes = params_of(knobs)
-            loaded = load(model, device, dtype, progress)
-            prompt_ids = prompt_of(loaded, prompt, params)
-        session = _session(request)
-        flag = running.start(session)
-        steps, gen, tree, last = [], None, None, 0.0
-        if not params.streams:
-            what = (f"Beam search keeps {params.num_beams} hypotheses until the end" if params.mode == "beam" else
-                    f"{params.num_return_sequences} sequences are drawn together")
-            yield (gr.skip(), empty_hint(f"{what}, so the text comes all at once (no streaming) …"), *(gr.skip(),) * 8)
-        try:
-            with user_errors():
-                for item in decoding.run(loaded, prompt_ids, params, stop=flag):
-                    if isinstance(item, decoding.Step):
-                        steps.append(item)
-                        if time.perf_counter() - last >= REFRESH_SECONDS:
-                            last = time.perf_counter()
-                            yield (gr.skip(), views.tokens_html(prompt_ids.tokens, steps, running=True),
-                                   *(gr.skip(),) * 8)
-                    elif isinstance(item, decoding.Generation):
-                        gen = decoding.replace_notices(item, notes + item.notices)
-                    elif isinstance(item, decoding.BeamTree):
-                        tree = item
-        except ValueError as exc:
-            raise generation_error(exc) from exc
-        finally:
-            running.done(session, flag)
-        seq = gen.sequences[0]
-        step = default_step(gen)
-        with user_errors():
-            fig, pl_html = pipeline_views(loaded, gen, step)
-        n = max(len(seq.steps), 1)
-        yield (gen, views.tokens_html(prompt_ids.tokens, seq.steps, finish=seq.finish), views.summary_html(gen),
-               views.sequences_html(gen), views.step_rows(seq),
-               gr.Slider(minimum=1, maximum=max(n, 2), value=min(step, n), step=1, interactive=n > 1),
-               fig, pl_html, views.tree_figure(tree) if tree else None, views.tree_html(tree))
-
-    def run_stop(request: gr.Request = None):
-        running.stop(_session(request))
-
-    def run_pipeline(last, step, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
-        if last is None:
-            return None, empty_hint("Generate first: the pipeline shows one step of the last generation.")
-        with user_errors():
-            loaded = load(last.model, device, dtype, progress)
-            return pipeline_views(loaded, last, step)
-
-    def run_token_click(last, model, device, dtype, evt: gr.EventData, progress=gr.Progress(track_tqdm=True)):
-        """A generated token was clicked: show its step in the pipeline."""
-        step = getattr(evt, "step", None) if evt is not None else None
-        if last is None or not isinstance(step, (int, float)) or not 1 <= step <= len(last.sequences[0].steps):
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        fig, note = run_pipeline(last, int(step), model, device, dtype, progress)
-        return gr.Accordion(open=True), gr.Slider(value=int(step)), fig, note
-
-    def run_compare(prompt, model, device, dtype, strategy_b, temperature_b, progress=gr.Progress(track_tqdm=True),
-                    *knobs):
-        """The knobs above (A) against the same knobs with strategy B on the same prompt."""
-        with user_errors():
-            params_a, notes = params_of(knobs)
-            raw_b = decoding.strategy_params(strategy_b, params_a)
-            if raw_b.do_sample and temperature_b is not None:
-                raw_b = dataclasses.replace(raw_b, temperature=float(temperature_b))
-            params_b, _ = decoding.check(raw_b, max_new_tokens=settings.max_new_tokens)
-            loaded = load(model, device, dtype, progress)
-            prompt_ids = prompt_of(loaded, prompt, params_a)
-            try:
-                gen_a, _ = decoding.generate(loaded, prompt_ids, params_a)
-                gen_b, _ = decoding.generate(loaded, prompt_ids, params_b)
-            except ValueError as exc:
-                raise generation_error(exc) from exc
-        names = (f"A: {views.describe(params_a)}", f"B: {views.describe(params_b)}")
-        div = decoding.divergence(gen_a.sequences[0], gen_b.sequences[0])
-        return views.compare_html(gen_a, gen_b, names, div)
-
-    def run_by_hand(prompt, model, device, dtype, progress=gr.Progress(track_tqdm=True), *knobs):
-        with user_errors():
-            params, _ = params_of(knobs)
-            loaded = load(model, device, dtype, progress)
-            prompt_ids = prompt_of(loaded, prompt, params)
-            result = by_hand.compare_with_generate(loaded, prompt_ids, params)
-        return views.by_hand_html(result)
+    settings = ctx.settings
 
     # ---- layout --------------------------------------------------------------------------------
     lesson_buttons, notice = lesson_bar(presets)
@@ -255,91 +309,37 @@ def build_decoding_tab(ctx: AppContext) -> dict:
     last = gr.State()  # the last Generation: prompt ids, parameters and the generated steps
 
     # ---- events --------------------------------------------------------------------------------
+    generate, compare, hand = bind(generate_text, ctx), bind(compare_strategies, ctx), bind(run_by_hand, ctx)
     header = [ctx.model, ctx.device, ctx.dtype]
     knobs = [max_new, do_sample, temperature, top_k, top_p, num_beams, num_return, repetition, no_repeat,
              length_penalty, penalty_alpha, bad_words, stop_strings, seed, chat]
     gen_outputs = [last, output, summary, sequences, table, step, pipe_chart, pipe_note, tree_chart, tree_note]
     limits = {"concurrency_limit": settings.max_generations, "concurrency_id": "generate"}
-    gr.on([run.click, prompt.submit], run_generate, [prompt, *header, *knobs], gen_outputs,
+    gr.on([run.click, prompt.submit], generate, [prompt, *header, *knobs], gen_outputs,
           api_visibility="private", **limits)
-    stop.click(run_stop, None, None, api_visibility="private", queue=False)
-
-    def apply_strategy(name, *values):
-        current = decoding.GenParams(**dict(zip(KNOBS, values)))
-        p = decoding.strategy_params(name, current)
-        return p.do_sample, p.top_k, p.top_p, p.num_beams, p.penalty_alpha, p.num_return_sequences
-
-    strategy.input(apply_strategy, [strategy, *knobs], [do_sample, top_k, top_p, num_beams, penalty_alpha, num_return],
-                   api_visibility="private", queue=False)
-    gr.on([step_btn.click, step.release], run_pipeline, [last, step, *header], [pipe_chart, pipe_note],
+    stop.click(bind(stop_generation, ctx), None, None, api_visibility="private", queue=False)
+    strategy.input(bind(apply_strategy, ctx), [strategy, *knobs],
+                   [do_sample, top_k, top_p, num_beams, penalty_alpha, num_return], api_visibility="private",
+                   queue=False)
+    gr.on([step_btn.click, step.release], bind(show_pipeline_step, ctx), [last, step, *header], [pipe_chart, pipe_note],
           api_visibility="private", **limits)
-    output.click(run_token_click, [last, *header], [pipe_acc, step, pipe_chart, pipe_note], api_visibility="private",
-                 **limits)
+    output.click(bind(open_clicked_step, ctx), [last, *header], [pipe_acc, step, pipe_chart, pipe_note],
+                 api_visibility="private", **limits)
     cmp_event_inputs = [prompt, *header, strategy_b, temperature_b, *knobs]
-    cmp_btn.click(run_compare, cmp_event_inputs, compare_view, api_visibility="private", **limits)
-    hand_btn.click(run_by_hand, [prompt, *header, *knobs], hand_view, api_visibility="private", **limits)
+    cmp_btn.click(compare, cmp_event_inputs, compare_view, api_visibility="private", **limits)
+    hand_btn.click(hand, [prompt, *header, *knobs], hand_view, api_visibility="private", **limits)
 
-    accordions = {"pipeline": pipe_acc, "table": table_acc, "tree": tree_acc, "compare": cmp_acc, "byhand": hand_acc}
-    preset_handlers = []
+    accordions = dict(zip(ACCORDIONS, (pipe_acc, table_acc, tree_acc, cmp_acc, hand_acc)))
     for preset, button in zip(presets, lesson_buttons):
-        params = preset.params
-
-        def apply(preset=preset, params=params):
-            r = resolve(preset, models)
-            base = decoding.strategy_params(params.get("strategy", "greedy"))
-            base = dataclasses.replace(base, **{k: params[k] for k in KNOBS if k in params})
-            opened = [gr.Accordion(open=key in preset.open) for key in accordions]
-            return [preset.text, r.model, params.get("strategy", "greedy"),
-                    *[getattr(base, k) if k not in ("bad_words", "stop_strings") else "" for k in KNOBS],
-                    params.get("compare_strategy", gr.skip()), params.get("compare_temperature", 1.0),
-                    gr.Markdown(r.notice_markdown, visible=True), *opened]
-
-        preset_handlers.append(apply)
-        event = button.click(apply, None, [prompt, ctx.model, strategy, *knobs, strategy_b, temperature_b, notice,
-                                           *accordions.values()], api_visibility="private")
-        event = event.then(run_generate, [prompt, *header, *knobs], gen_outputs, api_visibility="private", **limits)
-        if "compare_strategy" in params:
-            event = event.then(run_compare, cmp_event_inputs, compare_view, api_visibility="private", **limits)
+        event = button.click(bind(apply_lesson, ctx, preset.id), None,
+                             [prompt, ctx.model, strategy, *knobs, strategy_b, temperature_b, notice,
+                              *accordions.values()], api_visibility="private")
+        event = event.then(generate, [prompt, *header, *knobs], gen_outputs, api_visibility="private", **limits)
+        if "compare_strategy" in preset.params:
+            event = event.then(compare, cmp_event_inputs, compare_view, api_visibility="private", **limits)
         if "byhand" in preset.open:
-            event.then(run_by_hand, [prompt, *header, *knobs], hand_view, api_visibility="private", **limits)
+            event.then(hand, [prompt, *header, *knobs], hand_view, api_visibility="private", **limits)
     ctx.model.change(lambda: None, None, last, api_visibility="private")
 
-    # ---- API -----------------------------------------------------------------------------------
-    def generate_api(prompt: str, model: str = "", strategy: str = "", max_new_tokens: int = 40,
-                     temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0, num_beams: int = 1,
-                     num_return_sequences: int = 1, repetition_penalty: float = 1.0, no_repeat_ngram_size: int = 0,
-                     length_penalty: float = 1.0, penalty_alpha: float = 0.0, bad_words: str = "",
-                     stop_strings: str = "", seed: int = 0, do_sample: bool = False,
-                     chat_template: bool = False) -> dict:
-        """Generate a continuation of `prompt` with model.generate() and these knobs.
-
-        `strategy` (greedy, beam search, sampling, top-k sampling, top-p sampling, contrastive search)
-        fills in the knobs left at their neutral value; empty uses the knobs as given. Returns {text,
-        tokens: [{token, id, prob, logprob, rank, sampled_prob, top: [{token, id, prob}]}], finish,
-        sequences, params (what was actually used), notices}.
-        """
-        values = dict(max_new_tokens=max_new_tokens, do_sample=do_sample, temperature=temperature, top_k=top_k,
-                      top_p=top_p, num_beams=num_beams, num_return_sequences=num_return_sequences,
-                      repetition_penalty=repetition_penalty, no_repeat_ngram_size=no_repeat_ngram_size,
-                      length_penalty=length_penalty, penalty_alpha=penalty_alpha, bad_words=bad_words or "",
-                      stop_strings=stop_strings or "", seed=seed, chat_template=chat_template)
-        with user_errors():
-            raw = decoding.with_strategy(strategy or "", decoding.GenParams(**values))
-            params, notes = decoding.check(raw, max_new_tokens=settings.max_new_tokens)
-            loaded = load(model or models.default_name(GENERATION), None, None)
-            prompt_ids = prompt_of(loaded, prompt, params)
-            try:
-                gen, _ = decoding.generate(loaded, prompt_ids, params)
-            except ValueError as exc:
-                raise generation_error(exc) from exc
-            return decoding.replace_notices(gen, notes + gen.notices).as_json()
-
-    gr.api(generate_api, api_name="generate", **limits)
-    return {
-        "components": {"prompt": prompt, "run": run, "stop": stop, "output": output, "strategy": strategy,
-                       "last": last},
-        "handlers": {"generate": run_generate, "stop": run_stop, "pipeline": run_pipeline, "compare": run_compare,
-                     "by_hand": run_by_hand, "token_click": run_token_click, "api": generate_api, "strategy": apply_strategy},
-        "running": running,
-        "presets": {p.id: apply for p, apply in zip(presets, preset_handlers)},
-    }
+    gr.api(bind(generate_api, ctx), api_name="generate", **limits)
+    return {"prompt": prompt, "run": run, "stop": stop, "output": output, "strategy": strategy, "last": last}

@@ -12,89 +12,141 @@ from ..models import NEXT_TOKEN
 from ..presets import load_presets, resolve
 from ..views import next_token as views
 from ..views.common import empty_hint
-from .common import AppContext, lesson_bar, user_errors
+from .common import AppContext, bind, lesson, lesson_bar, user_errors
 
 CURVE_T = tuple(float(t) for t in np.round(np.linspace(0.05, 3.0, 60), 3))
 LENS_POSITIONS = 48  # columns of the logit-lens heatmap; longer prompts show their end
+ACCORDIONS = ("table", "prefix", "continuations", "lens", "compare")  # the keys a lesson's "open" list names
+
+
+def _check(ctx: AppContext, prompt) -> str:
+    prompt = prompt if isinstance(prompt, str) else ""
+    limit = ctx.settings.max_text_chars
+    if len(prompt) > limit:
+        raise InputError(
+            f"The prompt has {len(prompt):,} characters; the limit is {limit:,}. "
+            "Shorten it (only its last tokens would be read anyway)."
+        )
+    return prompt
+
+
+def _mask_index(mask_no) -> int:
+    try:
+        return int(mask_no or 1) - 1
+    except (TypeError, ValueError):
+        raise InputError("The mask number must be a whole number (1 = the first mask).") from None
+
+
+def _predict(ctx: AppContext, prompt, model, device, dtype, mask_no, decoder_prefix, progress=None, reuse=None):
+    b = ctx.load(model, device, dtype, progress=progress, capability=NEXT_TOKEN)
+    return nt.next_token(b, _check(ctx, prompt), decoder_prefix=decoder_prefix or "", mask_index=_mask_index(mask_no),
+                         max_tokens=ctx.settings.max_prompt_tokens, reuse=reuse)
+
+
+def _views_of(result, k, temperature, scale):
+    dist = nt.distribution(result, temperature, k)
+    now = {dist.temperature} if dist.temperature else set()
+    curve = nt.entropy_curve(result, sorted(set(CURVE_T) | now))
+    return (views.summary_html(result, dist), views.topk_figure(result, dist, scale),
+            views.entropy_figure(curve, dist), views.topk_rows(dist))
+
+
+# ---- handlers ------------------------------------------------------------------------------------
+
+
+def predict_next_token(ctx: AppContext, prompt, model, device, dtype, k, temperature, scale, mask_no, decoder_prefix,
+                       progress=gr.Progress(track_tqdm=True)):
+    """One forward pass: the distribution after the prompt, every view of it, and the best guess per prefix."""
+    with user_errors():
+        nt.check_params(temperature, k)
+        result = _predict(ctx, prompt, model, device, dtype, mask_no, decoder_prefix, progress)
+        shown = _views_of(result, k, temperature, scale)
+    return (result, views.prompt_html(result), *shown, views.prefix_html(result), views.prefix_rows(result))
+
+
+def reshape_distribution(ctx: AppContext, result, k, temperature, scale):
+    """Temperature, k or scale moved: re-shape the last run's logits, no forward pass."""
+    if result is None:
+        return (gr.skip(),) * 4
+    with user_errors():
+        return _views_of(result, k, temperature, scale)
+
+
+def score_continuations(ctx: AppContext, prompt, model, device, dtype, raw, leading_space, mask_no, decoder_prefix,
+                        progress=gr.Progress(track_tqdm=True)):
+    """How likely each of the user's words is after the prompt (whole words, by the chain rule)."""
+    with user_errors():
+        words = nt.parse_continuations(raw, leading_space=leading_space)
+        b = ctx.load(model, device, dtype, progress=progress, capability=NEXT_TOKEN)
+        scores = nt.score_continuations(b, _check(ctx, prompt), words, decoder_prefix=decoder_prefix or "",
+                                        mask_index=_mask_index(mask_no), max_tokens=ctx.settings.max_prompt_tokens)
+    return views.continuation_figure(scores), views.continuation_rows(scores)
+
+
+def run_logit_lens(ctx: AppContext, prompt, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
+    """The prediction read off every layer's hidden state."""
+    with user_errors():
+        b = ctx.load(model, device, dtype, progress=progress, capability=NEXT_TOKEN)
+        lens = nt.logit_lens(b, _check(ctx, prompt), max_positions=LENS_POSITIONS,
+                             max_tokens=ctx.settings.max_prompt_tokens)
+    return views.lens_figure(lens), views.lens_html(lens)
+
+
+def compare_prompts(ctx: AppContext, last, prompt, prompt_b, model, device, dtype, k, temperature, mask_no,
+                    decoder_prefix, progress=gr.Progress(track_tqdm=True)):
+    """Prompt A is usually what Predict just ran: its result (`last`) is reused, not run again."""
+    with user_errors():
+        nt.check_params(temperature, k)
+        pair = []
+        for text in (prompt, prompt_b):
+            result = _predict(ctx, text, model, device, dtype, mask_no, decoder_prefix, progress, reuse=last)
+            pair.append((result, nt.distribution(result, temperature, k)))
+    return views.compare_html(pair[0], pair[1], (prompt, prompt_b)), views.compare_figure(pair[0], pair[1])
+
+
+def apply_lesson(ctx: AppContext, lesson_id: str):
+    """Fill the inputs from a lesson preset; the click then predicts (and compares or scores, if the lesson does)."""
+    preset = lesson("next_token", lesson_id)
+    params = preset.params
+    r = resolve(preset, ctx.models)
+    opened = [gr.Accordion(open=key in preset.open) for key in ACCORDIONS]
+    return [
+        preset.text, r.model, params.get("top_k", 10), params.get("temperature", 1.0),
+        params.get("scale", "probability"), params.get("prompt_b", gr.skip()),
+        params.get("continuations", gr.skip()), gr.Markdown(r.notice_markdown, visible=True), *opened,
+    ]
+
+
+# ---- API -----------------------------------------------------------------------------------------
+
+
+def next_token_api(ctx: AppContext, prompt: str, model: str = "", top_k: int = 10, temperature: float = 1.0) -> dict:
+    """The distribution of the next token (the mask for masked LMs) after `prompt`, softmax(logits / T).
+
+    Returns {model, tokens, top: [{token, id, logit, prob, logprob, rank}], top_k_mass, entropy
+    (nats), entropy_bits, prefix_table: [{position, prefix, best_token, best_prob, next_token,
+    next_prob, next_rank}], notices}.
+    """
+    with user_errors():
+        nt.check_params(temperature, top_k)
+        name = model or ctx.models.default_name(NEXT_TOKEN)
+        result = _predict(ctx, prompt, name, None, None, 1, "")
+        return nt.as_json(result, nt.distribution(result, temperature, top_k))
+
+
+def logit_lens_api(ctx: AppContext, prompt: str, model: str = "") -> dict:
+    """The logit lens of a causal LM: per layer and position, the top 5 tokens and their probabilities."""
+    with user_errors():
+        b = ctx.load(model or ctx.models.default_name(NEXT_TOKEN), capability=NEXT_TOKEN)
+        return nt.logit_lens(b, _check(ctx, prompt), max_positions=LENS_POSITIONS,
+                             max_tokens=ctx.settings.max_prompt_tokens).as_json()
+
+
+# ---- layout and wiring ---------------------------------------------------------------------------
 
 
 def build_next_token_tab(ctx: AppContext) -> dict:
     presets = load_presets("next_token")
-    settings, models = ctx.settings, ctx.models
-
-    def check(prompt: str) -> str:
-        prompt = prompt if isinstance(prompt, str) else ""
-        if len(prompt) > settings.max_text_chars:
-            raise InputError(
-                f"The prompt has {len(prompt):,} characters; the limit is {settings.max_text_chars:,}. "
-                "Shorten it (only its last tokens would be read anyway)."
-            )
-        return prompt
-
-    def load(model, device, dtype, progress=None):
-        if not model:
-            raise InputError("Choose a model in the picker at the top.")
-        return models.load(model, device=device or None, dtype=dtype or None, progress=progress, capability=NEXT_TOKEN)
-
-    def mask_index(mask_no) -> int:
-        try:
-            return int(mask_no or 1) - 1
-        except (TypeError, ValueError):
-            raise InputError("The mask number must be a whole number (1 = the first mask).") from None
-
-    def predict(prompt, model, device, dtype, mask_no, decoder_prefix, progress=None, reuse=None):
-        loaded = load(model, device, dtype, progress)
-        return nt.next_token(loaded, check(prompt), decoder_prefix=decoder_prefix or "",
-                             mask_index=mask_index(mask_no), max_tokens=settings.max_prompt_tokens, reuse=reuse)
-
-    def views_of(result, k, temperature, scale):
-        dist = nt.distribution(result, temperature, k)
-        now = {dist.temperature} if dist.temperature else set()
-        curve = nt.entropy_curve(result, sorted(set(CURVE_T) | now))
-        return (views.summary_html(result, dist), views.topk_figure(result, dist, scale),
-                views.entropy_figure(curve, dist), views.topk_rows(dist))
-
-    def run_predict(prompt, model, device, dtype, k, temperature, scale, mask_no, decoder_prefix,
-                    progress=gr.Progress(track_tqdm=True)):
-        with user_errors():
-            nt.check_params(temperature, k)
-            result = predict(prompt, model, device, dtype, mask_no, decoder_prefix, progress)
-            shown = views_of(result, k, temperature, scale)
-        return (result, views.prompt_html(result), *shown, views.prefix_html(result), views.prefix_rows(result))
-
-    def run_reshape(result, k, temperature, scale):
-        """Temperature, k or scale moved: re-shape the last run's logits, no forward pass."""
-        if result is None:
-            return (gr.skip(),) * 4
-        with user_errors():
-            return views_of(result, k, temperature, scale)
-
-    def run_continuations(prompt, model, device, dtype, raw, leading_space, mask_no, decoder_prefix,
-                          progress=gr.Progress(track_tqdm=True)):
-        with user_errors():
-            words = nt.parse_continuations(raw, leading_space=leading_space)
-            loaded = load(model, device, dtype, progress)
-            scores = nt.score_continuations(loaded, check(prompt), words, decoder_prefix=decoder_prefix or "",
-                                            mask_index=mask_index(mask_no), max_tokens=settings.max_prompt_tokens)
-        return views.continuation_figure(scores), views.continuation_rows(scores)
-
-    def run_lens(prompt, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
-        with user_errors():
-            loaded = load(model, device, dtype, progress)
-            lens = nt.logit_lens(loaded, check(prompt), max_positions=LENS_POSITIONS,
-                                 max_tokens=settings.max_prompt_tokens)
-        return views.lens_figure(lens), views.lens_html(lens)
-
-    def run_compare(last, prompt, prompt_b, model, device, dtype, k, temperature, mask_no, decoder_prefix,
-                    progress=gr.Progress(track_tqdm=True)):
-        """Prompt A is usually what Predict just ran: its result (`last`) is reused, not run again."""
-        with user_errors():
-            nt.check_params(temperature, k)
-            pair = []
-            for text in (prompt, prompt_b):
-                result = predict(text, model, device, dtype, mask_no, decoder_prefix, progress, reuse=last)
-                pair.append((result, nt.distribution(result, temperature, k)))
-        return views.compare_html(pair[0], pair[1], (prompt, prompt_b)), views.compare_figure(pair[0], pair[1])
 
     # ---- layout --------------------------------------------------------------------------------
     lesson_buttons, notice = lesson_bar(presets)
@@ -154,77 +206,36 @@ def build_next_token_tab(ctx: AppContext) -> dict:
     last = gr.State()  # the last run's NextTokenResult: one vocabulary-sized float32 vector
 
     # ---- events --------------------------------------------------------------------------------
+    predict, compare, score = bind(predict_next_token, ctx), bind(compare_prompts, ctx), bind(score_continuations, ctx)
     header = [ctx.model, ctx.device, ctx.dtype]
     main_inputs = [prompt, *header, k, temperature, scale, mask_no, decoder_prefix]
     main_outputs = [last, prompt_view, summary, chart, curve, table, prefix_view, prefix_table]
-    gr.on([run.click, prompt.submit], run_predict, main_inputs, main_outputs, api_visibility="private")
-    gr.on([k.input, temperature.input, scale.input], run_reshape, [last, k, temperature, scale],
+    gr.on([run.click, prompt.submit], predict, main_inputs, main_outputs, api_visibility="private")
+    gr.on([k.input, temperature.input, scale.input], bind(reshape_distribution, ctx), [last, k, temperature, scale],
           [summary, chart, curve, table], trigger_mode="always_last", show_progress="hidden",
           api_visibility="private")
     cont_inputs = [prompt, *header, continuations, leading_space, mask_no, decoder_prefix]
-    gr.on([score_btn.click, continuations.submit], run_continuations, cont_inputs, [cont_chart, cont_table],
+    gr.on([score_btn.click, continuations.submit], score, cont_inputs, [cont_chart, cont_table],
           api_visibility="private")
     # A new model makes the last run's logits stale: the sliders wait for the next Predict.
     ctx.model.change(lambda: None, None, last, api_visibility="private")
-    lens_btn.click(run_lens, [prompt, *header], [lens_chart, lens_note], api_visibility="private")
+    lens_btn.click(bind(run_logit_lens, ctx), [prompt, *header], [lens_chart, lens_note], api_visibility="private")
     cmp_inputs = [last, prompt, prompt_b, *header, k, temperature, mask_no, decoder_prefix]
-    gr.on([compare_btn.click, prompt_b.submit], run_compare, cmp_inputs, [compare_view, compare_chart],
+    gr.on([compare_btn.click, prompt_b.submit], compare, cmp_inputs, [compare_view, compare_chart],
           api_visibility="private")
 
-    accordions = {"table": table_acc, "prefix": prefix_acc, "continuations": cont_acc, "lens": lens_acc,
-                  "compare": cmp_acc}
-    preset_handlers = []
+    accordions = dict(zip(ACCORDIONS, (table_acc, prefix_acc, cont_acc, lens_acc, cmp_acc)))
     for preset, button in zip(presets, lesson_buttons):
-        params = preset.params
-
-        def apply(preset=preset, params=params):
-            r = resolve(preset, models)
-            opened = [gr.Accordion(open=key in preset.open) for key in accordions]
-            return [
-                preset.text, r.model, params.get("top_k", 10), params.get("temperature", 1.0),
-                params.get("scale", "probability"), params.get("prompt_b", gr.skip()),
-                params.get("continuations", gr.skip()), gr.Markdown(r.notice_markdown, visible=True), *opened,
-            ]
-
-        preset_handlers.append(apply)
         event = button.click(
-            apply, None, [prompt, ctx.model, k, temperature, scale, prompt_b, continuations, notice,
-                          *accordions.values()],
+            bind(apply_lesson, ctx, preset.id), None,
+            [prompt, ctx.model, k, temperature, scale, prompt_b, continuations, notice, *accordions.values()],
             api_visibility="private",
-        ).then(run_predict, main_inputs, main_outputs, api_visibility="private")
-        if "prompt_b" in params:
-            event = event.then(run_compare, cmp_inputs, [compare_view, compare_chart], api_visibility="private")
-        if "continuations" in params:
-            event.then(run_continuations, cont_inputs, [cont_chart, cont_table], api_visibility="private")
+        ).then(predict, main_inputs, main_outputs, api_visibility="private")
+        if "prompt_b" in preset.params:
+            event = event.then(compare, cmp_inputs, [compare_view, compare_chart], api_visibility="private")
+        if "continuations" in preset.params:
+            event.then(score, cont_inputs, [cont_chart, cont_table], api_visibility="private")
 
-    # ---- API -----------------------------------------------------------------------------------
-    def next_token_api(prompt: str, model: str = "", top_k: int = 10, temperature: float = 1.0) -> dict:
-        """The distribution of the next token (the mask for masked LMs) after `prompt`, softmax(logits / T).
-
-        Returns {model, tokens, top: [{token, id, logit, prob, logprob, rank}], top_k_mass, entropy
-        (nats), entropy_bits, prefix_table: [{position, prefix, best_token, best_prob, next_token,
-        next_prob, next_rank}], notices}.
-        """
-        with user_errors():
-            nt.check_params(temperature, top_k)
-            name = model or models.default_name(NEXT_TOKEN)
-            result = predict(prompt, name, None, None, 1, "")
-            return nt.as_json(result, nt.distribution(result, temperature, top_k))
-
-    def logit_lens_api(prompt: str, model: str = "") -> dict:
-        """The logit lens of a causal LM: per layer and position, the top 5 tokens and their probabilities."""
-        with user_errors():
-            name = model or models.default_name(NEXT_TOKEN)
-            loaded = load(name, None, None)
-            return nt.logit_lens(loaded, check(prompt), max_positions=LENS_POSITIONS,
-                                 max_tokens=settings.max_prompt_tokens).as_json()
-
-    gr.api(next_token_api, api_name="next_token")
-    gr.api(logit_lens_api, api_name="logit_lens")
-    return {
-        "components": {"prompt": prompt, "run": run, "chart": chart, "temperature": temperature, "k": k,
-                       "last": last},
-        "handlers": {"predict": run_predict, "reshape": run_reshape, "continuations": run_continuations,
-                     "lens": run_lens, "compare": run_compare, "api": next_token_api, "lens_api": logit_lens_api},
-        "presets": {p.id: apply for p, apply in zip(presets, preset_handlers)},
-    }
+    gr.api(bind(next_token_api, ctx), api_name="next_token")
+    gr.api(bind(logit_lens_api, ctx), api_name="logit_lens")
+    return {"prompt": prompt, "run": run, "chart": chart, "temperature": temperature, "k": k, "last": last}

@@ -15,10 +15,147 @@ from ..models import NEXT_TOKEN
 from ..presets import load_presets, resolve
 from ..views import probes as views
 from ..views.common import empty_hint
-from .common import AppContext, lesson_bar, user_errors
+from .common import AppContext, bind, lesson, lesson_bar, user_errors
 
 
 TOPK_GROUPS = 6  # groups whose top 10 is listed beside the probe
+
+
+def _load(ctx: AppContext, model, device=None, dtype=None, progress=None):
+    return ctx.load(model, device, dtype, progress=progress, capability=NEXT_TOKEN)
+
+
+def _probe_of(ctx: AppContext, model, device, dtype, templates, groups, targets, progress=None):
+    b = _load(ctx, model, device, dtype, progress)
+
+    def report(done, total):
+        if progress is not None:
+            progress(done / max(total, 1), desc=f"{b.name}: {done:,} of {total:,} sentences scored")
+
+    return probes.bias_probe(b, templates, groups, targets, report=report)
+
+
+def _export(probe) -> tuple[str, str]:
+    """The probe as CSV and JSON files for the download buttons (in a fresh temporary folder, which Gradio serves)."""
+    stem = "".join(c if c.isalnum() else "-" for c in probe.model)[:40]
+    folder = Path(tempfile.mkdtemp(prefix="playground-probe-"))
+    csv_path, json_path = folder / f"probe-{stem}.csv", folder / f"probe-{stem}.json"
+    csv_path.write_text(probe.to_csv(), encoding="utf-8")
+    json_path.write_text(probe.to_json(), encoding="utf-8")
+    return str(csv_path), str(json_path)
+
+
+def _pair_of(probe, a, b) -> tuple[str, str]:
+    groups = probe.groups
+    a = a if a in groups else groups[0]
+    b = b if b in groups and b != a else next((g for g in groups if g != a), a)
+    return a, b
+
+
+# ---- handlers ------------------------------------------------------------------------------------
+
+
+def fill_blanks(ctx: AppContext, text_a, text_b, k, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
+    """The k best fillers of the blank in one sentence, or in two side by side."""
+    with user_errors():
+        b = _load(ctx, model, device, dtype, progress)
+        texts = [text_a] + ([text_b] if text_b and text_b.strip() else [])  # the second is optional
+        fills = [(text, probes.fill_mask(b, text, k)) for text in texts]
+    return views.fill_figure(fills), views.fill_html(fills)
+
+
+def run_bias_probe(ctx: AppContext, templates, groups, targets, group_a, group_b, scale, model, device, dtype,
+                   progress=gr.Progress(track_tqdm=True)):
+    """Every target in every template for every group: heatmap, A vs B per template, rows, files, top 10s."""
+    with user_errors():
+        probe = _probe_of(ctx, model, device, dtype, templates, groups, targets, progress)
+        a, b = _pair_of(probe, group_a, group_b)
+        csv_path, json_path = _export(probe)
+        # the model's own top k in the first template, per group (the first TOPK_GROUPS groups)
+        filler = _load(ctx, model, device, dtype)
+        first_template = probe.templates[0]
+        fills = [(probes.fill_group(first_template, g),
+                  probes.fill_mask(filler, probes.fill_group(first_template, g), 10))
+                 for g in probe.groups[:TOPK_GROUPS]]
+    choices = list(probe.groups)
+    return (probe, views.probe_summary(probe), views.heatmap_figure(probe, scale), views.ratio_figure(probe, a, b),
+            views.spread_html(probe, a, b), views.probe_rows(probe),
+            gr.Dropdown(choices=choices, value=a), gr.Dropdown(choices=choices, value=b),
+            gr.DownloadButton(value=csv_path, visible=True), gr.DownloadButton(value=json_path, visible=True),
+            views.fill_html(fills))
+
+
+def redraw_probe(ctx: AppContext, probe, group_a, group_b, scale):
+    """New groups to compare, or another scale: re-drawn from the last probe, no forward pass."""
+    if probe is None:
+        return gr.skip(), gr.skip(), gr.skip()
+    with user_errors():
+        a, b = _pair_of(probe, group_a, group_b)
+        return views.heatmap_figure(probe, scale), views.ratio_figure(probe, a, b), views.spread_html(probe, a, b)
+
+
+def probe_both_models(ctx: AppContext, templates, groups, targets, group_a, group_b, model, model_b, device, dtype,
+                      progress=gr.Progress(track_tqdm=True)):
+    """The same probe on the picker's model (A) and model B."""
+    with user_errors():
+        if not model_b or model_b == model:
+            raise InputError("Choose a second model (B), different from the one in the picker at the top.")
+        pair = [_probe_of(ctx, name, device, dtype, templates, groups, targets, progress) for name in (model, model_b)]
+        a, b = _pair_of(pair[0], group_a, group_b)
+    return (views.ratio_figure(pair[0], a, b), views.spread_html(pair[0], a, b),
+            views.ratio_figure(pair[1], a, b), views.spread_html(pair[1], a, b))
+
+
+def choose_probe_set(ctx: AppContext, name):
+    """A bundled probe set was chosen: fill its templates, groups and targets."""
+    chosen = probes.load_probe_sets().get(name)
+    if chosen is None:
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+    return ("\n".join(chosen["templates"]), "\n".join(chosen["groups"]), "\n".join(chosen["targets"]),
+            chosen.get("description", ""))
+
+
+def apply_lesson(ctx: AppContext, lesson_id: str):
+    """Fill both sentences, the probe set and model B from a lesson preset; the click then fills and probes."""
+    preset = lesson("probes", lesson_id)
+    params = preset.params
+    r = resolve(preset, ctx.models)
+    sets = probes.load_probe_sets()
+    chosen = sets[params.get("probe_set", next(iter(sets)))]
+    groups_ = chosen["groups"]
+    b_model = r.compare[0] if r.compare and r.compare[0] != r.model else gr.skip()
+    return [preset.text, params.get("text_b", ""), r.model, chosen["name"], "\n".join(chosen["templates"]),
+            "\n".join(groups_), "\n".join(chosen["targets"]), gr.Dropdown(choices=groups_, value=groups_[0]),
+            gr.Dropdown(choices=groups_, value=groups_[1]), b_model,
+            gr.Markdown(r.notice_markdown, visible=True), gr.Accordion(open="both" in preset.open)]
+
+
+# ---- API -----------------------------------------------------------------------------------------
+
+
+def fill_mask_api(ctx: AppContext, text: str, model: str = "", k: int = 10) -> dict:
+    """The k best fillers of each [MASK] (or <mask>) in `text`.
+
+    Returns {model, family, method, predictions: [[{token, id, prob, logprob, sequence}] per mask], notices}.
+    """
+    with user_errors():
+        b = _load(ctx, model or ctx.models.default_name(NEXT_TOKEN))
+        return probes.fill_mask(b, text, k).as_json()
+
+
+def bias_probe_api(ctx: AppContext, templates: str, groups: str, targets: str, model: str = "") -> dict:
+    """Score every target word in the [MASK] slot of every template, for every group.
+
+    templates: one per line, each with {group} and one [MASK]; groups and targets: one per line or
+    comma-separated. Returns {model, family, method, rows: [{template, group, target, logprob, prob,
+    rank, pieces}], notices}; logprob is the whole target word's log-probability in the slot.
+    """
+    with user_errors():
+        b = _load(ctx, model or ctx.models.default_name(NEXT_TOKEN))
+        return probes.bias_probe(b, templates, groups, targets).as_json()
+
+
+# ---- layout and wiring ---------------------------------------------------------------------------
 
 
 def build_probes_tab(ctx: AppContext) -> dict:
@@ -26,93 +163,6 @@ def build_probes_tab(ctx: AppContext) -> dict:
     sets = probes.load_probe_sets()
     first = next(iter(sets.values()))
     models = ctx.models
-    exports = Path(tempfile.mkdtemp(prefix="playground-probes-"))
-
-    def load(model, device=None, dtype=None, progress=None):
-        if not model:
-            raise InputError("Choose a model in the picker at the top.")
-        spec = models.spec(model)
-        if spec.family == "encoder":
-            able = [label for label, name in models.choices(NEXT_TOKEN, probe_hub=False)
-                    if models.spec(name).family in ("masked", "causal")]
-            raise InputError(f"{spec.name} has no masked-LM head (it is an encoder for embeddings), so it cannot "
-                             f"fill a mask or score a probe. Models that can: {', '.join(able)}.")
-        return models.load(model, device=device or None, dtype=dtype or None, progress=progress,
-                           capability=NEXT_TOKEN)
-
-    def run_fill(text_a, text_b, k, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
-        with user_errors():
-            loaded = load(model, device, dtype, progress)
-            texts = [text_a] + ([text_b] if text_b and text_b.strip() else [])  # the second is optional
-            fills = [(text, probes.fill_mask(loaded, text, k)) for text in texts]
-        return views.fill_figure(fills), views.fill_html(fills)
-
-    def probe_of(model, device, dtype, templates, groups, targets, progress=None):
-        loaded = load(model, device, dtype, progress)
-
-        def report(done, total):
-            if progress is not None:
-                progress(done / max(total, 1), desc=f"{loaded.spec.name}: {done:,} of {total:,} sentences scored")
-
-        return probes.bias_probe(loaded, templates, groups, targets, report=report)
-
-    def export(probe) -> tuple[str, str]:
-        stem = "".join(c if c.isalnum() else "-" for c in probe.model)[:40]
-        folder = Path(tempfile.mkdtemp(dir=exports))
-        csv_path, json_path = folder / f"probe-{stem}.csv", folder / f"probe-{stem}.json"
-        csv_path.write_text(probe.to_csv(), encoding="utf-8")
-        json_path.write_text(probe.to_json(), encoding="utf-8")
-        return str(csv_path), str(json_path)
-
-    def pair_of(probe, a, b) -> tuple[str, str]:
-        groups = probe.groups
-        a = a if a in groups else groups[0]
-        b = b if b in groups and b != a else next((g for g in groups if g != a), a)
-        return a, b
-
-    def run_probe(templates, groups, targets, group_a, group_b, scale, model, device, dtype,
-                  progress=gr.Progress(track_tqdm=True)):
-        with user_errors():
-            probe = probe_of(model, device, dtype, templates, groups, targets, progress)
-            a, b = pair_of(probe, group_a, group_b)
-            csv_path, json_path = export(probe)
-            # the model's own top k in the first template, per group (the first TOPK_GROUPS groups)
-            loaded = load(model, device, dtype)
-            first_template = probe.templates[0]
-            fills = [(probes.fill_group(first_template, g),
-                      probes.fill_mask(loaded, probes.fill_group(first_template, g), 10))
-                     for g in probe.groups[:TOPK_GROUPS]]
-        choices = list(probe.groups)
-        return (probe, views.probe_summary(probe), views.heatmap_figure(probe, scale), views.ratio_figure(probe, a, b),
-                views.spread_html(probe, a, b), views.probe_rows(probe),
-                gr.Dropdown(choices=choices, value=a), gr.Dropdown(choices=choices, value=b),
-                gr.DownloadButton(value=csv_path, visible=True), gr.DownloadButton(value=json_path, visible=True),
-                views.fill_html(fills))
-
-    def run_regroup(probe, group_a, group_b, scale):
-        """New groups to compare, or another scale: re-drawn from the last probe, no forward pass."""
-        if probe is None:
-            return gr.skip(), gr.skip(), gr.skip()
-        with user_errors():
-            a, b = pair_of(probe, group_a, group_b)
-            return views.heatmap_figure(probe, scale), views.ratio_figure(probe, a, b), views.spread_html(probe, a, b)
-
-    def run_both(templates, groups, targets, group_a, group_b, model, model_b, device, dtype,
-                 progress=gr.Progress(track_tqdm=True)):
-        with user_errors():
-            if not model_b or model_b == model:
-                raise InputError("Choose a second model (B), different from the one in the picker at the top.")
-            pair = [probe_of(name, device, dtype, templates, groups, targets, progress) for name in (model, model_b)]
-            a, b = pair_of(pair[0], group_a, group_b)
-        return (views.ratio_figure(pair[0], a, b), views.spread_html(pair[0], a, b),
-                views.ratio_figure(pair[1], a, b), views.spread_html(pair[1], a, b))
-
-    def choose_set(name):
-        chosen = sets.get(name)
-        if chosen is None:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        return ("\n".join(chosen["templates"]), "\n".join(chosen["groups"]), "\n".join(chosen["targets"]),
-                chosen.get("description", ""))
 
     # ---- layout --------------------------------------------------------------------------------
     lesson_buttons, notice = lesson_bar(presets)
@@ -173,65 +223,29 @@ def build_probes_tab(ctx: AppContext) -> dict:
     last = gr.State()  # the last Probe (plain rows), so groups and scale re-draw without a forward pass
 
     # ---- events --------------------------------------------------------------------------------
+    fill, probe = bind(fill_blanks, ctx), bind(run_bias_probe, ctx)
     header = [ctx.model, ctx.device, ctx.dtype]
-    gr.on([fill_btn.click, fill_a.submit, fill_b.submit], run_fill, [fill_a, fill_b, k, *header],
+    gr.on([fill_btn.click, fill_a.submit, fill_b.submit], fill, [fill_a, fill_b, k, *header],
           [fill_chart, fill_view], api_visibility="private")
     probe_inputs = [templates, groups, targets, group_a, group_b, scale, *header]
     probe_outputs = [last, summary, heatmap, ratio, spread, rows, group_a, group_b, csv_btn, json_btn, topk]
-    probe_btn.click(run_probe, probe_inputs, probe_outputs, api_visibility="private")
-    gr.on([group_a.input, group_b.input, scale.input], run_regroup, [last, group_a, group_b, scale],
+    probe_btn.click(probe, probe_inputs, probe_outputs, api_visibility="private")
+    gr.on([group_a.input, group_b.input, scale.input], bind(redraw_probe, ctx), [last, group_a, group_b, scale],
           [heatmap, ratio, spread], api_visibility="private")
-    probe_set.input(choose_set, probe_set, [templates, groups, targets, set_note], api_visibility="private")
-    both_btn.click(run_both, [templates, groups, targets, group_a, group_b, ctx.model, model_b, ctx.device, ctx.dtype],
+    probe_set.input(bind(choose_probe_set, ctx), probe_set, [templates, groups, targets, set_note],
+                    api_visibility="private")
+    both_btn.click(bind(probe_both_models, ctx),
+                   [templates, groups, targets, group_a, group_b, ctx.model, model_b, ctx.device, ctx.dtype],
                    [ratio_a, spread_a, ratio_b, spread_b], api_visibility="private")
     ctx.model.change(lambda: None, None, last, api_visibility="private")
 
-    preset_handlers = []
     for preset, button in zip(presets, lesson_buttons):
-        params = preset.params
+        button.click(bind(apply_lesson, ctx, preset.id), None,
+                     [fill_a, fill_b, ctx.model, probe_set, templates, groups, targets, group_a, group_b, model_b,
+                      notice, both_acc], api_visibility="private") \
+            .then(fill, [fill_a, fill_b, k, *header], [fill_chart, fill_view], api_visibility="private") \
+            .then(probe, probe_inputs, probe_outputs, api_visibility="private")
 
-        def apply(preset=preset, params=params):
-            r = resolve(preset, models)
-            chosen = sets[params.get("probe_set", first["name"])]
-            groups_ = chosen["groups"]
-            b_model = r.compare[0] if r.compare and r.compare[0] != r.model else gr.skip()
-            return [preset.text, params.get("text_b", ""), r.model, chosen["name"], "\n".join(chosen["templates"]),
-                    "\n".join(groups_), "\n".join(chosen["targets"]), gr.Dropdown(choices=groups_, value=groups_[0]),
-                    gr.Dropdown(choices=groups_, value=groups_[1]), b_model,
-                    gr.Markdown(r.notice_markdown, visible=True), gr.Accordion(open="both" in preset.open)]
-
-        preset_handlers.append(apply)
-        button.click(apply, None, [fill_a, fill_b, ctx.model, probe_set, templates, groups, targets, group_a, group_b,
-                                   model_b, notice, both_acc], api_visibility="private") \
-            .then(run_fill, [fill_a, fill_b, k, *header], [fill_chart, fill_view], api_visibility="private") \
-            .then(run_probe, probe_inputs, probe_outputs, api_visibility="private")
-
-    # ---- API -----------------------------------------------------------------------------------
-    def fill_mask_api(text: str, model: str = "", k: int = 10) -> dict:
-        """The k best fillers of each [MASK] (or <mask>) in `text`.
-
-        Returns {model, family, method, predictions: [[{token, id, prob, logprob, sequence}] per mask], notices}.
-        """
-        with user_errors():
-            loaded = load(model or models.default_name(NEXT_TOKEN))
-            return probes.fill_mask(loaded, text, k).as_json()
-
-    def bias_probe_api(templates: str, groups: str, targets: str, model: str = "") -> dict:
-        """Score every target word in the [MASK] slot of every template, for every group.
-
-        templates: one per line, each with {group} and one [MASK]; groups and targets: one per line or
-        comma-separated. Returns {model, family, method, rows: [{template, group, target, logprob, prob,
-        rank, pieces}], notices}; logprob is the whole target word's log-probability in the slot.
-        """
-        with user_errors():
-            loaded = load(model or models.default_name(NEXT_TOKEN))
-            return probes.bias_probe(loaded, templates, groups, targets).as_json()
-
-    gr.api(fill_mask_api, api_name="fill_mask")
-    gr.api(bias_probe_api, api_name="bias_probe")
-    return {
-        "components": {"fill_a": fill_a, "templates": templates, "last": last},
-        "handlers": {"fill": run_fill, "probe": run_probe, "regroup": run_regroup, "both": run_both,
-                     "choose_set": choose_set, "fill_api": fill_mask_api, "probe_api": bias_probe_api},
-        "presets": {p.id: apply for p, apply in zip(presets, preset_handlers)},
-    }
+    gr.api(bind(fill_mask_api, ctx), api_name="fill_mask")
+    gr.api(bind(bias_probe_api, ctx), api_name="bias_probe")
+    return {"fill_a": fill_a, "templates": templates, "last": last}

@@ -6,151 +6,207 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ..compute import prompting
+from ..compute import lm, prompting
 from ..errors import InputError
 from ..models import CLASSIFICATION, NEXT_TOKEN
 from ..presets import load_presets, resolve
 from ..views import prompting as views
 from ..views.common import empty_hint
-from .common import AppContext, lesson_bar, user_errors
+from .common import AppContext, bind, lesson, lesson_bar, user_errors
 
 UPLOADED = "uploaded CSV"
 ORDERS = ("as entered", "shuffled")
 
 
+def _demos_of(table, k, order, seed):
+    demos = prompting.parse_demos(_rows(table))
+    if not demos:
+        return (), ()
+    used, _, notices = prompting.choose_demos(demos, k, order, seed)
+    return used, notices
+
+
+def _labels_of(raw, template, required=True):
+    if not required and (raw is None or not str(raw).strip()):
+        return ()
+    return prompting.parse_labels(raw, template)
+
+
+def _reporter(progress, what: str, part: int = 0, parts: int = 1):
+    """A compute function's report(done, total) on the progress bar, as part `part` (from 0) of `parts`;
+    `what` may name {done}, {next} (done + 1) and {total}."""
+    def report(done, total):
+        if progress is not None:
+            progress((part + done / max(total, 1)) / parts, desc=what.format(done=done, next=done + 1, total=total))
+
+    return report
+
+
+# ---- handlers ------------------------------------------------------------------------------------
+
+
+def run_prompt(ctx: AppContext, text, template, labels_raw, calibrated, length_norm, instruction, table, k, order,
+               seed, cont, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
+    """One input: the prompt as the model reads it, the label scores, and the greedy continuation."""
+    with user_errors():
+        b = ctx.load(model, device, dtype, progress=progress, capability=NEXT_TOKEN)
+        template = prompting.check_template(template, b.family)
+        if not isinstance(text, str) or not text.strip():
+            raise InputError("The input is empty: type a sentence to classify or translate.")
+        labels = _labels_of(labels_raw, template, required=False)
+        demos, notes = _demos_of(table, k, order, seed)
+        prompt = prompting.build_prompt(template, text, demos, instruction=instruction, labels=labels)
+        head = views.prompt_html(prompt, b.family, labels=bool(labels), start=prompting.start_token(b))
+        if notes:
+            head += "".join(f'<div class="pg-warn">{views.esc(n)}</div>' for n in notes)
+        answer = ""
+        if cont and b.supports(lm.GENERATE):
+            out = prompting.complete(b, prompt, max_tokens=ctx.settings.max_prompt_tokens)
+            answer = (f'<div class="pg-ok"><b>Greedy continuation</b> (up to the first newline): '
+                      f"<code>{views.esc(out) or '∅ (it ended the line at once)'}</code></div>")
+        if not labels:
+            return (head + answer, None, empty_hint("No labels: the prompt was only continued. Give labels "
+                    "(one \"label: verbalizer\" per line) to score them."),
+                    gr.Dataframe(value=[], headers=views.label_headers(None)))
+        c = prompting.classify(b, text, template, labels, demos=demos, instruction=instruction,
+                               calibrated=calibrated, length_normalised=length_norm,
+                               max_tokens=ctx.settings.max_prompt_tokens)
+    return (head + answer, views.label_figure(c), views.classification_html(c),
+            gr.Dataframe(value=views.label_rows(c), headers=views.label_headers(c)))
+
+
+def run_order_sensitivity(ctx: AppContext, text, template, labels_raw, calibrated, length_norm, instruction, table, n,
+                          with_acc, dataset, upload, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
+    """The same demonstrations in several orders: how much the label scores (and the accuracy) move."""
+    with user_errors():
+        b = ctx.load(model, device, dtype, progress=progress, capability=NEXT_TOKEN)
+        template = prompting.check_template(template, b.family)
+        labels = _labels_of(labels_raw, template)
+        demos = prompting.parse_demos(_rows(table))
+        examples = _examples(dataset, upload)[: int(with_acc)] if with_acc else ()
+        o = prompting.order_sensitivity(b, template, text, demos, labels, permutations=n, examples=examples,
+                                        instruction=instruction, calibrated=calibrated, length_normalised=length_norm,
+                                        report=_reporter(progress, "order {next} of {total}"),
+                                        max_tokens=ctx.settings.max_prompt_tokens)
+    return (views.order_figure(o), views.order_summary(o),
+            gr.Dataframe(value=views.order_rows(o), headers=views.order_headers(o)))
+
+
+def evaluate_on_dataset(ctx: AppContext, dataset, upload, limit, template, labels_raw, calibrated, length_norm,
+                        instruction, table, k, order, seed, methods, classifier, model, device, dtype,
+                        progress=gr.Progress(track_tqdm=True)):
+    """Zero-shot, few-shot and a fine-tuned classifier on the same labelled examples, side by side."""
+    with user_errors():
+        examples = list(_examples(dataset, upload))[: int(limit)]
+        methods = list(methods or [])
+        if not methods:
+            raise InputError("Tick at least one way to evaluate: zero-shot, few-shot or the fine-tuned classifier.")
+        demos, _ = _demos_of(table, k, order, seed)
+        distinct = {e.label.lower() for e in examples}
+        free_text = not str(labels_raw or "").strip() or len(distinct) > prompting.MAX_LABELS
+        wanted = [m for m in ("zero-shot", "few-shot") if m in methods]
+        if "few-shot" in wanted and not demos:
+            raise InputError("Few-shot needs demonstrations: fill the table under Few-shot (input, output), "
+                             "and k above 0.")
+        parts = len(wanted) + ("classifier" in methods)
+        b = ctx.load(model, device, dtype, progress=progress, capability=NEXT_TOKEN) if wanted else None
+        runs = []
+        for n, how in enumerate(wanted):
+            shots = demos if how == "few-shot" else ()
+            report = _reporter(progress, how + ": {done:,} of {total:,} examples", n, parts)
+            if free_text:
+                runs.append(prompting.evaluate_generation(b, examples, template, demos=shots, instruction=instruction,
+                                                          report=report, max_tokens=ctx.settings.max_prompt_tokens))
+            else:
+                runs.append(prompting.evaluate(
+                    b, examples, template, labels_raw, demos=shots, instruction=instruction, calibrated=calibrated,
+                    length_normalised=length_norm, report=report, max_tokens=ctx.settings.max_prompt_tokens))
+        if "classifier" in methods:
+            if free_text:
+                raise InputError("A fine-tuned classifier needs a data set with a few fixed labels (reviews), "
+                                 "and the labels filled in.")
+            if not classifier:
+                raise InputError("Choose a fine-tuned classifier in the box next to the methods (it needs the "
+                                 "hub: e.g. distilbert-base-uncased-finetuned-sst-2-english).")
+            clf = ctx.load(classifier, device, dtype, progress=progress, capability=CLASSIFICATION)
+            runs.append(prompting.evaluate_classifier(
+                clf, examples, prompting.parse_labels(labels_raw, template),
+                report=_reporter(progress, "classifier: {done:,} of {total:,} examples", len(wanted), parts)))
+    return _evaluation_views(runs, free_text)
+
+
+def _evaluation_views(runs, free_text: bool):
+    if free_text:
+        return (views.generation_html(runs), gr.Plot(value=None, visible=False),
+                *[gr.Plot(value=None, visible=False)] * 3,
+                gr.Dataframe(value=views.answer_rows(runs), headers=views.ANSWER_HEADERS))
+    plots = [gr.Plot(value=views.confusion_figure(e), visible=True) for e in runs]
+    plots += [gr.Plot(value=None, visible=False)] * (3 - len(runs))
+    mistakes = [[e.method, *row] for e in runs for row in views.mistakes_rows(e)]
+    return (views.metrics_html(runs), gr.Plot(value=views.accuracy_figure(runs), visible=True), *plots[:3],
+            gr.Dataframe(value=mistakes, headers=["run", *views.MISTAKES_HEADERS]))
+
+
+def apply_lesson(ctx: AppContext, lesson_id: str):
+    """Fill the template, labels, demonstrations and evaluation from a lesson preset; the click then runs them."""
+    preset = lesson("prompting", lesson_id)
+    p = preset.params
+    r = resolve(preset, ctx.models)
+    clf = next((c for c in r.compare if ctx.models.spec(c).head == "sequence-classification"), None)
+    return [preset.text, p["template"], p.get("labels", ""), p.get("instruction", ""),
+            [list(d) for d in p.get("demos", [])] or [["", ""]], p.get("k", 0), r.model,
+            p.get("dataset", prompting.dataset_names()[0]),
+            [m for m in p.get("methods", ["zero-shot"]) if m != "classifier" or clf], clf or gr.skip(),
+            gr.Markdown(r.notice_markdown, visible=True), gr.Accordion(open="few-shot" in preset.open),
+            False, "as entered"]
+
+
+# ---- API -----------------------------------------------------------------------------------------
+
+
+def classify_api(ctx: AppContext, text: str, model: str = "", template: str = prompting.SENTIMENT_TEMPLATE,
+                 labels: str = prompting.SENTIMENT_LABELS, calibrate: bool = False) -> dict:
+    """Score each label for `text`: log P(verbalizer | template with the text), normalised over the labels.
+
+    labels: one "label: verbalizer" per line (the verbalizer defaults to " label"). The defaults are the
+    sentiment lesson, so a text and a model are enough. Returns {labels: [{label, verbalizer, tokens,
+    logprob, prob, calibrated_prob?}], prediction, prompt, next_tokens, label_mass, notices}.
+    """
+    with user_errors():
+        b = ctx.load(model or ctx.models.default_name(NEXT_TOKEN), capability=NEXT_TOKEN)
+        return prompting.classify(b, text, template, labels, calibrated=bool(calibrate),
+                                  max_tokens=ctx.settings.max_prompt_tokens).as_json()
+
+
+def evaluate_api(ctx: AppContext, dataset: str = "reviews", csv_text: str = "",
+                 template: str = prompting.SENTIMENT_TEMPLATE, labels: str = prompting.SENTIMENT_LABELS, k: int = 0,
+                 model: str = "", demos: list | None = None, calibrate: bool = False,
+                 limit: int = prompting.MAX_EXAMPLES) -> dict:
+    """Evaluate the prompt on a labelled set: a bundled data set by name (reviews) or CSV text (text,label).
+
+    k > 0 uses the first k demonstrations: `demos` as [[input, output], …], or else the first k examples
+    of the data set (which are then left out of the evaluation). Returns {accuracy, confusion
+    (confusion[true][predicted] in the order of labels), per_class, examples: [{text, label, prediction,
+    probs}], …}.
+    """
+    with user_errors():
+        b = ctx.load(model or ctx.models.default_name(NEXT_TOKEN), capability=NEXT_TOKEN)
+        examples = list(prompting.parse_csv(csv_text, source="csv_text") if csv_text
+                        else prompting.load_dataset(dataset))[: int(limit)]
+        given = prompting.parse_demos(demos) if demos else tuple((e.text, e.label) for e in examples)
+        shots, _, _ = prompting.choose_demos(given, min(prompting.whole_number(k, "k", 0, prompting.MAX_DEMOS),
+                                                        len(given)))
+        return prompting.evaluate(b, examples, template, labels, demos=shots, calibrated=bool(calibrate),
+                                  max_tokens=ctx.settings.max_prompt_tokens).as_json()
+
+
+# ---- layout and wiring ---------------------------------------------------------------------------
+
+
 def build_prompting_tab(ctx: AppContext) -> dict:
     presets = load_presets("prompting")
-    models, settings = ctx.models, ctx.settings
+    models = ctx.models
     first = presets[0].params
-    max_tokens = settings.max_prompt_tokens
-
-    def load(model, device=None, dtype=None, progress=None, capability=NEXT_TOKEN):
-        if not model:
-            raise InputError("Choose a model in the picker at the top.")
-        spec = models.spec(model)
-        if capability == NEXT_TOKEN and spec.family == "encoder":
-            raise InputError(f"{spec.name} is an encoder with no language-model head: it cannot score label words. "
-                             "Choose a causal, masked or seq2seq model (SmolLM2 offline). A fine-tuned classifier "
-                             "goes in the Evaluation section's classifier box.")
-        return models.load(model, device=device or None, dtype=dtype or None, progress=progress,
-                           capability=capability)
-
-    def demos_of(table, k, order, seed):
-        demos = prompting.parse_demos(_rows(table))
-        if not demos:
-            return (), ()
-        used, _, notices = prompting.choose_demos(demos, k, order, seed)
-        return used, notices
-
-    def labels_of(raw, template, required=True):
-        if not required and (raw is None or not str(raw).strip()):
-            return ()
-        return prompting.parse_labels(raw, template)
-
-    # ---- one input -------------------------------------------------------------------------------
-    def run_one(text, template, labels_raw, calibrated, length_norm, instruction, table, k, order, seed, cont,
-                model, device, dtype, progress=gr.Progress(track_tqdm=True)):
-        with user_errors():
-            loaded = load(model, device, dtype, progress)
-            template = prompting.check_template(template, loaded.spec.family)
-            if not isinstance(text, str) or not text.strip():
-                raise InputError("The input is empty: type a sentence to classify or translate.")
-            labels = labels_of(labels_raw, template, required=False)
-            demos, notes = demos_of(table, k, order, seed)
-            prompt = prompting.build_prompt(template, text, demos, instruction=instruction, labels=labels)
-            head = views.prompt_html(prompt, loaded.spec.family, labels=bool(labels),
-                                     start=prompting.start_token(loaded))
-            if notes:
-                head += "".join(f'<div class="pg-warn">{views.esc(n)}</div>' for n in notes)
-            answer = ""
-            if cont and loaded.spec.family != "masked":
-                out = prompting.complete(loaded, prompt, max_tokens=max_tokens)
-                answer = (f'<div class="pg-ok"><b>Greedy continuation</b> (up to the first newline): '
-                          f"<code>{views.esc(out) or '∅ (it ended the line at once)'}</code></div>")
-            if not labels:
-                return (head + answer, None, empty_hint("No labels: the prompt was only continued. Give labels "
-                        "(one \"label: verbalizer\" per line) to score them."),
-                        gr.Dataframe(value=[], headers=views.label_headers(None)))
-            c = prompting.classify(loaded, text, template, labels, demos=demos, instruction=instruction,
-                                   calibrated=calibrated, length_normalised=length_norm, max_tokens=max_tokens)
-        return (head + answer, views.label_figure(c), views.classification_html(c),
-                gr.Dataframe(value=views.label_rows(c), headers=views.label_headers(c)))
-
-    # ---- order sensitivity ---------------------------------------------------------------------
-    def run_orders(text, template, labels_raw, calibrated, length_norm, instruction, table, n, with_acc,
-                   dataset, upload, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
-        with user_errors():
-            loaded = load(model, device, dtype, progress)
-            template = prompting.check_template(template, loaded.spec.family)
-            labels = labels_of(labels_raw, template)
-            demos = prompting.parse_demos(_rows(table))
-            examples = ()
-            if with_acc:
-                examples = _examples(dataset, upload)[: int(with_acc)]
-
-            def report(done, total):
-                if progress is not None:
-                    progress(done / max(total, 1), desc=f"order {done + 1} of {total}")
-
-            o = prompting.order_sensitivity(loaded, template, text, demos, labels, permutations=n,
-                                            examples=examples, instruction=instruction, calibrated=calibrated,
-                                            length_normalised=length_norm, report=report, max_tokens=max_tokens)
-        return (views.order_figure(o), views.order_summary(o),
-                gr.Dataframe(value=views.order_rows(o), headers=views.order_headers(o)))
-
-    # ---- evaluation ----------------------------------------------------------------------------
-    def run_eval(dataset, upload, limit, template, labels_raw, calibrated, length_norm, instruction, table, k, order,
-                 seed, methods, classifier, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
-        with user_errors():
-            examples = list(_examples(dataset, upload))[: int(limit)]
-            methods = list(methods or [])
-            if not methods:
-                raise InputError("Tick at least one way to evaluate: zero-shot, few-shot or the fine-tuned classifier.")
-            demos, _ = demos_of(table, k, order, seed)
-            distinct = {e.label.lower() for e in examples}
-            free_text = not str(labels_raw or "").strip() or len(distinct) > prompting.MAX_LABELS
-            runs = []
-            wanted = [m for m in ("zero-shot", "few-shot") if m in methods]
-            if "few-shot" in wanted and not demos:
-                raise InputError("Few-shot needs demonstrations: fill the table under Few-shot (input, output), "
-                                 "and k above 0.")
-            loaded = load(model, device, dtype, progress) if wanted else None
-            for n, how in enumerate(wanted):
-                shots = demos if how == "few-shot" else ()
-
-                def report(done, total, n=n, how=how):
-                    if progress is not None:
-                        progress((n + done / max(total, 1)) / (len(wanted) + ("classifier" in methods)),
-                                 desc=f"{how}: {done:,} of {total:,} examples")
-
-                if free_text:
-                    runs.append(prompting.evaluate_generation(
-                        loaded, examples, template, demos=shots, instruction=instruction, report=report,
-                        max_tokens=max_tokens))
-                else:
-                    runs.append(prompting.evaluate(
-                        loaded, examples, template, labels_raw, demos=shots, instruction=instruction,
-                        calibrated=calibrated, length_normalised=length_norm, report=report, max_tokens=max_tokens))
-            if "classifier" in methods:
-                if free_text:
-                    raise InputError("A fine-tuned classifier needs a data set with a few fixed labels (reviews), "
-                                     "and the labels filled in.")
-                if not classifier:
-                    raise InputError("Choose a fine-tuned classifier in the box next to the methods (it needs the "
-                                     "hub: e.g. distilbert-base-uncased-finetuned-sst-2-english).")
-                clf = load(classifier, device, dtype, progress, capability=CLASSIFICATION)
-                runs.append(prompting.evaluate_classifier(
-                    clf, examples, prompting.parse_labels(labels_raw, template),
-                    report=lambda d, t: progress and progress(d / max(t, 1), desc=f"classifier: {d:,} of {t:,} examples")))
-        if free_text:
-            return (views.generation_html(runs), gr.Plot(value=None, visible=False),
-                    *[gr.Plot(value=None, visible=False)] * 3,
-                    gr.Dataframe(value=views.answer_rows(runs), headers=views.ANSWER_HEADERS))
-        plots = [gr.Plot(value=views.confusion_figure(e), visible=True) for e in runs]
-        plots += [gr.Plot(value=None, visible=False)] * (3 - len(runs))
-        mistakes = [[e.method, *row] for e in runs for row in views.mistakes_rows(e)]
-        return (views.metrics_html(runs), gr.Plot(value=views.accuracy_figure(runs), visible=True), *plots[:3],
-                gr.Dataframe(value=mistakes, headers=["run", *views.MISTAKES_HEADERS]))
 
     # ---- layout --------------------------------------------------------------------------------
     lesson_buttons, notice = lesson_bar(presets)
@@ -226,83 +282,31 @@ def build_prompting_tab(ctx: AppContext) -> dict:
         mistakes = gr.Dataframe(interactive=False, wrap=True, elem_id="pr-mistakes")
 
     # ---- events --------------------------------------------------------------------------------
+    run_one, evaluate = bind(run_prompt, ctx), bind(evaluate_on_dataset, ctx)
     header = [ctx.model, ctx.device, ctx.dtype]
     one_inputs = [text, template, labels, calibrated, length_norm, instruction, table, k, order, seed, cont, *header]
     one_outputs = [prompt_view, chart, summary, label_table]
     gr.on([run_btn.click, text.submit], run_one, one_inputs, one_outputs, api_visibility="private")
-    orders_btn.click(run_orders, [text, template, labels, calibrated, length_norm, instruction, table, n_orders,
-                                  with_acc, dataset, upload, *header],
+    orders_btn.click(bind(run_order_sensitivity, ctx), [text, template, labels, calibrated, length_norm, instruction,
+                                                        table, n_orders, with_acc, dataset, upload, *header],
                      [order_plot, order_note, order_table], api_visibility="private")
     eval_inputs = [dataset, upload, limit, template, labels, calibrated, length_norm, instruction, table, k, order,
                    seed, methods, classifier, *header]
     eval_outputs = [metrics, acc_plot, *conf, mistakes]
-    eval_btn.click(run_eval, eval_inputs, eval_outputs, api_visibility="private")
+    eval_btn.click(evaluate, eval_inputs, eval_outputs, api_visibility="private")
     upload.upload(lambda: UPLOADED, None, dataset, api_visibility="private")
 
-    preset_handlers = []
     for preset, button in zip(presets, lesson_buttons):
-        p = preset.params
-
-        def apply(preset=preset, p=p):
-            r = resolve(preset, models)
-            clf = next((c for c in r.compare if models.spec(c).head == "sequence-classification"), None)
-            return [preset.text, p["template"], p.get("labels", ""), p.get("instruction", ""),
-                    [list(d) for d in p.get("demos", [])] or [["", ""]], p.get("k", 0), r.model,
-                    p.get("dataset", names[0]),
-                    [m for m in p.get("methods", ["zero-shot"]) if m != "classifier" or clf], clf or gr.skip(),
-                    gr.Markdown(r.notice_markdown, visible=True), gr.Accordion(open="few-shot" in preset.open),
-                    False, "as entered"]
-
-        preset_handlers.append(apply)
-        ev = button.click(apply, None, [text, template, labels, instruction, table, k, ctx.model, dataset, methods,
-                                        classifier, notice, shot_acc, calibrated, order],
-                          api_visibility="private") \
+        ev = button.click(bind(apply_lesson, ctx, preset.id), None,
+                          [text, template, labels, instruction, table, k, ctx.model, dataset, methods, classifier,
+                           notice, shot_acc, calibrated, order], api_visibility="private") \
             .then(run_one, one_inputs, one_outputs, api_visibility="private")
-        if p.get("evaluate"):
-            ev.then(run_eval, eval_inputs, eval_outputs, api_visibility="private")
+        if preset.params.get("evaluate"):
+            ev.then(evaluate, eval_inputs, eval_outputs, api_visibility="private")
 
-    # ---- API -----------------------------------------------------------------------------------
-    def classify_api(text: str, model: str = "", template: str = prompting.SENTIMENT_TEMPLATE,
-                     labels: str = prompting.SENTIMENT_LABELS, calibrate: bool = False) -> dict:
-        """Score each label for `text`: log P(verbalizer | template with the text), normalised over the labels.
-
-        labels: one "label: verbalizer" per line (the verbalizer defaults to " label"). The defaults are the
-        sentiment lesson, so a text and a model are enough. Returns {labels: [{label, verbalizer, tokens,
-        logprob, prob, calibrated_prob?}], prediction, prompt, next_tokens, label_mass, notices}.
-        """
-        with user_errors():
-            loaded = load(model or models.default_name(NEXT_TOKEN))
-            return prompting.classify(loaded, text, template, labels, calibrated=bool(calibrate),
-                                      max_tokens=max_tokens).as_json()
-
-    def evaluate_api(dataset: str = "reviews", csv_text: str = "", template: str = prompting.SENTIMENT_TEMPLATE,
-                     labels: str = prompting.SENTIMENT_LABELS, k: int = 0, model: str = "",
-                     demos: list | None = None, calibrate: bool = False, limit: int = prompting.MAX_EXAMPLES) -> dict:
-        """Evaluate the prompt on a labelled set: a bundled data set by name (reviews) or CSV text (text,label).
-
-        k > 0 uses the first k demonstrations: `demos` as [[input, output], …], or else the first k examples
-        of the data set (which are then left out of the evaluation). Returns {accuracy, confusion
-        (confusion[true][predicted] in the order of labels), per_class, examples: [{text, label, prediction,
-        probs}], …}.
-        """
-        with user_errors():
-            loaded = load(model or models.default_name(NEXT_TOKEN))
-            examples = list(prompting.parse_csv(csv_text, source="csv_text") if csv_text
-                            else prompting.load_dataset(dataset))[: int(limit)]
-            given = prompting.parse_demos(demos) if demos else tuple((e.text, e.label) for e in examples)
-            shots, _, _ = prompting.choose_demos(given, min(prompting.whole_number(k, "k", 0, prompting.MAX_DEMOS),
-                                                            len(given)))
-            return prompting.evaluate(loaded, examples, template, labels, demos=shots, calibrated=bool(calibrate),
-                                      max_tokens=max_tokens).as_json()
-
-    gr.api(classify_api, api_name="classify")
-    gr.api(evaluate_api, api_name="evaluate")
-    return {
-        "components": {"text": text, "template": template, "labels": labels, "table": table},
-        "handlers": {"one": run_one, "orders": run_orders, "evaluate": run_eval, "classify_api": classify_api,
-                     "evaluate_api": evaluate_api},
-        "presets": {p.id: apply for p, apply in zip(presets, preset_handlers)},
-    }
+    gr.api(bind(classify_api, ctx), api_name="classify")
+    gr.api(bind(evaluate_api, ctx), api_name="evaluate")
+    return {"text": text, "template": template, "labels": labels, "table": table}
 
 
 def _rows(table) -> list:

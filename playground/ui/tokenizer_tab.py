@@ -7,53 +7,87 @@ import gradio as gr
 from ..compute.tokenize import decode_ids, decoded_of, parse_ids, three_ways, tokenize
 from ..presets import load_presets, resolve
 from ..views import tokens as views
-from .common import AppContext, lesson_bar, user_errors
+from .common import AppContext, bind, lesson, lesson_bar, user_errors
 
 MAX_COMPARE = 4
 MAX_DECODE = 4096  # ids listed one by one in the Ids -> text panel (the decoded text is always whole)
+ACCORDIONS = ("table", "three", "compare", "ids")  # the keys a lesson's "open" list names
+
+
+# ---- handlers ------------------------------------------------------------------------------------
+
+
+def tokenize_text(ctx: AppContext, text, model, add_special, chat, progress=gr.Progress(track_tqdm=True)):
+    """Every view of one text through the chosen model's tokenizer."""
+    limit = ctx.settings.max_text_chars
+    with user_errors():
+        tok = ctx.models.load_tokenizer(model, progress=progress)
+        result = tokenize(
+            tok, text, model=model, add_special_tokens=add_special, chat_template=chat, max_chars=limit
+        )
+        ids = [t.id for t in result.tokens]
+        decoded = (
+            views.decoded_html(decoded_of(tok, result, limit=MAX_DECODE), total=len(ids))
+            if ids else views.empty_hint("No ids yet.")
+        )
+    return (
+        views.counts_html(result),
+        views.token_spans_html(result),
+        views.token_table(result),
+        views.special_tokens_html(result),
+        views.three_ways_html(three_ways(result), model),
+        ", ".join(map(str, ids)),
+        decoded,
+    )
+
+
+def compare_tokenizers(ctx: AppContext, text, names, add_special, progress=gr.Progress(track_tqdm=True)):
+    """The same text through one to MAX_COMPARE tokenizers."""
+    names = [n for n in (names or []) if n]
+    if not 1 <= len(names) <= MAX_COMPARE:
+        raise gr.Error(f"Choose one to {MAX_COMPARE} models to compare (you chose {len(names)}).")
+    with user_errors():
+        results = [
+            tokenize(ctx.models.load_tokenizer(n, progress=progress), text, model=n,
+                     add_special_tokens=add_special, max_chars=ctx.settings.max_text_chars)
+            for n in names
+        ]
+    return views.comparison_figure(results), views.comparison_html(results)
+
+
+def decode_token_ids(ctx: AppContext, raw_ids, model):
+    """Typed ids back to text, one by one."""
+    with user_errors():
+        tok = ctx.models.load_tokenizer(model)
+        return views.decoded_html(decode_ids(tok, parse_ids(raw_ids)))
+
+
+def apply_lesson(ctx: AppContext, lesson_id: str):
+    """Fill the inputs from a lesson preset; the click then runs tokenize_text (and compare_tokenizers)."""
+    preset = lesson("tokenizer", lesson_id)
+    r = resolve(preset, ctx.models)
+    opened = [gr.Accordion(open=key in preset.open) for key in ACCORDIONS]
+    return [
+        preset.text, r.model, preset.add_special_tokens, preset.chat_template,
+        gr.Dropdown(value=list(r.compare)) if r.compare else gr.skip(),
+        gr.Markdown(r.notice_markdown, visible=True), *opened,
+    ]
+
+
+def tokenize_api(ctx: AppContext, text: str, model: str = "") -> dict:
+    """Tokenize `text` with `model` (default: the default model). Returns {model, tokens, counts, ...}."""
+    with user_errors():
+        name = model or ctx.models.default_name()
+        tok = ctx.models.load_tokenizer(name)
+        return tokenize(tok, text, model=name, max_chars=ctx.settings.max_text_chars).as_json()
+
+
+# ---- layout and wiring ---------------------------------------------------------------------------
 
 
 def build_tokenizer_tab(ctx: AppContext) -> dict:
     presets = load_presets("tokenizer")
     limit = ctx.settings.max_text_chars
-
-    def run_tokenize(text, model, add_special, chat, progress=gr.Progress(track_tqdm=True)):
-        with user_errors():
-            tok = ctx.models.load_tokenizer(model, progress=progress)
-            result = tokenize(
-                tok, text, model=model, add_special_tokens=add_special, chat_template=chat, max_chars=limit
-            )
-            ids = [t.id for t in result.tokens]
-            decoded = (
-                views.decoded_html(decoded_of(tok, result, limit=MAX_DECODE), total=len(ids))
-                if ids else views.empty_hint("No ids yet.")
-            )
-        return (
-            views.counts_html(result),
-            views.token_spans_html(result),
-            views.token_table(result),
-            views.special_tokens_html(result),
-            views.three_ways_html(three_ways(result), model),
-            ", ".join(map(str, ids)),
-            decoded,
-        )
-
-    def run_compare(text, names, add_special, progress=gr.Progress(track_tqdm=True)):
-        names = [n for n in (names or []) if n]
-        if not 1 <= len(names) <= MAX_COMPARE:
-            raise gr.Error(f"Choose one to {MAX_COMPARE} models to compare (you chose {len(names)}).")
-        with user_errors():
-            results = [
-                tokenize(ctx.models.load_tokenizer(n, progress=progress), text, model=n,
-                         add_special_tokens=add_special, max_chars=limit)
-                for n in names
-            ]
-        return views.comparison_figure(results), views.comparison_html(results)
-
-    def run_decode(raw_ids, model):
-        with user_errors():
-            tok = ctx.models.load_tokenizer(model)
-            return views.decoded_html(decode_ids(tok, parse_ids(raw_ids)))
 
     lesson_buttons, notice = lesson_bar(presets)
     with gr.Row():
@@ -92,45 +126,25 @@ def build_tokenizer_tab(ctx: AppContext) -> dict:
             decode_btn = gr.Button("Decode", scale=1)
         decoded = gr.HTML()
 
+    run_tokenize, compare = bind(tokenize_text, ctx), bind(compare_tokenizers, ctx)  # bound once: see bind()
     main_inputs = [text, ctx.model, add_special, chat]
     main_outputs = [counts, spans, table, specials, three, ids_box, decoded]
     gr.on([run.click, text.submit], run_tokenize, main_inputs, main_outputs, api_visibility="private")
-    compare_btn.click(run_compare, [text, compare_models, add_special], [compare_plot, compare_html],
+    compare_btn.click(compare, [text, compare_models, add_special], [compare_plot, compare_html],
                       api_visibility="private")
-    gr.on([decode_btn.click, ids_box.submit], run_decode, [ids_box, ctx.model], decoded, api_visibility="private")
+    gr.on([decode_btn.click, ids_box.submit], bind(decode_token_ids, ctx), [ids_box, ctx.model], decoded,
+          api_visibility="private")
 
-    accordions = {"table": table_acc, "three": three_acc, "compare": cmp_acc, "ids": ids_acc}
-    preset_handlers = []
+    accordions = dict(zip(ACCORDIONS, (table_acc, three_acc, cmp_acc, ids_acc)))
     for preset, button in zip(presets, lesson_buttons):
-
-        def apply(preset=preset):
-            r = resolve(preset, ctx.models)
-            opened = [gr.Accordion(open=key in preset.open) for key in accordions]
-            return [
-                preset.text, r.model, preset.add_special_tokens, preset.chat_template,
-                gr.Dropdown(value=list(r.compare)) if r.compare else gr.skip(),
-                gr.Markdown(r.notice_markdown, visible=True), *opened,
-            ]
-
-        preset_handlers.append(apply)
         event = button.click(
-            apply, None, [text, ctx.model, add_special, chat, compare_models, notice, *accordions.values()],
+            bind(apply_lesson, ctx, preset.id), None,
+            [text, ctx.model, add_special, chat, compare_models, notice, *accordions.values()],
             api_visibility="private",
         ).then(run_tokenize, main_inputs, main_outputs, api_visibility="private")
         if preset.compare:
-            event.then(run_compare, [text, compare_models, add_special], [compare_plot, compare_html],
+            event.then(compare, [text, compare_models, add_special], [compare_plot, compare_html],
                        api_visibility="private")
 
-    def tokenize_api(text: str, model: str = "") -> dict:
-        """Tokenize `text` with `model` (default: the default model). Returns {model, tokens, counts, ...}."""
-        with user_errors():
-            name = model or ctx.models.default_name()
-            tok = ctx.models.load_tokenizer(name)
-            return tokenize(tok, text, model=name, max_chars=limit).as_json()
-
-    gr.api(tokenize_api, api_name="tokenize")
-    return {
-        "components": {"text": text, "run": run, "spans": spans, "table": table, "compare_models": compare_models},
-        "handlers": {"tokenize": run_tokenize, "compare": run_compare, "decode": run_decode, "api": tokenize_api},
-        "presets": {p.id: apply for p, apply in zip(presets, preset_handlers)},
-    }
+    gr.api(bind(tokenize_api, ctx), api_name="tokenize")
+    return {"text": text, "run": run, "spans": spans, "table": table, "compare_models": compare_models}
