@@ -146,6 +146,14 @@ def tab_context(settings, registry, build):
     return ctx
 
 
+def final(answer):
+    """The last answer of a streaming API function (/generate and /evaluate yield progress, then the result)."""
+    last = None
+    for last in answer:
+        pass
+    return last
+
+
 TINY = ["local/tiny-gpt2", "local/tiny-bert-mlm", "local/tiny-bert", "local/tiny-t5"]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import threading
 
 import gradio as gr
@@ -13,7 +12,7 @@ from playground.ui.decoding_tab import (
     KNOBS, apply_lesson, apply_strategy, build_decoding_tab, compare_strategies, generate_api, generate_text,
     open_clicked_step, run_by_hand, show_pipeline_step, stop_generation,
 )
-from tests.conftest import tab_context
+from tests.conftest import final, tab_context
 
 SMOL = "SmolLM2-135M-Instruct"
 
@@ -146,7 +145,7 @@ def test_an_input_error_raised_inside_generation_keeps_its_own_message(ctx, monk
     knobs_of = {"stream": {}, "generate_all": {"num_beams": 2}}[where]
     calls = [lambda: generate(ctx, **knobs_of),
              lambda: compare_strategies(ctx, "The sky", SMOL, "auto", "auto", "greedy", 1.0, None, *knobs(**knobs_of)),
-             lambda: generate_api(ctx, "The sky", SMOL, max_new_tokens=4, **knobs_of)]
+             lambda: final(generate_api(ctx, "The sky", SMOL, max_new_tokens=4, **knobs_of))]
     for call in calls:
         with pytest.raises(gr.Error) as info:
             call()
@@ -164,7 +163,7 @@ def test_generate_refusing_a_setting_is_said_so_and_a_bug_stays_a_bug(ctx, monke
 
     monkeypatch.setattr(beam, "generate_kwargs", bad_setting)
     with pytest.raises(gr.Error, match="generate\\(\\) refused these settings: `early_stopping` must be"):
-        generate_api(ctx, "The sky", SMOL, strategy="beam search", max_new_tokens=4)
+        final(generate_api(ctx, "The sky", SMOL, strategy="beam search", max_new_tokens=4))
     from playground.compute import decoding
 
     monkeypatch.setattr(decoding, "stream", _refuse(ValueError("a bug in the app's own code")))
@@ -174,7 +173,9 @@ def test_generate_refusing_a_setting_is_said_so_and_a_bug_stays_a_bug(ctx, monke
 
 
 def test_api_defaults_and_strategy(ctx):
-    api = functools.partial(generate_api, ctx)
+    def api(*args, **kwargs):
+        return final(generate_api(ctx, *args, **kwargs))
+
     data = api("It was a dark and stormy", max_new_tokens=3)
     assert data["model"] == SMOL and data["tokens"][0]["token"] == " night" and data["params"]["mode"] == "greedy"
     sampled = api("It was a dark and stormy", strategy="top-k sampling", top_k=5, max_new_tokens=4, seed=3)

@@ -41,7 +41,7 @@ def test_tokenize_api_default_model(client):
 def test_tokenize_api_errors_are_readable_and_the_app_keeps_serving(client, settings):
     with pytest.raises(AppError, match="unavailable"):
         client.predict("x", "gpt2", api_name="/tokenize")
-    with pytest.raises(AppError, match="limit is"):
+    with pytest.raises(AppError, match="over the limit of"):
         client.predict("x" * (settings.max_text_chars + 1), "SmolLM2-135M-Instruct", api_name="/tokenize")
     with pytest.raises(AppError, match="Unknown model"):
         client.predict("x", "not/a-model", api_name="/tokenize")

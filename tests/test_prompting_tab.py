@@ -12,7 +12,7 @@ from playground.ui.prompting_tab import (
     run_prompt,
 )
 from playground.views import prompting as views
-from tests.conftest import tab_context
+from tests.conftest import final, tab_context
 
 SMOL = "SmolLM2-135M-Instruct"
 GPT = "local/tiny-gpt2"
@@ -155,9 +155,9 @@ def test_apis_as_functions(ctx):
     out = classify_api(ctx, "A wonderful, moving film.", SMOL)
     assert out["prediction"] == "positive" and {x["label"] for x in out["labels"]} == {"positive", "negative"}
     assert sum(x["prob"] for x in out["labels"]) == pytest.approx(1)
-    ev = evaluate_api(ctx, "reviews", "", model=SMOL, k=2, limit=12)
+    ev = final(evaluate_api(ctx, "reviews", "", model=SMOL, k=2, limit=12))
     assert len(ev["examples"]) == 10 and ev["method"] == "2-shot"  # the first 2 examples became the demonstrations
-    csv_ev = evaluate_api(ctx, csv_text="text,label\nGreat!,positive\nBad.,negative\n", model=SMOL)
+    csv_ev = final(evaluate_api(ctx, csv_text="text,label\nGreat!,positive\nBad.,negative\n", model=SMOL))
     assert csv_ev["confusion"] and len(csv_ev["examples"]) == 2
 
 

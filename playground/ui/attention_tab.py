@@ -14,6 +14,7 @@ from ..presets import first_available, load_presets, resolve
 from ..views import attention as views
 from ..views import bertviz
 from ..views.common import empty_hint, esc
+from . import api
 from .common import AppContext, bind, lesson, lesson_bar, user_errors
 
 MODEL_VIEW_MAX_LINES = 300_000  # SVG lines the model view may draw: layers x heads x tokens²
@@ -200,6 +201,11 @@ def apply_lesson(ctx: AppContext, lesson_id: str):
 # ---- API -----------------------------------------------------------------------------------------
 
 
+ATTENTION_FIELDS = {"text": api.Text(api.prompt_chars), "model": api.Model(), "layer": api.Int(0, 1000),
+                    "head": api.Int(0, 1000)}
+BY_HAND_FIELDS = {**ATTENTION_FIELDS, "stack": api.Choice(("", *att.STACKS)), "decoder_text": api.Text(api.prompt_chars)}
+
+
 def attention_api(ctx: AppContext, text: str, model: str = "", layer: int = 0, head: int = 0) -> dict:
     """One head's attention weights for `text`: {model, family, tokens, layer, head, kv_head,
     num_layers, num_heads, num_kv_heads, causal, weights (tokens x tokens; row i = what token i
@@ -347,6 +353,6 @@ def build_attention_tab(ctx: AppContext) -> dict:
         if "families" in preset.open:
             event.then(families, fam_inputs, [families_plot, families_html], api_visibility="private")
 
-    gr.api(bind(attention_api, ctx), api_name="attention")
-    gr.api(bind(attention_by_hand_api, ctx), api_name="attention_by_hand")
+    gr.api(api.bind_api(attention_api, ctx, ATTENTION_FIELDS), api_name="attention")
+    gr.api(api.bind_api(attention_by_hand_api, ctx, BY_HAND_FIELDS), api_name="attention_by_hand")
     return {"text": text, "run": run_btn, "layer": layer, "head": head, "last": last_result}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import gradio as gr
@@ -17,6 +18,7 @@ from ..models import GENERATION
 from ..presets import load_presets, resolve
 from ..views import decoding as views
 from ..views.common import empty_hint
+from . import api
 from .common import AppContext, bind, lesson, lesson_bar, user_errors
 
 REFRESH_SECONDS = 0.08  # the streamed text is redrawn at most this often
@@ -207,18 +209,32 @@ def apply_lesson(ctx: AppContext, lesson_id: str):
 # ---- API -----------------------------------------------------------------------------------------
 
 
+GENERATE_FIELDS = {
+    "prompt": api.Text(api.prompt_chars), "model": api.Model(), "strategy": api.Choice(("", *decoding.STRATEGIES)),
+    "max_new_tokens": api.Int(1, lambda settings: settings.max_new_tokens), "temperature": api.Float(0, 100),
+    "top_k": api.Int(0, 100_000), "top_p": api.Float(0, 1), "num_beams": api.Int(1, decoding.MAX_BEAMS),
+    "num_return_sequences": api.Int(1, decoding.MAX_RETURN), "repetition_penalty": api.Float(0.01, 100),
+    "no_repeat_ngram_size": api.Int(0, 100), "length_penalty": api.Float(-100, 100), "penalty_alpha": api.Float(0, 1),
+    "bad_words": api.Text(decoding.MAX_BAD_WORDS * (decoding.MAX_WORD_CHARS + 2)),
+    "stop_strings": api.Text(decoding.MAX_STOP_STRINGS * (decoding.MAX_WORD_CHARS + 2)), "seed": api.Int(0, 2**32 - 1),
+    "do_sample": api.Bool(), "chat_template": api.Bool(),
+}
+
+
 def generate_api(ctx: AppContext, prompt: str, model: str = "", strategy: str = "", max_new_tokens: int = 40,
                  temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0, num_beams: int = 1,
                  num_return_sequences: int = 1, repetition_penalty: float = 1.0, no_repeat_ngram_size: int = 0,
                  length_penalty: float = 1.0, penalty_alpha: float = 0.0, bad_words: str = "",
                  stop_strings: str = "", seed: int = 0, do_sample: bool = False,
-                 chat_template: bool = False) -> dict:
+                 chat_template: bool = False) -> Iterator[dict]:
     """Generate a continuation of `prompt` with model.generate() and these knobs.
 
     `strategy` (greedy, beam search, sampling, top-k sampling, top-p sampling, contrastive search)
     fills in the knobs left at their neutral value; empty uses the knobs as given. Returns {text,
     tokens: [{token, id, prob, logprob, rank, sampled_prob, top: [{token, id, prob}]}], finish,
-    sequences, params (what was actually used), notices}.
+    sequences, params (what was actually used), notices}. While it runs, the endpoint streams
+    {partial: true, text, tokens: n} about twice a second (gradio_client's predict returns the final
+    answer); a caller that disconnects stops the generation within one step.
     """
     values = dict(max_new_tokens=max_new_tokens, do_sample=do_sample, temperature=temperature, top_k=top_k,
                   top_p=top_p, num_beams=num_beams, num_return_sequences=num_return_sequences,
@@ -230,9 +246,28 @@ def generate_api(ctx: AppContext, prompt: str, model: str = "", strategy: str = 
         params, notes = decoding.check(raw, max_new_tokens=ctx.settings.max_new_tokens)
         b = _load(ctx, model or ctx.models.default_name(GENERATION))
         prompt_ids = _prompt_of(ctx, b, prompt, params)
+    steps: list = []
+
+    def run(stop):
         with generate_refusals():
-            gen, _ = decoding.generate(b, prompt_ids, params)
-        return decoding.replace_notices(gen, notes + gen.notices).as_json()
+            gen = None
+            for item in decoding.run(b, prompt_ids, params, stop=stop):
+                if isinstance(item, decoding.Step):
+                    steps.append(item)
+                elif isinstance(item, decoding.Generation):
+                    gen = item
+            return gen
+
+    def partial() -> dict:
+        return {"partial": True, "model": b.name, "text": "".join(s.token for s in steps), "tokens": len(steps)}
+
+    with user_errors():
+        for item in api.cancellable(run, progress=partial):
+            if "result" in item:
+                gen = item["result"]
+                yield decoding.replace_notices(gen, notes + gen.notices).as_json()
+            else:
+                yield item
 
 
 # ---- layout and wiring ---------------------------------------------------------------------------
@@ -341,5 +376,5 @@ def build_decoding_tab(ctx: AppContext) -> dict:
             event.then(hand, [prompt, *header, *knobs], hand_view, api_visibility="private", **limits)
     ctx.model.change(lambda: None, None, last, api_visibility="private")
 
-    gr.api(bind(generate_api, ctx), api_name="generate", **limits)
+    gr.api(api.bind_api(generate_api, ctx, GENERATE_FIELDS), api_name="generate", **limits)
     return {"prompt": prompt, "run": run, "stop": stop, "output": output, "strategy": strategy, "last": last}

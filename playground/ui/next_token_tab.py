@@ -12,6 +12,7 @@ from ..models import NEXT_TOKEN
 from ..presets import load_presets, resolve
 from ..views import next_token as views
 from ..views.common import empty_hint
+from . import api
 from .common import AppContext, bind, lesson, lesson_bar, user_errors
 
 CURVE_T = tuple(float(t) for t in np.round(np.linspace(0.05, 3.0, 60), 3))
@@ -118,6 +119,11 @@ def apply_lesson(ctx: AppContext, lesson_id: str):
 
 
 # ---- API -----------------------------------------------------------------------------------------
+
+
+NEXT_TOKEN_FIELDS = {"prompt": api.Text(api.prompt_chars), "model": api.Model(), "top_k": api.Int(1, nt.MAX_K),
+                     "temperature": api.Float(0, 100)}
+LOGIT_LENS_FIELDS = {"prompt": api.Text(api.prompt_chars), "model": api.Model()}
 
 
 def next_token_api(ctx: AppContext, prompt: str, model: str = "", top_k: int = 10, temperature: float = 1.0) -> dict:
@@ -236,6 +242,6 @@ def build_next_token_tab(ctx: AppContext) -> dict:
         if "continuations" in preset.params:
             event.then(score, cont_inputs, [cont_chart, cont_table], api_visibility="private")
 
-    gr.api(bind(next_token_api, ctx), api_name="next_token")
-    gr.api(bind(logit_lens_api, ctx), api_name="logit_lens")
+    gr.api(api.bind_api(next_token_api, ctx, NEXT_TOKEN_FIELDS), api_name="next_token")
+    gr.api(api.bind_api(logit_lens_api, ctx, LOGIT_LENS_FIELDS), api_name="logit_lens")
     return {"prompt": prompt, "run": run, "chart": chart, "temperature": temperature, "k": k, "last": last}

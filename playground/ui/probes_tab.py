@@ -15,6 +15,7 @@ from ..models import NEXT_TOKEN
 from ..presets import load_presets, resolve
 from ..views import probes as views
 from ..views.common import empty_hint
+from . import api
 from .common import AppContext, bind, lesson, lesson_bar, user_errors
 
 
@@ -133,6 +134,12 @@ def apply_lesson(ctx: AppContext, lesson_id: str):
 # ---- API -----------------------------------------------------------------------------------------
 
 
+FILL_MASK_FIELDS = {"text": api.Text(probes.MAX_CHARS), "model": api.Model(), "k": api.Int(1, probes.MAX_K)}
+BIAS_PROBE_FIELDS = {"templates": api.Text(probes.MAX_TEMPLATES * (probes.MAX_CHARS + 1)),
+                     "groups": api.Text(probes.MAX_GROUPS * (probes.MAX_ITEM_CHARS + 2)),
+                     "targets": api.Text(probes.MAX_TARGETS * (probes.MAX_ITEM_CHARS + 2)), "model": api.Model()}
+
+
 def fill_mask_api(ctx: AppContext, text: str, model: str = "", k: int = 10) -> dict:
     """The k best fillers of each [MASK] (or <mask>) in `text`.
 
@@ -246,6 +253,6 @@ def build_probes_tab(ctx: AppContext) -> dict:
             .then(fill, [fill_a, fill_b, k, *header], [fill_chart, fill_view], api_visibility="private") \
             .then(probe, probe_inputs, probe_outputs, api_visibility="private")
 
-    gr.api(bind(fill_mask_api, ctx), api_name="fill_mask")
-    gr.api(bind(bias_probe_api, ctx), api_name="bias_probe")
+    gr.api(api.bind_api(fill_mask_api, ctx, FILL_MASK_FIELDS), api_name="fill_mask")
+    gr.api(api.bind_api(bias_probe_api, ctx, BIAS_PROBE_FIELDS), api_name="bias_probe")
     return {"fill_a": fill_a, "templates": templates, "last": last}

@@ -4,6 +4,8 @@ few-shot and a fine-tuned classifier side by side (lessons 16–18)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import gradio as gr
 
 from ..compute import lm, prompting
@@ -12,6 +14,7 @@ from ..models import CLASSIFICATION, NEXT_TOKEN
 from ..presets import load_presets, resolve
 from ..views import prompting as views
 from ..views.common import empty_hint
+from . import api
 from .common import AppContext, bind, lesson, lesson_bar, user_errors
 
 UPLOADED = "uploaded CSV"
@@ -164,6 +167,15 @@ def apply_lesson(ctx: AppContext, lesson_id: str):
 # ---- API -----------------------------------------------------------------------------------------
 
 
+CLASSIFY_FIELDS = {"text": api.Text(prompting.MAX_TEXT_CHARS), "model": api.Model(), "template": api.Text(20_000),
+                   "labels": api.Text(4_000), "calibrate": api.Bool()}
+EVALUATE_FIELDS = {"dataset": api.Choice(lambda: ("", *prompting.dataset_names())),
+                   "csv_text": api.Text(prompting.MAX_CSV_BYTES), "template": api.Text(20_000),
+                   "labels": api.Text(4_000), "k": api.Int(0, prompting.MAX_DEMOS), "model": api.Model(),
+                   "demos": api.Rows(prompting.MAX_DEMOS, prompting.MAX_TEXT_CHARS), "calibrate": api.Bool(),
+                   "limit": api.Int(1, prompting.MAX_EXAMPLES)}
+
+
 def classify_api(ctx: AppContext, text: str, model: str = "", template: str = prompting.SENTIMENT_TEMPLATE,
                  labels: str = prompting.SENTIMENT_LABELS, calibrate: bool = False) -> dict:
     """Score each label for `text`: log P(verbalizer | template with the text), normalised over the labels.
@@ -181,23 +193,36 @@ def classify_api(ctx: AppContext, text: str, model: str = "", template: str = pr
 def evaluate_api(ctx: AppContext, dataset: str = "reviews", csv_text: str = "",
                  template: str = prompting.SENTIMENT_TEMPLATE, labels: str = prompting.SENTIMENT_LABELS, k: int = 0,
                  model: str = "", demos: list | None = None, calibrate: bool = False,
-                 limit: int = prompting.MAX_EXAMPLES) -> dict:
+                 limit: int = prompting.MAX_EXAMPLES) -> Iterator[dict]:
     """Evaluate the prompt on a labelled set: a bundled data set by name (reviews) or CSV text (text,label).
 
     k > 0 uses the first k demonstrations: `demos` as [[input, output], …], or else the first k examples
     of the data set (which are then left out of the evaluation). Returns {accuracy, confusion
     (confusion[true][predicted] in the order of labels), per_class, examples: [{text, label, prediction,
-    probs}], …}.
+    probs}], …}. While it runs, the endpoint streams {working: true, done, total} about twice a second
+    (gradio_client's predict returns the final answer); a caller that disconnects stops it within a batch.
     """
     with user_errors():
+        if not csv_text and not dataset:
+            raise InputError("Choose a data set (reviews, en-fr) or send csv_text with a text,label header.")
         b = ctx.load(model or ctx.models.default_name(NEXT_TOKEN), capability=NEXT_TOKEN)
         examples = list(prompting.parse_csv(csv_text, source="csv_text") if csv_text
-                        else prompting.load_dataset(dataset))[: int(limit)]
+                        else prompting.load_dataset(dataset))[:limit]
         given = prompting.parse_demos(demos) if demos else tuple((e.text, e.label) for e in examples)
-        shots, _, _ = prompting.choose_demos(given, min(prompting.whole_number(k, "k", 0, prompting.MAX_DEMOS),
-                                                        len(given)))
-        return prompting.evaluate(b, examples, template, labels, demos=shots, calibrated=bool(calibrate),
-                                  max_tokens=ctx.settings.max_prompt_tokens).as_json()
+        shots, _, _ = prompting.choose_demos(given, min(k, len(given)))
+    seen = {"done": 0, "total": 0}
+
+    def run(stop):
+        def report(done, total):
+            seen.update(done=done, total=total)
+            api.stop_check(stop)(done, total)
+
+        return prompting.evaluate(b, examples, template, labels, demos=shots, calibrated=calibrate, report=report,
+                                  max_tokens=ctx.settings.max_prompt_tokens)
+
+    with user_errors():
+        for item in api.cancellable(run, progress=lambda: {"working": True, **seen}):
+            yield item["result"].as_json() if "result" in item else item
 
 
 # ---- layout and wiring ---------------------------------------------------------------------------
@@ -304,8 +329,8 @@ def build_prompting_tab(ctx: AppContext) -> dict:
         if preset.params.get("evaluate"):
             ev.then(evaluate, eval_inputs, eval_outputs, api_visibility="private")
 
-    gr.api(bind(classify_api, ctx), api_name="classify")
-    gr.api(bind(evaluate_api, ctx), api_name="evaluate")
+    gr.api(api.bind_api(classify_api, ctx, CLASSIFY_FIELDS), api_name="classify")
+    gr.api(api.bind_api(evaluate_api, ctx, EVALUATE_FIELDS), api_name="evaluate")
     return {"text": text, "template": template, "labels": labels, "table": table}
 
 

@@ -7,6 +7,7 @@ import gradio as gr
 from ..compute.tokenize import decode_ids, decoded_of, parse_ids, three_ways, tokenize
 from ..presets import load_presets, resolve
 from ..views import tokens as views
+from . import api
 from .common import AppContext, bind, lesson, lesson_bar, user_errors
 
 MAX_COMPARE = 4
@@ -72,6 +73,9 @@ def apply_lesson(ctx: AppContext, lesson_id: str):
         gr.Dropdown(value=list(r.compare)) if r.compare else gr.skip(),
         gr.Markdown(r.notice_markdown, visible=True), *opened,
     ]
+
+
+TOKENIZE_FIELDS = {"text": api.Text(api.prompt_chars), "model": api.Model()}
 
 
 def tokenize_api(ctx: AppContext, text: str, model: str = "") -> dict:
@@ -146,5 +150,5 @@ def build_tokenizer_tab(ctx: AppContext) -> dict:
             event.then(compare, [text, compare_models, add_special], [compare_plot, compare_html],
                        api_visibility="private")
 
-    gr.api(bind(tokenize_api, ctx), api_name="tokenize")
+    gr.api(api.bind_api(tokenize_api, ctx, TOKENIZE_FIELDS), api_name="tokenize")
     return {"text": text, "run": run, "spans": spans, "table": table, "compare_models": compare_models}

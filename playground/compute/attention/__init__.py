@@ -12,6 +12,7 @@ hand, and the data of bertviz's neuron view.
 from .by_hand import ByHand, by_hand, capture_inputs  # noqa: F401
 from .derived import entropy_by_head, hide_tokens, rollout  # noqa: F401
 from .neuron import NEURON_ARCHS, neuron_params  # noqa: F401
+from .recipes import STACKS  # noqa: F401
 from .weights import (  # noqa: F401
     BERTVIZ_MAX_TOKENS, BY_HAND_MAX_TOKENS, DECODER_MAX_NEW_TOKENS, MAX_TOKENS, NEURON_MAX_TOKENS, AttentionResult,
     as_index, attention, check_layer_head, encode,

@@ -23,8 +23,8 @@ from ..lm import LM
 from .beam import BeamTree, TreeNode, generate_all  # noqa: F401
 from .contrastive import contrastive
 from .params import (  # noqa: F401
-    MAX_BAD_WORDS, MAX_BEAMS, MAX_RETURN, STRATEGIES, TREE_BEAMS, TREE_STEPS, GenParams, check, split_list,
-    strategy_params, with_strategy,
+    MAX_BAD_WORDS, MAX_BEAMS, MAX_RETURN, MAX_STOP_STRINGS, MAX_WORD_CHARS, STRATEGIES, TREE_BEAMS, TREE_STEPS,
+    GenParams, check, split_list, strategy_params, with_strategy,
 )
 from .pipeline import Pipeline, Stage, pipeline  # noqa: F401
 from .steps import (  # noqa: F401
@@ -43,16 +43,17 @@ def run(lm: LM, prompt: Prompt, params: GenParams, *, stop: threading.Event | No
     elif params.streams:
         yield from stream(lm, prompt, params, stop=stop)
     else:
-        generation, tree = generate_all(lm, prompt, params)
+        generation, tree = generate_all(lm, prompt, params, stop=stop)
         yield generation
         if tree is not None:
             yield tree
 
 
-def generate(lm: LM, prompt: Prompt, params: GenParams) -> tuple[Generation, BeamTree | None]:
-    """run() to the end: the Generation and the beam tree (None unless beam search)."""
+def generate(lm: LM, prompt: Prompt, params: GenParams, *, stop: threading.Event | None = None
+             ) -> tuple[Generation, BeamTree | None]:
+    """run() to the end (or until `stop` is set): the Generation and the beam tree (None unless beam search)."""
     generation = tree = None
-    for item in run(lm, prompt, params):
+    for item in run(lm, prompt, params, stop=stop):
         if isinstance(item, Generation):
             generation = item
         elif isinstance(item, BeamTree):

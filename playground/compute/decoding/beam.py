@@ -3,6 +3,7 @@ hypothesis kept, finished or pruned, recorded by pass-through watchers of genera
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -111,8 +112,20 @@ def _tree(b, watch: _BeamWatch, prompt_len: int, num_beams: int, best_ids: list[
     return BeamTree(num_beams, steps, tuple(nodes), tuple(path), total_steps > steps)
 
 
-def generate_all(lm: LM, prompt: Prompt, params: GenParams, *, with_tree: bool = True
-                 ) -> tuple[Generation, BeamTree | None]:
+class _StopWhenSet:
+    """A stopping criterion: every hypothesis stops once `flag` is set (the caller went away)."""
+
+    def __init__(self, flag: threading.Event):
+        self.flag = flag
+
+    def __call__(self, input_ids, scores, **kwargs):
+        import torch
+
+        return torch.full((input_ids.shape[0],), self.flag.is_set(), dtype=torch.bool, device=input_ids.device)
+
+
+def generate_all(lm: LM, prompt: Prompt, params: GenParams, *, with_tree: bool = True,
+                 stop: threading.Event | None = None) -> tuple[Generation, BeamTree | None]:
     """Beam search, or several sampled sequences, in one model.generate() call; then one teacher-forced
     forward for each token's probability. Beam search also returns its tree (first TREE_STEPS steps)."""
     import torch
@@ -124,10 +137,12 @@ def generate_all(lm: LM, prompt: Prompt, params: GenParams, *, with_tree: bool =
     kw, notes = generate_kwargs(b, params)
     inputs = model_inputs(b, prompt)
     watch = _BeamWatch() if params.mode == "beam" and with_tree else None
-    extra = {}
+    criteria = [watch.crit] if watch is not None else []
+    if stop is not None:
+        criteria.append(_StopWhenSet(stop))
+    extra = {"stopping_criteria": StoppingCriteriaList(criteria)} if criteria else {}
     if watch is not None:
-        extra = {"logits_processor": LogitsProcessorList([watch.proc]),
-                 "stopping_criteria": StoppingCriteriaList([watch.crit])}
+        extra["logits_processor"] = LogitsProcessorList([watch.proc])
     start = time.perf_counter()
     with torch.inference_mode(), seeded(params.do_sample, params.seed):
         out = b.model.generate(**inputs, **kw, **extra, return_dict_in_generate=True,
