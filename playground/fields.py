@@ -24,6 +24,19 @@ def _kind(value) -> str:
     return _TYPE_NAMES.get(type(value), type(value).__name__)
 
 
+def _shown(value) -> str:
+    """A wrong value as the caller sent it, in JSON's words: true, null, the text '3', a list."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    if isinstance(value, (list, dict)):
+        return _kind(value)
+    return repr(value)[:40]
+
+
 def text(value, field: str, *, max_chars: int, required: bool = False, default: str = "") -> str:
     """Text, checked: a string (null means `default`), valid Unicode, at most `max_chars` characters."""
     if value is None:
@@ -46,14 +59,14 @@ def boolean(value, field: str) -> bool:
     """true or false, nothing else (the string "false" is not false, so it is refused)."""
     if isinstance(value, bool):
         return value
-    raise InputError(f"{field} must be true or false; got {value!r}.")
+    raise InputError(f"{field} must be true or false; got {_shown(value)}.")
 
 
 def number(value, field: str, lo: float, hi: float, *, whole: bool = False) -> float | int:
     """A finite number from lo to hi (a whole number with `whole`); strings, lists, NaN and ±inf are refused."""
     what = "a whole number" if whole else "a number"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(f"{field} must be {what} from {_fmt(lo)} to {_fmt(hi)}; got {_kind(value)} {value!r:.40}.")
+        raise InputError(f"{field} must be {what} from {_fmt(lo)} to {_fmt(hi)}; got {_shown(value)}.")
     if not math.isfinite(value):
         raise InputError(f"{field} must be a finite number from {_fmt(lo)} to {_fmt(hi)}; got {value}.")
     if whole and value != int(value):
@@ -66,7 +79,7 @@ def number(value, field: str, lo: float, hi: float, *, whole: bool = False) -> f
 def choice(value, field: str, options: Iterable[str]) -> str:
     options = list(options)
     if not isinstance(value, str) or value not in options:
-        raise InputError(f"{field} must be one of: {', '.join(repr(o) for o in options)}; got {value!r:.60}.")
+        raise InputError(f"{field} must be one of: {', '.join(repr(o) for o in options)}; got {_shown(value)}.")
     return value
 
 

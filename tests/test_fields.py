@@ -31,8 +31,8 @@ def test_booleans_are_true_or_false_only(value):
 
 
 @pytest.mark.parametrize("value, match", [
-    (float("nan"), "finite"), (float("inf"), "finite"), ("3", "got text"), ([3], "got a list"), (True, "true/false"),
-    (2.5, "whole number"), (0, "from 1 to 256; got 0"), (100000, "from 1 to 256; got 100,000"), (None, "nothing"),
+    (float("nan"), "finite"), (float("inf"), "finite"), ("3", "got the text .3."), ([3], "got a list"), (True, "got true"),
+    (2.5, "whole number"), (0, "from 1 to 256; got 0"), (100000, "from 1 to 256; got 100,000"), (None, "got null"),
 ])
 def test_numbers_are_finite_in_range_and_never_clamped(value, match):
     with pytest.raises(InputError, match=match):

@@ -52,8 +52,11 @@ def model_status(models: ModelRegistry, name: str, probe_hub: bool = True) -> st
 
 
 def launch_options() -> dict:
-    """Keyword arguments for demo.launch() that every launcher (app.py, tests, benchmarks) shares."""
-    return {"css_paths": [ASSETS / "playground.css"], "theme": gr.themes.Soft(), "footer_links": ["api", "settings"]}
+    """Keyword arguments for demo.launch() that every launcher (app.py, tests, benchmarks) shares.
+    show_error: an error Gradio raises itself (a raw HTTP call with too few inputs, say) reaches the caller
+    with its message instead of {"error": null}; stack traces stay in the server's log."""
+    return {"css_paths": [ASSETS / "playground.css"], "theme": gr.themes.Soft(), "footer_links": ["api", "settings"],
+            "show_error": True}
 
 
 def build_demo(settings: Settings | None = None, models: ModelRegistry | None = None) -> gr.Blocks:
