@@ -32,10 +32,11 @@ def test_token_analogy_positions_and_first_layer_handlers(ctx):
     assert "2,332" in html and np.asarray(heat.data[0].z).shape == (12, 32) and len(near.data[0].x) == 5
     html, fig = tab.run_analogy(ctx, "king - man + woman", 3, MINILM)
     assert "queen" in html and len(fig.data[0].x) == 3
-    html, fig = tab.run_positions(ctx, 32, MINILM)
-    assert "learned table" in html and np.asarray(fig.data[1].z).shape == (32, 32)
-    html, fig = tab.run_positions(ctx, 32, SMOL)
-    assert "no position matrix to show" in html and fig.layout.yaxis.type == "log"
+    html, table, sim = tab.run_positions(ctx, 32, MINILM)
+    assert "learned table" in html and np.asarray(table.data[0].z).shape == (32, 384)
+    assert np.asarray(sim.data[0].z).shape == (32, 32)
+    html, waves, dist = tab.run_positions(ctx, 32, SMOL)
+    assert "no position matrix to show" in html and waves.layout.yaxis.type == "log" and len(dist.data[0].x) == 4096
     html, fig = tab.run_first_layer(ctx, "The cat sat.", "It was tired.", MINILM)
     assert "equal to what the model computed" in html and "NOT" not in html
     assert [t.name for t in fig.data] == ["token", "position", "token type", "sum", "after LayerNorm"]

@@ -56,18 +56,20 @@ def test_neighbour_and_analogy_bars():
 def test_learned_and_rotary_position_figures():
     m = rng.normal(size=(16, 8)).astype(np.float32)
     p = LearnedPositions("m", "wpe", m, np.eye(16, dtype=np.float32), 1024, 0)
-    fig = views.positions_figure(p)
-    assert [np.asarray(t.z).shape for t in fig.data] == [(16, 8), (16, 16)]
-    assert fig.layout.xaxis.title.text == "dimension" and fig.layout.xaxis2.title.text == "position"
-    assert "learned table" in views.positions_html(p)
+    m[0] *= 50  # one long row (position 0 in BERT) must not wash the others out
+    table, sim = views.positions_figures(p)
+    assert np.asarray(table.data[0].z).shape == (16, 8) and np.asarray(sim.data[0].z).shape == (16, 16)
+    assert table.data[0].zmax < np.abs(m).max() and table.data[0].zmax == -table.data[0].zmin
+    assert table.layout.xaxis.title.text == "dimension" and sim.layout.xaxis.title.text == "position"
+    assert table.layout.font.size == sim.layout.font.size == 18 and "learned table" in views.positions_html(p)
     inv = 1.0 / (10000 ** (np.arange(0, 8, 2) / 8))
     d = np.arange(100)
     curve = np.cos(d[:, None] * inv[None]).mean(1)
     r = RotaryPositions("m", "rotary_emb", inv.astype(np.float32), 8, d, curve, curve, 10000.0, 2048)
-    fig = views.positions_figure(r)
-    names = [t.name for t in fig.data]
-    assert "through the model's rotary module" in names and fig.layout.yaxis.type == "log"
-    assert fig.layout.xaxis2.type == "log" and "no position matrix" in fig.layout.title.text
+    waves, dist = views.positions_figures(r)
+    assert waves.layout.yaxis.type == "log" and "no position matrix" in waves.layout.title.text
+    assert "context (2,048 tokens)" in [t.name for t in waves.data]
+    assert [t.name for t in dist.data][0] == "through the model's rotary module" and dist.layout.xaxis.type == "log"
     assert "no position matrix to show" in views.positions_html(r)
 
 

@@ -106,7 +106,7 @@ def run_positions(ctx: AppContext, count, model, device=None, dtype=None, progre
     with user_errors():
         b = load_model(ctx, model, device, dtype, progress)
         p = emb.positions(b, _count(count, 64))
-    return views.positions_html(p), views.positions_figure(p)
+    return (views.positions_html(p), *views.positions_figures(p))
 
 
 def run_first_layer(ctx: AppContext, text, text_b, model, device=None, dtype=None,
@@ -278,7 +278,9 @@ def build_embeddings_tab(ctx: AppContext) -> dict:
                               scale=3)
             pos_btn = gr.Button("Show positions", scale=1, elem_id="emb-positions-run")
         pos_html = gr.HTML()
-        pos_plot = gr.Plot(label="Positions", elem_id="emb-positions")
+        with gr.Row():
+            pos_plot = gr.Plot(label="Positions", elem_id="emb-positions")
+            pos_plot2 = gr.Plot(label="Positions compared", elem_id="emb-positions-2")
     with gr.Accordion("What the first layer reads: token + position (+ type), summed", open=False) as acc["first_layer"]:
         with gr.Row():
             text = gr.Textbox(label="Sentence", value="The cat sat on the mat.", scale=3, elem_id="emb-first-text")
@@ -306,7 +308,7 @@ def build_embeddings_tab(ctx: AppContext) -> dict:
             proj_btn = gr.Button("Draw the map", scale=1, elem_id="emb-projector-run")
         with gr.Row():
             point = gr.Dropdown(label="Point (its nearest neighbours)", choices=[], scale=3, elem_id="emb-point")
-            proj_k = gr.Slider(1, 20, value=5, step=1, label="Neighbours", scale=1)
+            proj_k = gr.Slider(1, 20, value=3, step=1, label="Neighbours", scale=1)
         proj_plot = gr.Plot(label="Map", elem_id="emb-projector")
         proj_html = gr.HTML(elem_id="emb-projector-neighbours")
     with gr.Accordion("A small FAQ matched by similarity", open=False) as acc["faq"]:
@@ -323,9 +325,10 @@ def build_embeddings_tab(ctx: AppContext) -> dict:
             faq_table = gr.Dataframe(value=faq_rows(), headers=FAQ_HEADERS, datatype=["str", "str"], column_count=(2, "fixed"),
                                      interactive=True, wrap=True, max_height=360, elem_id="emb-faq-table")
             faq_reset = gr.Button("Restore the original FAQ", size="sm")
-        gr.Markdown("Where it fails: a **negation** barely moves a sentence vector (\"Does the playground NOT work "
-                    "offline?\" matches the offline answer almost perfectly), and **shared keywords without the "
-                    "meaning** score high (\"How hot is the temperature outside?\" finds the temperature setting).")
+        gr.Markdown("Where it fails (all-MiniLM-L6-v2): a **negation** barely moves a sentence vector (*Does the "
+                    "playground NOT work without internet?* matches the offline answer at 0.96), and **shared keywords "
+                    "without the meaning** score high (*How hot is the temperature outside today?* finds the "
+                    "temperature setting at 0.45).")
     with gr.Accordion("Contextual embeddings: the same word, sentence by sentence, layer by layer",
                       open=False) as acc["contextual"]:
         with gr.Row():
@@ -335,13 +338,15 @@ def build_embeddings_tab(ctx: AppContext) -> dict:
             ctx_btn = gr.Button("Follow the word", scale=1, elem_id="emb-context-run")
         ctx_html = gr.HTML(elem_id="emb-context-summary")
         ctx_plot = gr.Plot(label="Layer by layer", elem_id="emb-context-plot")
-    last_map = gr.State()  # the last Projection (numpy), for picking points without a model call
+    # The last Projection (numpy), for picking points without a model call. It is not cleared when the model
+    # changes: the map names its model, and a lesson that sets the model would race its own map.
+    last_map = gr.State()
 
     # ---- events --------------------------------------------------------------------------------
     steps = {
         "tokens": (functools.partial(run_token, ctx), [token, k, *header], [token_html, token_heat, token_near]),
         "analogy": (functools.partial(run_analogy, ctx), [expression, k, *header], [analogy_html, analogy_plot]),
-        "positions": (functools.partial(run_positions, ctx), [count, *header], [pos_html, pos_plot]),
+        "positions": (functools.partial(run_positions, ctx), [count, *header], [pos_html, pos_plot, pos_plot2]),
         "first_layer": (functools.partial(run_first_layer, ctx), [text, text_b, *header], [first_html, first_plot]),
         "sentences": (functools.partial(run_sentences, ctx), [sentences, pooling, *header], [sent_html, sent_plot]),
         "projector": (functools.partial(run_projector, ctx), [source, sentences, tokens, pooling, proj_k, *header],
@@ -358,7 +363,6 @@ def build_embeddings_tab(ctx: AppContext) -> dict:
     gr.on([point.input, proj_k.release], run_pick, [last_map, point, proj_k], [proj_plot, proj_html],
           trigger_mode="always_last", **private)
     faq_reset.click(faq_rows, None, faq_table, **private)
-    ctx.model.change(lambda: None, None, last_map, **private)
 
     fields = [token, expression, text, text_b, sentences, pooling, source, tokens, question, word, context]
     for preset, button in zip(presets, lesson_buttons):

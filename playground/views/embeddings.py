@@ -13,7 +13,6 @@ import math
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..compute.embeddings import (
     Analogy, Contextual, FaqResult, FirstLayer, LearnedPositions, Projection, RotaryPositions, SentenceEmbeddings,
@@ -56,7 +55,7 @@ def _grid(n: int) -> tuple[int, int]:
 def token_html(te: TokenEmbedding) -> str:
     items = [("token", f"<code>{esc(repr(te.token))}</code>"), ("id", f"{te.id:,}"),
              ("in the vocabulary", f"<code>{esc(te.piece)}</code>"), ("size (numbers per token)", f"{te.dim:,}"),
-             ("norm ‖row‖", f"{te.norm:.3f}"), ("mean norm of all rows", f"{te.mean_norm:.3f}")]
+             ("length (L2 norm)", f"{te.norm:.3f}"), ("mean norm of all rows", f"{te.mean_norm:.3f}")]
     return (_cards(items) + f'<div class="pg-detail">Row {te.id:,} of the {te.vocab_size:,} × {te.dim} input embedding '
             f"matrix of <b>{esc(te.model)}</b>: the vector the model reads for this token before any layer. Its "
             "nearest rows (cosine similarity) are below.</div>")
@@ -75,8 +74,7 @@ def token_heatmap_figure(te: TokenEmbedding) -> go.Figure:
                                hovertemplate="dimension %{customdata}: %{z:.4f}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", title=f"dimensions, {cols} per row")
     fig.update_xaxes(title="dimension within the row")
-    return layout(fig, f"{esc(te.model)} · {chart_label(te.token)}: {te.dim} numbers (‖row‖ = {te.norm:.2f})",
-                  max(320, 120 + 22 * rows))
+    return layout(fig, f"{chart_label(te.token)}: its {te.dim} numbers (length {te.norm:.2f})", max(320, 120 + 22 * rows))
 
 
 def neighbours_figure(neighbours, title: str) -> go.Figure:
@@ -94,7 +92,7 @@ def neighbours_figure(neighbours, title: str) -> go.Figure:
 
 
 def token_neighbours_figure(te: TokenEmbedding) -> go.Figure:
-    return neighbours_figure(te.neighbours, f"{esc(te.model)} · the tokens nearest to {chart_label(te.token)}")
+    return neighbours_figure(te.neighbours, f"the rows nearest to {chart_label(te.token)}")
 
 
 def analogy_figure(a: Analogy) -> go.Figure:
@@ -134,49 +132,52 @@ def positions_html(p) -> str:
             f"mean<sub>i</sub> cos(Δ·θ<sub>i</sub>): they differ by at most {p.max_abs_diff:.1e}).</div>")
 
 
-def positions_figure(p) -> go.Figure:
+def positions_figures(p) -> tuple[go.Figure, go.Figure]:
+    """Two pictures: a learned table and the similarity between its positions, or rotary's wavelengths and its
+    query·key curve."""
     if isinstance(p, RotaryPositions):
-        return rotary_figure(p)
+        return rotary_wavelengths_figure(p), rotary_distance_figure(p)
     n = p.matrix.shape[0]
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.1,
-                        subplot_titles=(f"the table: positions 0–{n - 1} × {p.dim} dimensions",
-                                        "cosine similarity between positions"))
-    top = float(np.abs(p.matrix).max()) or 1.0
-    fig.add_trace(go.Heatmap(z=p.matrix, colorscale="RdBu", reversescale=True, zmid=0, zmin=-top, zmax=top,
-                             colorbar=dict(title="value", x=0.5, len=0.9),
-                             hovertemplate="position %{y}, dimension %{x}: %{z:.4f}<extra></extra>"), 1, 1)
-    fig.add_trace(go.Heatmap(z=p.similarity, colorscale="Viridis", zmin=-1, zmax=1, colorbar=dict(title="cosine"),
-                             hovertemplate="positions %{y} and %{x}: %{z:.3f}<extra></extra>"), 1, 2)
-    fig.update_yaxes(autorange="reversed", title="position", row=1, col=1)
-    fig.update_xaxes(title="dimension", row=1, col=1)
-    fig.update_yaxes(autorange="reversed", title="position", row=1, col=2)
-    fig.update_xaxes(title="position", row=1, col=2)
-    fig.update_annotations(font_size=18)
-    return layout(fig, f"{esc(p.model)} · learned position embeddings ({esc(p.module)})", 560)
+    # a robust colour range: a few large values (position 0's) would wash every other row out
+    top = float(np.quantile(np.abs(p.matrix), 0.99)) or 1.0
+    table = go.Figure(go.Heatmap(z=p.matrix, colorscale="RdBu", reversescale=True, zmid=0, zmin=-top, zmax=top,
+                                 colorbar=dict(title="value"),
+                                 hovertemplate="position %{y}, dimension %{x}: %{z:.4f}<extra></extra>"))
+    table.update_yaxes(autorange="reversed", title="position")
+    table.update_xaxes(title="dimension")
+    layout(table, f"the position table: {n} positions × {p.dim}", 460)
+    sim = go.Figure(go.Heatmap(z=p.similarity, colorscale="Viridis", zmin=-1, zmax=1, colorbar=dict(title="cosine"),
+                               hovertemplate="positions %{y} and %{x}: cosine %{z:.3f}<extra></extra>"))
+    sim.update_yaxes(autorange="reversed", title="position", scaleanchor="x")
+    sim.update_xaxes(title="position")
+    layout(sim, "cosine similarity between positions", 460)
+    return table, sim
 
 
-def rotary_figure(p: RotaryPositions) -> go.Figure:
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
-                        subplot_titles=("wavelength of each dimension pair", "query·key by distance (same direction)"))
+def rotary_wavelengths_figure(p: RotaryPositions) -> go.Figure:
     pairs = list(range(len(p.inv_freq)))
-    fig.add_trace(go.Scatter(x=pairs, y=p.wavelengths, mode="lines+markers", name="wavelength",
-                             marker_color=PALETTE[0],
-                             hovertemplate="pair %{x}: a full turn every %{y:,.1f} tokens<extra></extra>"), 1, 1)
+    fig = go.Figure(go.Scatter(x=pairs, y=p.wavelengths, mode="lines+markers", name="wavelength",
+                               marker_color=PALETTE[0],
+                               hovertemplate="pair %{x}: a full turn every %{y:,.1f} tokens<extra></extra>"))
     if p.context:
         fig.add_trace(go.Scatter(x=[pairs[0], pairs[-1]], y=[p.context, p.context], mode="lines",
-                                 line=dict(dash="dot", color="#7f7f7f"), name=f"context ({p.context:,} tokens)"), 1, 1)
-    fig.add_trace(go.Scatter(x=p.distances, y=p.dot, mode="lines", name="through the model's rotary module",
-                             line=dict(color=PALETTE[1], width=3),
-                             hovertemplate="distance %{x}: %{y:.3f}<extra></extra>"), 1, 2)
+                                 line=dict(dash="dot", color="#7f7f7f"), name=f"context ({p.context:,} tokens)"))
+    fig.update_yaxes(type="log", title="tokens per full turn (log scale)")
+    fig.update_xaxes(title="dimension pair i of a head")
+    return layout(fig, f"{esc(p.model)} · rotary: no position matrix, an angle per dimension pair", 460,
+                  legend=dict(orientation="h", y=-0.25))
+
+
+def rotary_distance_figure(p: RotaryPositions) -> go.Figure:
+    fig = go.Figure(go.Scatter(x=p.distances, y=p.dot, mode="lines", name="through the model's rotary module",
+                               line=dict(color=PALETTE[1], width=3),
+                               hovertemplate="distance %{x}: %{y:.3f}<extra></extra>"))
     fig.add_trace(go.Scatter(x=p.distances, y=p.formula, mode="lines", name="mean cos(Δ·θᵢ)",
-                             line=dict(color="#222", width=1.5, dash="dash"), hoverinfo="skip"), 1, 2)
-    fig.update_yaxes(type="log", title="tokens per full turn", row=1, col=1)
-    fig.update_xaxes(title="dimension pair i", row=1, col=1)
-    fig.update_xaxes(type="log", title="distance m − n (tokens, log scale)", row=1, col=2)
-    fig.update_yaxes(title="cosine of rotated q and k", row=1, col=2)
-    fig.update_annotations(font_size=18)
-    return layout(fig, f"{esc(p.model)} · rotary position embeddings: no position matrix", 520,
-                  legend=dict(orientation="h", y=-0.22))
+                             line=dict(color="#222", width=1.5, dash="dash"), hoverinfo="skip"))
+    fig.update_xaxes(type="log", title="distance m − n between query and key (tokens, log scale)")
+    fig.update_yaxes(title="cosine of rotated q and k")
+    return layout(fig, "query · key by distance, for q and k pointing the same way", 460,
+                  legend=dict(orientation="h", y=-0.25))
 
 
 # ---- what the first layer reads --------------------------------------------------------------------
@@ -205,11 +206,11 @@ def first_layer_figure(fl: FirstLayer) -> go.Figure:
     fig = go.Figure()
     for name, values in norms.items():
         fig.add_trace(go.Bar(x=x, y=values, name=name, marker_color=PART_COLOURS.get(name, PALETTE[-1]),
-                             hovertemplate=f"{esc(name)}: ‖·‖ = %{{y:.3f}}<extra>%{{x}}</extra>"))
+                             hovertemplate=f"{esc(name)}: length %{{y:.3f}}<extra>%{{x}}</extra>"))
     ticks = [f"{chart_label(t)}" + (f"<br><sub>pos {p}" + (f" · type {tt}" if fl.token_types else "") + "</sub>")
              for t, p, tt in zip(fl.tokens, fl.positions, fl.token_types or [0] * len(fl.tokens))]
     fig.update_xaxes(tickvals=x, ticktext=ticks, title="token (as the model reads it)")
-    fig.update_yaxes(title="length of the vector ‖·‖")
+    fig.update_yaxes(title="length of the vector (L2 norm)")
     return layout(fig, f"{esc(fl.model)} · what the first layer reads, token by token", 520, barmode="group",
                   legend=dict(orientation="h", y=1.08, x=0))
 
@@ -257,12 +258,14 @@ def projector_figure(proj: Projection, selected: int | None = None, neighbours=(
     fig = go.Figure()
     groups = list(dict.fromkeys(proj.groups))
     many = len(proj.labels) > 60
+    label = chart_label if proj.kind == "tokens" else esc  # a token's spaces matter; a sentence's do not
     for g, group in enumerate(groups):
         idx = [i for i, x in enumerate(proj.groups) if x == group]
         fig.add_trace(go.Scatter(
             x=proj.coords[idx, 0], y=proj.coords[idx, 1], mode="markers" if many else "markers+text",
             name=esc(group) or ("sentences" if proj.kind == "sentences" else "tokens"),
-            text=[chart_label(proj.labels[i]) for i in idx], textposition="top center", textfont=dict(size=15),
+            text=[label(proj.labels[i]) for i in idx], textfont=dict(size=15),
+            textposition=["top center" if n % 2 == 0 else "bottom center" for n in range(len(idx))],
             marker=dict(size=13, color=PALETTE[g % len(PALETTE)], line=dict(width=1, color="#fff")),
             customdata=[f"{i}. {esc(proj.hover[i])}" for i in idx], hovertemplate="%{customdata}<extra></extra>"))
     if selected is not None:
@@ -271,12 +274,14 @@ def projector_figure(proj: Projection, selected: int | None = None, neighbours=(
             fig.add_trace(go.Scatter(x=[sx, proj.coords[j, 0]], y=[sy, proj.coords[j, 1]], mode="lines",
                                      line=dict(color="#555", width=1.5, dash="dot"), hoverinfo="skip",
                                      showlegend=False))
-        fig.add_trace(go.Scatter(x=[sx], y=[sy], mode="markers", name=f"chosen: {chart_label(_short(proj.labels[selected]))}",
+        fig.add_trace(go.Scatter(x=[sx], y=[sy], mode="markers", name=f"chosen: {label(_short(proj.labels[selected]))}",
                                  marker=dict(size=26, color="rgba(0,0,0,0)", line=dict(width=3, color="#111")),
                                  hoverinfo="skip"))
     ex = proj.explained
-    fig.update_xaxes(title=f"PC 1 ({ex[0]:.0%} of the spread)", zeroline=False)
-    fig.update_yaxes(title=f"PC 2 ({ex[1]:.0%} of the spread)", zeroline=False)
+    lo, hi = proj.coords.min(0), proj.coords.max(0)
+    pad = np.maximum(hi - lo, 1e-6) * np.array([0.25, 0.15])  # room for the labels beside and above the points
+    fig.update_xaxes(title=f"PC 1 ({ex[0]:.0%} of the spread)", zeroline=False, range=[lo[0] - pad[0], hi[0] + pad[0]])
+    fig.update_yaxes(title=f"PC 2 ({ex[1]:.0%} of the spread)", zeroline=False, range=[lo[1] - pad[1], hi[1] + pad[1]])
     what = "sentence embeddings" if proj.kind == "sentences" else "token embeddings (input matrix rows)"
     return layout(fig, f"{esc(proj.model)} · {what} on a 2-D map (PCA)", 640,
                   legend=dict(orientation="h", y=-0.18))
