@@ -37,9 +37,16 @@ def test_token_analogy_positions_and_first_layer_handlers(ctx):
     assert np.asarray(sim.data[0].z).shape == (32, 32)
     html, waves, dist = tab.run_positions(ctx, 32, SMOL)
     assert "no position matrix to show" in html and waves.layout.yaxis.type == "log" and len(dist.data[0].x) == 4096
-    html, fig = tab.run_first_layer(ctx, "The cat sat.", "It was tired.", MINILM)
+    fl, html, fig, picker, vectors = tab.run_first_layer(ctx, "The cat sat.", "It was tired.", MINILM)
     assert "equal to what the model computed" in html and "NOT" not in html
     assert [t.name for t in fig.data] == ["token", "position", "token type", "sum", "after LayerNorm"]
+    assert picker.value == 1 and len(picker.choices) == len(fl.tokens)
+    assert list(vectors.data[0].y) == ["token", "position", "token type", "sum"] and vectors.data[1].y == ("after LayerNorm",)
+    again = tab.run_first_layer_token(fl, 6)
+    np.testing.assert_allclose(np.asarray(again.data[1].z)[0], fl.normed[6], atol=1e-7)
+    assert "(position 6)" in again.layout.title.text and tab.run_first_layer_token(None, 1) == gr.skip()
+    with pytest.raises(gr.Error, match="Choose a token"):
+        tab.run_first_layer_token(fl, 99)
 
 
 def test_sentences_projector_and_picking_a_point(ctx):

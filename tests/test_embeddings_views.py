@@ -82,6 +82,11 @@ def test_first_layer_verdict_and_bars():
     fig = views.first_layer_figure(fl)
     assert [tr.name for tr in fig.data] == ["token", "position", "sum"] and fig.layout.barmode == "group"
     assert "<script>" not in read_all(fig)
+    vec = views.first_layer_vectors_figure(fl, 1)
+    z = np.asarray(vec.data[0].z)
+    assert len(vec.data) == 1 and list(vec.data[0].y) == ["token", "position", "sum"]  # no LayerNorm row for GPT-2
+    np.testing.assert_allclose(z[2], z[0] + z[1], atol=1e-6)
+    assert "&lt;script&gt;" in vec.layout.title.text and views.token_choices(fl)[0] == ("0. 'a'", 0)
     off = FirstLayer("m", "gpt2", ("a",), (1,), (0,), None, (("token", t[:1]),), t[:1], None, t[:1] + 1, None)
     assert "NOT equal" in views.first_layer_html(off)
 

@@ -114,7 +114,19 @@ def run_first_layer(ctx: AppContext, text, text_b, model, device=None, dtype=Non
     with user_errors():
         b = load_model(ctx, model, device, dtype, progress)
         fl = emb.first_layer(b, check_text(ctx, text), check_text(ctx, text_b, "Sentence B"))
-    return views.first_layer_html(fl), views.first_layer_figure(fl)
+    first = 1 if len(fl.tokens) > 1 else 0  # the first token after [CLS] or the start token
+    return (fl, views.first_layer_html(fl), views.first_layer_figure(fl),
+            gr.Dropdown(choices=views.token_choices(fl), value=first), views.first_layer_vectors_figure(fl, first))
+
+
+def run_first_layer_token(fl, index):
+    """Another token of the last first-layer view: its vectors (no model call)."""
+    if fl is None or index is None:
+        return gr.skip()
+    with user_errors():
+        if not 0 <= int(index) < len(fl.tokens):
+            raise InputError(f"Choose a token from 0 to {len(fl.tokens) - 1}.")
+        return views.first_layer_vectors_figure(fl, int(index))
 
 
 def run_sentences(ctx: AppContext, sentences, pooling, model, device=None, dtype=None,
@@ -288,6 +300,8 @@ def build_embeddings_tab(ctx: AppContext) -> dict:
             first_btn = gr.Button("Build it by hand", scale=1, elem_id="emb-first-run")
         first_html = gr.HTML(elem_id="emb-first-summary")
         first_plot = gr.Plot(label="First layer input", elem_id="emb-first")
+        first_token = gr.Dropdown(label="One token's vectors, number by number", choices=[], elem_id="emb-first-token")
+        first_vectors = gr.Plot(label="The vectors added up", elem_id="emb-first-vectors")
     with gr.Accordion("Sentence embeddings: sentences that mean the same land close", open=True) as acc["sentences"]:
         with gr.Row():
             sentences = gr.Textbox(label="Sentences", value=DEFAULT_SENTENCES, lines=8, max_lines=20, scale=4,
@@ -341,13 +355,15 @@ def build_embeddings_tab(ctx: AppContext) -> dict:
     # The last Projection (numpy), for picking points without a model call. It is not cleared when the model
     # changes: the map names its model, and a lesson that sets the model would race its own map.
     last_map = gr.State()
+    last_first = gr.State()  # the last FirstLayer (numpy), for picking a token without a model call
 
     # ---- events --------------------------------------------------------------------------------
     steps = {
         "tokens": (functools.partial(run_token, ctx), [token, k, *header], [token_html, token_heat, token_near]),
         "analogy": (functools.partial(run_analogy, ctx), [expression, k, *header], [analogy_html, analogy_plot]),
         "positions": (functools.partial(run_positions, ctx), [count, *header], [pos_html, pos_plot, pos_plot2]),
-        "first_layer": (functools.partial(run_first_layer, ctx), [text, text_b, *header], [first_html, first_plot]),
+        "first_layer": (functools.partial(run_first_layer, ctx), [text, text_b, *header],
+                        [last_first, first_html, first_plot, first_token, first_vectors]),
         "sentences": (functools.partial(run_sentences, ctx), [sentences, pooling, *header], [sent_html, sent_plot]),
         "projector": (functools.partial(run_projector, ctx), [source, sentences, tokens, pooling, proj_k, *header],
                       [last_map, proj_plot, point, proj_html]),
@@ -362,6 +378,7 @@ def build_embeddings_tab(ctx: AppContext) -> dict:
         gr.on(triggers[name], fn, inputs, outputs, **private)
     gr.on([point.input, proj_k.release], run_pick, [last_map, point, proj_k], [proj_plot, proj_html],
           trigger_mode="always_last", **private)
+    first_token.input(run_first_layer_token, [last_first, first_token], first_vectors, **private)
     faq_reset.click(faq_rows, None, faq_table, **private)
 
     fields = [token, expression, text, text_b, sentences, pooling, source, tokens, question, word, context]

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from ..compute.embeddings import (
     Analogy, Contextual, FaqResult, FirstLayer, LearnedPositions, Projection, RotaryPositions, SentenceEmbeddings,
@@ -213,6 +214,33 @@ def first_layer_figure(fl: FirstLayer) -> go.Figure:
     fig.update_yaxes(title="length of the vector (L2 norm)")
     return layout(fig, f"{esc(fl.model)} · what the first layer reads, token by token", 520, barmode="group",
                   legend=dict(orientation="h", y=1.08, x=0))
+
+
+def first_layer_vectors_figure(fl: FirstLayer, index: int) -> go.Figure:
+    """One token's vectors, number by number: its parts and their sum on one colour scale (the sum's row is the
+    column-wise sum of the rows above it) and, for BERT-style models, the sum after LayerNorm on its own scale."""
+    rows = [(name, v[index]) for name, v in fl.parts] + [("sum", fl.total[index])]
+    panels = [rows] + ([[("after LayerNorm", fl.normed[index])]] if fl.normed is not None else [])
+    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.12,
+                        row_heights=[len(p) for p in panels])
+    for r, panel in enumerate(panels, 1):
+        z = np.stack([v for _, v in panel])
+        top = float(np.quantile(np.abs(z), 0.99)) or 1.0  # a few outlier dimensions would wash the rest out
+        fig.add_trace(go.Heatmap(z=z, y=[name for name, _ in panel], zmid=0, zmin=-top, zmax=top, colorscale="RdBu",
+                                 reversescale=True, ygap=3,
+                                 colorbar=dict(title="value", len=0.9 / len(panels),
+                                               y=1 - (r - 0.5) / len(panels)),
+                                 hovertemplate="%{y}, dimension %{x}: %{z:.4f}<extra></extra>"), r, 1)
+        fig.update_yaxes(autorange="reversed", row=r, col=1)
+    fig.update_xaxes(title="dimension", row=len(panels), col=1)
+    token = chart_label(fl.tokens[index])
+    return layout(fig, f"{token} (position {fl.positions[index]}): the vectors the first layer adds up",
+                  200 + 60 * sum(len(p) for p in panels))
+
+
+def token_choices(fl: FirstLayer) -> list[tuple[str, int]]:
+    """(label, index) pairs for a token picker (plain text)."""
+    return [(f"{i}. {fl.tokens[i]!r}", i) for i in range(len(fl.tokens))]
 
 
 # ---- sentence embeddings ---------------------------------------------------------------------------

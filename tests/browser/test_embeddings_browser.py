@@ -64,6 +64,7 @@ def test_lesson_22_token_position_and_faq(page, page_log, screenshot_dir):
     expect(bars.first).to_be_attached()
     assert bars.count() == 10
     expect(page.locator("#emb-first-summary")).to_contain_text("equal to what the model computed", timeout=SLOW)
+    heatmap_drawn(page, "#emb-first-vectors")
     heatmap_drawn(page, "#emb-positions")
     heatmap_drawn(page, "#emb-positions-2")
     shot(page, screenshot_dir, "embeddings_lesson22_tokens.png")
