@@ -289,7 +289,7 @@ def build_embeddings_tab(ctx: AppContext) -> dict:
             count = gr.Slider(2, emb.MAX_POSITIONS, value=64, step=1, label="Positions to show (learned)",
                               scale=3)
             pos_btn = gr.Button("Show positions", scale=1, elem_id="emb-positions-run")
-        pos_html = gr.HTML()
+        pos_html = gr.HTML(elem_id="emb-positions-summary")
         with gr.Row():
             pos_plot = gr.Plot(label="Positions", elem_id="emb-positions")
             pos_plot2 = gr.Plot(label="Positions compared", elem_id="emb-positions-2")

@@ -165,8 +165,8 @@ def rotary_wavelengths_figure(p: RotaryPositions) -> go.Figure:
                                  line=dict(dash="dot", color="#7f7f7f"), name=f"context ({p.context:,} tokens)"))
     fig.update_yaxes(type="log", title="tokens per full turn (log scale)")
     fig.update_xaxes(title="dimension pair i of a head")
-    return layout(fig, f"{esc(p.model)} · rotary: no position matrix, an angle per dimension pair", 460,
-                  legend=dict(orientation="h", y=-0.25))
+    return layout(fig, "rotary: no position matrix<br><sup>each pair of dimensions turns at its "
+                       "own speed as the position grows</sup>", 460, legend=dict(orientation="h", y=-0.25))
 
 
 def rotary_distance_figure(p: RotaryPositions) -> go.Figure:
@@ -175,10 +175,10 @@ def rotary_distance_figure(p: RotaryPositions) -> go.Figure:
                                hovertemplate="distance %{x}: %{y:.3f}<extra></extra>"))
     fig.add_trace(go.Scatter(x=p.distances, y=p.formula, mode="lines", name="mean cos(Δ·θᵢ)",
                              line=dict(color="#222", width=1.5, dash="dash"), hoverinfo="skip"))
-    fig.update_xaxes(type="log", title="distance m − n between query and key (tokens, log scale)")
+    fig.update_xaxes(type="log", title="distance m − n (tokens, log scale)")
     fig.update_yaxes(title="cosine of rotated q and k")
-    return layout(fig, "query · key by distance, for q and k pointing the same way", 460,
-                  legend=dict(orientation="h", y=-0.25))
+    return layout(fig, "q · k by distance<br><sup>a query and a key that point the same way before rotation</sup>",
+                  460, legend=dict(orientation="h", y=-0.25))
 
 
 # ---- what the first layer reads --------------------------------------------------------------------

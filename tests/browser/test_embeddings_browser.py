@@ -74,4 +74,13 @@ def test_lesson_22_token_position_and_faq(page, page_log, screenshot_dir):
     expect(page.locator("#emb-faq-answers")).to_contain_text("Best answer")
     page.locator("#emb-faq-answers").scroll_into_view_if_needed()
     shot(page, screenshot_dir, "embeddings_faq.png")
+
+    page.locator("#lesson-rotary").click()  # SmolLM2: no position matrix, the rotary curves instead
+    expect(page.locator("#emb-token-info")).to_contain_text("4,197", timeout=SLOW)
+    expect(page.locator("#emb-positions-summary")).to_contain_text("no position matrix to show", timeout=SLOW)
+    curve = page.locator("#emb-positions-2 svg.main-svg .scatterlayer .trace")
+    expect(curve.first).to_be_attached(timeout=SLOW)
+    assert curve.count() == 2  # through the model's rotary module, and the formula
+    expect(page.locator("#emb-first-summary")).to_contain_text("the token embedding alone", timeout=SLOW)
+    shot(page, screenshot_dir, "embeddings_rotary.png")
     assert_no_outside_requests(page_log)
