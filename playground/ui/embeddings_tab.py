@@ -28,29 +28,15 @@ POOLINGS = ["auto", *lm.POOLINGS]
 SOURCES = ["the sentences above", "a token set"]
 SECTIONS = ("tokens", "positions", "first_layer", "sentences", "projector", "faq", "contextual")
 FAQ_HEADERS = ["question", "answer"]
-DEFAULT_SENTENCES = """# guitar
-A man is playing a guitar.
-Someone is strumming a guitar.
-# weather
-The weather will be sunny tomorrow.
-Tomorrow should be bright and clear.
-# passwords
-How do I reset my password?
-I forgot my login credentials.
-# other
-The stock market fell sharply today."""
 DEFAULT_TOKENS = """# royalty
 king, queen, prince, princess
 # cities
 Paris, London, Berlin, Rome
 # animals
 dog, cat, horse, cow"""
-DEFAULT_CONTEXT = """# river
-I sat on the bank of the river and watched the water.
-The river bank was muddy after the rain.
-# money
-I deposited my salary at the bank this morning.
-The bank raised its interest rates again."""
+_LESSONS = {p.id: p for p in load_presets("embeddings")}
+DEFAULT_SENTENCES = _LESSONS["sentence-similarity"].params["sentences"]  # the lessons' texts are the defaults
+DEFAULT_CONTEXT = _LESSONS["contextual"].params["context"]
 
 
 # ---- loading and checks ------------------------------------------------------------------------
@@ -58,8 +44,9 @@ The bank raised its interest rates again."""
 
 def load_model(ctx: AppContext, model, device=None, dtype=None, progress=None) -> lm.Backend:
     """The backend of `model`, loaded once for every tab. Encoders load with PyTorch's SDPA attention, as
-    sentence-transformers loads them (about a third faster on a CPU than eager attention, the same numbers to
-    float rounding; this tab needs no attention weights); causal LMs share the app's eager copy."""
+    sentence-transformers loads them (on a CPU about 30% faster than eager attention on texts of 100-250 tokens,
+    bench/embeddings_throughput.py; the same numbers to float rounding; this tab needs no attention weights);
+    causal LMs share the other tabs' eager copy."""
     if not model:
         raise InputError("Choose a model in the picker at the top.")
     attn = "sdpa" if ctx.models.spec(model).family in ("encoder", "masked") else "eager"
