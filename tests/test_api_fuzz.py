@@ -14,7 +14,9 @@ import urllib.request
 
 import pytest
 
-from playground.ui import api, attention_tab, decoding_tab, next_token_tab, probes_tab, prompting_tab, tokenizer_tab
+from playground.ui import (
+    api, attention_tab, decoding_tab, embeddings_tab, next_token_tab, probes_tab, prompting_tab, tokenizer_tab,
+)
 
 GPT, MLM = "local/tiny-gpt2", "local/tiny-bert-mlm"
 
@@ -37,6 +39,10 @@ APIS = {
     "attention": (attention_tab.attention_api, attention_tab.ATTENTION_FIELDS, {"text": "It was dark.", "model": GPT}),
     "attention_by_hand": (attention_tab.attention_by_hand_api, attention_tab.BY_HAND_FIELDS,
                           {"text": "It was dark.", "model": GPT}),
+    "embed": (embeddings_tab.embed_api, embeddings_tab.EMBED_FIELDS,
+              {"texts": ["A cat sat.", "A dog ran."], "model": "local/tiny-bert"}),
+    "similar_tokens": (embeddings_tab.similar_tokens_api, embeddings_tab.SIMILAR_TOKENS_FIELDS,
+                       {"token": " the", "model": GPT, "k": 3}),
 }
 GENERIC = ("upstream gradio app has raised an exception", "none")
 
@@ -59,6 +65,8 @@ def bad_values(kind) -> list:
         return ["false", "true", "no", 0, 1, None, *wrong_types]
     if isinstance(kind, api.Choice):
         return [123, None, "no such choice", *wrong_types]
+    if isinstance(kind, api.TextList):
+        return [123, None, {"an": "object"}, [1, 2], ["ok", "x \ud83d"], ["x"] * (kind.max_items + 1)]
     if isinstance(kind, api.Rows):
         return [123, "a,b", [1, 2], [["a", 5]], [["a", "b"]] * (kind.max_rows + 1)]
     raise AssertionError(f"no bad values for {kind!r}")

@@ -46,6 +46,24 @@ class Text:
 
 
 @dataclass(frozen=True)
+class TextList:
+    """A list of texts, or one text with one item per line."""
+
+    max_items: int
+    max_chars: int
+
+    def check(self, value, name: str, settings):
+        if isinstance(value, str):
+            return F.text(value, name, max_chars=self.max_items * (self.max_chars + 1))
+        if not isinstance(value, list):
+            raise InputError(f"{name} must be a list of texts (or one text, one per line); got {F._kind(value)}.")
+        if len(value) > self.max_items:
+            raise InputError(f"{name} has {len(value)} texts, {len(value) - self.max_items} over the limit of "
+                             f"{self.max_items}.")
+        return [F.text(v, f"{name}, item {n + 1}", max_chars=self.max_chars) for n, v in enumerate(value)]
+
+
+@dataclass(frozen=True)
 class Model:
     """A model name: text, or empty for the default model."""
 

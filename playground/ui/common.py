@@ -59,14 +59,17 @@ class AppContext:
     dtype: gr.Dropdown
     running: Running = field(default_factory=Running)
 
-    def load(self, model, device=None, dtype=None, *, progress=None, capability: str | None = None) -> lm.Backend:
+    def load(self, model, device=None, dtype=None, *, progress=None, capability: str | None = None,
+             attention: str = "eager") -> lm.Backend:
         """The chosen model (loaded once, shared by every tab and session) as the core's backend. With
         `capability` (a catalog capability such as models.NEXT_TOKEN), a model the catalog says cannot do it
-        is refused before any weights load; what the loaded model can do, ask the backend (`require`)."""
+        is refused before any weights load; what the loaded model can do, ask the backend (`require`).
+        `attention`: eager (the default: the attention views need its weights) or sdpa, for a tab that needs
+        no attention weights and reads long texts (the Embeddings tab's encoders)."""
         if not model:
             raise InputError("Choose a model in the picker at the top.")
         loaded = self.models.load(model, device=device or None, dtype=dtype or None, progress=progress,
-                                  capability=capability)
+                                  capability=capability, attn_implementation=attention)
         return lm.backend_of(loaded, lm.Limits.from_settings(self.settings))
 
 

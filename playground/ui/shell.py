@@ -16,6 +16,7 @@ from ..views.common import esc
 from .attention_tab import build_attention_tab
 from .common import AppContext, user_errors
 from .decoding_tab import build_decoding_tab
+from .embeddings_tab import build_embeddings_tab
 from .next_token_tab import build_next_token_tab
 from .probes_tab import build_probes_tab
 from .prompting_tab import build_prompting_tab
@@ -101,6 +102,8 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
                 build_prompting_tab(ctx)
             with gr.Tab("Attention", id="attention"):
                 build_attention_tab(ctx)
+            with gr.Tab("Embeddings", id="embeddings"):
+                build_embeddings_tab(ctx)
             with gr.Tab("Bias probes", id="probes"):
                 build_probes_tab(ctx)
 

@@ -3,7 +3,8 @@ log-probabilities, behind one backend seam. Every tab goes through it, so the sa
 same number everywhere.
 
     inputs    text -> ids: the start-token policy, masks, decoder start, pad, truncation, budgets
-    engine    token rows -> log-probabilities: one batch engine (causal, masked, seq2seq)
+    engine    token rows -> log-probabilities (and batched hidden states): one batch engine
+    sentence  a sentence-transformers model's own recipe (max_seq_length, pooling, normalize)
     generate  streaming a local generation through model.generate()
     backend   Backend (what a model can do, and why not) and LocalBackend (a model in this process)
 
@@ -16,6 +17,7 @@ from .backend import (  # noqa: F401
     Limits, LocalBackend, backend_of,
 )
 from .engine import ScoreRequest, Scored  # noqa: F401
+from .sentence import POOLINGS, SentenceConfig  # noqa: F401
 from .inputs import (  # noqa: F401
     GENERIC_MASKS, MAX_PIECE_TOKENS, Encoded, context_length, has_mask, spell_masks, start_ids, start_token,
     token_label,

@@ -8,7 +8,7 @@ tab asks the backend what it can offer instead of checking model families itself
     NEXT_TOKEN     the whole next-token distribution            local LMs (a remote server sends a top-N only)
     SCORE          log-probabilities of given continuations     local LMs
     GENERATE       stream a generation with per-token log-probs local causal and seq2seq LMs
-    HIDDEN_STATES  every layer's hidden states                  local models
+    HIDDEN_STATES  every layer's hidden states, one text or a batch  local models
     ATTENTIONS     every layer's attention weights              local models (loaded with eager attention)
     GRADIENTS      gradients with respect to the inputs         local models
     WEIGHTS        the modules themselves (logit lens, logits pipeline, beam tree, by hand)  local models
@@ -30,9 +30,10 @@ from typing import Union
 
 from ...errors import InputError
 from ...models import LoadedModel, ModelSpec
-from . import engine, generate, inputs
+from . import engine, generate, inputs, sentence
 from .engine import ScoreRequest, Scored
 from .inputs import Encoded
+from .sentence import SentenceConfig
 
 TOKENIZE = "tokenize"
 NEXT_TOKEN = "next-token distribution"
@@ -121,6 +122,21 @@ class Backend:
         limit, why = self.limit(max_tokens, reserve)
         return inputs.encode(self.tokenizer, family or self.family, text, limit=limit, why=why, chat=chat,
                              name=self.name)
+
+    def sentence_config(self) -> SentenceConfig | None:
+        """The model's sentence-transformers recipe (max_seq_length, pooling, normalize), or None."""
+        return None
+
+    def encode_sentence(self, text: str, *, max_tokens: int = 1024) -> Encoded:
+        """What a sentence embedding reads for `text` (`inputs.encode_sentence`: a long text keeps its start),
+        cut at the model's max_seq_length when it has a sentence-transformers config."""
+        config = self.sentence_config()
+        limit, why = self.limit(max_tokens)
+        if config is not None and config.max_seq_length is not None and config.max_seq_length < limit:
+            limit, why = config.max_seq_length, (f"{self.name} reads at most {config.max_seq_length:,} tokens per "
+                                                 f"sentence (max_seq_length in {config.source})")
+        return inputs.encode_sentence(self.tokenizer, self.family, text, limit=limit, why=why,
+                                      lower=bool(config and config.do_lower_case), name=self.name)
 
     def pieces(self, text: str, what: str, *, cap: int | None = None) -> tuple[int, ...]:
         """A word's tokens as read inside a text (a label, a target, a continuation); refused when empty or
@@ -215,6 +231,16 @@ class LocalBackend(Backend):
         if len(ids) > limit:
             raise InputError(f"The decoder text is {len(ids):,} tokens and {why}. Shorten it.")
         return Encoded(tuple(ids), 1, (), text)
+
+    def sentence_config(self) -> SentenceConfig | None:
+        return sentence.sentence_config(self.model)
+
+    def hidden_states(self, rows: list, *, all_layers: bool = False, report=None) -> list:
+        """Hidden states of several token rows in batches (`engine.hidden_states`): per row a (T, d) float32
+        numpy array from the last layer, or (L + 1, T, d) with the embeddings first when `all_layers`."""
+        self.require(HIDDEN_STATES, "hidden states")
+        return engine.hidden_states(self.model, self.family, [list(r) for r in rows], pad=self.pad_id(),
+                                    all_layers=all_layers, report=report)
 
     def score(self, requests: list[ScoreRequest], *, report=None, share_prefix: bool = True) -> list[Scored]:
         self.require(SCORE, "scoring")

@@ -266,3 +266,37 @@ def score(model, family: str, requests: list[ScoreRequest], *, pad: int, mask_id
     return [Scored(tuple(x[0] for x in f), tuple(x[1] for x in f), first_rank[r],
                    tuple(x[2] for x in f) if requests[r].top else ())
             for r, f in enumerate(found)]
+
+
+# ---- hidden states -----------------------------------------------------------------------------
+
+
+def hidden_states(model, family: str, rows: list, *, pad: int, all_layers: bool = False, report=None) -> list:
+    """Each row's hidden states, batched like the scores (longest first, right-padded, with an attention
+    mask, so a real token's position is what it is unpadded): (T, d) float32 numpy per row from the last
+    layer, or (L + 1, T, d) with the embeddings and every layer when `all_layers`. The model's body runs
+    without its head (no logits are computed); a seq2seq model's encoder runs."""
+    import torch
+
+    body = model.get_encoder() if family == "seq2seq" else model.base_model
+    order = [_Row(list(r)) for r in rows]
+    if any(not r.ids for r in order):
+        raise InputError("A row to embed has no tokens.")
+    where = {id(r): i for i, r in enumerate(order)}
+    out: list = [None] * len(order)
+    dev, done = model.device, 0
+    for batch in _batches(order):
+        if report is not None:
+            report(done, len(order))
+        longest = len(batch[0].ids)
+        ids = torch.tensor([r.ids + [pad] * (longest - len(r.ids)) for r in batch], device=dev)
+        mask = torch.tensor([[1] * len(r.ids) + [0] * (longest - len(r.ids)) for r in batch], device=dev)
+        kwargs = {"use_cache": False} if family == "causal" else {}
+        with torch.inference_mode():
+            result = body(input_ids=ids, attention_mask=mask, output_hidden_states=all_layers, **kwargs)
+            h = torch.stack(result.hidden_states, 1) if all_layers else result.last_hidden_state  # (B, [L+1,] T, d)
+            h = h.float().cpu().numpy()
+        for b, row in enumerate(batch):
+            out[where[id(row)]] = h[b, ..., : len(row.ids), :]
+        done += len(batch)
+    return out

@@ -13,7 +13,10 @@
   decoder reads the decoder start token first (generation config, then model config, then pad).
 - **One truncation policy** (`fit`): the leading tokens the policy put in front (the start token,
   [CLS]) stay, the end of the text stays, the middle-to-start is cut, and a notice says by how much
-  and why (the model's context, or PLAYGROUND_MAX_PROMPT_TOKENS).
+  and why (the model's context, or PLAYGROUND_MAX_PROMPT_TOKENS). One exception, on purpose: a
+  **sentence embedding** (`encode_sentence`) keeps the START of a long text, as sentence-transformers
+  does (the tokenizer's truncation at the model's max_seq_length), so that its vectors are that
+  library's vectors; a prompt keeps its end because the next token depends on the end.
 - **Budgets**: `pieces` refuses a word (label, target, continuation) longer than a cap before any
   tensor exists.
 
@@ -194,6 +197,41 @@ def encode(tokenizer, family: str, text: str, *, limit: int, why: str, chat: boo
     if notice:
         notices.append(notice)
     return Encoded(tuple(ids), lead, tuple(notices), text)
+
+
+def encode_sentence(tokenizer, family: str, text: str, *, limit: int, why: str, lower: bool = False,
+                    name: str = "the model") -> Encoded:
+    """The ids a sentence embedding reads for `text`: sentence-transformers' recipe. An encoder reads the
+    tokenizer's special tokens ([CLS] … [SEP]); a causal LM its start token, then the text. A text longer
+    than `limit` keeps its START (the tokenizer's own truncation, as sentence-transformers calls it: the
+    closing [SEP] stays), unlike `encode`, which keeps the end of a prompt for the next token; the notice
+    says so. `lower`: the model's config asks for lower-cased text (do_lower_case)."""
+    if not isinstance(text, str):
+        raise InputError(f"The sentence must be text; got {type(text).__name__}.")
+    if lower:
+        text = text.lower()
+    if family == "causal":
+        start = list(start_ids(tokenizer))
+        ids = start + (list(tokenizer(text, add_special_tokens=False)["input_ids"]) if text else [])
+        lead, total = len(start), len(ids)
+        if not ids:
+            raise InputError(f"The sentence is empty and {name} has no start token. Type a few words.")
+        if total > limit:
+            if limit <= lead:
+                raise InputError(f"There is no room for the sentence: {why}.")
+            ids = ids[:limit]
+    else:
+        ids = list(tokenizer(text, add_special_tokens=True)["input_ids"])
+        lead, total = (1 if ids and ids[0] in special_ids(tokenizer) else 0), len(ids)
+        if not ids:
+            raise InputError("The sentence gave no tokens. Type a few words.")
+        if total > limit:
+            ids = list(tokenizer(text, add_special_tokens=True, truncation=True, max_length=limit)["input_ids"])
+    notices = ()
+    if total > len(ids):
+        notices = (f"The sentence has {total:,} tokens and {why}: only its first {len(ids):,} are read "
+                   "(a sentence embedding keeps the start of a long text, as sentence-transformers does).",)
+    return Encoded(tuple(ids), lead, notices, text)
 
 
 @dataclass(frozen=True)
