@@ -417,6 +417,33 @@ def test_vllm_score_through_prompt_logprobs(toy):
     assert request["prompt"] == ids and request["prompt_logprobs"] == 1 and scored.method == "prompt_logprobs"
 
 
+def test_vllm_score_tokens_gives_ranks_and_alternatives(toy):
+    model, stub, s = toy
+    tokens = s.score_tokens(model.model, "One, two", " three four", top=3)
+    ids = toy_tokenize("One, two three four")
+    for token, position in zip(tokens, (4, 5)):
+        order = toy_top(ids[position - 1], 12)
+        assert token.token.id == ids[position] and token.rank == order.index(ids[position]) + 1
+        assert [a.id for a in token.top] == order[:3]
+    assert stub.posted("/v1/completions")[-1]["prompt_logprobs"] == 3
+
+
+def test_vllm_model_cards_carry_root_and_context(toy):
+    model, stub, s = toy
+    (card,) = s.model_cards()
+    assert (card["id"], card["root"], card["max_model_len"]) == (model.model, model.model, 64)
+
+
+def test_beam_search_is_spelled_for_vllm_only():
+    assert sampling_payload(Sampling(beams=3, length_penalty=0.5), "vllm") == {
+        "max_tokens": 16, "temperature": 1.0, "top_p": 1.0, "top_k": -1, "min_p": 0.0, "repetition_penalty": 1.0,
+        "n": 3, "use_beam_search": True, "length_penalty": 0.5}
+    with pytest.raises(RemoteError, match="no beam search"):
+        sampling_payload(Sampling(beams=3), "llama-cpp-python")
+    with pytest.raises(RemoteError, match="beam search only"):
+        sampling_payload(Sampling(length_penalty=2.0), "vllm")
+
+
 def test_vllm_score_through_echo_when_prompt_logprobs_is_missing():
     class EchoOnly(ToyVLLM):
         def _choice(self, body, ids, prompt_text, index):
