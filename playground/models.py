@@ -408,8 +408,7 @@ class ModelRegistry:
         if name.startswith("remote/"):
             found = self.remote.spec(name)
             if found is None:
-                servers = ", ".join(self.settings.remote_urls) or "none is set in PLAYGROUND_REMOTE_URLS"
-                raise InputError(f"Unknown model {name!r}: no server serves it now (servers: {servers}). Pick one "
+                raise InputError(f"Unknown model {name!r}: no server serves it now ({self.remote.serving()}). Pick one "
                                  "from the list.")
             return found
         if name.startswith(("http://", "https://")):
@@ -554,6 +553,9 @@ class ModelRegistry:
                 f"{spec.name} ({spec.family}) cannot do {capability}.{why} Models that can: {', '.join(able) or 'none here'}."
             )
         status = self.availability(spec)
+        if status.ok is False and spec.source_kind == "remote":  # a server that came back works on this call
+            self.remote.recheck(spec)
+            status = self.availability(spec)
         if status.ok is False:
             raise ModelUnavailable(f"{spec.name} is unavailable: {status.reason}.")
         return spec

@@ -5,7 +5,7 @@ Each server is asked for its models (GET /v1/models) and each model is probed on
 page load; never at import. What a server said is kept:
 
 - a server that answered is asked again, in the background, after RELIST_AFTER seconds, or at once when
-  a call finds it changed (a model it no longer serves, a restart);
+  a call finds it changed (a model it no longer serves; a failure is recorded at once);
 - a server that failed (down, slow, a wrong URL, a refused key) keeps its failure, and the reason shows
   in the catalog; page loads use that failure and ask again in the background after RETRY_AFTER
   seconds, so a dead server slows a page load by at most one timeout, once. A call on one of its
@@ -128,6 +128,10 @@ class RemoteCatalog:
         with self._lock:
             return servers + [s for s in self._typed.values() if s not in servers]
 
+    def _is_typed(self, server: _Server) -> bool:
+        with self._lock:
+            return server.url in self._typed and server.url not in self._servers
+
     def start(self) -> None:
         """Ask every configured server for its models, in the background (start-up)."""
         self.refresh(wait=0.0)
@@ -184,40 +188,70 @@ class RemoteCatalog:
             server.listing = listing
             server.entries = {m: e for m, e in server.entries.items() if listing.caps.get(m) is e.caps}
 
-    def invalidate(self, url: str) -> None:
-        """A call found the server changed (a model it no longer serves, a restart): ask it again now,
-        in the background."""
+    def failed(self, url: str, error) -> None:
+        """A call on one of the server's models failed with `error` (a RemoteError). A model it no longer serves:
+        the server is listed again now (waiting at most the timeout), so the next call sees what it serves. The
+        server gone or too slow: the failure is recorded at once (the catalog shows it, and the next call on
+        one of its models asks the server again)."""
         for server in self._all():
-            if server.url == url:
-                server.client.forget()
+            if server.url != url:
+                continue
+            server.client.forget()
+            if error.kind == "model":
                 with server.lock:
-                    server.listing = Listing(server.listing.models, server.listing.cards, server.listing.caps,
-                                             server.listing.error, server.listing.kind, 0.0)
-                self._start(server)
+                    old = server.listing
+                    server.listing = Listing(old.models, old.cards, old.caps, old.error, old.kind, 0.0)
+                self._join([self._start(server)], self.settings.remote_timeout)
+            else:
+                with server.lock:
+                    old = server.listing
+                    server.listing = Listing(old.models, old.cards, old.caps, str(error), error.kind, time.monotonic())
+
+    def settle(self, timeout: float = 60.0) -> None:
+        """Wait until no listing is in flight (for tests and benchmarks, which must not race a listing)."""
+        self._join([s.thread for s in self._all() if s.thread is not None], timeout)
+
+    def serving(self) -> str:
+        """What every server serves now, in one sentence (for a name no server serves)."""
+        parts = []
+        for server in self._all():
+            listing = server.listing
+            if listing.error:
+                parts.append(f"{server.url} is unavailable")
+            elif listing.checked is None:
+                parts.append(f"{server.url} has not answered yet")
+            else:
+                parts.append(f"{server.url} serves {', '.join(listing.models) or 'nothing'}")
+        return "; ".join(parts) or "no server is set in PLAYGROUND_REMOTE_URLS"
 
     # ---- specs -------------------------------------------------------------------------------------
 
-    def _named(self) -> list[tuple["ModelSpec", _Server, str | None]]:
-        """(spec, server, served model id or None for a server that never answered), in server order."""
+    def _named(self, typed: bool = True) -> list[tuple["ModelSpec", _Server, str | None]]:
+        """(spec, server, served model id or None for a server that never answered), in server order; with
+        `typed`, the servers typed into the picker too (their names end in @host:port)."""
         out, taken = [], set()
         for server in self._all():
+            is_typed = self._is_typed(server)
+            if is_typed and not typed:
+                continue
             listing = server.listing
             if not listing.models:
                 out.append((self._server_spec(server), server, None))
                 continue
             for model in listing.models:
                 name = PREFIX + model
-                if name in taken:
+                if name in taken or is_typed:
                     name = f"{PREFIX}{model}@{server.netloc}"
                 taken.add(name)
                 out.append((self._model_spec(name, server, model), server, model))
         return out
 
     def specs(self) -> list["ModelSpec"]:
-        """Every remote entry as the cache has it now (never waits; stale listings are renewed in the background)."""
+        """Every remote entry of the configured servers as the cache has it now (never waits; stale listings are
+        renewed in the background). Typed servers are not listed for everyone; their names still resolve."""
         if self._all():
             self.refresh(wait=0.0)
-        return [spec for spec, _, _ in self._named()]
+        return [spec for spec, _, _ in self._named(typed=False)]
 
     def spec(self, name: str) -> "ModelSpec | None":
         """The spec for a `remote/…` name, waiting (up to the timeout) for servers that never answered yet."""
@@ -288,10 +322,8 @@ class RemoteCatalog:
         server = self._server_of(spec)
         if server is None or spec.served is None:
             raise ModelUnavailable(f"{spec.name} is unavailable: {self.availability(spec).reason}.")
+        self.recheck(spec)
         listing = server.listing
-        if listing.error or spec.served not in listing.caps or isinstance(listing.caps.get(spec.served), str):
-            self._join([self._start(server)], self.settings.remote_timeout)
-            listing = server.listing
         status = self.availability(spec)
         if status.ok is not True:
             raise ModelUnavailable(f"{spec.name} is unavailable: {status.reason}.")
@@ -302,6 +334,16 @@ class RemoteCatalog:
                 found = server.entries[spec.served] = RemoteEntry(spec, server.client, spec.served, caps,
                                                                   listing.cards.get(spec.served, {}))
         return found
+
+    def recheck(self, spec: "ModelSpec") -> None:
+        """Before a call on `spec`: a server whose last listing failed, or that did not serve this model, is
+        asked again now, waiting at most the timeout (so a server that came back works on this call)."""
+        server = self._server_of(spec)
+        if server is None:
+            return
+        listing = server.listing
+        if listing.error or spec.served not in listing.caps or isinstance(listing.caps.get(spec.served), str):
+            self._join([self._start(server)], self.settings.remote_timeout)
 
     def tokenizer_candidates(self, entry: RemoteEntry) -> list[str]:
         """Catalog names (not remote) that may hold a local copy of the served model's tokenizer: the

@@ -367,7 +367,8 @@ def open_remote(registry, spec: ModelSpec, limits: Limits | None = None) -> Remo
     context = entry.card.get("max_model_len")
     backend = RemoteBackend(spec, entry.server, entry.model, entry.caps, tokenizer, local_tokenizer=local,
                             tokenizer_note=note, context=context if isinstance(context, int) and context > 0 else None,
-                            limits=limits, on_failure=lambda exc: catalog.invalidate(spec.source))
+                            limits=limits,
+                            on_failure=lambda exc: catalog.failed(spec.source, exc))
     entry.cache[key] = backend
     return backend
 
