@@ -30,18 +30,17 @@ from .params import GenParams
 from .steps import TOP_N, Alt, Generation, Prompt, Sequence, Step
 
 NEUTRAL = GenParams()
-FINISH = {"length": "length", None: "stopped"}
 
 
 def unsupported(lm: LM) -> dict[str, str]:
     """knob -> why this server does not take it; the Decoding tab disables those knobs and says why."""
     b = backend_of(lm)
     url, knobs = b.url, set(b.caps.knobs)
-    by_weights = f"it runs on the model's own scores at every step, and {SERVER_SENDS}"
+    processor = f"it is a logits processor on the model's own scores at every step, and {SERVER_SENDS}"
     out = {
-        "no_repeat_ngram_size": f"no_repeat_ngram_size is a logits processor: {by_weights}",
-        "bad_words": f"bad words are a logits processor: {by_weights}",
-        "penalty_alpha": f"contrastive search compares hidden states: {by_weights}",
+        "no_repeat_ngram_size": processor,
+        "bad_words": processor,
+        "penalty_alpha": f"contrastive search compares the model's hidden states at every step, and {SERVER_SENDS}",
     }
     if "top_k" not in knobs:
         out["top_k"] = f"{url} takes no top_k (the OpenAI protocol has none)"
@@ -140,7 +139,7 @@ def _finish(reason: str | None, params: GenParams, stopped: bool) -> str:
         return "stopped"
     if reason == "stop":
         return "end of text or a stop string" if params.stop_strings else "end of text"
-    return FINISH.get(reason, reason or "length")
+    return reason or "length"  # "length", or a reason only this server gives (as it says it)
 
 
 def _score(tokens, params: GenParams) -> float | None:
