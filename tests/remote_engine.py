@@ -135,6 +135,19 @@ def stop_engine(engine: Engine) -> None:
             engine.process.wait(STOP_TIMEOUT)
 
 
+# llama-cpp-python's sampler with every knob neutral (its defaults are top_k 40, top_p 0.95, min_p 0.05,
+# repeat_penalty 1.1): what the client always sends, for raw requests that must match it.
+NEUTRAL = {"top_k": 0, "top_p": 1.0, "min_p": 0.0, "repeat_penalty": 1.0}
+
+
+def raw_completion(engine: Engine, **body) -> dict:
+    """A completion asked directly, without the client (to check the server itself): the first choice."""
+    response = httpx.post(engine.base_url + "/completions", json={"model": engine.model, **body}, timeout=60,
+                          headers={"Authorization": f"Bearer {engine.api_key}"}, trust_env=False)
+    response.raise_for_status()
+    return response.json()["choices"][0]
+
+
 def _tail(path: Path, chars: int = 3000) -> str:
     return path.read_text(errors="replace")[-chars:] if path.exists() else "(no log)"
 

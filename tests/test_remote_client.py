@@ -18,7 +18,6 @@ import threading
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 import torch
 
@@ -29,7 +28,7 @@ from playground.compute.lm.remote_client import (
 from playground.config import Settings
 from playground.models import ModelRegistry
 from tests.openai_stub import Reply, StubServer, ToyVLLM, not_found, toy_logprobs, toy_tokenize, toy_top
-from tests.remote_engine import free_port, start_engine, stop_engine
+from tests.remote_engine import free_port, raw_completion, start_engine, stop_engine
 
 SMOL = "SmolLM2-135M-Instruct"
 STORMY = "It was a dark and stormy"
@@ -72,14 +71,6 @@ def local_next_logprobs(loaded, text: str) -> torch.Tensor:
     ids = loaded.tokenizer(text, return_tensors="pt")["input_ids"]
     with torch.inference_mode():
         return torch.log_softmax(loaded.model(ids).logits[0, -1].float(), dim=-1)
-
-
-def raw_completion(engine, **body) -> dict:
-    """A completion asked directly, without the client (to check the server itself)."""
-    response = httpx.post(engine.base_url + "/completions", json={"model": engine.model, **body}, timeout=60,
-                          headers={"Authorization": f"Bearer {engine.api_key}"}, trust_env=False)
-    response.raise_for_status()
-    return response.json()["choices"][0]
 
 
 # ---- llama-cpp-python's server, live --------------------------------------------------------------
