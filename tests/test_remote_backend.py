@@ -89,6 +89,7 @@ def test_each_served_model_is_in_the_catalog_with_its_server_and_capabilities(re
 
 def test_the_local_tokenizer_is_used_after_the_server_agrees(rb, tok):
     assert rb.local_tokenizer and rb.tokenizer is tok and "checked against the server" in rb.tokenizer_note
+    assert rb.reads_like_local and "reads '<|endoftext|>It was' as [0, 1589, 436]" in rb.tokenizer_note
     assert rb.vocab == 49152
 
 
@@ -129,8 +130,10 @@ def test_the_server_tokenizer_gives_the_same_ids_without_a_local_copy(rb, tok):
     """With no local copy of the tokenizer, the core's policy runs on the server's tokenize endpoint."""
     server_tok = ServerTokenizer(rb.server, rb.served, rb.caps)
     b = RemoteBackend(rb.spec, rb.server, rb.served, rb.caps, server_tok, local_tokenizer=False)
+    assert not b.reads_like_local  # each prompt is checked with the server's tokenize endpoint
     for text in (STORMY, "漢字 and emoji 🙂", ""):
         assert b.encode(text).ids == rb.encode(text).ids
+        assert b.wire_prompt(b.encode(text).ids)[1] == ()
     assert b.labels(b.encode(STORMY).ids) == rb.labels(rb.encode(STORMY).ids)
     assert b.start_ids() == rb.start_ids() == (0,)
     got = b.top_next(b.encode(STORMY).ids, 5)

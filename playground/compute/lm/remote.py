@@ -17,10 +17,13 @@ The same text is read the same way as a local model reads it. `encode` is the co
 LM reads its start token first: <|endoftext|> for SmolLM2), so the ids are the local path's ids.
 What goes on the wire (`wire_prompt`) is those ids where the server takes token-id prompts (vLLM);
 otherwise (llama.cpp, llama-cpp-python: HTTP 500 for a list of ids) their text, the special tokens
-spelled out ("<|endoftext|>It was", which the server parses back into the special token), and the
-server's own tokenize endpoint confirms that it reads exactly those ids. Where it cannot (a server
-that puts its own BOS in front of every text, no tokenize endpoint to check with, a text that reads
-differently at a truncation cut), the result's notices say so.
+spelled out ("<|endoftext|>It was", which the server parses back into the special token). That it reads
+exactly those ids is checked: with a local copy of the tokenizer that the catalog found reads as the
+server's, and after `check_start` found the server parses the start token's text into the start token,
+each prompt is checked locally (its text read back by that tokenizer, no request); otherwise with the
+server's own tokenize endpoint (one request per new prompt text, remembered). Where it cannot read
+them (a server that puts its own BOS in front of every text, no tokenize endpoint to check with, ids
+whose text reads otherwise, as at a truncation cut), the result's notices say so.
 """
 
 from __future__ import annotations
@@ -135,6 +138,9 @@ class RemoteBackend(Backend):
         self.vocab = len(tokenizer) if local_tokenizer else None
         self._context = context
         self._on_failure = on_failure
+        # True once `check_start` found that the server reads a text with the start token as the local
+        # tokenizer does: wire_prompt then checks a prompt's reading locally, not with a request to the server.
+        self.reads_like_local = False
         self._read: OrderedDict[str, tuple[int, ...]] = OrderedDict()
         self._lock = threading.Lock()
         ops = {TOKENIZE, GENERATE}
@@ -213,14 +219,31 @@ class RemoteBackend(Backend):
         if not self.caps.tokenize:
             notices.append(f"{self.url} has no tokenize endpoint, so it could not be checked that it reads the "
                            f"{len(ids)} tokens shown.")
-            return text, tuple(notices)
-        read = self._reading(text)
+        if self.reads_like_local or not self.caps.tokenize:  # read locally: checked to agree, or not checkable
+            read = tuple(added) + tuple(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+        else:
+            read = self._reading(text)
         expected = tuple(added + body) if added else tuple(ids)
         if read != expected:
             notices.append(f"{self.url} reads this prompt as {len(read)} tokens where the local tokenizer makes "
                            f"{len(expected)} (they part at token {_first_diff(read, expected) + 1}); its numbers are "
                            "for its own reading.")
         return text, tuple(notices)
+
+    def check_start(self) -> str:
+        """Whether the server reads the start token's text as the start token, with text after it, the way the
+        local tokenizer reads it (the catalog checked the rest of the tokenizer); after a yes, wire_prompt
+        checks each prompt locally. Returns what was found, in words."""
+        if not (self.local_tokenizer and self.caps.tokenize and not self.caps.token_id_prompts):
+            return ""
+        ids = self.encode("It was").ids
+        text = self.tokenizer.decode(list(ids), skip_special_tokens=False, clean_up_tokenization_spaces=False)
+        read = self._reading(text)
+        self.reads_like_local = read == tuple(self.caps.added_ids) + tuple(ids)
+        if self.reads_like_local:
+            return f"it reads {text!r} as {list(ids)}, as the local path does"
+        return (f"it reads {text!r} as {list(read)}, the local path as {list(ids)}: each prompt is checked with its "
+                "tokenize endpoint")
 
     def _reading(self, text: str) -> tuple[int, ...]:
         with self._lock:
@@ -241,11 +264,11 @@ class RemoteBackend(Backend):
         if not self.local_tokenizer:
             with self.errors("finding token ids"):
                 return self.server.token_ids(self.served, list(texts))
-        out = []
-        for text in texts:
-            ids = self.tokenizer(text, add_special_tokens=False)["input_ids"] if text else []
-            out.append(int(ids[0]) if len(ids) == 1 else None)
-        return tuple(out)
+        texts = list(texts)
+        if not texts:
+            return ()
+        rows = self.tokenizer([t or " " for t in texts], add_special_tokens=False)["input_ids"]  # one call, not one each
+        return tuple(int(ids[0]) if text and len(ids) == 1 else None for text, ids in zip(texts, rows))
 
     def _with_ids(self, tokens) -> tuple[Token, ...]:
         ids = self.ids_of([t.text for t in tokens])
@@ -369,6 +392,10 @@ def open_remote(registry, spec: ModelSpec, limits: Limits | None = None) -> Remo
                             tokenizer_note=note, context=context if isinstance(context, int) and context > 0 else None,
                             limits=limits,
                             on_failure=lambda exc: catalog.failed(spec.source, exc))
+    with backend.errors("checking how it reads the start token"):
+        found_start = backend.check_start()
+    if found_start:
+        backend.tokenizer_note = f"{note}; {found_start}"
     entry.cache[key] = backend
     return backend
 
