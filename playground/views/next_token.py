@@ -63,7 +63,8 @@ def topk_figure(result: NextTokenResult, dist: Distribution, scale: str = "proba
                     hovertemplate="%{y}<br>T = 1: %{x:.4g}<extra></extra>")
     if dist.sent:
         vocab = f"{result.vocab_size:,}" if result.vocab_size else "the vocabulary"
-        title = f"Next token {esc(result.where)}: top {len(top)} of {vocab} (the server sent {dist.sent}; the rest is not sent)"
+        title = (f"Next token {esc(result.where)}: top {len(top)} of {vocab}"
+                 f"<br><sup>the server sent {dist.sent}; the rest is not sent</sup>")
     else:
         title = f"Next token {esc(result.where)}: top {len(top)} of {result.vocab_size:,}"
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont=dict(size=18))
@@ -81,7 +82,7 @@ def entropy_figure(curve: list[tuple[float, float]], dist: Distribution) -> go.F
                                 "only.", showarrow=False, font=dict(size=18), x=0.5, y=0.5, xref="paper", yref="paper")
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
-        return layout(fig, "Uncertainty vs temperature: not known", 360, showlegend=False)
+        return layout(fig, "Entropy: not known", 360, showlegend=False)
     fig = go.Figure(go.Scatter(x=[t for t, _ in curve], y=[h for _, h in curve], mode="lines",
                                line=dict(color=ACCENT, width=3), name="entropy",
                                hovertemplate="T = %{x:.2f}<br>%{y:.2f} bits<extra></extra>"))
