@@ -18,6 +18,8 @@ gradio_client, whose polling alone adds about 70 ms a call.
     both        handler  the app's own API function (next_token_api, generate_api) called in this process, with
                        its own registry pointed at the engine: the app's code without Gradio
                 floor  the floor app's endpoint of the same name: Gradio's fixed cost per call
+                app /tokenize  the app's /tokenize of the same prompt (the local copy of the tokenizer: under a
+                       millisecond of work): what any call to the app's Blocks costs Gradio
 
 Every call gets a prompt of its own, all of the same length ("NNN It was a dark
 and stormy"), so neither the engine's reuse of the previous prompt's cache nor the app's memory of a
@@ -25,8 +27,9 @@ prompt it checked favours one layer: each app call pays the tokenize request tha
 the prompt's ids (see compute/lm/remote.py). The layers run round-robin, the order rotating by one every
 round, 50 ms untimed before each call. The target: the app's code within 1.1x the bare call (handler / bare),
 reported beside the app over HTTP less the Gradio floor ((app - floor) / bare; medians, and the median of the
-per-round ratios): the floor is a Blocks with two endpoints, and a call to the app's Blocks costs Gradio
-more than that (a session state with a config per component of the app, the output walked twice). The
+per-round ratios) and less the app's own /tokenize ((app - app /tokenize) / bare): the floor is a Blocks with
+two endpoints, and any call to the app's Blocks costs Gradio more than that (a session state with a config per
+component of the app, the output walked twice), which the app's /tokenize measures. The
 answers are checked once, untimed: the app's top 10 ids and log-probs are the server's own, its greedy text
 the server's text.
 """
@@ -199,6 +202,9 @@ class Calls:
 
         return generate_api(self.ctx, prompt, MODEL, "greedy", self.new_tokens)
 
+    def app_tokenize(self, prompt: str) -> dict:
+        return gradio_call(self.http, self.app, "tokenize", prompt, MODEL)
+
     def floor_next(self, prompt: str) -> dict:
         return gradio_call(self.http, self.floor, "next_token", prompt, MODEL, 10, 1.0)
 
@@ -232,9 +238,9 @@ def stats(values: list[float]) -> dict:
 
 def measure(calls: Calls, reps: int, warmup: int) -> dict:
     layers = {"next token": {"bare": calls.bare_next, "handler": calls.handler_next, "app": calls.app_next,
-                             "floor": calls.floor_next},
+                             "floor": calls.floor_next, "app /tokenize": calls.app_tokenize},
               "generation": {"bare": calls.bare_generate, "handler": calls.handler_generate, "app": calls.app_generate,
-                             "floor": calls.floor_generate}}
+                             "floor": calls.floor_generate, "app /tokenize": calls.app_tokenize}}
     times = {task: {layer: [] for layer in fns} for task, fns in layers.items()}
     order = [(task, layer) for task, fns in layers.items() for layer in fns]
     n = 0
@@ -257,19 +263,21 @@ def measure(calls: Calls, reps: int, warmup: int) -> dict:
                      "app / bare": med["app"] / med["bare"],
                      "(app - floor) / bare": (med["app"] - med["floor"]) / med["bare"],
                      "(app - floor) / bare, paired": statistics.median(paired),
+                     "(app - app /tokenize) / bare": (med["app"] - med["app /tokenize"]) / med["bare"],
                      "within target": med["handler"] / med["bare"] <= TARGET}
     return out
 
 
 def report(results: dict, new_tokens: int) -> str:
-    lines = [f"{'task':<12} {'layer':<6} {'median ms':>10} {'p90 ms':>8}"]
+    lines = [f"{'task':<12} {'layer':<14} {'median ms':>10} {'p90 ms':>8}"]
     for task, r in results.items():
         for layer, s in r["layers"].items():
-            lines.append(f"{task:<12} {layer:<6} {1000 * s['median']:>10.1f} {1000 * s['p90']:>8.1f}")
+            lines.append(f"{task:<12} {layer:<14} {1000 * s['median']:>10.1f} {1000 * s['p90']:>8.1f}")
         lines.append(f"{task:<12} handler / bare {r['handler / bare']:.3f}x (paired {r['handler / bare, paired']:.3f}x; "
                      f"target {TARGET}x: {'met' if r['within target'] else 'NOT met'}) · app / bare "
                      f"{r['app / bare']:.3f}x · (app - floor) / bare {r['(app - floor) / bare']:.3f}x "
-                     f"(paired {r['(app - floor) / bare, paired']:.3f}x)")
+                     f"(paired {r['(app - floor) / bare, paired']:.3f}x) · (app - app /tokenize) / bare "
+                     f"{r['(app - app /tokenize) / bare']:.3f}x")
     lines.append(f"(generation: {new_tokens} new tokens, greedy, streamed with {GEN_LOGPROBS} alternatives a step)")
     return "\n".join(lines)
 
