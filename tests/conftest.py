@@ -27,7 +27,7 @@ import pytest  # noqa: E402
 
 from playground.config import Settings  # noqa: E402
 from playground.models import ModelRegistry, _package_dir  # noqa: E402
-from tests.remote_engine import engine  # noqa: E402,F401  (llama-cpp-python's server, session scope)
+from tests.remote_engine import engine, remote_app, remote_settings  # noqa: E402,F401  (llama-cpp-python's server)
 
 
 @pytest.fixture(scope="session", autouse=True)

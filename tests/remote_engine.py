@@ -9,7 +9,8 @@ carries the loopback guard (tools/loopback_guard.py) like every other subprocess
     stop_engine(engine)                    # SIGTERM, then SIGKILL after a bounded wait
 
 The `engine` fixture (session scope, re-exported by conftest.py) skips with a visible reason when
-.venv-engine is missing, and fails instead when CI=true.
+.venv-engine is missing, and fails instead when CI=true. `remote_settings` are the test settings with the
+engine as their remote server; `remote_app` is a live app built with them (its URL).
 """
 
 from __future__ import annotations
@@ -135,6 +136,19 @@ def stop_engine(engine: Engine) -> None:
             engine.process.wait(STOP_TIMEOUT)
 
 
+# llama-cpp-python's sampler with every knob neutral (its defaults are top_k 40, top_p 0.95, min_p 0.05,
+# repeat_penalty 1.1): what the client always sends, for raw requests that must match it.
+NEUTRAL = {"top_k": 0, "top_p": 1.0, "min_p": 0.0, "repeat_penalty": 1.0}
+
+
+def raw_completion(engine: Engine, **body) -> dict:
+    """A completion asked directly, without the client (to check the server itself): the first choice."""
+    response = httpx.post(engine.base_url + "/completions", json={"model": engine.model, **body}, timeout=60,
+                          headers={"Authorization": f"Bearer {engine.api_key}"}, trust_env=False)
+    response.raise_for_status()
+    return response.json()["choices"][0]
+
+
 def _tail(path: Path, chars: int = 3000) -> str:
     return path.read_text(errors="replace")[-chars:] if path.exists() else "(no log)"
 
@@ -162,6 +176,26 @@ def engine(tmp_path_factory):
     stop_engine(running)
     outside = running.guard_log.read_text() if running.guard_log.exists() else ""
     assert not outside, f"the engine tried to connect beyond 127.0.0.1: {outside}"
+
+
+@pytest.fixture(scope="session")
+def remote_settings(settings, engine):
+    """The test settings with the engine as the one remote server (its API key, a generous timeout)."""
+    return settings.with_(remote_urls=(engine.base_url,), remote_api_key=engine.api_key, remote_timeout=60.0)
+
+
+@pytest.fixture(scope="session")
+def remote_app(remote_settings):
+    """A second live app (build_demo on 127.0.0.1) whose settings point at the engine; yields its URL."""
+    from playground.models import ModelRegistry
+    from playground.ui.shell import build_demo, launch_options
+
+    registry = ModelRegistry(remote_settings)
+    registry.refresh_remote()
+    demo = build_demo(remote_settings, registry)
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True, **launch_options())
+    yield url.rstrip("/")
+    demo.close()
 
 
 if __name__ == "__main__":  # a manual check: python -m tests.remote_engine

@@ -47,6 +47,8 @@ def test_remote_servers_from_env():
     assert s.remote_api_key == "sk-very-secret" and s.remote_timeout == 12.5
     assert "sk-very-secret" not in repr(s) and "remote_api_key" not in repr(s)
     assert Settings.from_env({}).remote_urls == () and Settings.from_env({}).remote_api_key is None
+    assert not Settings.from_env({}).allow_remote_urls  # typed server URLs are off unless allowed
+    assert Settings.from_env({"PLAYGROUND_ALLOW_REMOTE_URLS": "1"}).allow_remote_urls
 
 
 @pytest.mark.parametrize("url,needle", [

@@ -18,7 +18,6 @@ import threading
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 import torch
 
@@ -29,7 +28,7 @@ from playground.compute.lm.remote_client import (
 from playground.config import Settings
 from playground.models import ModelRegistry
 from tests.openai_stub import Reply, StubServer, ToyVLLM, not_found, toy_logprobs, toy_tokenize, toy_top
-from tests.remote_engine import free_port, start_engine, stop_engine
+from tests.remote_engine import free_port, raw_completion, start_engine, stop_engine
 
 SMOL = "SmolLM2-135M-Instruct"
 STORMY = "It was a dark and stormy"
@@ -72,14 +71,6 @@ def local_next_logprobs(loaded, text: str) -> torch.Tensor:
     ids = loaded.tokenizer(text, return_tensors="pt")["input_ids"]
     with torch.inference_mode():
         return torch.log_softmax(loaded.model(ids).logits[0, -1].float(), dim=-1)
-
-
-def raw_completion(engine, **body) -> dict:
-    """A completion asked directly, without the client (to check the server itself)."""
-    response = httpx.post(engine.base_url + "/completions", json={"model": engine.model, **body}, timeout=60,
-                          headers={"Authorization": f"Bearer {engine.api_key}"}, trust_env=False)
-    response.raise_for_status()
-    return response.json()["choices"][0]
 
 
 # ---- llama-cpp-python's server, live --------------------------------------------------------------
@@ -415,6 +406,33 @@ def test_vllm_score_through_prompt_logprobs(toy):
     assert [t.logprob for t in scored.tokens] == pytest.approx(expected) and scored.total == pytest.approx(sum(expected))
     request = stub.posted("/v1/completions")[-1]
     assert request["prompt"] == ids and request["prompt_logprobs"] == 1 and scored.method == "prompt_logprobs"
+
+
+def test_vllm_score_tokens_gives_ranks_and_alternatives(toy):
+    model, stub, s = toy
+    tokens = s.score_tokens(model.model, "One, two", " three four", top=3)
+    ids = toy_tokenize("One, two three four")
+    for token, position in zip(tokens, (4, 5)):
+        order = toy_top(ids[position - 1], 12)
+        assert token.token.id == ids[position] and token.rank == order.index(ids[position]) + 1
+        assert [a.id for a in token.top] == order[:3]
+    assert stub.posted("/v1/completions")[-1]["prompt_logprobs"] == 3
+
+
+def test_vllm_model_cards_carry_root_and_context(toy):
+    model, stub, s = toy
+    (card,) = s.model_cards()
+    assert (card["id"], card["root"], card["max_model_len"]) == (model.model, model.model, 64)
+
+
+def test_beam_search_is_spelled_for_vllm_only():
+    assert sampling_payload(Sampling(beams=3, length_penalty=0.5), "vllm") == {
+        "max_tokens": 16, "temperature": 1.0, "top_p": 1.0, "top_k": -1, "min_p": 0.0, "repetition_penalty": 1.0,
+        "n": 3, "use_beam_search": True, "length_penalty": 0.5}
+    with pytest.raises(RemoteError, match="no beam search"):
+        sampling_payload(Sampling(beams=3), "llama-cpp-python")
+    with pytest.raises(RemoteError, match="beam search only"):
+        sampling_payload(Sampling(length_penalty=2.0), "vllm")
 
 
 def test_vllm_score_through_echo_when_prompt_logprobs_is_missing():

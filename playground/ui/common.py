@@ -61,16 +61,17 @@ class AppContext:
 
     def load(self, model, device=None, dtype=None, *, progress=None, capability: str | None = None,
              attention: str = "eager") -> lm.Backend:
-        """The chosen model (loaded once, shared by every tab and session) as the core's backend. With
+        """The chosen model (loaded once, shared by every tab and session, or on its server) as the core's
+        backend (`lm.open_backend`). With
         `capability` (a catalog capability such as models.NEXT_TOKEN), a model the catalog says cannot do it
         is refused before any weights load; what the loaded model can do, ask the backend (`require`).
         `attention`: eager (the default: the attention views need its weights) or sdpa, for a tab that needs
         no attention weights and reads long texts (the Embeddings tab's encoders)."""
         if not model:
             raise InputError("Choose a model in the picker at the top.")
-        loaded = self.models.load(model, device=device or None, dtype=dtype or None, progress=progress,
-                                  capability=capability, attn_implementation=attention)
-        return lm.backend_of(loaded, lm.Limits.from_settings(self.settings))
+        return lm.open_backend(self.models, model, device=device or None, dtype=dtype or None, progress=progress,
+                               capability=capability, limits=lm.Limits.from_settings(self.settings),
+                               attention=attention)
 
 
 def bind(handler, ctx: AppContext, *leading):

@@ -11,13 +11,13 @@ from contextlib import contextmanager
 
 import gradio as gr
 
-from ..compute import decoding
+from ..compute import decoding, lm
 from ..compute.decoding import by_hand
-from ..errors import InputError
+from ..errors import InputError, ModelUnavailable
 from ..models import GENERATION
 from ..presets import load_presets, resolve
 from ..views import decoding as views
-from ..views.common import empty_hint
+from ..views.common import empty_hint, esc
 from . import api
 from .common import AppContext, bind, lesson, lesson_bar, user_errors
 
@@ -29,6 +29,12 @@ KNOBS = ("max_new_tokens", "do_sample", "temperature", "top_k", "top_p", "num_be
          "repetition_penalty", "no_repeat_ngram_size", "length_penalty", "penalty_alpha", "bad_words", "stop_strings",
          "seed", "chat_template")
 ACCORDIONS = ("pipeline", "table", "tree", "compare", "byhand")  # the keys a lesson's "open" list names
+# Knobs a server may lack (decoding.remote.unsupported), with the info line they show when they are on.
+SERVER_KNOBS = {"top_k": "0 = off", "num_beams": None, "num_return_sequences": None,
+                "length_penalty": "beam search only", "penalty_alpha": "> 0 with top_k ≥ 2: contrastive search",
+                "repetition_penalty": "1 = off", "no_repeat_ngram_size": "0 = off",
+                "bad_words": "Turned into bad_words_ids (with and without a leading space).",
+                "chat_template": "Wrap the prompt as a user message (instruct models)."}
 
 
 def _session(request: gr.Request | None) -> str:
@@ -62,6 +68,9 @@ def _default_step(gen) -> int:
 
 def _pipeline_views(b, gen, step: int):
     seq = gen.sequences[0]
+    if not b.supports(lm.WEIGHTS):
+        return None, empty_hint(f"The logits pipeline re-runs a step through generate()'s processors on the model's "
+                                f"own scores: {b.why_not(lm.WEIGHTS)}.")
     if not seq.steps:
         return None, empty_hint("Nothing was generated, so there is no step to show.")
     pl = decoding.pipeline(b, gen.prompt, gen.params, seq.ids, int(step) - 1)
@@ -183,6 +192,25 @@ def run_by_hand(ctx: AppContext, prompt, model, device, dtype, progress=gr.Progr
         prompt_ids = _prompt_of(ctx, b, prompt, params)
         result = by_hand.compare_with_generate(b, prompt_ids, params)
     return views.by_hand_html(result)
+
+
+def server_knobs(ctx: AppContext, model):
+    """The model changed: for a model behind a server, switch off the knobs (and the panels needing the weights)
+    the server lacks, each saying why; for any other model, switch them back on."""
+    off, note = {}, ""
+    try:
+        remote = bool(model) and ctx.models.spec(model).source_kind == "remote"
+        if remote:
+            b = ctx.load(model)
+            off = decoding.remote.unsupported(b)
+            note = (f"**{esc(b.name)}** runs on {esc(b.url)}: the knobs it lacks are off (their notes say why). The "
+                    "logits pipeline, the beam tree and generate() by hand need the weights: "
+                    f"{esc(b.why_not(lm.WEIGHTS))}.")
+    except (InputError, ModelUnavailable) as exc:
+        remote, note = True, f"⚠️ {esc(str(exc))}"
+    knobs = [gr.update(interactive=name not in off, info=off.get(name, info)) for name, info in SERVER_KNOBS.items()]
+    return (*knobs, gr.update(interactive=not remote), gr.update(interactive=not remote),
+            gr.Markdown(note, visible=bool(note)))
 
 
 def apply_strategy(ctx: AppContext, name, *values):
@@ -312,6 +340,7 @@ def build_decoding_tab(ctx: AppContext) -> dict:
             bad_words = gr.Textbox(label="Bad words", placeholder="one per line or comma-separated", lines=1,
                                    info="Turned into bad_words_ids (with and without a leading space).")
             stop_strings = gr.Textbox(label="Stop strings", placeholder="one per line, e.g. a full stop", lines=1)
+        server_note = gr.Markdown(visible=False, elem_id="dec-server-note")
     output = gr.HTML(empty_hint("Press Generate: the text appears token by token, coloured by probability."),
                      elem_id="dec-output", js_on_load=CLICK_TOKEN)
     summary = gr.HTML(elem_id="dec-summary")
@@ -375,6 +404,9 @@ def build_decoding_tab(ctx: AppContext) -> dict:
         if "byhand" in preset.open:
             event.then(hand, [prompt, *header, *knobs], hand_view, api_visibility="private", **limits)
     ctx.model.change(lambda: None, None, last, api_visibility="private")
+    ctx.model.change(bind(server_knobs, ctx), ctx.model,
+                     [top_k, num_beams, num_return, length_penalty, penalty_alpha, repetition, no_repeat, bad_words,
+                      chat, step_btn, hand_btn, server_note], api_visibility="private")
 
     gr.api(api.bind_api(generate_api, ctx, GENERATE_FIELDS), api_name="generate", **limits)
     return {"prompt": prompt, "run": run, "stop": stop, "output": output, "strategy": strategy, "last": last}

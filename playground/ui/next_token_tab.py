@@ -6,6 +6,7 @@ from __future__ import annotations
 import gradio as gr
 import numpy as np
 
+from ..compute import lm
 from ..compute import next_token as nt
 from ..errors import InputError
 from ..models import NEXT_TOKEN
@@ -88,6 +89,8 @@ def run_logit_lens(ctx: AppContext, prompt, model, device, dtype, progress=gr.Pr
     """The prediction read off every layer's hidden state."""
     with user_errors():
         b = ctx.load(model, device, dtype, progress=progress, capability=NEXT_TOKEN)
+        if not b.supports(lm.HIDDEN_STATES):
+            return None, empty_hint(f"The logit lens reads every layer's hidden state: {b.why_not(lm.HIDDEN_STATES)}.")
         lens = nt.logit_lens(b, _check(ctx, prompt), max_positions=LENS_POSITIONS,
                              max_tokens=ctx.settings.max_prompt_tokens)
     return views.lens_figure(lens), views.lens_html(lens)

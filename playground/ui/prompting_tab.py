@@ -71,6 +71,10 @@ def run_prompt(ctx: AppContext, text, template, labels_raw, calibrated, length_n
             return (head + answer, None, empty_hint("No labels: the prompt was only continued. Give labels "
                     "(one \"label: verbalizer\" per line) to score them."),
                     gr.Dataframe(value=[], headers=views.label_headers(None)))
+        if not b.supports(lm.SCORE):  # a server that cannot score given tokens: no number, the reason instead
+            return (head + answer, None, empty_hint(f"No label scores: scoring label words needs {lm.SCORE}, and "
+                                                    f"{b.why_not(lm.SCORE)}. The greedy continuation above still works."),
+                    gr.Dataframe(value=[], headers=views.label_headers(None)))
         c = prompting.classify(b, text, template, labels, demos=demos, instruction=instruction,
                                calibrated=calibrated, length_normalised=length_norm,
                                max_tokens=ctx.settings.max_prompt_tokens)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import gradio as gr
 
+from ..compute import lm
 from ..config import DTYPES, Settings
-from ..errors import InputError
+from ..errors import InputError, ModelUnavailable
 from ..models import ModelRegistry, available_devices
 from ..presets import ASSETS
 from ..views.common import esc
@@ -35,7 +36,8 @@ def catalog_rows(models: ModelRegistry, probe_hub: bool = True) -> list[list[str
     for spec in models.specs():
         status = models.availability(spec, probe_hub=probe_hub)
         mark = {True: "available", False: "unavailable", None: "not checked"}[status.ok]
-        rows.append([spec.name, spec.family, spec.source_kind, ", ".join(sorted(spec.capabilities)),
+        source = f"remote: {spec.source}" if spec.source_kind == "remote" else spec.source_kind
+        rows.append([spec.name, spec.family, source, ", ".join(sorted(spec.capabilities)),
                      f"{mark}: {status.reason}"])
     return rows
 
@@ -44,7 +46,7 @@ def model_status(models: ModelRegistry, name: str, probe_hub: bool = True) -> st
     """One markdown line on the chosen model: family, what it can do, whether it can load and why."""
     try:
         spec = models.spec(name)
-    except InputError as exc:
+    except (InputError, ModelUnavailable) as exc:
         return f"⚠️ {esc(str(exc))}"
     status = models.availability(spec, probe_hub=probe_hub)
     icon = {True: "✅", False: "⛔", None: "🌐"}[status.ok]
@@ -63,6 +65,7 @@ def launch_options() -> dict:
 def build_demo(settings: Settings | None = None, models: ModelRegistry | None = None) -> gr.Blocks:
     settings = settings or Settings.from_env()
     models = models or ModelRegistry(settings)
+    models.refresh_remote(wait=0)  # ask the remote servers for their models in the background (never at import)
     default = models.default_name()
 
     with gr.Blocks(title=TITLE) as demo:
@@ -70,7 +73,7 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
         with gr.Row(equal_height=False):
             model = gr.Dropdown(
                 choices=models.choices(probe_hub=False), value=default, label="Model",
-                allow_custom_value=settings.allow_hub_ids, scale=3, elem_id="model-picker",
+                allow_custom_value=settings.allow_hub_ids or settings.allow_remote_urls, scale=3, elem_id="model-picker",
                 info="Unavailable models say why in the catalog below.",
             )
             # The device list needs torch; it is filled in on page load so that start-up stays light.
@@ -87,7 +90,9 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
             gr.Markdown(
                 "Packaged models work with no network. Hub models load when the Hugging Face hub is "
                 "reachable or they are in the local cache. To add your own, put a model folder under a "
-                "directory listed in `PLAYGROUND_MODEL_DIRS` (see the README)."
+                "directory listed in `PLAYGROUND_MODEL_DIRS` (see the README). `remote/…` models run on the "
+                "OpenAI-compatible servers listed in `PLAYGROUND_REMOTE_URLS`: they send tokens and "
+                "log-probabilities, not weights or attentions, so the Attention tab and the logit lens stay local."
             )
 
         ctx = AppContext(settings=settings, models=models, model=model, device=device, dtype=dtype)
@@ -108,13 +113,19 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
                 build_probes_tab(ctx)
 
         def refresh(name):
-            """On page load: check the hub once, so hub models show as available or say why not."""
+            """On page load: check the hub once, so hub models show as available or say why not, and the remote
+            servers (a server that never answered yet is waited for, at most its timeout, once)."""
+            models.refresh_remote()
             return (gr.Dropdown(choices=models.choices(), value=name), catalog_rows(models),
                     model_status(models, name), gr.Dropdown(choices=available_devices()))
 
         def load_model(name, dev, dt, progress=gr.Progress(track_tqdm=True)):
             with user_errors():
-                loaded = models.load(name, device=dev, dtype=dt, progress=progress)
+                b = ctx.load(name, dev, dt, progress=progress)
+            if isinstance(b, lm.RemoteBackend):
+                return (f"✅ **{esc(b.name)}** is served by **{esc(b.url)}** ({esc(b.caps.dialect)}): nothing to load "
+                        f"here. Tokenizer: {esc(b.tokenizer_note)}.")
+            loaded = b.loaded
             return (f"✅ **{esc(loaded.spec.name)}** loaded on **{loaded.device}** ({loaded.dtype}), "
                     f"{loaded.num_parameters / 1e6:,.1f} M parameters, in {loaded.load_seconds:.1f} s.")
 

@@ -20,8 +20,10 @@ def _bits(p: float | None) -> float | None:
 
 def step_tip(step: Step, sampled: bool = True) -> str:
     """The hover text of one generated token: its probability, rank and the alternatives at that step."""
-    head = f"step {step.index + 1}: {step.token!r} · model p {pct(step.prob)} (rank {step.rank:,})"
-    if sampled and step.chosen_prob is not None and abs(step.chosen_prob - step.prob) > 5e-4:
+    rank = f"rank {step.rank:,}" if step.rank is not None else f"not among the top {len(step.top)} sent"
+    prob = pct(step.prob) if step.prob is not None else "not sent"
+    head = f"step {step.index + 1}: {step.token!r} · model p {prob} ({rank})"
+    if sampled and step.chosen_prob is not None and step.prob is not None and abs(step.chosen_prob - step.prob) > 5e-4:
         head += f" · p in the distribution drawn from {pct(step.chosen_prob)}"
     alts = "\n".join(
         f"{'▶' if a.id == step.id else ' '} {a.token!r} {pct(a.prob)}"
@@ -70,7 +72,7 @@ def summary_html(gen: Generation) -> str:
         (esc(p.mode), "algorithm"),
         (esc(seq.finish), "why it stopped"),
     ]
-    if seq.steps:
+    if seq.steps and all(s.prob is not None for s in seq.steps):
         mean_bits = sum(-math.log2(max(s.prob, 1e-30)) for s in seq.steps) / len(seq.steps)
         cards.append((f"{2 ** mean_bits:.1f}", "perplexity (model, T = 1)"))
     html = "".join(f'<div class="pg-card"><div class="pg-num pg-num-sm">{v}</div><div class="pg-lab">{lab}</div></div>'
@@ -98,7 +100,7 @@ STEP_HEADERS = ["step", "token", "id", "model p", "rank", "p drawn from", "top a
 
 
 def step_rows(seq: Sequence, alternatives: int = 4) -> list[list]:
-    return [[s.index + 1, plain_visible(s.token), s.id, round(s.prob, 4), s.rank,
+    return [[s.index + 1, plain_visible(s.token), s.id, None if s.prob is None else round(s.prob, 4), s.rank,
              None if s.chosen_prob is None else round(s.chosen_prob, 4),
              ", ".join(f"{a.token!r} {a.prob:.2f}" for a in s.top[:alternatives])] for s in seq.steps]
 
@@ -258,8 +260,11 @@ def _alts_table(step: Step, title: str) -> str:
             f'<table class="pg-table"><tr><th>token</th><th>model p</th><th>p drawn from</th></tr>{rows}</table></div>')
 
 
-def logp(seq: Sequence) -> float:
-    """The model's log-probability of the whole generated sequence (T = 1, no processors)."""
+def logp(seq: Sequence) -> float | None:
+    """The model's log-probability of the whole generated sequence (T = 1, no processors); None where a
+    server sent no log-probabilities."""
+    if any(s.logprob is None for s in seq.steps):
+        return None
     return sum(s.logprob for s in seq.steps)
 
 
@@ -291,12 +296,16 @@ def compare_html(a: Generation, b: Generation, names: tuple[str, str], div: int 
                   if div < len(seq.steps)]
         detail = f'<div class="pg-alts-row">{"".join(tables)}</div>'
     texts = "".join(
-        f'<div class="pg-seq"><b>{esc(name)}</b> · log p of the whole sequence <b>{logp(seq):.2f}</b> over '
+        f'<div class="pg-seq"><b>{esc(name)}</b> · log p of the whole sequence <b>{_num(logp(seq))}</b> over '
         f'{len(seq.steps)} tokens<div class="pg-plain">{esc(seq.text)}</div></div>'
         for seq, name in ((sa, names[0]), (sb, names[1])))
     return (f'<div class="pg-cmp-head">{esc(verdict)}</div>{texts}'
             f'<div class="pg-align"><table class="pg-table pg-align-t"><tr><th>step</th>{head}</tr>{row(sa, names[0])}'
             f"{row(sb, names[1])}</table></div>{detail}")
+
+
+def _num(value: float | None) -> str:
+    return "not sent" if value is None else f"{value:.2f}"
 
 
 def describe(params) -> str:

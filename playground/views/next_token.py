@@ -34,10 +34,16 @@ def topk_figure(result: NextTokenResult, dist: Distribution, scale: str = "proba
         values, base = [c.prob for c in top], [c.prob_t1 for c in top]
         text = [pct(v) for v in values]
         axis = f"probability at T = {t:g}" if tempered else "probability"
-    elif scale == "logit":
+        if dist.approximate:
+            axis += " (approximate: over the tokens sent)"
+    elif scale == "logit" and not dist.sent:
         values, base = [c.logit for c in top], None
         text = [f"{v:.2f}" for v in values]
         axis = "logit (raw score before softmax" + (f"; divided by T = {t:g} before it)" if tempered else ")")
+    elif scale == "logit":  # a server sends log-probabilities: the logits up to a constant, the same bars
+        values, base = [math.log(c.prob_t1) if c.prob_t1 > 0 else None for c in top], None
+        text = [f"{v:.2f}" if v is not None else "−∞" for v in values]
+        axis = "log-probability at T = 1 (the server sends no logits; they differ from these by one constant)"
     else:
         values = [c.logprob if math.isfinite(c.logprob) else None for c in top]
         base = [math.log(c.prob_t1) if c.prob_t1 > 0 else None for c in top]
@@ -47,14 +53,20 @@ def topk_figure(result: NextTokenResult, dist: Distribution, scale: str = "proba
     fig.add_bar(
         y=names, x=values, orientation="h", name=f"T = {t:g}" if tempered else scale, text=text,
         textposition="auto", marker=dict(color=ACCENT), cliponaxis=False,
-        customdata=[[c.id, pct(c.prob), f"{c.logit:.3f}"] for c in top],
+        customdata=[[c.id if c.id is not None else "?", pct(c.prob), f"{c.logit:.3f}" if c.logit is not None else "not sent"]
+                    for c in top],
         hovertemplate="%{y}<br>id %{customdata[0]}<br>logit %{customdata[2]}<br>p %{customdata[1]}<extra></extra>",
     )
     if tempered and base is not None:  # drawn on top as an outline, so it shows whether it is longer or shorter
         fig.add_bar(y=names, x=base, orientation="h", name="T = 1 (outline)",
                     marker=dict(color="rgba(0,0,0,0)", line=dict(color="#333", width=2)),
                     hovertemplate="%{y}<br>T = 1: %{x:.4g}<extra></extra>")
-    title = f"Next token {esc(result.where)}: top {len(top)} of {result.vocab_size:,}"
+    if dist.sent:
+        vocab = f"{result.vocab_size:,}" if result.vocab_size else "the vocabulary"
+        title = (f"Next token {esc(result.where)}: top {len(top)} of {vocab}"
+                 f"<br><sup>the server sent {dist.sent}; the rest is not sent</sup>")
+    else:
+        title = f"Next token {esc(result.where)}: top {len(top)} of {result.vocab_size:,}"
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont=dict(size=18))
     fig.update_xaxes(title=axis, automargin=True)
     return layout(fig, title, 130 + 38 * len(top), barmode="overlay", showlegend=tempered and base is not None,
@@ -62,7 +74,15 @@ def topk_figure(result: NextTokenResult, dist: Distribution, scale: str = "proba
 
 
 def entropy_figure(curve: list[tuple[float, float]], dist: Distribution) -> go.Figure:
-    """Entropy (bits) against temperature, with the current T marked: T < 1 sharpens, T > 1 flattens."""
+    """Entropy (bits) against temperature, with the current T marked: T < 1 sharpens, T > 1 flattens. A partial
+    distribution (the top N a server sent) has no entropy: the figure says why instead."""
+    if dist.entropy is None:
+        fig = go.Figure()
+        fig.add_annotation(text=f"The entropy needs every token's probability;<br>the server sent its top {dist.sent} "
+                                "only.", showarrow=False, font=dict(size=18), x=0.5, y=0.5, xref="paper", yref="paper")
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        return layout(fig, "Entropy: not known", 360, showlegend=False)
     fig = go.Figure(go.Scatter(x=[t for t, _ in curve], y=[h for _, h in curve], mode="lines",
                                line=dict(color=ACCENT, width=3), name="entropy",
                                hovertemplate="T = %{x:.2f}<br>%{y:.2f} bits<extra></extra>"))
@@ -82,22 +102,28 @@ def topk_rows(dist: Distribution) -> list[list]:
     rows, cum = [], 0.0
     for c in dist.top:
         cum += c.prob
-        rows.append([c.rank, plain_visible(c.token), c.id, round(c.logit, 4), pct(c.prob), pct(cum), pct(c.prob_t1)])
+        rows.append([c.rank, plain_visible(c.token), c.id if c.id is not None else "?",
+                     round(c.logit, 4) if c.logit is not None else "not sent", pct(c.prob), pct(cum), pct(c.prob_t1)])
+    if dist.sent and dist.rest is not None and len(dist.top) == dist.sent:
+        rows.append(["", "(the rest: not sent)", "", "", pct(dist.rest), pct(cum + dist.rest), ""])
     return rows
 
 
 def summary_html(result: NextTokenResult, dist: Distribution) -> str:
     """Cards: the top token, the top-k mass, the entropy, the logits' shape; then any notices."""
     best = dist.top[0]
-    b, t, v = result.logits_shape if len(result.logits_shape) == 3 else (1, 0, result.vocab_size)
-    cards = [
-        (visible(best.token) or "∅", f"top token, {pct(best.prob)}"),
-        (pct(dist.top_mass), f"held by the top {len(dist.top)}"),
-        (f"{dist.entropy_bits:.2f}", "entropy (bits)"),
-        (f"{dist.effective_choices:,.1f}", "as uncertain as this many equally likely tokens"),
-        (f"({b}, {t}, {v})", "shape of the logits: (batch, positions, vocabulary)"),
-        (f"{dist.total:.6f}", f"Σ p over all {result.vocab_size:,} tokens"),
-    ]
+    if dist.sent:
+        cards = _partial_cards(result, dist)
+    else:
+        b, t, v = result.logits_shape if len(result.logits_shape) == 3 else (1, 0, result.vocab_size)
+        cards = [
+            (visible(best.token) or "∅", f"top token, {pct(best.prob)}"),
+            (pct(dist.top_mass), f"held by the top {len(dist.top)}"),
+            (f"{dist.entropy_bits:.2f}", "entropy (bits)"),
+            (f"{dist.effective_choices:,.1f}", "as uncertain as this many equally likely tokens"),
+            (f"({b}, {t}, {v})", "shape of the logits: (batch, positions, vocabulary)"),
+            (f"{dist.total:.6f}", f"Σ p over all {result.vocab_size:,} tokens"),
+        ]
     body = "".join(
         f'<div class="pg-card"><div class="pg-num{" pg-num-sm" if lab.startswith("shape") else ""}">{n}</div>'
         f'<div class="pg-lab">{esc(lab)}</div></div>'
@@ -106,6 +132,22 @@ def summary_html(result: NextTokenResult, dist: Distribution) -> str:
     notes = list(result.notices) + list(dist.notices)
     notices = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in notes)
     return f'<div class="pg-cards pg-nt-cards">{body}</div>{notices}'
+
+
+def _partial_cards(result: NextTokenResult, dist: Distribution) -> list[tuple[str, str]]:
+    """The cards of a partial distribution: what was sent, and that the rest was not."""
+    best = dist.top[0]
+    vocab = f"{result.vocab_size:,}" if result.vocab_size else "an unknown number of"
+    approx = " (approximate)" if dist.approximate else ""
+    rest = pct(dist.rest) if dist.rest is not None else "not known"
+    return [
+        (visible(best.token) or "∅", f"top token, {pct(best.prob)}{approx}"),
+        (pct(dist.top_mass), f"held by the top {len(dist.top)}{approx}"),
+        (f"{dist.sent} of {vocab}", "tokens the server sent; the rest is not sent"),
+        (rest, f"held by the tokens not sent{' (known at T = 1 only)' if dist.rest is None else ''}"),
+        ("not known", "entropy: it needs every token's probability"),
+        (f"{dist.total:.6f}", f"Σ p over the {dist.sent} tokens sent"),
+    ]
 
 
 def prompt_html(result: NextTokenResult) -> str:
@@ -146,6 +188,9 @@ def surprise_colour(bits: float | None) -> str:
 def prefix_html(result: NextTokenResult) -> str:
     """Each token coloured by how surprised the model was to see it after the tokens before it."""
     rows = result.prefix
+    if not rows and result.partial:
+        return empty_hint("The best guess after every prefix needs the model's distribution at every position; a "
+                          "server sends the next token's top tokens only.")
     if not rows:
         return empty_hint(
             "The best guess after every prefix is for models that read left to right (causal LMs, and the "
@@ -225,8 +270,8 @@ def continuation_figure(scores: tuple[ContinuationScore, ...]) -> go.Figure:
 def compare_figure(a: tuple[NextTokenResult, Distribution], b: tuple[NextTokenResult, Distribution],
                    labels: tuple[str, str] = ("A", "B"), limit: int = 12) -> go.Figure:
     """Grouped bars over the union of both top lists: the same token's probability after each prompt."""
-    probs_a = {c.id: c for c in a[1].top}
-    probs_b = {c.id: c for c in b[1].top}
+    probs_a = {_key(c): c for c in a[1].top}
+    probs_b = {_key(c): c for c in b[1].top}
     ids = sorted(set(probs_a) | set(probs_b), key=lambda i: -max(_p(probs_a, i), _p(probs_b, i)))[:limit]
     names = {i: (probs_a.get(i) or probs_b.get(i)).token for i in ids}
     ys = [chart_label(names[i]) for i in ids]
@@ -241,6 +286,11 @@ def compare_figure(a: tuple[NextTokenResult, Distribution], b: tuple[NextTokenRe
                    legend=dict(orientation="h", y=-0.08))
 
 
+def _key(c) -> int | str:
+    """A candidate's id, or its text where a server sent a token whose id is not known."""
+    return c.id if c.id is not None else c.token
+
+
 def _p(probs: dict, i: int) -> float:
     c = probs.get(i)
     return c.prob if c is not None else 0.0
@@ -252,9 +302,10 @@ def compare_html(a: tuple[NextTokenResult, Distribution], b: tuple[NextTokenResu
     lines = []
     for lab, (_, dist), prompt in zip("AB", (a, b), prompts):
         best = dist.top[0]
+        entropy = f"{dist.entropy_bits:.2f} bits" if dist.entropy is not None else "not known (top tokens only)"
         lines.append(
             f'<div class="pg-cmp-head"><b>{lab}</b> <span class="pg-chip">{esc(prompt)}</span> → '
-            f'<b>{visible(best.token)}</b> {pct(best.prob)} · entropy {dist.entropy_bits:.2f} bits</div>'
+            f'<b>{visible(best.token)}</b> {pct(best.prob)} · entropy {entropy}</div>'
         )
     same = a[1].top[0].id == b[1].top[0].id
     verdict = ("Both prompts lead to the same top token." if same

@@ -9,6 +9,7 @@ What this package adds to a bare `model.generate()` call, without changing what 
     contrastive  contrastive search, written here (transformers 5 needs remote code for it)
     pipeline     one step re-run through generate()'s own logits processors, stage by stage
     by_hand      generate() by hand (lesson 15): the decoding loop, equal to generate()
+    remote       decoding on a model behind a server: the server generates, streamed with log-probs
 
 Results are frozen dataclasses of plain data. torch is imported only inside the functions that run
 the model.
@@ -19,7 +20,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
-from ..lm import LM
+from ..lm import GENERATE, LM, WEIGHTS, backend_of
+from . import remote
 from .beam import BeamTree, TreeNode, generate_all  # noqa: F401
 from .contrastive import contrastive
 from .params import (  # noqa: F401
@@ -37,8 +39,12 @@ from .streaming import stream
 def run(lm: LM, prompt: Prompt, params: GenParams, *, stop: threading.Event | None = None
         ) -> Iterator[Step | Generation | BeamTree]:
     """Every strategy through one iterator: Steps while they stream, then the Generation (and, for beam
-    search, the BeamTree last)."""
-    if params.mode == "contrastive":
+    search, the BeamTree last). A backend without weights that generates (a model behind a server)
+    generates on its server (`remote`)."""
+    b = backend_of(lm)
+    if not b.supports(WEIGHTS) and b.supports(GENERATE):
+        yield from remote.run(b, prompt, params, stop=stop)
+    elif params.mode == "contrastive":
         yield from contrastive(lm, prompt, params, stop=stop)
     elif params.streams:
         yield from stream(lm, prompt, params, stop=stop)

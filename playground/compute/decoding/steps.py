@@ -26,14 +26,17 @@ class Alt:
 class Step:
     """One generated token. `prob` is the model's own probability of it (raw logits, T = 1);
     `chosen_prob` its probability after the logits processors (what sampling drew from; None for beam
-    search and contrastive search); `top` the model's TOP_N most likely tokens, most likely first."""
+    search and contrastive search); `top` the model's TOP_N most likely tokens, most likely first.
+    A model behind a server (`remote`) may leave `id` None (a token named by a text that is not one token
+    alone), `prob` and `logprob` None (a server that sends no log-probs), `rank` None (beyond the
+    alternatives it sent)."""
 
     index: int
-    id: int
+    id: int | None
     token: str
-    prob: float
-    logprob: float
-    rank: int  # 1 = the model's own first choice
+    prob: float | None
+    logprob: float | None
+    rank: int | None  # 1 = the model's own first choice
     chosen_prob: float | None
     top: tuple[Alt, ...]
     note: str = ""

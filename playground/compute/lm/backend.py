@@ -6,6 +6,7 @@ tab asks the backend what it can offer instead of checking model families itself
 
     TOKENIZE       text -> ids and back                         every backend
     NEXT_TOKEN     the whole next-token distribution            local LMs (a remote server sends a top-N only)
+    TOP_NEXT       the top N next tokens with their log-probs    local LMs, servers that return log-probs
     SCORE          log-probabilities of given continuations     local LMs
     GENERATE       stream a generation with per-token log-probs local causal and seq2seq LMs
     HIDDEN_STATES  every layer's hidden states, one text or a batch  local models
@@ -14,8 +15,9 @@ tab asks the backend what it can offer instead of checking model families itself
     WEIGHTS        the modules themselves (logit lens, logits pipeline, beam tree, by hand)  local models
     CLASSIFY       a fine-tuned classifier's class probabilities  local sequence classifiers
 
-`LocalBackend` wraps a model loaded in this process (`models.LoadedModel`). The text -> inputs
-policy (`inputs`) and the batch engine (`engine`) are shared; a backend adds what its model gives.
+`LocalBackend` wraps a model loaded in this process (`models.LoadedModel`); `remote.RemoteBackend` a
+model behind an OpenAI-compatible server. The text -> inputs policy (`inputs`) is shared; a backend adds
+what its model gives. `open_backend` is the one place that decides which backend a catalog name opens as.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from .sentence import SentenceConfig
 
 TOKENIZE = "tokenize"
 NEXT_TOKEN = "next-token distribution"
+TOP_NEXT = "the top next tokens"
 SCORE = "scoring continuations"
 GENERATE = "generation"
 HIDDEN_STATES = "hidden states"
@@ -45,7 +48,7 @@ GRADIENTS = "gradients"
 WEIGHTS = "the model's weights"
 CLASSIFY = "classification"
 
-_LM_OPS = frozenset({TOKENIZE, NEXT_TOKEN, SCORE, HIDDEN_STATES, ATTENTIONS, GRADIENTS, WEIGHTS})
+_LM_OPS = frozenset({TOKENIZE, NEXT_TOKEN, TOP_NEXT, SCORE, HIDDEN_STATES, ATTENTIONS, GRADIENTS, WEIGHTS})
 _LOCAL_OPS = {
     "causal": _LM_OPS | {GENERATE},
     "seq2seq": _LM_OPS | {GENERATE},
@@ -65,6 +68,22 @@ class Limits:
     @classmethod
     def from_settings(cls, settings) -> "Limits":
         return cls(piece_tokens=settings.max_piece_tokens, work_tokens=settings.max_work_tokens)
+
+
+@dataclass(frozen=True)
+class TopNext:
+    """The most probable next tokens after a prompt, most probable first, as far as the backend sends them.
+
+    ids[i] is None where the token's id is unknown (a server names its tokens by their text, and a piece of
+    a character has none on its own); logprobs are natural logs at T = 1 (exact); `cap` is the most this
+    backend sends, `vocab` its vocabulary size (None when unknown); `notices` say what was not as asked."""
+
+    ids: tuple[int | None, ...]
+    texts: tuple[str, ...]
+    logprobs: tuple[float, ...]
+    cap: int
+    vocab: int | None
+    notices: tuple[str, ...] = ()
 
 
 class Backend:
@@ -180,6 +199,10 @@ class Backend:
     def pad_id(self) -> int:
         return inputs.pad_id(self.tokenizer)
 
+    def decode(self, ids) -> str:
+        """The text of generated ids (special tokens left out)."""
+        return self.tokenizer.decode(list(ids), skip_special_tokens=True, clean_up_tokenization_spaces=False)
+
 
 class LocalBackend(Backend):
     """A model loaded in this process by `models.ModelRegistry.load`."""
@@ -272,6 +295,17 @@ class LocalBackend(Backend):
         with torch.inference_mode():
             return self.model(**kwargs, output_hidden_states=hidden_states, output_attentions=attentions)
 
+    def top_next(self, ids, n: int) -> TopNext:
+        """The n most probable next tokens after `ids` (one forward pass), for code that needs only those."""
+        import torch
+
+        self.require(TOP_NEXT, "the top next tokens")
+        logp = torch.log_softmax(self.forward(ids).logits[0, -1].float(), dim=-1)
+        top = torch.topk(logp, min(n, logp.shape[0]))
+        chosen = tuple(int(i) for i in top.indices)
+        return TopNext(chosen, self.labels(chosen), tuple(float(v) for v in top.values), int(logp.shape[0]),
+                       int(logp.shape[0]))
+
     def generate_many(self, rows: list, *, max_new_tokens: int, stop: str = "", report=None) -> list[list[int]]:
         """Greedy continuations of several prompts (token ids), batched longest first; each row's new ids, up to
         its first end-of-text or the first token whose text holds `stop`. Causal rows are left-padded, so
@@ -339,6 +373,22 @@ def _malloc_trim():
 
 
 LM = Union[Backend, LoadedModel]
+
+
+def open_backend(registry, name: str, *, device: str | None = None, dtype: str | None = None, progress=None,
+                 capability: str | None = None, limits: Limits | None = None, attention: str = "eager") -> Backend:
+    """The backend for a catalog name: the one place that decides how a model is opened. A model served by a
+    remote server (`remote/…`) opens as a RemoteBackend (no weights load here); any other loads in this
+    process (once, shared by every tab and session) as a LocalBackend. With `capability` (a catalog
+    capability such as models.NEXT_TOKEN) a model the catalog says cannot do it is refused first."""
+    spec = registry.require(name, capability)
+    if spec.source_kind == "remote":
+        from .remote import open_remote
+
+        return open_remote(registry, spec, limits)
+    loaded = registry.load(name, device=device, dtype=dtype, progress=progress, capability=capability,
+                           attn_implementation=attention)
+    return LocalBackend(loaded, limits)
 
 
 def backend_of(lm: LM, limits: Limits | None = None) -> Backend:

@@ -186,6 +186,18 @@ class Scored:
 
 
 @dataclass(frozen=True)
+class ScoredToken:
+    """One continuation token as `score_tokens` reads it: the token (id, log-prob), its rank among all
+    tokens at its position (1 = the most probable) where the server says it (vLLM's prompt_logprobs),
+    else its place among the alternatives sent (None when it is not among them), and those alternatives,
+    most probable first."""
+
+    token: Token
+    rank: int | None
+    top: tuple[Token, ...]
+
+
+@dataclass(frozen=True)
 class StreamToken:
     """One generated token of a stream. choice: which of the n sequences (0-based); position: its
     place in that sequence (0-based); token: the token with its log-prob (None where the server gave
@@ -240,6 +252,8 @@ class Sampling:
     seed: int | None = None
     stop: tuple[str, ...] = ()
     n: int = 1
+    beams: int = 1  # > 1: beam search with that many beams (vLLM's use_beam_search; it returns `beams` sequences)
+    length_penalty: float = 1.0  # beam search only
 
     def __post_init__(self) -> None:
         if self.max_tokens < 1:
@@ -256,6 +270,8 @@ class Sampling:
             raise ValueError(f"repetition_penalty must be > 0 (1 = off); got {self.repetition_penalty}")
         if self.n < 1:
             raise ValueError(f"n must be at least 1; got {self.n}")
+        if self.beams < 1:
+            raise ValueError(f"beams must be at least 1 (1 = no beam search); got {self.beams}")
         object.__setattr__(self, "stop", tuple(self.stop))
 
     def neutral(self, knob: str) -> bool:
@@ -283,6 +299,12 @@ def sampling_payload(params: Sampling, dialect: str) -> dict[str, Any]:
         elif not params.neutral(knob):
             raise RemoteError("unsupported", f"a {dialect} server has no {knob}; leave it at "
                                              f"{getattr(Sampling, knob)} for this server")
+    if params.beams > 1:  # vLLM's beam search: n is the beam width, and it returns n sequences
+        if dialect != "vllm":
+            raise RemoteError("unsupported", f"a {dialect} server has no beam search (vLLM has: use_beam_search)")
+        payload.update(use_beam_search=True, n=params.beams, length_penalty=params.length_penalty)
+    elif not params.neutral("length_penalty"):
+        raise RemoteError("unsupported", "length_penalty is for beam search only; leave it at 1.0")
     return payload
 
 
@@ -344,13 +366,19 @@ def echoed_span(logprobs: dict | None, before: str, span: str) -> list[Token] | 
     by text_offset: servers differ in whether the echo starts with a start token's text (vLLM may
     echo '<s>'), drops it (llama-cpp-python), or ends with the generated tokens (vLLM) or not."""
     tokens = [token for token, _ in read_logprobs(logprobs)]
+    found = _span_at(tokens, before, span)
+    return None if found is None else tokens[found[0]: found[1]]
+
+
+def _span_at(tokens: Sequence[Token], before: str, span: str) -> tuple[int, int] | None:
+    """(start, end) of the run of whole tokens that spells `span` right after those that spell `before`."""
     text, start = "", None
     for i, token in enumerate(tokens):
         if start is None and len(text) >= len(before) and text.endswith(before):
             start = i
         text += token.text
         if start is not None and text.endswith(before + span) and len(text) >= len(before + span):
-            return tokens[start: i + 1] if "".join(t.text for t in tokens[start: i + 1]) == span else None
+            return (start, i + 1) if "".join(t.text for t in tokens[start: i + 1]) == span else None
     return None
 
 
@@ -461,11 +489,16 @@ class Server:
 
     def models(self) -> tuple[str, ...]:
         """The ids of the models the server serves (GET /v1/models), in its order."""
+        return tuple(str(card["id"]) for card in self.model_cards())
+
+    def model_cards(self) -> tuple[dict, ...]:
+        """The server's entry for each model it serves (GET /v1/models), in its order: at least "id"; vLLM
+        adds "root" (the weights it loaded: a hub id or a path) and "max_model_len" (its context)."""
         data = self._call("GET", self.base_url + "/models", "listing models")
         entries = data.get("data") if isinstance(data, dict) else None
         if not isinstance(entries, list):
             raise self._error("protocol", f"{self.base_url}/models did not list models: {str(data)[:200]!r}")
-        return tuple(str(entry["id"]) for entry in entries if isinstance(entry, dict) and "id" in entry)
+        return tuple(entry for entry in entries if isinstance(entry, dict) and "id" in entry)
 
     def probe(self, model: str) -> Capabilities:
         """The server's capabilities for `model`, measured once (about 6-9 small requests) and kept
@@ -711,13 +744,22 @@ class Server:
         tokenized by the server: the prompt with its start token, the continuation without.
         RemoteError("unsupported", reason) where the probe found no correct way (llama-cpp-python:
         its echoed log-probs are read one position off)."""
+        tokens = self.score_tokens(model, prompt, continuation)
+        method = self.probe(model).scoring or ""
+        return Scored(tuple(t.token for t in tokens), math.fsum(t.token.logprob for t in tokens), method)
+
+    def score_tokens(self, model: str, prompt: Prompt, continuation: Prompt, top: int = 0) -> tuple[ScoredToken, ...]:
+        """score(), token by token, with each token's rank and, with top > 0, the `top` most probable
+        tokens at its position (capped by the server). vLLM's prompt_logprobs gives the true rank; echo
+        gives the place among the alternatives it sends (asked for at least 20), None beyond them."""
         caps = self._require_logprobs(model)
         if caps.scoring is None:
             raise self._error("unsupported", f"{self.base_url} cannot score prompt tokens correctly for {model!r}: "
                                              f"{caps.scoring_reason}")
+        k = min(max(top, 1), caps.max_logprobs)
         if caps.scoring == "prompt_logprobs":
-            return self._score_prompt_logprobs(model, caps, prompt, continuation)
-        return self._score_echo(model, caps, prompt, continuation)
+            return self._score_prompt_logprobs(model, caps, prompt, continuation, k, top)
+        return self._score_echo(model, caps, prompt, continuation, min(max(top, 20), caps.max_logprobs), top)
 
     def _ids(self, model: str, part: Prompt, add_special: bool) -> list[int]:
         return list(self.tokenize(model, part, add_special).ids) if isinstance(part, str) else [int(i) for i in part]
@@ -725,33 +767,47 @@ class Server:
     def _text(self, model: str, part: Prompt) -> str:
         return part if isinstance(part, str) else self.detokenize(model, part)
 
-    def _score_prompt_logprobs(self, model: str, caps: Capabilities, prompt: Prompt, continuation: Prompt) -> Scored:
+    def _score_prompt_logprobs(self, model: str, caps: Capabilities, prompt: Prompt, continuation: Prompt,
+                               k: int, top: int) -> tuple[ScoredToken, ...]:
         context, target = self._ids(model, prompt, True), self._ids(model, continuation, False)
         if not context or not target:
             raise self._error("unsupported", "scoring needs a non-empty prompt (in tokens) and continuation")
-        choice = self._complete_raw(model, context + target, GREEDY_ONE, caps.dialect, prompt_logprobs=1)
+        choice = self._complete_raw(model, context + target, GREEDY_ONE, caps.dialect, prompt_logprobs=k)
         rows = choice.get("prompt_logprobs") or []
         if len(rows) != len(context) + len(target):
             raise self._error("protocol", f"prompt_logprobs has {len(rows)} entries for {len(context) + len(target)} prompt tokens")
         tokens = []
         for position, token_id in enumerate(target, start=len(context)):
-            entry = (rows[position] or {}).get(str(token_id))
+            row = rows[position] or {}
+            entry = row.get(str(token_id))
             if not isinstance(entry, dict):
                 raise self._error("protocol", f"prompt_logprobs has no entry for token {token_id} at position {position}")
-            tokens.append(Token(str(entry.get("decoded_token", "")), token_id, float(entry["logprob"])))
-        return Scored(tuple(tokens), math.fsum(t.logprob for t in tokens), "prompt_logprobs")
+            alternatives = sorted((Token(str(e.get("decoded_token", "")), int(i), float(e["logprob"]))
+                                   for i, e in row.items() if isinstance(e, dict)), key=lambda t: -t.logprob)
+            rank = entry.get("rank")
+            tokens.append(ScoredToken(Token(str(entry.get("decoded_token", "")), token_id, float(entry["logprob"])),
+                                      int(rank) if isinstance(rank, int) else None, tuple(alternatives[:top])))
+        return tuple(tokens)
 
-    def _score_echo(self, model: str, caps: Capabilities, prompt: Prompt, continuation: Prompt) -> Scored:
+    def _score_echo(self, model: str, caps: Capabilities, prompt: Prompt, continuation: Prompt,
+                    k: int, top: int) -> tuple[ScoredToken, ...]:
         context, target = self._text(model, prompt), self._text(model, continuation)
         if not context or not target:
             raise self._error("unsupported", "scoring needs a non-empty prompt and continuation")
-        choice = self._complete_raw(model, context + target, GREEDY_ONE, caps.dialect, logprobs=1, echo=True)
-        span = echoed_span(choice.get("logprobs"), context, target)
-        if span is None or any(t.logprob is None for t in span):
+        choice = self._complete_raw(model, context + target, GREEDY_ONE, caps.dialect, logprobs=k, echo=True)
+        rows = read_logprobs(choice.get("logprobs"), k)
+        found = _span_at([token for token, _ in rows], context, target)
+        if found is None or any(token.logprob is None for token, _ in rows[found[0]: found[1]]):
             raise self._error("protocol", "the echoed tokens do not line up with the continuation (the prompt and "
                                           "continuation may merge into one token at their boundary)")
-        tokens = self._with_ids(model, span) if caps.tokenize else tuple(span)
-        return Scored(tokens, math.fsum(t.logprob for t in tokens), "echo")
+        out = []
+        for token, alternatives in rows[found[0]: found[1]]:
+            if caps.tokenize:
+                token, alternatives = self._with_ids(model, [token])[0], self._with_ids(model, alternatives)
+            texts = [a.text for a in alternatives]
+            rank = texts.index(token.text) + 1 if token.text in texts else None
+            out.append(ScoredToken(token, rank, tuple(alternatives[:top])))
+        return tuple(out)
 
     def complete(self, model: str, prompt: Prompt, params: Sampling = Sampling(), top: int = 0,
                  ids: bool = False) -> Completion:
@@ -780,6 +836,8 @@ class Server:
         log-prob, and with top > 0 that many alternatives, capped by the server), then one StreamEnd.
         Setting stop_event, or closing the iterator, closes the HTTP stream (the server stops too).
         The silence between events is bounded by the timeout; the number of events by max_tokens."""
+        if params.beams > 1:
+            raise self._error("unsupported", "beam search is not streamed (vLLM answers it all at once): use complete()")
         caps = self.probe(model)
         payload = self._completion_payload(model, self._prompt_field(model, prompt), params, caps.dialect,
                                            logprobs=min(top, caps.max_logprobs) if caps.logprobs else None, stream=True)

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 
 from ...errors import InputError
-from ..lm import LM, ScoreRequest, backend_of
+from ..lm import LM, SCORE, ScoreRequest, backend_of
 from .distribution import prepare
 
 
@@ -75,6 +75,7 @@ def score_continuations(
     decoder prefix); a masked LM reads it at the mask, one mask per piece, filled left to right (an
     estimate: a masked LM defines no single joint probability for several tokens)."""
     b = backend_of(lm)
+    b.require(SCORE, "scoring your continuations")
     pieces = [b.pieces(w, "The continuation") for w in words]
     longest = max(len(p) for p in pieces)
     inputs = prepare(b, prompt, decoder_prefix=decoder_prefix, mask_index=mask_index, max_tokens=max_tokens,

@@ -14,6 +14,11 @@ module turns it into plain data for every family:
 numpy only). Temperature never changes the order of the tokens, so the top MAX_K ids by logit are
 the top MAX_K at every T > 0; their spellings are decoded once, in `next_token`.
 
+A backend that sends only the top N next tokens (a model behind a server: TOP_NEXT, not NEXT_TOKEN)
+gives a *partial* result: the N log-probabilities at T = 1 are exact, the rest of the vocabulary was
+not sent. Its distribution says so: no entropy (that needs every token), the mass of the rest shown as
+what was not sent, and a temperature other than 1 re-shapes the N among themselves, labelled approximate.
+
 Pure: no gradio, no plotly. torch is imported inside the functions that run the model.
 """
 
@@ -25,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...errors import InputError
-from ..lm import LM, NEXT_TOKEN, backend_of, has_mask
+from ..lm import LM, NEXT_TOKEN, TOP_NEXT, backend_of, has_mask
 
 MAX_K = 50  # the largest top-k the views offer
 
@@ -46,9 +51,9 @@ class Candidate:
     """One vocabulary entry in a distribution. `prob`/`logprob` are at the distribution's temperature."""
 
     rank: int  # 1 = most likely
-    id: int
+    id: int | None  # None: a token a server named by a text that is not one token on its own
     token: str
-    logit: float  # the raw logit, before temperature
+    logit: float | None  # the raw logit, before temperature (None: a server sends log-probabilities, not logits)
     prob: float
     logprob: float  # natural log
     prob_t1: float  # the probability at T = 1, for comparison
@@ -78,7 +83,9 @@ class PrefixRow:
 
 @dataclass(frozen=True, eq=False)
 class NextTokenResult:
-    """One forward pass. `logits` is the full float32 vector (vocabulary,) at the predicted position.
+    """One forward pass. `logits` is the full float32 vector (vocabulary,) at the predicted position;
+    for a partial result (`sent` > 0: a server sent only its top `sent` tokens) it holds their log-probs
+    at T = 1, most probable first, and `vocab` is the vocabulary size (0 when not known).
 
     `tokens` are the prompt's tokens (the encoder input for seq2seq models); `decoder_tokens` the
     decoder's so far (seq2seq only). `prefix` has one row per position of the predicted sequence
@@ -98,10 +105,16 @@ class NextTokenResult:
     prefix: tuple[PrefixRow, ...] = ()
     notices: tuple[str, ...] = ()
     request: tuple = ()  # (model, device, dtype, prompt, decoder prefix, mask index, max tokens): what was run
+    sent: int = 0  # > 0: only the top `sent` tokens are known (the rest was not sent)
+    vocab: int = 0  # the vocabulary size of a partial result (0: not known)
+
+    @property
+    def partial(self) -> bool:
+        return self.sent > 0
 
     @property
     def vocab_size(self) -> int:
-        return int(self.logits.shape[0])
+        return self.vocab if self.partial else int(self.logits.shape[0])
 
 
 @dataclass(frozen=True)
@@ -111,18 +124,21 @@ class Distribution:
     temperature: float
     top: tuple[Candidate, ...]
     top_mass: float  # the probability the top k hold together
-    entropy: float  # nats, of the whole distribution at T
-    total: float  # sum of every probability at T (1 up to rounding)
+    entropy: float | None  # nats, of the whole distribution at T (None: partial, the rest was not sent)
+    total: float  # sum of every probability at T (1 up to rounding); partial: of the tokens sent
     notices: tuple[str, ...] = ()
+    sent: int = 0  # partial: how many tokens the server sent (0: the whole vocabulary is known)
+    rest: float | None = None  # partial: the probability of the tokens not sent (known at T = 1 only)
+    approximate: bool = False  # partial at T != 1: re-shaped over the tokens sent only
 
     @property
-    def entropy_bits(self) -> float:
-        return self.entropy / math.log(2)
+    def entropy_bits(self) -> float | None:
+        return None if self.entropy is None else self.entropy / math.log(2)
 
     @property
-    def effective_choices(self) -> float:
+    def effective_choices(self) -> float | None:
         """exp(entropy): the number of equally likely tokens with the same uncertainty."""
-        return math.exp(self.entropy)
+        return None if self.entropy is None else math.exp(self.entropy)
 
 
 def prompt_tokens(b, ids) -> tuple[PromptToken, ...]:
@@ -152,7 +168,8 @@ def prepare(lm: LM, prompt: str, *, decoder_prefix: str = "", mask_index: int = 
     """Token ids for one prediction, through the core (start token, mask spelling, truncation); `reserve`
     tokens are kept free for a continuation read after the prompt."""
     b = backend_of(lm)
-    b.require(NEXT_TOKEN, "predicting the next token")
+    if not b.supports(TOP_NEXT):
+        b.require(NEXT_TOKEN, "predicting the next token")
     if not isinstance(prompt, str):
         raise InputError("The prompt must be text.")
     family, name = b.family, b.name
@@ -213,6 +230,8 @@ def next_token(
     if reuse is not None and reuse.request == request:
         return reuse
     inputs = prepare(b, prompt, decoder_prefix=decoder_prefix, mask_index=mask_index, max_tokens=max_tokens)
+    if not b.supports(NEXT_TOKEN):
+        return _partial(b, inputs, request)
     out = b.forward(inputs.ids, decoder_ids=inputs.decoder_ids)
     logits = out.logits[0].float()  # (T, V)
     vector = logits[inputs.position]
@@ -239,6 +258,25 @@ def next_token(
     )
 
 
+def _partial(b, inputs: Inputs, request: tuple) -> NextTokenResult:
+    """The top MAX_K next tokens as the backend sends them (TOP_NEXT), with no forward pass here."""
+    got = b.top_next(inputs.ids, MAX_K)
+    if not got.logprobs:
+        raise InputError(f"{b.name} sent no next tokens for this prompt; try another prompt.")
+    vocab = got.vocab or 0
+    of = f" of {vocab:,}" if vocab else ""
+    notices = list(inputs.notices) + list(got.notices)
+    notices.append(f"{b.name} sent its top {len(got.logprobs)}{of} next tokens with their log-probabilities; the rest "
+                   "is not sent, so the entropy, the logits and the best guess after every prefix are not known here.")
+    return NextTokenResult(
+        model=b.name, family=b.family, tokens=prompt_tokens(b, inputs.ids), decoder_tokens=(),
+        position=inputs.position, where=inputs.where, logits_shape=(),
+        logits=np.asarray(got.logprobs, dtype=np.float64), top_ids=tuple(got.ids), top_tokens=tuple(
+            b.label(i) if i is not None else text for i, text in zip(got.ids, got.texts)),
+        prefix=(), notices=tuple(notices), request=request, sent=len(got.logprobs), vocab=vocab,
+    )
+
+
 def check_params(temperature, top_k) -> tuple[float, int]:
     """(T, k) as numbers, or an InputError saying what is allowed. Call it before a forward pass, so a
     bad value costs nothing; numbers given as text (an API call) are accepted."""
@@ -259,8 +297,11 @@ def check_params(temperature, top_k) -> tuple[float, int]:
 
 
 def distribution(result: NextTokenResult, temperature: float = 1.0, top_k: int = 10) -> Distribution:
-    """softmax(logits / T) over the whole vocabulary, its top k, their mass and the entropy. No forward pass."""
+    """softmax(logits / T) over the whole vocabulary, its top k, their mass and the entropy. No forward pass.
+    A partial result (the top N a server sent) is re-shaped over those N (see `partial_distribution`)."""
     temperature, top_k = check_params(temperature, top_k)
+    if result.partial:
+        return partial_distribution(result, temperature, top_k)
     k = min(top_k, len(result.top_ids))
     logits = result.logits.astype(np.float64)
     p1 = _softmax(logits, 1.0)
@@ -287,6 +328,42 @@ def distribution(result: NextTokenResult, temperature: float = 1.0, top_k: int =
     )
 
 
+def partial_distribution(result: NextTokenResult, temperature: float, top_k: int) -> Distribution:
+    """The top N a server sent. At T = 1 their probabilities are exact and the rest, 1 - their sum, is the
+    probability of the tokens not sent. T = 0 is exact too (all of it on the top token). At any other T the
+    true re-shaped distribution needs every token's log-prob; softmax(logprobs / T) over the N sent is what
+    can be shown, and it is labelled approximate: their share of the rest is not known."""
+    lp = result.logits.astype(np.float64)  # (N,) log-probs at T = 1, most probable first
+    p1 = np.exp(lp)
+    n, of = result.sent, f" of {result.vocab:,}" if result.vocab else ""
+    rest, approximate, notices = max(0.0, 1.0 - float(p1.sum())), False, []
+    if temperature == 0:
+        p = np.zeros_like(p1)
+        p[0] = 1.0
+        rest = 0.0
+        notices.append("T = 0 is the limit of ever smaller temperatures: all the probability goes to the top "
+                       "token (argmax, what greedy decoding picks).")
+    elif temperature == 1:
+        p = p1
+    else:
+        z = lp / temperature
+        p = np.exp(z - z.max())
+        p /= p.sum()
+        rest, approximate = None, True
+        notices.append(f"Approximate: T = {temperature:g} is applied to the top {n}{of} tokens the server sent, "
+                       "as if they were all; how much of the probability the tokens not sent would take at this "
+                       "temperature is not known (at T = 1 they hold "
+                       f"{max(0.0, 1.0 - float(p1.sum())):.1%}).")
+    with np.errstate(divide="ignore"):
+        logp = np.log(p)
+    top = tuple(Candidate(rank=r + 1, id=result.top_ids[r], token=result.top_tokens[r], logit=None,
+                          prob=float(p[r]), logprob=float(logp[r]), prob_t1=float(p1[r]))
+                for r in range(min(top_k, n)))
+    return Distribution(temperature=float(temperature), top=top, top_mass=float(sum(c.prob for c in top)),
+                        entropy=None, total=float(p.sum()), notices=tuple(notices), sent=n, rest=rest,
+                        approximate=approximate)
+
+
 def _softmax(logits: np.ndarray, temperature: float) -> np.ndarray:
     z = (logits - logits.max()) / temperature
     e = np.exp(z)
@@ -294,7 +371,10 @@ def _softmax(logits: np.ndarray, temperature: float) -> np.ndarray:
 
 
 def entropy_curve(result: NextTokenResult, temperatures) -> list[tuple[float, float]]:
-    """(T, entropy in bits) for each T > 0: how temperature flattens or sharpens the distribution."""
+    """(T, entropy in bits) for each T > 0: how temperature flattens or sharpens the distribution. Empty for a
+    partial result: the entropy needs every token's probability."""
+    if result.partial:
+        return []
     logits = result.logits.astype(np.float64)
     out = []
     for t in temperatures:
@@ -313,13 +393,18 @@ def as_json(result: NextTokenResult, dist: Distribution) -> dict:
         "tokens": [t.__dict__.copy() for t in result.tokens],
         "decoder_tokens": [t.__dict__.copy() for t in result.decoder_tokens],
         "position": result.position,
-        "logits_shape": list(result.logits_shape),
+        "logits_shape": list(result.logits_shape) if result.logits_shape else None,
         "temperature": dist.temperature,
         "top": [{"rank": c.rank, "token": c.token, "id": c.id, "logit": c.logit, "prob": c.prob,
                  "logprob": c.logprob if math.isfinite(c.logprob) else None} for c in dist.top],
         "top_k_mass": dist.top_mass,
         "entropy": dist.entropy,
         "entropy_bits": dist.entropy_bits,
+        "partial": result.partial,  # True: only the top `sent` tokens were sent (a model behind a server)
+        "sent": result.sent or None,
+        "vocab_size": result.vocab_size or None,
+        "rest_mass": dist.rest,  # partial: the probability of the tokens not sent (None where not known)
+        "approximate": dist.approximate,
         "prefix_table": [
             {"position": r.position, "prefix": r.prefix, "best_token": r.best_token, "best_id": r.best_id,
              "best_prob": r.best_prob, "next_token": r.next_token, "next_id": r.next_id, "next_prob": r.next_prob,

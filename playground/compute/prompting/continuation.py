@@ -21,5 +21,5 @@ def complete_many(lm: LM, prompts: list[str], *, max_new_tokens: int = 32, stop:
     b.require(GENERATE, "a continuation")
     rows = [b.encode(p, max_tokens=max_tokens, reserve=max_new_tokens).ids for p in prompts]
     new = b.generate_many(rows, max_new_tokens=max_new_tokens, stop=stop, report=report)
-    texts = [b.tokenizer.decode(ids, skip_special_tokens=True) for ids in new]
+    texts = [b.decode(ids) for ids in new]
     return [(t.split(stop)[0] if stop else t) or "" for t in texts]
