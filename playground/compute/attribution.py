@@ -34,8 +34,9 @@ gradients needs a path from x' to x along which the model's output changes smoot
 candidate baselines give a rough one. Over four prompts, the relative completeness gap at 64 / 128 steps was
 0–24 % / 0–0.7 % for ' the', against 44–72 % / 1–368 % for <|endoftext|> (the unknown token, which is also the
 start token the model's attention sinks on), 11–441 % / 5–18 % for the zero embedding, and worse for ' ', '.',
-a newline and <|im_end|> (bench/attribution_speed.py --baselines). Its cost: replacing a determiner by ' the' changes
-little, so occlusion with ' the' barely sees determiners; type <|endoftext|> as the baseline to blank a word out.
+a newline and <|im_end|> (what bench/attribution_speed.py --baselines measures). Its cost: replacing a
+determiner by ' the' changes little, so occlusion with ' the' barely sees determiners; type <|endoftext|> as the
+baseline to blank a word out.
 
 What is attributed: the tokens of the text. The tokens the core's reading policy puts around it are held fixed,
 in the input and the baseline alike: a causal LM's start token, [CLS] and [SEP], T5's closing </s>, a seq2seq
@@ -203,7 +204,8 @@ def _need(lm: LM, feature: str = "attribution"):
 
 
 def _single_token(b, text: str, what: str) -> int:
-    """The one token `text` is in the vocabulary, or an InputError that shows its pieces (and a spelling that is one)."""
+    """The one token `text` is in the vocabulary, or an InputError that shows its pieces (and a spelling that is
+    one)."""
     if not isinstance(text, str) or not text:
         raise InputError(f"{what} is empty: type a token, e.g. ' night' (with its leading space).")
     if b.family == "masked":
@@ -387,7 +389,8 @@ class Completeness:
 
     def as_json(self) -> dict:
         return {"sum": self.total, "difference": self.difference, "gap": self.gap, "relative_gap": self.relative,
-                "steps": self.steps, "rule": self.rule, "bound": self.bound, "within_bound": abs(self.gap) <= self.bound}
+                "steps": self.steps, "rule": self.rule, "bound": self.bound,
+                "within_bound": abs(self.gap) <= self.bound}
 
 
 @dataclass(frozen=True)
