@@ -58,6 +58,8 @@ INTRO = {
                 "generated before it (the model's own probability, T = 1).",
 }
 GREEDY_TOKENS = 24  # the Decoding panel's lesson generates this many greedy tokens
+# Attribution runs many forward and backward passes: at most two at once, every panel and the API together.
+LIMITS = {"concurrency_limit": 2, "concurrency_id": "attribution"}
 
 
 # ---- shared pieces of the handlers ----------------------------------------------------------------
@@ -277,7 +279,7 @@ def build_why_panel(ctx: AppContext, kind: str, inputs: dict) -> dict:
     panel_in = [own[k] for k in own]
     outputs = [html, plot, table]
     handler = functools.partial(HANDLERS[kind], ctx)
-    run.click(handler, [*tab_in, *header, *panel_in], outputs, api_visibility="private")
+    run.click(handler, [*tab_in, *header, *panel_in], outputs, api_visibility="private", **LIMITS)
 
     lesson = functools.partial(run_generated_lesson, ctx) if kind == "decoding" else handler
     settable = {**{name: c for name, c in inputs.items() if name not in ("last",)}, **own}
@@ -294,8 +296,8 @@ def build_why_panel(ctx: AppContext, kind: str, inputs: dict) -> dict:
 
         appliers[preset.id] = apply
         button.click(apply, None, targets, api_visibility="private") \
-            .then(lesson, [*tab_in, *header, *panel_in], outputs, api_visibility="private")
+            .then(lesson, [*tab_in, *header, *panel_in], outputs, api_visibility="private", **LIMITS)
     if kind == "next_token":
-        gr.api(api_function(ctx), api_name="attribute")
+        gr.api(api_function(ctx), api_name="attribute", **LIMITS)
     return {"components": {**own, "run": run, "html": html, "plot": plot, "table": table, "notice": notice},
             "handler": handler, "lesson": lesson, "presets": appliers}
