@@ -146,7 +146,7 @@ def bars_figure(results: tuple[Attribution, ...]) -> go.Figure:
     n = max(len(results), 1)
     fig = make_subplots(rows=1, cols=n, shared_yaxes=True, horizontal_spacing=0.04,
                         subplot_titles=[esc(a.method) for a in results] or [""])
-    height = 260
+    height = 300
     for col, a in enumerate(results, 1):
         shown = [t for t in a.tokens if t.score is not None]
         labels = [f"{chart_label(t.text)} <span style='font-size:13px'>#{t.position}</span>" for t in shown]
@@ -159,7 +159,7 @@ def bars_figure(results: tuple[Attribution, ...]) -> go.Figure:
         top = max((abs(s) for s in scores), default=1.0) or 1.0
         fig.update_xaxes(range=[-1.35 * top, 1.35 * top], zeroline=True, zerolinewidth=2, zerolinecolor="#555",
                          title="score (nats)", row=1, col=col)
-        height = max(height, 150 + 34 * len(shown))
+        height = max(height, 200 + 34 * len(shown))
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=18))
     fig.update_annotations(font_size=19)
     # a two-entry legend of what the colours mean (invisible points, so the legend shows)
@@ -167,8 +167,9 @@ def bars_figure(results: tuple[Attribution, ...]) -> go.Figure:
         fig.add_trace(go.Bar(x=[None], y=[None], name=name, marker_color="rgb({},{},{})".format(*rgb),
                              showlegend=True), row=1, col=1)
     title = f"Why? {esc(results[0].description)}" if results else "Attribution"
-    return layout(fig, title, height=min(height, 1400), legend=dict(orientation="h", y=-0.08, x=0),
-                  margin=dict(l=20, r=40, t=110, b=80))
+    return layout(fig, title, height=min(height, 1400),
+                  legend=dict(orientation="h", yanchor="top", y=-92 / (min(height, 1400) - 240), x=0),
+                  margin=dict(l=20, r=40, t=110, b=130))  # the legend under the axis titles
 
 
 def rows(results: tuple[Attribution, ...]) -> list[list]:
