@@ -193,3 +193,29 @@ def test_the_presets_are_json_with_the_panel_marked():
     for tab in ("next_token", "prompting", "probes", "decoding"):
         data = json.loads((ASSETS / "presets" / f"{tab}.json").read_text(encoding="utf-8"))
         assert sum(p.get("panel") == "attribution" for p in data["presets"]) == 1
+
+
+# ---- the API, end to end ---------------------------------------------------------------------------
+
+
+def test_attribute_api_answers_json_and_says_what_is_wrong(client):
+    a = client.predict("It was a dark and stormy", GPT, "", "ig", "", 16, "", api_name="/attribute")
+    assert a["method"] == at.IG and a["steps"] == 16 and a["tokens"][0] == "<|endoftext|>" and a["scores"][0] is None
+    assert len(a["tokens"]) == len(a["scores"]) == len(a["ids"]) and a["target"]["kind"] == "next token"
+    assert abs(a["completeness"]["sum"] - sum(s for s in a["scores"] if s is not None)) < 1e-6
+    c = client.predict("It was a dark and stormy", GPT, " dark", "occlusion", " rain", api_name="/attribute")
+    assert c["target"]["kind"] == "contrast" and c["completeness"] is None and c["baseline"]["used"] is True
+    assert [t["weight"] for t in c["target"]["terms"]] == [1.0, -1.0]
+    for args, match in [((" thunderstorm", "ig", "", 64), "not one token"), (("", "ig", "", 1000), "steps must be"),
+                        (("", "saliency", "", 64), "Unknown attribution method")]:
+        with pytest.raises(Exception, match=match):
+            client.predict("It was a dark", GPT, *args, api_name="/attribute")
+
+
+@pytest.mark.slow
+def test_attribute_api_why_paris(client):
+    a = client.predict("The capital of France is", SMOL, "", "integrated gradients", api_name="/attribute")
+    scored = {t: s for t, s in zip(a["tokens"], a["scores"]) if s is not None}
+    assert max(scored, key=scored.get) == " France"
+    assert a["completeness"]["within_bound"] and abs(a["completeness"]["gap"]) < 0.01
+    assert abs(scored[" capital"] - 5.45) < 0.01  # the README example
