@@ -639,6 +639,9 @@ class ModelRegistry:
         )
         model.to(device)
         model.eval()
+        # Nothing here trains: gradients are only ever taken with respect to the inputs (attribution), so the
+        # weights keep no autograd state and a backward pass stores no activations for weight gradients.
+        model.requires_grad_(False)
         tokenizer = self._tokenizers.get_or_create(spec.name, lambda: self._build_tokenizer(spec, None))
         _report(progress, 1.0, f"{spec.name} ready on {device}")
         return LoadedModel(

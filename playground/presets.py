@@ -31,6 +31,7 @@ class Preset:
     add_special_tokens: bool = True
     chat_template: bool = False
     open: tuple[str, ...] = ()
+    panel: str = ""  # "" for the tab's own lesson bar; "attribution" for the tab's "Why this?" panel
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # the tab's own inputs
 
 
@@ -53,8 +54,9 @@ _COMMON = {f.name for f in fields(Preset)} - {"params"}
 
 
 @lru_cache(maxsize=None)
-def load_presets(tab: str) -> tuple[Preset, ...]:
-    """The tab's presets. Keys other than Preset's own fields go to `params` (read-only)."""
+def load_presets(tab: str, panel: str = "") -> tuple[Preset, ...]:
+    """The tab's presets (with `panel`: those of that panel of the tab only). Keys other than Preset's own fields
+    go to `params` (read-only)."""
     data = json.loads((ASSETS / "presets" / f"{tab}.json").read_text(encoding="utf-8"))
     presets = []
     for p in data["presets"]:
@@ -65,7 +67,9 @@ def load_presets(tab: str) -> tuple[Preset, ...]:
             open=tuple(p.get("open", [])),
         )
         params = {k: v for k, v in p.items() if k not in _COMMON}
-        presets.append(Preset(**common, params=MappingProxyType(params)))
+        preset = Preset(**common, params=MappingProxyType(params))
+        if preset.panel == panel:
+            presets.append(preset)
     return tuple(presets)
 
 

@@ -15,7 +15,8 @@ import urllib.request
 import pytest
 
 from playground.ui import (
-    api, attention_tab, decoding_tab, embeddings_tab, next_token_tab, probes_tab, prompting_tab, tokenizer_tab,
+    api, attention_tab, attribution_panel, decoding_tab, embeddings_tab, next_token_tab, probes_tab, prompting_tab,
+    tokenizer_tab,
 )
 
 GPT, MLM = "local/tiny-gpt2", "local/tiny-bert-mlm"
@@ -43,6 +44,8 @@ APIS = {
               {"texts": ["A cat sat.", "A dog ran."], "model": "local/tiny-bert"}),
     "similar_tokens": (embeddings_tab.similar_tokens_api, embeddings_tab.SIMILAR_TOKENS_FIELDS,
                        {"token": " the", "model": GPT, "k": 3}),
+    "attribute": (attribution_panel.attribute_api, attribution_panel.ATTRIBUTE_FIELDS,
+                  {"text": "It was a dark", "model": GPT, "steps": 4}),
 }
 GENERIC = ("upstream gradio app has raised an exception", "none")
 

@@ -73,7 +73,7 @@ class FillMask:
                                   "sequence": f.sequence} for f in mask] for mask in self.predictions]}
 
 
-def _check_text(text, what: str = "The text") -> str:
+def check_text(text, what: str = "The text") -> str:
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{what} is empty. Type a sentence with [MASK] where the missing word goes, e.g. "
                          "'The man worked as a [MASK].'")
@@ -96,7 +96,7 @@ def fill_mask(lm: LM, text: str, k: int = 10) -> FillMask:
     """The k best fillers of each mask in `text` (see the module docstring for each family's method)."""
     b = backend_of(lm)
     _need_lm(b)
-    text, k = _check_text(text), _k(k)
+    text, k = check_text(text), _k(k)
     found = _masks(text)
     if not found:
         raise InputError("There is no mask in the text. Put [MASK] (or <mask>) where the missing word goes, e.g. "
@@ -300,14 +300,24 @@ def fill_group(template: str, group: str) -> str:
     return sentence[:1].upper() + sentence[1:] if template.startswith("{group}") else sentence
 
 
+def ends_sentence(sentence: str) -> bool:
+    """Whether the (first) mask ends the sentence: only punctuation and spaces follow it."""
+    found = _masks(sentence)
+    return bool(found) and bool(_END.match(sentence[found[0].end():]))
+
+
+def slot_request(b, slot, target: str) -> ScoreRequest:
+    """The core's request for a whole target word in a sentence's blank (`b.slot(sentence)`)."""
+    word = (" " + target) if slot.spaced else target  # WordPiece ignores the space; BPE needs it
+    return ScoreRequest(slot.before, b.pieces(word, "The target"), after=slot.after)
+
+
 def _requests(b, sentences: list[str], targets: tuple[str, ...]) -> list[ScoreRequest]:
     """One request per (sentence, target), sentence-major: the target in the sentence's blank."""
     out = []
     for sentence in sentences:
         slot = b.slot(sentence)
-        for target in targets:
-            word = (" " + target) if slot.spaced else target  # WordPiece ignores the space; BPE needs it
-            out.append(ScoreRequest(slot.before, b.pieces(word, "The target"), after=slot.after))
+        out += [slot_request(b, slot, target) for target in targets]
     return out
 
 
@@ -336,7 +346,7 @@ def bias_probe(lm: LM, templates, groups, targets, *, report=None) -> Probe:
         notes.append(f"Split into several tokens and scored as whole words by {how}: {', '.join(split)}. Their "
                      "probabilities are not comparable one-to-one with single-token words, which need no second "
                      "guess.")
-    if family == "causal" and any(not _END.match(s[_masks(s)[0].end():]) for s in sentences):
+    if family == "causal" and not all(ends_sentence(s) for s in sentences):
         notes.append("A causal LM reads left to right: a target's probability is given the words before the blank "
                      "only; the words after it play no part.")
     method = ("chain rule over the target's tokens, given the words before the blank" if family == "causal" else

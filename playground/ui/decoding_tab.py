@@ -19,6 +19,7 @@ from ..presets import load_presets, resolve
 from ..views import decoding as views
 from ..views.common import empty_hint, esc
 from . import api
+from .attribution_panel import build_why_panel
 from .common import AppContext, bind, lesson, lesson_bar, user_errors
 
 REFRESH_SECONDS = 0.08  # the streamed text is redrawn at most this often
@@ -371,6 +372,8 @@ def build_decoding_tab(ctx: AppContext) -> dict:
         gr.Code(inspect.getsource(by_hand.generate_by_hand), language="python", label="playground/compute/by_hand.py",
                 interactive=False)
     last = gr.State()  # the last Generation: prompt ids, parameters and the generated steps
+    with pipe_acc:  # "Why this token?" under the logits pipeline of the step shown
+        build_why_panel(ctx, "decoding", {"last": last, "step": step, "prompt": prompt})
 
     # ---- events --------------------------------------------------------------------------------
     generate, compare, hand = bind(generate_text, ctx), bind(compare_strategies, ctx), bind(run_by_hand, ctx)

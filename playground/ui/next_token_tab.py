@@ -14,6 +14,7 @@ from ..presets import load_presets, resolve
 from ..views import next_token as views
 from ..views.common import empty_hint
 from . import api
+from .attribution_panel import build_why_panel
 from .common import AppContext, bind, lesson, lesson_bar, user_errors
 
 CURVE_T = tuple(float(t) for t in np.round(np.linspace(0.05, 3.0, 60), 3))
@@ -212,6 +213,7 @@ def build_next_token_tab(ctx: AppContext) -> dict:
             compare_btn = gr.Button("Compare A and B", scale=1, elem_id="nt-compare")
         compare_view = gr.HTML()
         compare_chart = gr.Plot(label="A vs B", elem_id="nt-compare-chart")
+    build_why_panel(ctx, "next_token", {"prompt": prompt, "decoder_prefix": decoder_prefix})
     last = gr.State()  # the last run's NextTokenResult: one vocabulary-sized float32 vector
 
     # ---- events --------------------------------------------------------------------------------

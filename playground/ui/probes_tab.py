@@ -16,6 +16,7 @@ from ..presets import load_presets, resolve
 from ..views import probes as views
 from ..views.common import empty_hint
 from . import api
+from .attribution_panel import build_why_panel
 from .common import AppContext, bind, lesson, lesson_bar, user_errors
 
 
@@ -185,6 +186,7 @@ def build_probes_tab(ctx: AppContext) -> dict:
             fill_btn = gr.Button("Fill", variant="primary", elem_id="bp-fill")
     fill_chart = gr.Plot(label="Top k", elem_id="bp-fill-chart")
     fill_view = gr.HTML(elem_id="bp-fill-view")
+    build_why_panel(ctx, "probes", {"sentence": fill_a})
 
     gr.Markdown("### Probe: templates × groups × target words")
     with gr.Row():

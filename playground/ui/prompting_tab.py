@@ -15,6 +15,7 @@ from ..presets import load_presets, resolve
 from ..views import prompting as views
 from ..views.common import empty_hint
 from . import api
+from .attribution_panel import build_why_panel
 from .common import AppContext, bind, lesson, lesson_bar, user_errors
 
 UPLOADED = "uploaded CSV"
@@ -284,6 +285,9 @@ def build_prompting_tab(ctx: AppContext) -> dict:
     with gr.Accordion("Label scores", open=False):
         label_table = gr.Dataframe(headers=views.label_headers(None), interactive=False, wrap=True,
                                    elem_id="pr-label-table")
+
+    build_why_panel(ctx, "prompting", {"text": text, "template": template, "labels": labels, "instruction": instruction,
+                                       "demos": table, "k": k, "order": order, "seed": seed})
 
     gr.Markdown("### Evaluation on a labelled data set")
     names = prompting.dataset_names()

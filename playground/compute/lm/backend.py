@@ -11,7 +11,7 @@ tab asks the backend what it can offer instead of checking model families itself
     GENERATE       stream a generation with per-token log-probs local causal and seq2seq LMs
     HIDDEN_STATES  every layer's hidden states, one text or a batch  local models
     ATTENTIONS     every layer's attention weights              local models (loaded with eager attention)
-    GRADIENTS      gradients with respect to the inputs         local models
+    GRADIENTS      gradients with respect to the inputs         local models (input_embeddings, forward_embeds)
     WEIGHTS        the modules themselves (logit lens, logits pipeline, beam tree, by hand)  local models
     CLASSIFY       a fine-tuned classifier's class probabilities  local sequence classifiers
 
@@ -305,6 +305,55 @@ class LocalBackend(Backend):
         chosen = tuple(int(i) for i in top.indices)
         return TopNext(chosen, self.labels(chosen), tuple(float(v) for v in top.values), int(logp.shape[0]),
                        int(logp.shape[0]))
+
+    # ---- gradients with respect to the inputs (attribution) ---------------------------------------
+
+    def input_embeddings(self, ids, *, decoder: bool = False):
+        """What the model's input layer gives `ids` (one sequence): a (1, T, d) tensor in the model's dtype with
+        no autograd history; `decoder`: the decoder's input layer (seq2seq). Feeding it to `forward_embeds` is
+        the same forward pass as reading the ids (embedding scales, such as Gemma's, live in the layer)."""
+        import torch
+
+        self.require(GRADIENTS, "input embeddings")
+        layer = (self.model.get_decoder() if decoder else self.model).get_input_embeddings()
+        with torch.inference_mode(False), torch.no_grad():
+            return layer(torch.tensor([list(ids)], device=self.device)).detach()
+
+    def forward_embeds(self, embeds, reads, *, decoder_embeds=None):
+        """log P(token at position) for each (position, token) of `reads`, from input embeddings, with autograd
+        on: what gradient attribution differentiates. `embeds` (B, T, d) replaces the token embeddings of what the
+        model (a seq2seq encoder) reads, B rows of the same length, unpadded; a seq2seq model also takes
+        `decoder_embeds` (B, T', d), and `reads` then names decoder positions. Returns (B, len(reads)) float32:
+        the log-softmax of the logits, as the engine computes every score."""
+        import torch
+
+        self.require(GRADIENTS, "attribution by gradients")
+        self.require(SCORE, "attribution by gradients")
+        dev = self.device
+        rows, length = embeds.shape[0], embeds.shape[1]
+        kwargs: dict = {"inputs_embeds": embeds, "attention_mask": torch.ones(rows, length, dtype=torch.long,
+                                                                              device=dev)}
+        if self.family == "seq2seq":
+            if decoder_embeds is None:
+                raise ValueError("a seq2seq model needs decoder_embeds")
+            length = decoder_embeds.shape[1]
+            kwargs.update(decoder_inputs_embeds=decoder_embeds, use_cache=False,
+                          decoder_attention_mask=torch.ones(rows, length, dtype=torch.long, device=dev))
+        elif self.family == "causal":
+            kwargs["use_cache"] = False
+        positions = [int(p) for p, _ in reads]
+        if not positions or min(positions) < 0 or max(positions) >= length:
+            raise ValueError(f"reads {positions} outside the {length} positions")
+        first = 0
+        if self.family != "seq2seq" and engine.keeps_logits(self.model):
+            first = min(positions)
+            kwargs["logits_to_keep"] = length - first  # only the positions read meet the output layer
+        at = torch.tensor([p - first for p in positions], device=dev)
+        tokens = torch.tensor([int(t) for _, t in reads], device=dev)
+        with torch.inference_mode(False), torch.enable_grad():
+            logits = self.model(**kwargs).logits  # (B, kept, V)
+            logp = torch.log_softmax(logits[:, at].float(), dim=-1)  # (B, R, V)
+            return logp.gather(-1, tokens.view(1, -1, 1).expand(rows, -1, 1))[..., 0]
 
     def generate_many(self, rows: list, *, max_new_tokens: int, stop: str = "", report=None) -> list[list[int]]:
         """Greedy continuations of several prompts (token ids), batched longest first; each row's new ids, up to
