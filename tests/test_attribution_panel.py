@@ -206,7 +206,7 @@ def test_attribute_api_answers_json_and_says_what_is_wrong(client):
     c = client.predict("It was a dark and stormy", GPT, " dark", "occlusion", " rain", api_name="/attribute")
     assert c["target"]["kind"] == "contrast" and c["completeness"] is None and c["baseline"]["used"] is True
     assert [t["weight"] for t in c["target"]["terms"]] == [1.0, -1.0]
-    for args, match in [((" thunderstorm", "ig", "", 64), "not one token"), (("", "ig", "", 1000), "steps must be"),
+    for args, match in [((" thunderstorm", "ig", "", 64), "not one token"), (("", "ig", "", 1000), "steps. must be from 4 to 256"),
                         (("", "saliency", "", 64), "Unknown attribution method")]:
         with pytest.raises(Exception, match=match):
             client.predict("It was a dark", GPT, *args, api_name="/attribute")
