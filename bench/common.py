@@ -308,7 +308,7 @@ def load_smollm2(tag: str, log=print):
     """How every in-process latency benchmark starts: the loopback guard on, SmolLM2's tokenizer cache
     warm (in a subprocess), then SmolLM2 loaded float32 on the CPU through the app's own registry.
     Returns (outside, cache, settings, registry, loaded)."""
-    from tools.loopback_guard import install as install_loopback_guard
+    from tests.loopback_guard import install as install_loopback_guard
 
     outside = install_loopback_guard()
     log(f"{tag}: warming the SmolLM2 tokenizer cache (GGUF -> ~/.cache/playground, once per machine)...")

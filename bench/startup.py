@@ -31,9 +31,9 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
-from tools.loopback_guard import LOG_ENV as GUARD_LOG_ENV
-from tools.loopback_guard import install as install_loopback_guard
-from tools.loopback_guard import sitecustomize_dir as guard_dir
+from tests.loopback_guard import LOG_ENV as GUARD_LOG_ENV
+from tests.loopback_guard import install as install_loopback_guard
+from tests.loopback_guard import sitecustomize_dir as guard_dir
 
 from .common import (
     busy_warning,

@@ -31,7 +31,7 @@ import io
 import json
 import sys
 
-from tools.loopback_guard import install as install_loopback_guard
+from tests.loopback_guard import install as install_loopback_guard
 
 from .common import (
     busy_warning,

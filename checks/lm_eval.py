@@ -1,9 +1,9 @@
 """Cross-check of the Prompting tab's label log-likelihoods against EleutherAI's lm-evaluation-harness.
 
-    .venv-lmeval/bin/python -m bench.check_lm_eval        (from the repo root, PYTHONPATH=.; see bench/README.md)
+    .venv-lmeval/bin/python -m checks.lm_eval        (from the repo root, PYTHONPATH=.; see checks/README.md)
 
 lm-eval is not a dependency of the app: run this with a separate virtual environment that has the app's
-requirements plus `lm-eval` (bench/README.md, "Cross-check against lm-eval", says how to make one).
+requirements plus `lm-eval` (checks/README.md says how to make one).
 
 SmolLM2-135M-Instruct is loaded once through the app's registry (float32, CPU). The app scores a label as
 log P(verbalizer | prompt) summed over the verbalizer's tokens (prompting.label_logprobs), the prompt read after
@@ -60,9 +60,9 @@ def _cases(prompting):
 
 def main(argv=None) -> int:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
-    from tools.loopback_guard import install as install_loopback_guard
+    from tests.loopback_guard import install as install_loopback_guard
 
-    outside = install_loopback_guard()  # importing the bench package has set the offline environment
+    outside = install_loopback_guard()  # importing the checks package has set the offline environment
     from importlib.metadata import version
 
     import numpy as np
@@ -72,7 +72,7 @@ def main(argv=None) -> int:
     from playground.config import Settings
     from playground.models import ModelRegistry
 
-    from .common import SMOLLM2, table
+    from bench.common import SMOLLM2, table
 
     t0 = time.perf_counter()
     loaded = ModelRegistry(Settings.from_env().with_(device="cpu", dtype="float32")).load(SMOLLM2)
