@@ -112,7 +112,10 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
             return (f"✅ **{esc(loaded.spec.name)}** loaded on **{loaded.device}** ({loaded.dtype}), "
                     f"{loaded.num_parameters / 1e6:,.1f} M parameters, in {loaded.load_seconds:.1f} s.")
 
-        demo.load(refresh, model, [model, catalog, status, device], api_visibility="private")
+        # Once the page-load event is done, <body data-pg-ready> says so: the picker is no longer reset under
+        # whoever drives the page (browser tests wait for it; a Gradio page never goes network-idle).
+        demo.load(refresh, model, [model, catalog, status, device], api_visibility="private").then(
+            None, js="() => { document.body.dataset.pgReady = '1'; }", api_visibility="private")
         model.change(lambda n: model_status(models, n), model, status, api_visibility="private")
         load.click(load_model, [model, device, dtype], status, api_visibility="private")
 
