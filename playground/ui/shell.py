@@ -62,6 +62,10 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
     default = models.default_name()
 
     with gr.Blocks(title=TITLE) as demo:
+        # Configured first, while the Blocks is empty: queue() rebuilds Gradio's server app from the whole config
+        # (0.1 s for this app's 400-odd blocks at start-up), and the event queues it makes are per event, at
+        # its first call, so they get these settings just the same.
+        demo.queue(default_concurrency_limit=4, max_size=64)
         gr.HTML(f'<div class="pg-header"><h1>{TITLE}</h1><p>{esc(TAGLINE)}</p></div>')
         with gr.Row(equal_height=False):
             model = gr.Dropdown(
@@ -119,5 +123,4 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
         model.change(lambda n: model_status(models, n), model, status, api_visibility="private")
         load.click(load_model, [model, device, dtype], status, api_visibility="private")
 
-    demo.queue(default_concurrency_limit=4, max_size=64)
     return demo
