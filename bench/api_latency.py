@@ -1,7 +1,7 @@
 """Every API of the app as a user meets it, against the bare transformers call and the Gradio floor.
 
     python -m bench.api_latency [--reps 7] [--warmup 1] [--quick] [--apis tokenize next_token ...]
-                                [--bare-thread main|worker] [--app-root DIR]
+                                [--bare-thread main|worker] [--app-root DIR] [--base-root DIR]
 
 Three processes besides this one, none of which shares a CPU thread pool or a GIL with another:
 
@@ -9,6 +9,9 @@ Three processes besides this one, none of which shares a CPU thread pool or a GI
             GRADIO_SERVER_PORT): the real app, its own registry, models loaded on its first calls
             (--app-root: from another checkout, e.g. an older commit unpacked with `git archive`, to
             compare its app with this one's benchmark, bare calls and floor)
+    base    with --base-root DIR: a second app, `python app.py` from DIR (the code before a change), timed in
+            the same rounds over http and http with a session ("base http", "base http, session"), so that
+            a before / after comparison is paired round by round, whatever the machine's load does
     floor   `python -m bench.floor_app`: gr.api stubs of the same names and signatures, answering at once
     bare    `python -m bench.bare_worker`: the same model (SmolLM2-135M-Instruct, float32, CPU, eager
             attention) and the bench.bare call for each API, no server; by default on the main thread of a
@@ -67,6 +70,7 @@ ATT_LAYER, ATT_HEAD = 3, 4
 
 LAYERS = ("bare", "http", "http, session", "client")
 FLOOR = {"http": "floor http", "http, session": "floor http, session", "client": "floor client"}
+BASE = {"base http": "floor http", "base http, session": "floor http, session"}  # with --base-root
 
 
 # ---- the cases --------------------------------------------------------------------------------------
@@ -186,38 +190,45 @@ def check_attention(case, app, bare) -> dict:
 
 # ---- timing -------------------------------------------------------------------------------------------
 
-def bench_case(case: dict, bare: BareProcess, app: dict, floor: dict, reps: int, warmup: int, pids=()) -> dict:
+def bench_case(case: dict, bare: BareProcess, app: dict, floor: dict, reps: int, warmup: int, pids=(),
+               base: dict | None = None) -> dict:
     api, args = case["api"], case["args"]
+    base = base or {}
     calls = {
         "bare": lambda: bare.call(*case["bare"])[0],
         **{layer: (lambda c=c: c(api, *args)) for layer, c in app.items()},
         **{FLOOR[layer]: (lambda c=c: c(api, *args)) for layer, c in floor.items()},
+        **{layer: (lambda c=c: c(api, *args)) for layer, c in base.items()},
     }
     answer = app["http"](api, *args)  # untimed: loads the model, warms what the first call builds
+    base_answer = base["base http"](api, *args) if base else None
     _, bare_answer = bare.call(*case["bare"])
     with CpuWatch(pids) as watch:
         times = round_robin(calls, reps, warmup, SETTLE_S)
     check = case["check"](case, answer, bare_answer)
     stats = {k: summary(v) for k, v in times.items()}
     rat, paired = {}, {}
-    for layer, fl in FLOOR.items():
+    for layer, fl in {**FLOOR, **{k: v for k, v in BASE.items() if k in base}}.items():
         rat[layer] = {q: ratio(stats[layer][q], stats["bare"][q] + stats[fl][q]) for q in ("median", "p90")}
         paired[layer] = summary([t / (b + f) for t, b, f in zip(times[layer], times["bare"], times[fl])])["median"]
     out = {"name": case["name"], "api": api, "seconds": stats, "ratio_vs_bare_plus_floor": rat,
            "paired_ratio_vs_bare_plus_floor": paired, "check": check, "response_bytes": app["http"].last_bytes,
            "other_cpu_share": watch.others, "wall_s": watch.wall_s}
+    if base:
+        out["base_check"] = case["check"](case, base_answer, bare_answer)
     if api == "generate":
         n = case["new_tokens"]
+        timed = (*LAYERS, *base)
         out["new_tokens"] = n
-        out["tokens_per_s"] = {k: ratio(n, stats[k]["median"]) for k in LAYERS}
-        out["speed_vs_bare"] = {k: ratio(stats["bare"]["median"], stats[k]["median"]) for k in LAYERS[1:]}
+        out["tokens_per_s"] = {k: ratio(n, stats[k]["median"]) for k in timed}
+        out["speed_vs_bare"] = {k: ratio(stats["bare"]["median"], stats[k]["median"]) for k in timed[1:]}
         out["handler_generate_s"] = answer.get("seconds")
         out["bare_first_token_s"] = bare_answer["first_token_s"]
     return out
 
 
 def run(reps: int = REPS, warmup: int = WARMUP, quick: bool = False, apis=None, bare_thread: str = "main",
-        app_root: Path = REPO, log=print) -> dict:
+        app_root: Path = REPO, base_root: Path | None = None, log=print) -> dict:
     from tests.loopback_guard import install as install_loopback_guard
 
     outside = install_loopback_guard()
@@ -232,23 +243,29 @@ def run(reps: int = REPS, warmup: int = WARMUP, quick: bool = False, apis=None, 
             servers.append(ServedProcess("app", [sys.executable, "app.py"], tmp, cwd=app_root,
                                          PLAYGROUND_DEVICE="cpu", PLAYGROUND_DTYPE="float32"))
             servers.append(ServedProcess("floor", [sys.executable, "-m", "bench.floor_app"], tmp))
-            app_srv, floor_srv = servers
+            app_srv, floor_srv = servers[:2]
             app = {"http": RawApi(app_srv.url), "http, session": RawApi(app_srv.url, session=True),
                    "client": ClientApi(app_srv.url)}
             floor = {"http": RawApi(floor_srv.url), "http, session": RawApi(floor_srv.url, session=True),
                      "client": ClientApi(floor_srv.url)}
+            base = {}
+            if base_root is not None:
+                log(f"api_latency: starting the base app (python app.py in {base_root})...")
+                servers.append(ServedProcess("base", [sys.executable, "app.py"], tmp, cwd=base_root,
+                                             PLAYGROUND_DEVICE="cpu", PLAYGROUND_DTYPE="float32"))
+                base = {"base http": RawApi(servers[2].url), "base http, session": RawApi(servers[2].url, session=True)}
             prompt = bare.call("prompt", PROMPT_TOKENS)[1]
             todo = [c for c in cases(prompt, quick) if not apis or c["api"] in apis]
             results = []
             for case in todo:
                 log(f"api_latency: {case['name']}, {warmup} + {reps} rounds...")
                 res = bench_case(case, bare, app, floor, reps, warmup,
-                                 pids=(bare.proc.pid, app_srv.proc.pid, floor_srv.proc.pid))
+                                 pids=(bare.proc.pid, *(srv.proc.pid for srv in servers)), base=base)
                 results.append(res)
                 s = res["seconds"]
-                log("    " + "  ".join(f"{k} {s[k]['median'] * 1e3:,.1f} ms" for k in (*LAYERS, *FLOOR.values()))
+                log("    " + "  ".join(f"{k} {s[k]['median'] * 1e3:,.1f} ms" for k in (*LAYERS, *FLOOR.values(), *base))
                     + f"  check {'ok' if res['check']['ok'] else 'FAILED'}")
-            for c in (*app.values(), *floor.values()):
+            for c in (*app.values(), *floor.values(), *base.values()):
                 c.close()
         finally:
             for srv in servers:
@@ -259,10 +276,11 @@ def run(reps: int = REPS, warmup: int = WARMUP, quick: bool = False, apis=None, 
         "config": {"reps": reps, "warmup": warmup, "quick": quick, "model": SMOLLM2, "bare_thread": bare_thread,
                    "bare_info": bare.info, "settle_s": SETTLE_S, "goal_ratio": GOAL, "generate_goal": GENERATE_GOAL,
                    "app": "python app.py, PLAYGROUND_DEVICE=cpu, PLAYGROUND_DTYPE=float32, its own process",
-                   "app_root": str(app_root), "floor": "python -m bench.floor_app, its own process",
+                   "app_root": str(app_root), "base_root": str(base_root) if base_root else None,
+                   "floor": "python -m bench.floor_app, its own process",
                    "prompt": prompt,
                    "order": "round-robin per case, rotating by one every round"},
-        "startup_s": {"app": app_srv.startup_s, "floor": floor_srv.startup_s},
+        "startup_s": {srv.name: srv.startup_s for srv in servers},
         "cases": results,
         "other_cpu_share": {c["name"]: c["other_cpu_share"] for c in results},
         "outside_connections": list(outside) + child_outside,
@@ -286,6 +304,10 @@ def report(res: dict) -> str:
                      x(r["http, session"]["median"]), ms(med["floor client"]), ms(med["client"]),
                      x(r["client"]["median"]), verdict(r["http"]["median"]),
                      "ok" if c["check"]["ok"] else "FAILED"])
+        if "base http" in s:
+            rows.append(["  base app", "", "", ms(med["base http"]), x(r["base http"]["median"]), x(pr["base http"]),
+                         "", ms(med["base http, session"]), x(r["base http, session"]["median"]), "", "", "",
+                         verdict(r["base http"]["median"]), "ok" if c["base_check"]["ok"] else "FAILED"])
     out = [table(["api", "bare ms", "floor http", "http", "http / (bare+floor)", "paired", "floor http, session",
                   "http, session", "ratio", "floor client", "client", "ratio", f"http <= {GOAL:.2f}x", "check"],
                  rows, title=f"Every API against the bare call (its own process, {cfg['bare_thread']} thread) plus "
@@ -293,15 +315,24 @@ def report(res: dict) -> str:
                              "own process, called over raw HTTP and with gradio_client)")]
     gen = [c for c in res["cases"] if c["api"] == "generate"]
     if gen:
-        rows = [[c["name"], f"{c['tokens_per_s']['bare']:.1f}", f"{c['tokens_per_s']['http']:.1f}",
-                 x(c["speed_vs_bare"]["http"]), x(c["speed_vs_bare"]["http, session"]), x(c["speed_vs_bare"]["client"]),
-                 "met" if c["speed_vs_bare"]["http"] >= GENERATE_GOAL else "NOT met",
-                 ms(c["handler_generate_s"] or 0), ms(c["bare_first_token_s"])] for c in gen]
+        rows = []
+        for c in gen:
+            sp = c["speed_vs_bare"]
+            rows.append([c["name"], f"{c['tokens_per_s']['bare']:.1f}", f"{c['tokens_per_s']['http']:.1f}",
+                         x(sp["http"]), x(sp["http, session"]), x(sp["client"]),
+                         "met" if sp["http"] >= GENERATE_GOAL else "NOT met", ms(c["handler_generate_s"] or 0),
+                         ms(c["bare_first_token_s"])])
+            if "base http" in sp:
+                rows.append(["  base app", "", f"{c['tokens_per_s']['base http']:.1f}", x(sp["base http"]),
+                             x(sp["base http, session"]), "", "met" if sp["base http"] >= GENERATE_GOAL else "NOT met",
+                             "", ""])
         out.append(table(["generate", "bare tokens/s", "http tokens/s", "http speed / bare", "http, session",
                           "client", f">= {GENERATE_GOAL:.2f}x", "handler's generate ms", "bare 1st token ms"], rows,
                          title="\n/generate speed: bare seconds / API seconds (medians)"))
-    notes = [f"Start-up of the served processes (one each, until the first 200): app {res['startup_s']['app']:.2f} s, "
-             f"floor {res['startup_s']['floor']:.2f} s (bench/startup.py measures start-up properly)."]
+    notes = ["Start-up of the served processes (one each, until the first 200): "
+             + ", ".join(f"{k} {v:.2f} s" for k, v in res["startup_s"].items()) + " (bench/startup.py measures it)."]
+    if cfg.get("base_root"):
+        notes.append(f"base app: app.py from {cfg['base_root']}, timed in the same rounds.")
     for c in res["cases"]:
         if not c["check"]["ok"]:
             notes.append(f"CHECK FAILED for {c['name']}: {c['check']}")
@@ -318,10 +349,13 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--apis", nargs="+", help="only these APIs (tokenize, next_token, generate, ...)")
     p.add_argument("--bare-thread", choices=["main", "worker"], default="main")
     p.add_argument("--app-root", type=Path, default=REPO, help="run app.py from this checkout (default: this one)")
+    p.add_argument("--base-root", type=Path, help="also time app.py from this checkout, in the same rounds")
     a = p.parse_args(argv)
     reps = a.reps if a.reps is not None else QUICK_REPS if a.quick else REPS
     return run_and_report("api_latency", lambda log: run(reps, a.warmup, a.quick, a.apis, a.bare_thread,
-                                                         a.app_root.resolve(), log=log), report)
+                                                         a.app_root.resolve(),
+                                                         a.base_root.resolve() if a.base_root else None, log=log),
+                          report)
 
 
 if __name__ == "__main__":

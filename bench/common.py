@@ -486,6 +486,7 @@ def reps_main(name: str, doc: str, run, report, *, reps: int, quick_reps: int, w
 def run_and_report(name: str, run, report) -> dict:
     """How every benchmark's main() ends: a warning when the CPU is busy, run(log) (log lines go to stderr), the
     report printed, results/<name>-<time>.json written."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops the servers it started
     warning = busy_warning()
     if warning:
         print(warning, file=sys.stderr)

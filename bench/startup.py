@@ -1,6 +1,7 @@
 """Start-up time of the app against a bare Gradio hello-world, and the time from the first 200 to the first answers.
 
     python -m bench.startup [--repeats 5] [--warmup 1] [--timeout 180] [--no-answers] [--app-root DIR]
+                            [--base-root DIR]
 
 Start-up = from just before the subprocess is spawned until the first HTTP 200 on "/", for
 (a) `python app.py` from the repo root and (b) a one-component gr.Interface hello-world written to a
@@ -14,7 +15,9 @@ loads, and torch is imported), each timed from when it was sent; then a second /
 SmolLM2's tokenizer and weights are converted from GGUF into ~/.cache/playground on their very first use;
 that cache is warmed once (in a subprocess) before anything is timed, so these are warm-cache starts.
 
---app-root runs app.py from another checkout (an older commit unpacked with `git archive`) to compare.
+--app-root runs app.py from another checkout (an older commit unpacked with `git archive`) to compare;
+--base-root adds a third kind to the rotation, app.py from another checkout ("base", e.g. the code before a
+change), so that before and after are timed in the same rounds.
 
 One more run of each, in-process, splits start-up into phases (import gradio, import the app's modules,
 build the Blocks, launch) and lists which heavy modules (torch, transformers) start-up imported.
@@ -104,11 +107,12 @@ def first_answers(url: str) -> dict:
     return out
 
 
-def run_once(kind: str, hello: Path, tmp: Path, timeout: float, answers: bool, app_root: Path = REPO) -> dict:
-    argv = [sys.executable, "app.py"] if kind == "app" else [sys.executable, str(hello)]
-    with ServedProcess(kind, argv, tmp, timeout, cwd=app_root) as srv:
+def run_once(kind: str, hello: Path, tmp: Path, timeout: float, answers: bool, root: Path = REPO) -> dict:
+    """One start of `kind` ("hello", or an app: "app" or "base", app.py run from `root`)."""
+    argv = [sys.executable, str(hello)] if kind == "hello" else [sys.executable, "app.py"]
+    with ServedProcess(kind, argv, tmp, timeout, cwd=root) as srv:
         result = {"startup": srv.startup_s}
-        if kind == "app" and answers:
+        if kind != "hello" and answers:
             result.update(first_answers(srv.url))
     return result
 
@@ -124,21 +128,22 @@ def phases(kind: str, hello: Path, tmp: Path, timeout: float, app_root: Path = R
 
 
 def run(repeats: int = 5, warmup: int = 1, timeout: float = 180.0, answers: bool = True, app_root: Path = REPO,
-        log=print) -> dict:
+        base_root: Path | None = None, log=print) -> dict:
     outside = install_loopback_guard()
     log("startup: warming the SmolLM2 cache (GGUF -> ~/.cache/playground, once per machine)...")
     cache = warm_smollm2_cache(model=answers)
     log(f"startup: cache {'was already warm' if cache['was_warm'] else 'was cold: converted now'} "
         f"({cache['seconds']:.1f} s to load) at {cache['cache_dir']}")
-    samples: dict[str, list[dict]] = {"app": [], "hello": []}
+    roots = {"app": app_root, "hello": REPO, **({"base": base_root} if base_root else {})}
+    kinds = list(roots)
+    samples: dict[str, list[dict]] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as name:
         tmp = Path(name)
         hello = tmp / "hello_app.py"
         hello.write_text(HELLO)
         for i in range(warmup + repeats):
-            order = ("app", "hello") if i % 2 == 0 else ("hello", "app")
-            for kind in order:
-                r = run_once(kind, hello, tmp, timeout, answers, app_root)
+            for kind in kinds[i % len(kinds):] + kinds[: i % len(kinds)]:  # the order rotates every round
+                r = run_once(kind, hello, tmp, timeout, answers, roots[kind])
                 timed = i >= warmup
                 if timed:
                     samples[kind].append(r)
@@ -146,13 +151,14 @@ def run(repeats: int = 5, warmup: int = 1, timeout: float = 180.0, answers: bool
                 log(f"startup: {'run' if timed else 'warm-up'} {i + 1 - warmup if timed else i + 1} "
                     f"{kind:5s} {r['startup']:.2f} s{extra}")
         log("startup: one in-process phase run of each...")
-        split = {kind: phases(kind, hello, tmp, timeout, app_root) for kind in ("app", "hello")}
+        split = {kind: phases("hello" if kind == "hello" else "app", hello, tmp, timeout, roots[kind]) for kind in kinds}
         child_outside = refused_in_children(tmp)
 
     app = summary([r["startup"] for r in samples["app"]])
     hello_s = summary([r["startup"] for r in samples["hello"]])
     result = {
         "config": {"repeats": repeats, "warmup": warmup, "timeout_s": timeout, "app_root": str(app_root),
+                   "base_root": str(base_root) if base_root else None,
                    "tokenize_args": TOKENIZE_ARGS,
                    "next_token_args": NEXT_TOKEN_ARGS, "answers_over": "raw HTTP (common.RawApi), a new session"},
         "smollm2_cache": cache,
@@ -164,6 +170,12 @@ def run(repeats: int = 5, warmup: int = 1, timeout: float = 180.0, answers: bool
     }
     if answers:
         result["answers_after_200_s"] = {key: summary([r[key] for r in samples["app"]]) for key in ANSWERS}
+    if base_root:
+        base = summary([r["startup"] for r in samples["base"]])
+        result["base_startup_s"] = base
+        result["ratio_base_over_hello"] = ratio(base["median"], hello_s["median"])
+        if answers:
+            result["base_answers_after_200_s"] = {key: summary([r[key] for r in samples["base"]]) for key in ANSWERS}
     return result
 
 
@@ -173,6 +185,10 @@ def report(res: dict) -> str:
         ["bare Gradio hello-world", sec(hello["median"]), sec(hello["min"]), sec(hello["max"]), "1.00x"],
         ["app (python app.py)", sec(app["median"]), sec(app["min"]), sec(app["max"]), x(res["ratio_app_over_hello"])],
     ]
+    if "base_startup_s" in res:
+        b = res["base_startup_s"]
+        rows.append([f"base app ({res['config']['base_root']})", sec(b["median"]), sec(b["min"]), sec(b["max"]),
+                     x(res["ratio_base_over_hello"])])
     out = [table(["start until first 200 on /", "median s", "min s", "max s", "vs hello"], rows,
                  title=f"Start-up ({app['n']} runs each, alternating, after {res['config']['warmup']} warm-up round)")]
     if "answers_after_200_s" in res:
@@ -180,16 +196,20 @@ def report(res: dict) -> str:
         labels = {"first_tokenize": "first /tokenize, sent at the first 200 (waits for the warm-up's tokenizer)",
                   "first_next_token": "then the first /next_token (imports torch, loads the model)",
                   "second_tokenize": "then a second /tokenize (warm)"}
-        rows = [[labels[k], sec(a[k]["median"]), sec(a[k]["max"])] for k in ANSWERS]
+        b = res.get("base_answers_after_200_s")
+        rows = [[labels[k], sec(a[k]["median"]), sec(a[k]["max"]), *([sec(b[k]["median"])] if b else [])]
+                for k in ANSWERS]
         warm = "warm" if res["smollm2_cache"]["was_warm"] else "warmed before timing"
-        out.append(table(["raw HTTP, from the call being sent", "median s", "max s"], rows,
+        out.append(table(["raw HTTP, from the call being sent", "median s", "max s", *(["base app, median s"] if b else [])],
+                         rows,
                          title=f"\nThe first answers after the app answered 200 (SmolLM2 cache {warm})"))
     ph = res["phases_s"]
-    rows = [[k, sec(ph["hello"][k]), sec(ph["app"][k])]
+    kinds = [k for k in ("hello", "app", "base") if k in ph]
+    rows = [[k, *(sec(ph[kind][k]) for kind in kinds)]
             for k in ("import_gradio", "import_app", "build", "launch", "total_in_process")]
-    rows.append(["heavy modules after start", ",".join(ph["hello"]["heavy_modules"]) or "-",
-                 ",".join(ph["app"]["heavy_modules"]) or "-"])
-    out.append(table(["phase (one in-process run)", "hello s", "app s"], rows, title="\nStart-up phases"))
+    rows.append(["heavy modules after start", *(",".join(ph[kind]["heavy_modules"]) or "-" for kind in kinds)])
+    out.append(table(["phase (one in-process run)", *(f"{kind} s" for kind in kinds)], rows,
+                     title="\nStart-up phases"))
     oc = res["outside_connections"]
     if oc["bench_process"] or oc["subprocesses"]:
         out.append(f"\nRefused connections beyond 127.0.0.1: {oc}")
@@ -203,9 +223,11 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--timeout", type=float, default=180.0, help="seconds per start-up and per call")
     p.add_argument("--no-answers", action="store_true", help="skip the first answers after the first 200")
     p.add_argument("--app-root", type=Path, default=REPO, help="run app.py from this checkout (default: this one)")
+    p.add_argument("--base-root", type=Path, help="also start app.py from this checkout, in the same rounds")
     a = p.parse_args(argv)
     return run_and_report("startup", lambda log: run(a.repeats, a.warmup, a.timeout, not a.no_answers,
-                                                     a.app_root.resolve(), log=log), report)
+                                                     a.app_root.resolve(),
+                                                     a.base_root.resolve() if a.base_root else None, log=log), report)
 
 
 if __name__ == "__main__":
