@@ -1,8 +1,9 @@
 """Entry point: `python app.py` serves the playground at http://127.0.0.1:7860 (a Space runs the same).
 
 `demo` is built at import (Spaces and `gradio app.py` look for it); no model loads until it is used.
-Once the server is up, the default model's tokenizer is loaded in the background (under a second, and
-without torch), so the first tokenize does not wait for it.
+Once the server is up, a background thread loads the default model's tokenizer (under a second, and
+without torch), so that the first tokenize does not wait for it, and then imports torch and the
+transformers model classes (about 1.5 s), so that the first model load does not either.
 
 Start-up runs with the garbage collector paused: importing Gradio and building the app's 400-odd blocks
 make some 340,000 objects and little garbage (about 10,000 objects, which stay), and the collector's
@@ -38,6 +39,8 @@ def warm_up() -> None:
         return
     try:
         models.load_tokenizer(name)
+        import torch  # noqa: F401  (what the first model load would otherwise import)
+        from transformers import AutoModel  # noqa: F401
     except Exception as exc:  # the first real request reports it to the user
         logging.getLogger("playground").warning("warm-up of %s failed: %s", name, exc)
 
