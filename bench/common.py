@@ -1,13 +1,16 @@
-"""What the benchmarks share: statistics, machine info, result files, tables,
-subprocesses that die with their process group, and waiting for an HTTP 200.
+"""What the benchmarks share: statistics, machine info, result files, tables, subprocesses that die
+with their process group, waiting for an HTTP 200, servers in their own processes and the two ways
+to call them (Gradio's raw HTTP protocol and gradio_client).
 
 Nothing here imports gradio, torch or transformers at module level (startup.py stays light).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import secrets
 import platform
 import shutil
 import signal
@@ -99,23 +102,36 @@ def machine_info() -> dict:
     }
 
 
-def cpu_ticks() -> tuple[int, int, int]:
-    """(all ticks, busy ticks of every process, busy ticks of this process) from /proc (idle and iowait
-    count as not busy)."""
+def process_ticks(pid: int | str = "self") -> int:
+    """utime + stime of a process (all its threads), in clock ticks; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def cpu_ticks(pids: tuple = ()) -> tuple[int, int, int]:
+    """(all ticks, busy ticks of every process, busy ticks of this process and of `pids`) from /proc (idle
+    and iowait count as not busy)."""
     fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
-    mine = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(fields), sum(fields) - fields[3] - fields[4], int(mine[11]) + int(mine[12])  # utime + stime
+    ours = process_ticks() + sum(process_ticks(p) for p in pids)
+    return sum(fields), sum(fields) - fields[3] - fields[4], ours
 
 
 class CpuWatch:
-    """What other processes did to the CPU while a phase ran: the share of all cores they kept busy."""
+    """What other processes did to the CPU while a phase ran: the share of all cores they kept busy.
+    `pids`: the benchmark's own subprocesses (servers, workers), which do not count as others."""
+
+    def __init__(self, pids: tuple = ()):
+        self.pids = tuple(pids)
 
     def __enter__(self):
-        self.before, self.t = cpu_ticks(), time.perf_counter()
+        self.before, self.t = cpu_ticks(self.pids), time.perf_counter()
         return self
 
     def __exit__(self, *exc):
-        after = cpu_ticks()
+        after = cpu_ticks(self.pids)
         self.wall_s = time.perf_counter() - self.t
         total = after[0] - self.before[0]
         others = (after[1] - self.before[1]) - (after[2] - self.before[2])
@@ -129,20 +145,26 @@ def idle_cpu(seconds: float = 2.0) -> float:
     return (cpu_ticks()[2] - before) / os.sysconf("SC_CLK_TCK") / (time.perf_counter() - t)
 
 
+class Elapsed(float):
+    """What a call returns when it timed itself (a call run in another process, timed there):
+    round_robin records this value instead of the wall time around the call."""
+
+
 def round_robin(calls: dict, reps: int, warmup: int, settle: float = 0.0) -> dict[str, list[float]]:
     """Each call once per round; the order rotates by one every round, so that no layer always follows
     the same one, and `settle` seconds before each call let what the last one left running (the server
-    closing its event, the client's threads) finish untimed."""
+    closing its event, the client's threads) finish untimed. A call that returns an Elapsed is recorded
+    with its own figure."""
     keys = list(calls)
     times: dict[str, list[float]] = {k: [] for k in keys}
     for i in range(warmup + reps):
         for key in keys[i % len(keys):] + keys[: i % len(keys)]:
             time.sleep(settle)
             t = time.perf_counter()
-            calls[key]()
-            dt = time.perf_counter() - t
+            out = calls[key]()
+            dt = out if isinstance(out, Elapsed) else time.perf_counter() - t
             if i >= warmup:
-                times[key].append(dt)
+                times[key].append(float(dt))
     return times
 
 
@@ -278,21 +300,133 @@ def child_env(**extra: str) -> dict:
     return env
 
 
+def guarded_env(tmp: Path, **extra: str) -> dict:
+    """child_env() for a Python subprocess that installs the loopback guard before anything else runs
+    (a sitecustomize.py on its PYTHONPATH); it appends any refused address to tmp/outside.log."""
+    from tests.loopback_guard import LOG_ENV, sitecustomize_dir
+
+    extra = {LOG_ENV: str(Path(tmp) / "outside.log"), **extra}
+    if importlib.util.find_spec("sitecustomize") is None:  # never shadow a sitecustomize already there
+        extra["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(sitecustomize_dir(tmp)), str(REPO), os.environ.get("PYTHONPATH")) if p)
+    return child_env(**extra)
+
+
+def refused_in_children(tmp: Path) -> list[str]:
+    """The addresses beyond 127.0.0.1 that subprocesses started with guarded_env(tmp) tried to reach."""
+    log = Path(tmp) / "outside.log"
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def log_tail(path: Path, n: int = 3000) -> str:
+    try:
+        return Path(path).read_text(errors="replace")[-n:]
+    except OSError:
+        return ""
+
+
+# ---- servers in their own processes, and two ways to call them ------------------------------------
+
+class ServedProcess:
+    """A Gradio server in its own process on 127.0.0.1 (argv run from `cwd`, the repo root by default;
+    GRADIO_SERVER_PORT a free port), started at once; `startup_s` is the time from just before the spawn
+    until GET / answered 200. Used as a context manager, it is stopped (its whole process group) on exit."""
+
+    def __init__(self, name: str, argv: list[str], tmp: Path, timeout: float = 180.0, cwd: Path = REPO, **env: str):
+        self.name, self.port = name, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = Path(tmp) / f"{name}-{self.port}.log"
+        start = time.perf_counter()
+        self.proc = start_process(argv, guarded_env(tmp, GRADIO_SERVER_PORT=str(self.port), **env), self.log, cwd)
+        try:
+            self.startup_s = wait_for_200(self.url + "/", start, timeout, self.proc)
+        except Exception as exc:
+            self.stop()
+            raise RuntimeError(f"{name} did not start: {exc}\n--- its output ---\n{log_tail(self.log)}") from exc
+        self.started = start
+
+    def stop(self) -> None:
+        stop_process(self.proc)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class RawApi:
+    """Gradio 6's documented REST protocol, as curl speaks it: POST /gradio_api/call/<api> with
+    {"data": [...]} answers {"event_id": ...}; GET /gradio_api/call/<api>/<event_id> streams server-sent
+    events until `event: complete` (its `data:` line is the list of outputs) or `event: error`.
+
+    session=False (curl's way): no session_hash, so Gradio makes a new session for every call.
+    session=True: one session_hash for every call, as gradio_client and the browser do."""
+
+    def __init__(self, url: str, session: bool = False, timeout: float = 600.0):
+        import httpx
+
+        self.http = httpx.Client(base_url=url, trust_env=False, timeout=timeout)
+        self.session_hash = secrets.token_hex(6) if session else None
+        self.last_bytes = 0
+
+    def __call__(self, api: str, *data):
+        body = {"data": list(data)}
+        if self.session_hash:
+            body["session_hash"] = self.session_hash
+        r = self.http.post(f"/gradio_api/call/{api}", json=body)
+        r.raise_for_status()
+        event_id = r.json()["event_id"]
+        event = None
+        with self.http.stream("GET", f"/gradio_api/call/{api}/{event_id}") as resp:
+            for line in resp.iter_lines():
+                if line.startswith("event: "):
+                    event = line[7:].strip()
+                elif line.startswith("data: ") and event in ("complete", "error"):
+                    if event == "error":
+                        raise RuntimeError(f"/{api} answered an error: {line[6:500]}")
+                    self.last_bytes = len(line) - 6
+                    return json.loads(line[6:])[0]
+        raise RuntimeError(f"the /{api} stream ended with no result")
+
+    def close(self) -> None:
+        self.http.close()
+
+
+class ClientApi:
+    """gradio_client.Client(url), one client (one session) for every call."""
+
+    def __init__(self, url: str):
+        from gradio_client import Client
+
+        self.client = Client(url, verbose=False)
+
+    def __call__(self, api: str, *data):
+        return self.client.predict(*data, api_name=f"/{api}")
+
+    def close(self) -> None:
+        try:
+            self.client.close()
+        except Exception:
+            pass
+
+
 # ---- the SmolLM2 tokenizer cache -----------------------------------------------------------------
 
-def warm_smollm2_cache(timeout: float = 600.0) -> dict:
-    """Make sure SmolLM2's tokenizer has been converted from GGUF into the playground cache
-    (~/.cache/playground, or PLAYGROUND_CACHE_DIR), in a subprocess, before anything is timed.
-    Returns {was_warm, seconds, cache_dir}."""
+def warm_smollm2_cache(timeout: float = 600.0, model: bool = False) -> dict:
+    """Make sure SmolLM2's tokenizer (and with `model`, its weights) has been converted from GGUF into the
+    playground cache (~/.cache/playground, or PLAYGROUND_CACHE_DIR), in a subprocess, before anything is
+    timed. Returns {was_warm, seconds, cache_dir}."""
+    part = "model" if model else "tokenizer"
     code = (
         "import json, time\n"
         "from playground.models import ModelRegistry\n"
         "r = ModelRegistry()\n"
         f"spec = r.spec({SMOLLM2!r})\n"
-        "folder = r.gguf_cache_dir(spec) / 'tokenizer'\n"
+        f"folder = r.gguf_cache_dir(spec) / {part!r}\n"
         "was_warm = (folder / '.complete').exists()\n"
         "t = time.perf_counter()\n"
-        f"r.load_tokenizer({SMOLLM2!r})\n"
+        f"r.{'load' if model else 'load_tokenizer'}({SMOLLM2!r})\n"
         "print('BENCH_JSON', json.dumps({'was_warm': was_warm, 'seconds': time.perf_counter() - t,"
         " 'cache_dir': str(folder)}))\n"
     )
@@ -308,7 +442,7 @@ def load_smollm2(tag: str, log=print):
     """How every in-process latency benchmark starts: the loopback guard on, SmolLM2's tokenizer cache
     warm (in a subprocess), then SmolLM2 loaded float32 on the CPU through the app's own registry.
     Returns (outside, cache, settings, registry, loaded)."""
-    from tools.loopback_guard import install as install_loopback_guard
+    from tests.loopback_guard import install as install_loopback_guard
 
     outside = install_loopback_guard()
     log(f"{tag}: warming the SmolLM2 tokenizer cache (GGUF -> ~/.cache/playground, once per machine)...")
@@ -345,11 +479,18 @@ def reps_main(name: str, doc: str, run, report, *, reps: int, quick_reps: int, w
     p.add_argument("--warmup", type=int, default=None, help=f"untimed rounds first (default {warmup})")
     p.add_argument("--quick", action="store_true", help=f"{quick_reps} reps, {warmup} warm-up round")
     a = p.parse_args(argv)
+    return run_and_report(name, lambda log: run(a.reps if a.reps is not None else quick_reps if a.quick else reps,
+                                                a.warmup if a.warmup is not None else warmup, log=log), report)
+
+
+def run_and_report(name: str, run, report) -> dict:
+    """How every benchmark's main() ends: a warning when the CPU is busy, run(log) (log lines go to stderr), the
+    report printed, results/<name>-<time>.json written."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops the servers it started
     warning = busy_warning()
     if warning:
         print(warning, file=sys.stderr)
-    res = run(a.reps if a.reps is not None else quick_reps if a.quick else reps,
-              a.warmup if a.warmup is not None else warmup, log=lambda m: print(m, file=sys.stderr))
+    res = run(lambda m: print(m, file=sys.stderr))
     print(report(res))
     path = write_results(name, res)
     print(f"\nwrote {path.relative_to(REPO)}")

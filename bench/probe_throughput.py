@@ -14,24 +14,25 @@ round, 50 ms untimed before each call), `--reps` times each after `--warmup` unt
 1 warm-up round), with NO server running:
 
     compute    probes.bias_probe(loaded, templates, groups, targets) end to end: parse the grid, fill the
-               groups in, tokenize (probes._slots), the batched forward passes (probes._forward_rows,
-               BATCH=64 rows, right-padded), gather each target's pieces' log-probs, rank each cell over
-               the vocabulary, build the ProbeRows
-    bare       exactly the same token rows (built once, untimed, with the module's own probes._slots, so
-               they are identical: before + pieces), right-padded with the module's pad id into batches of
-               BATCH rows and turned into tensors untimed; timed: for each batch, under
+               groups in, read each sentence through the core (probes.requests_for: the start token, the
+               ids before the blank, the target's pieces), the core's batch engine (lm.engine: rows
+               shared where targets of one token read the same sentence, up to 64 rows / 4,096 padded
+               tokens, only the read positions through the output layer), ranks, the ProbeRows
+    bare       one row per cell as a direct transformers user writes it (the same ids: context + target,
+               built once, untimed, from probes.requests_for), right-padded with the core's pad id into
+               batches of BATCH rows and turned into tensors untimed; timed: for each batch, under
                torch.inference_mode(), model(input_ids=..., attention_mask=...).logits.log_softmax(-1),
                nothing else
     unbatched  the same rows, one forward per cell (what a naive loop would do): model(input_ids=row)
                .logits.log_softmax(-1) under torch.inference_mode(), the one-row tensors made untimed
-    tokenize   what compute does before the model: parse_probe + fill_group + _slots (the Python and
+    tokenize   what compute does before the model: parse_probe + fill_group + requests_for (the Python and
                tokenizer part of compute, timed on its own)
 
 Cells per second = cells / the call's seconds. compute / bare (time) is what the app's code costs over
 the forward passes it cannot avoid; compute - bare - tokenize is what gathering the pieces' log-probs,
 the ranks (one comparison over the 49,152-token vocabulary per cell) and the ProbeRows cost, as a
 difference of medians; the gathering and ranks are also timed directly, once, outside the rounds (the
-same per-row work as probes._score_causal, on an untimed bare pass), since that difference is within
+same per-row work as the engine's reads, on an untimed bare pass), since that difference is within
 the noise. unbatched / bare is what batching buys. Both paths are checked to compute the same thing: the
 log-prob of every cell from the last timed compute call must equal the sum of the pieces' log-probs
 gathered from an untimed bare pass (and from the unbatched pass) within 1e-4; the ranks are compared
@@ -51,6 +52,7 @@ from .common import (
 GRIDS = ("gender × occupations", "first names × occupations")
 LAYERS = ("compute", "bare", "unbatched", "tokenize")
 REPS, QUICK_REPS, WARMUP = 5, 2, 1
+BATCH = 64  # rows per bare forward pass
 TOLERANCE = 1e-4  # compute's log-probs against those gathered from the bare pass
 SETTLE_S = 0.05  # untimed pause before each call
 
@@ -63,20 +65,20 @@ class Grid:
     def __init__(self, loaded, name: str, probe_set: dict):
         import torch
 
-        from playground.compute import probes
+        from playground.compute import lm, probes
 
+        b = lm.backend_of(loaded)
         self.name = name
         self.templates, self.groups, self.targets = probes.parse_probe(
             probe_set["templates"], probe_set["groups"], probe_set["targets"])
         sentences = [probes.fill_group(t, g) for t in self.templates for g in self.groups]
-        self.slots = probes._slots(loaded, sentences, self.targets)
-        self.rows = [s.before + s.pieces for s in self.slots]  # as probes._score_causal
+        self.slots = probes.requests_for(b, sentences, self.targets)
+        self.rows = [list(s.context) + list(s.target) for s in self.slots]
         self.cells = len(self.rows)
-        tok = loaded.tokenizer
-        self.pad = tok.pad_token_id if tok.pad_token_id is not None else 0  # as probes._forward_rows
+        self.pad = b.pad_id()
         self.batches, self.padded_tokens = [], 0
-        for lo in range(0, self.cells, probes.BATCH):
-            chunk = self.rows[lo: lo + probes.BATCH]
+        for lo in range(0, self.cells, BATCH):
+            chunk = self.rows[lo: lo + BATCH]
             longest = max(len(r) for r in chunk)
             ids = torch.tensor([r + [self.pad] * (longest - len(r)) for r in chunk])
             mask = torch.tensor([[1] * len(r) + [0] * (longest - len(r)) for r in chunk])
@@ -114,11 +116,11 @@ def unbatched_pass(model, grid: Grid) -> None:
 
 
 def tokenize_call(loaded, grid: Grid):
-    from playground.compute import probes
+    from playground.compute import lm, probes
 
     def tokenize():
         t, g, w = probes.parse_probe(grid.templates, grid.groups, grid.targets)
-        probes._slots(loaded, [probes.fill_group(a, b) for a in t for b in g], w)
+        probes.requests_for(lm.backend_of(loaded), [probes.fill_group(a, b) for a in t for b in g], w)
 
     return tokenize
 
@@ -127,15 +129,15 @@ def tokenize_call(loaded, grid: Grid):
 
 def _gather(slot, logp) -> tuple[float, int]:
     """A row's chain-rule log-prob and its rank, from its (len, V) log-probs."""
-    n = len(slot.before)
-    lp = sum(float(logp[n - 1 + j, t]) for j, t in enumerate(slot.pieces))
+    n = len(slot.context)
+    lp = sum(float(logp[n - 1 + j, t]) for j, t in enumerate(slot.target))
     return lp, int((logp[n - 1] > lp).sum()) + 1
 
 
 def gathered(model, grid: Grid) -> tuple[dict[str, list[tuple[float, int]]], float]:
     """Outside the rounds: the bare batched pass and the unbatched pass again, each row's log-prob and rank
     gathered; and the seconds the gathering took over the batched pass (the same per-row work as
-    probes._score_causal: the pieces' log-probs and one comparison over the vocabulary), timed once."""
+    the engine's reads: the pieces' log-probs and one comparison over the vocabulary), timed once."""
     import torch
 
     out: dict[str, list[tuple[float, int]]] = {"bare": [], "unbatched": []}
@@ -155,7 +157,7 @@ def gathered(model, grid: Grid) -> tuple[dict[str, list[tuple[float, int]]], flo
 
 
 def check(probe, grid: Grid, model) -> dict:
-    if len(probe.rows) != grid.cells or [r.pieces for r in probe.rows] != [len(s.pieces) for s in grid.slots]:
+    if len(probe.rows) != grid.cells or [r.pieces for r in probe.rows] != [len(s.target) for s in grid.slots]:
         raise AssertionError(f"{grid.name}: the compute rows do not match the bare rows one to one")
     got = [(r.logprob, r.rank) for r in probe.rows]
     rows, gather_s = gathered(model, grid)
@@ -196,7 +198,7 @@ def run(reps: int = REPS, warmup: int = WARMUP, log=print) -> dict:
         calls[f"{g.name} bare"] = lambda g=g: bare_pass(model, g)
         calls[f"{g.name} unbatched"] = lambda g=g: unbatched_pass(model, g)
         calls[f"{g.name} tokenize"] = tokenize_call(loaded, g)
-    log(f"probe_throughput: compute, bare (batched {probes.BATCH}), unbatched and tokenize on "
+    log(f"probe_throughput: compute, bare (batched {BATCH}), unbatched and tokenize on "
         f"{' and '.join(f'{g.name} ({g.cells} cells)' for g in grids)}, no server running, "
         f"{warmup} + {reps} rounds...")
     with CpuWatch() as watch:
@@ -216,7 +218,7 @@ def run(reps: int = REPS, warmup: int = WARMUP, log=print) -> dict:
             "batches": len(g.batches),
             "row_tokens": {"min": min(len(r) for r in g.rows), "max": max(len(r) for r in g.rows)},
             "multi_piece_targets": sorted({g.targets[i % len(g.targets)] for i, s in enumerate(g.slots)
-                                           if len(s.pieces) > 1}),
+                                           if len(s.target) > 1}),
             "seconds": stats,
             "cells_per_s": {k: {q: ratio(g.cells, stats[k][q]) for q in ("median", "p90")} for k in LAYERS},
             "ratio_time_vs_bare": {k: {q: ratio(stats[k][q], stats["bare"][q]) for q in ("median", "p90")}
@@ -225,7 +227,7 @@ def run(reps: int = REPS, warmup: int = WARMUP, log=print) -> dict:
                                             for k in LAYERS},
             "split_s": {
                 "forward + log_softmax (bare)": med["bare"],
-                "tokenize (parse + _slots)": med["tokenize"],
+                "tokenize (parse + requests_for)": med["tokenize"],
                 "gather + ranks + rows (compute - bare - tokenize)": med["compute"] - med["bare"] - med["tokenize"],
             },
             "probe_seconds_last": results[g.name].seconds,  # bias_probe's own clock, the last timed call
@@ -234,7 +236,7 @@ def run(reps: int = REPS, warmup: int = WARMUP, log=print) -> dict:
     return {
         "config": {"reps": reps, "warmup": warmup, "model": SMOLLM2, "device": loaded.device, "dtype": loaded.dtype,
                    "attn_implementation": loaded.attn_implementation, "torch_threads": torch.get_num_threads(),
-                   "batch_rows": probes.BATCH, "grids": list(GRIDS), "tolerance": TOLERANCE,
+                   "batch_rows": BATCH, "grids": list(GRIDS), "tolerance": TOLERANCE,
                    "order": "round-robin over all grids and layers, rotating by one every round",
                    "settle_s": SETTLE_S, "server": "none"},
         "smollm2_cache": cache,

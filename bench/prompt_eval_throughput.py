@@ -7,19 +7,19 @@ prompting.load_dataset("reviews")), the template prompting.SENTIMENT_TEMPLATE ("
 and the labels prompting.SENTIMENT_LABELS (" positive" / " negative", one token each), two cases:
 
     zero-shot   the query alone
-    4-shot      four demonstrations before it (DEMOS), the same for every example: prompting shares their
-                prefix (prompting._common_prefix) and runs it once, copying its key/value cache into every
-                batch (prompting._row_logprobs)
+    4-shot      four demonstrations before it (DEMOS), the same for every example: the core's engine shares
+                their prefix and runs it once, copying its key/value cache into every batch (lm.engine)
 
 Two layers per case, all four calls in one round-robin rotation (the order rotating by one every round, 50 ms
 untimed before each call), `--reps` times each after `--warmup` untimed rounds (--quick: 2 reps, 1 warm-up
 round), with NO server running:
 
     ours   prompting.evaluate(loaded, examples, SENTIMENT_TEMPLATE, SENTIMENT_LABELS, demos=...) end to end:
-           build the prompts, tokenize them (encode_prompt), the verbalizers, the batched forward passes
-           (batches of up to 16 rows, longest first, only the read positions through the output layer; the
-           shared prefix once for 4-shot), the label probabilities, the Predictions
-    bare   exactly the same token ids (prompting.encode_prompt of each prompting.build_prompt, made once,
+           build the prompts, read them through the core (the start token, then the prompt), the
+           verbalizers, the core's batch engine (up to 64 rows / 4,096 padded tokens a batch, longest
+           first, only the read positions through the output layer; the shared prefix once for 4-shot),
+           the label probabilities, the Predictions
+    bare   exactly the same token ids (the core's encode of each prompting.build_prompt, made once,
            untimed), right-padded into batches of 16 in the data set's order and made tensors untimed; timed:
            per batch, under torch.inference_mode(), model(input_ids=..., attention_mask=...) with full logits,
            then log_softmax at each row's last real position and the two label ids read: what a direct
@@ -54,14 +54,27 @@ SETTLE_S = 0.05  # untimed pause before each call
 
 # ---- the case and its bare batches ----------------------------------------------------------------
 
+def common_prefix(rows: list[list[int]]) -> int:
+    """How many leading tokens every row shares (what the core's engine can run once)."""
+    n = min(len(r) for r in rows) - 1
+    for r in rows[1:]:
+        i = 0
+        while i < n and r[i] == rows[0][i]:
+            i += 1
+        n = i
+    return max(n, 0)
+
+
 class Case:
     """One prompt setting: the prompts and ids exactly as evaluate() builds them, batched and padded once."""
 
     def __init__(self, loaded, name: str, demos, examples):
         import torch
 
-        from playground.compute import prompting
+        from playground.compute import lm, prompting
+        from playground.compute.lm import engine
 
+        b = lm.backend_of(loaded)
         self.name, self.demos, self.examples = name, tuple(demos), list(examples)
         self.labels = prompting.parse_labels(prompting.SENTIMENT_LABELS, prompting.SENTIMENT_TEMPLATE)
         tok = loaded.tokenizer
@@ -74,11 +87,11 @@ class Case:
             self.label_ids.append(ids[0])
         self.prompts = [prompting.build_prompt(prompting.SENTIMENT_TEMPLATE, e.text, self.demos, labels=self.labels)
                         for e in self.examples]
-        self.rows = [prompting.encode_prompt(loaded, p) for p in self.prompts]
+        self.rows = [list(b.encode(p).ids) for p in self.prompts]  # what the core reads: start token + prompt
         self.tokens = sum(len(r) for r in self.rows)
-        self.shared = prompting._common_prefix(self.rows)
-        self.shared_used = self.shared if self.shared >= prompting.MIN_SHARED_PREFIX else 0
-        pad = tok.pad_token_id if tok.pad_token_id is not None else 0  # as prompting._row_logprobs
+        self.shared = common_prefix(self.rows)
+        self.shared_used = self.shared if self.shared >= engine.MIN_SHARED_PREFIX else 0
+        pad = b.pad_id()
         self.batches, self.padded_tokens = [], 0
         for lo in range(0, len(self.rows), BARE_BATCH):
             chunk = self.rows[lo: lo + BARE_BATCH]
@@ -134,7 +147,7 @@ def check(loaded, case: Case, evaluation, bare) -> dict:
     if equal != case.n:
         raise AssertionError(f"{case.name}: ours and bare predict differently for {case.n - equal} of {case.n} "
                              "examples")
-    ours_lp, _, _, _ = prompting.label_logprobs(loaded, case.prompts, case.labels)  # evaluate()'s scores, untimed
+    ours_lp = prompting.label_logprobs(loaded, case.prompts, case.labels).scores  # evaluate()'s scores, untimed
     lp_diff = float(np.abs(ours_lp - bare).max())
     bare_p = prompting.normalise(bare, [1] * len(names), False)
     p_diff = float(np.abs(np.array([p.probs for p in preds]) - bare_p).max())
@@ -154,6 +167,7 @@ def run(reps: int = REPS, warmup: int = WARMUP, log=print) -> dict:
     import torch
 
     from playground.compute import prompting
+    from playground.compute.lm import engine
 
     if loaded.spec.family != "causal":
         raise RuntimeError(f"{SMOLLM2} loaded as a {loaded.spec.family} model; this benchmark times the causal path")
@@ -205,8 +219,8 @@ def run(reps: int = REPS, warmup: int = WARMUP, log=print) -> dict:
                    "attn_implementation": loaded.attn_implementation, "torch_threads": torch.get_num_threads(),
                    "dataset": DATASET, "template": prompting.SENTIMENT_TEMPLATE,
                    "labels": prompting.SENTIMENT_LABELS, "bare_batch_rows": BARE_BATCH,
-                   "ours_batch_rows": prompting.BATCH_ROWS, "ours_batch_tokens": prompting.BATCH_TOKENS,
-                   "min_shared_prefix": prompting.MIN_SHARED_PREFIX, "tolerance": TOLERANCE,
+                   "ours_batch_rows": engine.BATCH_ROWS, "ours_batch_tokens": engine.BATCH_TOKENS,
+                   "min_shared_prefix": engine.MIN_SHARED_PREFIX, "tolerance": TOLERANCE,
                    "order": "round-robin over both cases and layers, rotating by one every round",
                    "settle_s": SETTLE_S, "server": "none"},
         "smollm2_cache": cache,

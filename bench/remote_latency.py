@@ -200,7 +200,10 @@ class Calls:
     def handler_generate(self, prompt: str) -> dict:
         from playground.ui.decoding_tab import generate_api
 
-        return generate_api(self.ctx, prompt, MODEL, "greedy", self.new_tokens)
+        last = None
+        for last in generate_api(self.ctx, prompt, MODEL, "greedy", self.new_tokens):  # progress, then the answer
+            pass
+        return last
 
     def app_tokenize(self, prompt: str) -> dict:
         return gradio_call(self.http, self.app, "tokenize", prompt, MODEL)

@@ -605,15 +605,12 @@ class ModelRegistry:
         return self._models.keys()
 
     def _build_tokenizer(self, spec: ModelSpec, progress: Progress | None):
-        from transformers import AutoTokenizer
-
         _report(progress, 0.0, f"Loading the {spec.name} tokenizer")
         if spec.gguf_file:
-            path = self._gguf_cache(spec, "tokenizer", progress)
-            tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True, trust_remote_code=False)
+            path, kwargs = str(self._gguf_cache(spec, "tokenizer", progress)), {"local_files_only": True}
         else:
             path, kwargs = self._source(spec)
-            tok = AutoTokenizer.from_pretrained(path, trust_remote_code=False, **kwargs)
+        tok = _tokenizer_class(path).from_pretrained(path, trust_remote_code=False, **kwargs)
         _report(progress, 1.0, "Tokenizer ready")
         return tok
 
@@ -739,6 +736,26 @@ def _process_alive(pid: int) -> bool:
     except PermissionError:  # another user's process: alive
         return True
     return True
+
+
+def _tokenizer_class(path: str):
+    """AutoTokenizer, or the class it would pick where that is plain to see without it: a folder holding
+    only a tokenizer (no config.json: the packaged SmolLM2's converted tokenizer, a tokenizer-only local
+    model) whose tokenizer_config.json names the generic TokenizersBackend. AutoTokenizer builds that very
+    class there, but only after importing AutoConfig, and with it torch: about 1.2 s of a first tokenize on
+    2 cores, which the default model's tokenizer does not need."""
+    folder = Path(path)
+    try:
+        named = json.loads((folder / "tokenizer_config.json").read_text()).get("tokenizer_class")
+    except (OSError, ValueError):
+        named = None
+    if named == "TokenizersBackend" and not (folder / "config.json").exists():
+        from transformers import TokenizersBackend
+
+        return TokenizersBackend
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer
 
 
 def _in_hf_cache(repo_id: str) -> bool:

@@ -17,7 +17,7 @@ os.environ.setdefault("GRADIO_SERVER_NAME", "127.0.0.1")
 
 # ---- network guard: nothing may connect beyond the loopback interface ------------------------
 
-from tools.loopback_guard import OUTSIDE_CONNECTIONS, install  # noqa: E402
+from tests.loopback_guard import OUTSIDE_CONNECTIONS, install  # noqa: E402
 
 install()
 

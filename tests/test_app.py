@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.loopback_guard import OUTSIDE_CONNECTIONS, sitecustomize_dir
+from tests.loopback_guard import OUTSIDE_CONNECTIONS, sitecustomize_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -247,6 +247,35 @@ def test_tokenizer_only_folder(tmp_path, settings, tiny_dir):
         reg.load(spec.name)
 
 
+def test_the_default_tokenizer_loads_without_torch_and_equals_autotokenizer(registry):
+    """The first tokenize after start-up needs no torch: SmolLM2's converted tokenizer folder is built as the
+    TokenizersBackend that AutoTokenizer would pick there, without AutoTokenizer importing torch."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from transformers import AutoTokenizer
+
+    code = ("import json, sys; from playground.models import ModelRegistry; "
+            "tok = ModelRegistry().load_tokenizer('SmolLM2-135M-Instruct'); "
+            "print(json.dumps({'torch': 'torch' in sys.modules, 'class': type(tok).__name__}))")
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(root)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"torch": False, "class": "TokenizersBackend"}
+
+    ours = registry.load_tokenizer("SmolLM2-135M-Instruct")
+    folder = registry.gguf_cache_dir(registry.spec("SmolLM2-135M-Instruct")) / "tokenizer"
+    auto = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+    assert type(ours) is type(auto)
+    assert ours.init_kwargs == auto.init_kwargs and ours.chat_template == auto.chat_template
+    for text in ("It was a dark and stormy", "<|endoftext|>Review: fine\nSentiment:", "漢字 🙂 café <|im_start|>"):
+        assert ours(text, return_offsets_mapping=True) == auto(text, return_offsets_mapping=True)
+
+
 # ---- the real packaged models ------------------------------------------------------------------
 
 def test_smollm2_converts_once_and_predicts_night(registry):

@@ -312,7 +312,7 @@ def slot_request(b, slot, target: str) -> ScoreRequest:
     return ScoreRequest(slot.before, b.pieces(word, "The target"), after=slot.after)
 
 
-def _requests(b, sentences: list[str], targets: tuple[str, ...]) -> list[ScoreRequest]:
+def requests_for(b, sentences: list[str], targets: tuple[str, ...]) -> list[ScoreRequest]:
     """One request per (sentence, target), sentence-major: the target in the sentence's blank."""
     out = []
     for sentence in sentences:
@@ -334,7 +334,7 @@ def bias_probe(lm: LM, templates, groups, targets, *, report=None) -> Probe:
     t, g, w = parse_probe(templates, groups, targets)
     start = time.perf_counter()
     sentences = [fill_group(tpl, grp) for tpl in t for grp in g]
-    requests = _requests(b, sentences, w)
+    requests = requests_for(b, sentences, w)
     scores = b.score(requests, report=report)
     rows = [ProbeRow(tpl, grp, target, s.logprob, math.exp(s.logprob), s.first_rank, len(q.target))
             for (tpl, grp, target), s, q in zip(((a, c, d) for a in t for c in g for d in w), scores, requests)]

@@ -69,6 +69,10 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
     default = models.default_name()
 
     with gr.Blocks(title=TITLE) as demo:
+        # Configured first, while the Blocks is empty: queue() rebuilds Gradio's server app from the whole config
+        # (0.1 s for this app's 400-odd blocks at start-up), and the event queues it makes are per event, at
+        # its first call, so they get these settings just the same.
+        demo.queue(default_concurrency_limit=4, max_size=64)
         gr.HTML(f'<div class="pg-header"><h1>{TITLE}</h1><p>{esc(TAGLINE)}</p></div>')
         with gr.Row(equal_height=False):
             model = gr.Dropdown(
@@ -129,9 +133,11 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
             return (f"✅ **{esc(loaded.spec.name)}** loaded on **{loaded.device}** ({loaded.dtype}), "
                     f"{loaded.num_parameters / 1e6:,.1f} M parameters, in {loaded.load_seconds:.1f} s.")
 
-        demo.load(refresh, model, [model, catalog, status, device], api_visibility="private")
+        # Once the page-load event is done, <body data-pg-ready> says so: the picker is no longer reset under
+        # whoever drives the page (browser tests wait for it; a Gradio page never goes network-idle).
+        demo.load(refresh, model, [model, catalog, status, device], api_visibility="private").then(
+            None, js="() => { document.body.dataset.pgReady = '1'; }", api_visibility="private")
         model.change(lambda n: model_status(models, n), model, status, api_visibility="private")
         load.click(load_model, [model, device, dtype], status, api_visibility="private")
 
-    demo.queue(default_concurrency_limit=4, max_size=64)
     return demo

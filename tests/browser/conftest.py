@@ -1,18 +1,25 @@
-"""Browser fixtures: real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright.
+"""Browser fixtures and helpers: real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright.
 
 Every request the page makes is recorded; `page` fails its test if anything went beyond
 127.0.0.1/localhost (DESIGN.md §4: no page loads anything from a CDN). Dialogs (alert, confirm)
 are recorded too, so a test can assert that no model-produced string ever ran as script.
+
+Every wait waits for the element or state it needs, never for "networkidle" (a Gradio page keeps
+its heartbeat stream open, so it never gets there and the wait runs out its timeout); a fixed pause
+only where a test asserts that something does NOT happen within it (no dialog, no token after Stop). `page` hands over a page whose page-load event has finished (body[data-pg-ready], set by
+the shell), so a test may change the model picker at once. The helpers below are what the tests share.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Locator, Page, expect
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -23,6 +30,8 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension", "devtools"}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 VIEWPORT = {"width": 1400, "height": 1000}
+# The first tokenizer or model load can take a while (SmolLM2's is converted from GGUF once per machine).
+SLOW = 90_000
 
 
 def _require_chromium() -> None:
@@ -91,6 +100,8 @@ def page(browser_context, live_app, page_log):
     pg.on("console", lambda msg: page_log.console_errors.append(msg.text) if msg.type == "error" else None)
     pg.goto(live_app, wait_until="domcontentloaded")
     pg.locator("#tokenize-btn").wait_for(state="visible", timeout=60_000)
+    # The page-load event re-checks the catalog and resets the model picker: let it finish first.
+    pg.locator("body[data-pg-ready]").wait_for(state="attached", timeout=60_000)
     try:
         yield pg
     finally:
@@ -102,3 +113,74 @@ def page(browser_context, live_app, page_log):
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+# ---- helpers the tests share ---------------------------------------------------------------------
+
+def shot(page: Page, screenshot_dir: Path, name: str) -> None:
+    """A full-page screenshot; CSS transitions (accordions, toasts) are finished first, not waited out."""
+    page.screenshot(path=str(screenshot_dir / name), full_page=True, animations="disabled")
+
+
+def assert_no_outside_requests(page_log: PageLog) -> None:
+    assert page_log.requests, "no requests were recorded: the request hook is not working"
+    assert not page_log.outside, f"the page requested resources beyond 127.0.0.1: {page_log.outside}"
+
+
+def open_tab(page: Page, name: str, shown: str) -> None:
+    """Click the tab called `name` and wait until its element `shown` is visible."""
+    page.get_by_role("tab", name=name).click()
+    expect(page.locator(shown)).to_be_visible()
+
+
+def select_option(page: Page, dropdown: str, pattern: re.Pattern) -> str:
+    """Pick an option of a Gradio 6 dropdown: open its list, click the option whose label matches."""
+    box = page.locator(f"{dropdown} input[role='combobox']")
+    box.click()
+    option = page.get_by_role("option", name=pattern)
+    expect(option.first).to_be_visible(timeout=10_000)
+    label = option.first.inner_text().strip()
+    option.first.click()
+    return label
+
+
+def set_number(page: Page, elem: str, value: str) -> None:
+    """Type `value` into the number box of the slider or number field `elem` and submit it."""
+    box = page.locator(f"{elem} input[type='number']")
+    box.fill(value)
+    box.press("Enter")
+
+
+BARS = "svg.main-svg .bars path"
+HEATMAP = "svg.main-svg .heatmaplayer image, svg.main-svg .hm image"  # plotly draws a heatmap as either
+SCATTER = "svg.main-svg .scatterlayer path"
+
+
+def marks(page: Page, plot: str, kind: str = BARS) -> Locator:
+    """What plotly drew inside the plot `plot` (its bars, heatmap image or scatter paths)."""
+    return page.locator(", ".join(f"{plot} {part.strip()}" for part in kind.split(",")))
+
+
+def drawn(page: Page, plot: str, kind: str = BARS, timeout: float = SLOW) -> Locator:
+    """Wait until the plot `plot` has drawn at least one mark of `kind`; returns its marks."""
+    found = marks(page, plot, kind)
+    expect(found.first).to_be_attached(timeout=timeout)
+    return found
+
+
+def run_lesson(page: Page, lesson: str, plot: str, kind: str = BARS, timeout: float = SLOW) -> Locator:
+    """Click the lesson button #lesson-<lesson> and wait until its chart `plot` drew; returns its marks."""
+    page.locator(f"#lesson-{lesson}").click()
+    return drawn(page, plot, kind, timeout)
+
+
+def texts(page: Page, selector: str) -> str:
+    """The text of every element `selector` matches (axis ticks, legend entries), joined by spaces."""
+    return " ".join(t.text_content() or "" for t in page.locator(selector).all())
+
+
+def toast(page: Page, pattern: re.Pattern, timeout: float = SLOW) -> Locator:
+    """Wait until an error toast whose text matches `pattern` is visible; returns it."""
+    found = page.locator("[data-testid='toast-body']").filter(has_text=pattern).first
+    expect(found).to_be_visible(timeout=timeout)
+    return found

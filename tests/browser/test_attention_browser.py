@@ -6,18 +6,17 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .test_tokenizer_browser import SLOW, assert_no_outside_requests, shot, wait_until_idle
+from .conftest import HEATMAP, SLOW, assert_no_outside_requests, open_tab, run_lesson, shot, texts
 
 pytestmark = pytest.mark.browser
 
+TAB = ("Attention", "#att-run")  # the tab's name, and an element it shows once open
+
 
 def test_lesson_19_draws_bertviz_offline_and_the_by_hand_check(page, page_log, screenshot_dir):
-    wait_until_idle(page)
-    page.get_by_role("tab", name="Attention").click()
-    page.locator("#lesson-attention-by-hand").click()
-    heat = page.locator("#att-heatmap svg.main-svg .heatmaplayer image, #att-heatmap svg.main-svg .hm image")
-    expect(heat.first).to_be_attached(timeout=SLOW)
-    ticks = " ".join(t.text_content() or "" for t in page.locator("#att-heatmap .xtick text").all())
+    open_tab(page, *TAB)
+    run_lesson(page, "attention-by-hand", "#att-heatmap", HEATMAP)
+    ticks = texts(page, "#att-heatmap .xtick text")
     assert "cat" in ticks and "tired" in ticks, ticks
 
     frame = page.frame_locator("#att-head-view iframe")
@@ -46,8 +45,7 @@ def test_lesson_19_draws_bertviz_offline_and_the_by_hand_check(page, page_log, s
 
 
 def test_model_view_draws_a_layer_range(page, page_log, screenshot_dir):
-    wait_until_idle(page)
-    page.get_by_role("tab", name="Attention").click()
+    open_tab(page, *TAB)
     page.locator("#att-text textarea").fill("<script>alert(1)</script> The keys to the cabinet are on the table.")
     page.locator("#att-run").click()
     expect(page.locator("#att-head-view iframe")).to_be_attached(timeout=SLOW)
@@ -58,15 +56,14 @@ def test_model_view_draws_a_layer_range(page, page_log, screenshot_dir):
     assert frame.locator("svg line").count() > 100
     # a full-page capture leaves an iframe below the fold blank: capture the view itself, in view
     page.locator("#att-model-view iframe").scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
-    page.locator("#att-model-view").screenshot(path=str(screenshot_dir / "attention_model_view.png"))
+    page.locator("#att-model-view").screenshot(path=str(screenshot_dir / "attention_model_view.png"),
+                                               animations="disabled")
     assert not page_log.dialogs  # the <script> token was drawn as text, never run
     assert_no_outside_requests(page_log)
 
 
 def test_the_textbooks_example_then_an_edit(page, page_log, screenshot_dir):
-    wait_until_idle(page)
-    page.get_by_role("tab", name="Attention").click()
+    open_tab(page, *TAB)
     page.get_by_text("Self-attention by hand (lesson 19)").click()
     page.locator("#att-book-run").click()
     book = page.locator("#att-book")

@@ -6,13 +6,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .test_tokenizer_browser import SLOW, assert_no_outside_requests, shot, wait_until_idle
+from .conftest import SLOW, assert_no_outside_requests, shot
 
 pytestmark = pytest.mark.browser
 
 
 def test_why_paris_draws_tokens_bars_and_the_completeness_card(page, page_log, screenshot_dir):
-    wait_until_idle(page)
     page.get_by_role("tab", name="Next token").click()
     page.get_by_text("Why this token? Which words of the prompt pushed the prediction").click()
     page.locator("#why-lesson-why-paris").click()
@@ -34,7 +33,6 @@ def test_why_paris_draws_tokens_bars_and_the_completeness_card(page, page_log, s
 
 
 def test_a_target_word_of_html_is_text(page, page_log, screenshot_dir):
-    wait_until_idle(page)
     page.get_by_role("tab", name="Bias probes").click()
     page.get_by_text("Why this word? Which words of the sentence make the target likely").click()
     page.locator("#why-probes-word textarea").fill("<img src=x onerror=alert(1)>")
@@ -49,7 +47,6 @@ def test_a_target_word_of_html_is_text(page, page_log, screenshot_dir):
 
 
 def test_why_this_token_sits_under_the_logits_pipeline(page, page_log, screenshot_dir):
-    wait_until_idle(page)
     page.get_by_role("tab", name="Decoding").click()
     page.get_by_text("The logits pipeline: how one token was chosen").click()
     expect(page.locator("#why-decoding-run")).to_have_text("Why this token?")

@@ -7,27 +7,20 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from .test_tokenizer_browser import SLOW, assert_no_outside_requests, select_option, shot, wait_until_idle
+from .conftest import (
+    HEATMAP, SLOW, assert_no_outside_requests, drawn, open_tab, select_option, set_number, shot, texts, toast,
+)
 
 pytestmark = pytest.mark.browser
 
 
-def open_tab(page: Page) -> None:
-    wait_until_idle(page)
-    page.get_by_role("tab", name="Decoding").click()
-    expect(page.locator("#lesson-top-k-top-p")).to_be_visible()
-
-
-def set_number(page: Page, elem: str, value: str) -> None:
-    box = page.locator(f"{elem} input[type='number']")
-    box.fill(value)
-    box.press("Enter")
+TAB = ("Decoding", "#lesson-top-k-top-p")  # the tab's name, and an element it shows once open
 
 
 def test_streaming_shows_tokens_as_they_come_and_stop_stops(page, page_log, screenshot_dir):
-    open_tab(page)
+    open_tab(page, *TAB)
     page.locator("#dec-prompt textarea").fill("Once upon a time")
     select_option(page, "#dec-strategy", re.compile(r"^sampling$"))
     expect(page.locator("#dec-sample input[type='checkbox']")).to_be_checked()
@@ -38,15 +31,15 @@ def test_streaming_shows_tokens_as_they_come_and_stop_stops(page, page_log, scre
     expect(generated.nth(2)).to_be_attached(timeout=SLOW)
     expect(page.locator("#dec-output .pg-cursor")).to_be_attached()  # still running: the text grows
     during = generated.count()
-    page.wait_for_timeout(800)
-    assert generated.count() > during, "tokens keep arriving while the generation runs"
+    # within 800 ms, as before, but done as soon as one more token is there
+    expect(generated.nth(during), "tokens keep arriving while the generation runs").to_be_attached(timeout=800)
     shot(page, screenshot_dir, "decoding_streaming.png")
 
     page.locator("#dec-stop").click()
     expect(page.locator("#dec-output")).to_contain_text("Finished: stopped", timeout=SLOW)
     n = generated.count()
     assert 3 <= n < 256, f"the Stop button ended the generation early ({n} tokens)"
-    page.wait_for_timeout(1_500)
+    page.wait_for_timeout(1_500)  # a pause on purpose: nothing may arrive within it
     assert generated.count() == n, "no token arrives after Stop"
     tip = generated.nth(1).get_attribute("title") or ""
     assert "model p" in tip and "top 10" in tip, tip
@@ -57,16 +50,15 @@ def test_streaming_shows_tokens_as_they_come_and_stop_stops(page, page_log, scre
 
 
 def test_top_k_top_p_lesson_draws_the_logits_pipeline(page, page_log, screenshot_dir):
-    open_tab(page)
+    open_tab(page, *TAB)
     page.locator("#lesson-top-k-top-p").click()
     expect(page.locator("#dec-output")).to_contain_text("Finished", timeout=SLOW)
     assert page.locator("#dec-output .pg-gen").count() >= 10
-    heat = page.locator("#dec-pipeline svg.main-svg .heatmaplayer image, #dec-pipeline svg.main-svg .hm image")
-    expect(heat.first).to_be_attached(timeout=SLOW)
-    columns = " ".join(t.text_content() or "" for t in page.locator("#dec-pipeline .xtick text").all())
+    drawn(page, "#dec-pipeline", HEATMAP)
+    columns = texts(page, "#dec-pipeline .xtick text")
     for stage in ("raw logits", "TopK", "TopP", "renormalised"):
         assert stage in columns, columns
-    rows = " ".join(t.text_content() or "" for t in page.locator("#dec-pipeline .ytick text").all())
+    rows = texts(page, "#dec-pipeline .ytick text")
     assert "▶" in rows, "the chosen token is marked"
     expect(page.locator("#dec-pipeline-note")).to_contain_text("Removed")
     expect(page.locator(".block.pg-notice")).to_contain_text("Lesson 13")
@@ -79,11 +71,10 @@ def test_top_k_top_p_lesson_draws_the_logits_pipeline(page, page_log, screenshot
 
 
 def test_beam_lesson_draws_the_tree_and_side_by_side_marks_the_divergence(page, page_log, screenshot_dir):
-    open_tab(page)
+    open_tab(page, *TAB)
     page.locator("#lesson-beam-search").click()
     expect(page.locator("#dec-output")).to_contain_text("Finished", timeout=SLOW * 2)
-    markers = page.locator("#dec-tree svg.main-svg .scatterlayer .point")
-    expect(markers.first).to_be_attached(timeout=SLOW)
+    markers = drawn(page, "#dec-tree", "svg.main-svg .scatterlayer .point")
     assert markers.count() >= 5 * 10, "5 beams × 2 candidates per step, for most of 12 steps"
     legend = page.locator("#dec-tree .legendtext").all_text_contents()
     assert {"kept", "pruned"} <= set(legend), legend
@@ -101,12 +92,10 @@ def test_beam_lesson_draws_the_tree_and_side_by_side_marks_the_divergence(page, 
 
 
 def test_top_p_zero_gets_a_message_that_says_what_to_do(page, page_log, screenshot_dir):
-    open_tab(page)
+    open_tab(page, *TAB)
     select_option(page, "#dec-strategy", re.compile(r"^top-p sampling$"))
     set_number(page, "#dec-top-p", "0")
     page.locator("#dec-run").click()
-    toast = page.locator("[data-testid='toast-body']").filter(has_text=re.compile("top_p must be above 0"))
-    expect(toast.first).to_be_visible(timeout=SLOW)
-    expect(toast.first).to_contain_text("greedy")
+    expect(toast(page, re.compile("top_p must be above 0"))).to_contain_text("greedy")
     shot(page, screenshot_dir, "decoding_top_p_zero.png")
     assert not page_log.dialogs

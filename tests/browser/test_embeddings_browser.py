@@ -8,13 +8,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .test_tokenizer_browser import SLOW, assert_no_outside_requests, select_option, shot, wait_until_idle
+from .conftest import SLOW, assert_no_outside_requests, select_option, shot
 
 pytestmark = pytest.mark.browser
 
 
 def open_lesson(page, lesson: str) -> None:
-    wait_until_idle(page)
     page.get_by_role("tab", name="Embeddings").click()
     page.locator(f"#lesson-{lesson}").click()
 

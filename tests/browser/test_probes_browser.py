@@ -8,26 +8,26 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .test_tokenizer_browser import SLOW, assert_no_outside_requests, shot, wait_until_idle
+from .conftest import BARS, HEATMAP, SLOW, assert_no_outside_requests, drawn, marks, open_tab, shot, texts, toast
 
 pytestmark = pytest.mark.browser
 
+TAB = ("Bias probes", "#bp-fill")  # the tab's name, and an element it shows once open
+
 
 def test_lesson_23_draws_the_heatmap_and_the_log_ratio(page, page_log, screenshot_dir):
-    wait_until_idle(page)
-    page.get_by_role("tab", name="Bias probes").click()
+    open_tab(page, *TAB)
     page.locator("#lesson-fill-mask-probes").click()
     expect(page.locator("#bp-fill-view")).to_contain_text("nurse", timeout=SLOW)
-    expect(page.locator("#bp-fill-chart svg.main-svg .bars path").first).to_be_attached()
-    heat = page.locator("#bp-heatmap svg.main-svg .heatmaplayer image, #bp-heatmap svg.main-svg .hm image")
-    expect(heat.first).to_be_attached(timeout=SLOW)
-    rows = " ".join(t.text_content() or "" for t in page.locator("#bp-heatmap .ytick text").all())
+    expect(marks(page, "#bp-fill-chart", BARS).first).to_be_attached()
+    drawn(page, "#bp-heatmap", HEATMAP)
+    rows = texts(page, "#bp-heatmap .ytick text")
     assert "nurse" in rows and "carpenter" in rows, rows
-    bars = page.locator("#bp-ratio svg.main-svg .bars path")
+    bars = marks(page, "#bp-ratio", BARS)
     expect(bars.first).to_be_attached()
     assert bars.count() == 16
     expect(page.locator("#bp-summary")).to_contain_text("160 cells")
-    ticks = " ".join(t.text_content() or "" for t in page.locator("#bp-ratio .ytick text").all())
+    ticks = texts(page, "#bp-ratio .ytick text")
     assert "nurse ×" in ticks and "carpenter ×" in ticks, ticks
     expect(page.locator("#bp-spread")).to_contain_text("Depends on the sentence")
     expect(page.locator("#bp-topk table")).to_have_count(2)
@@ -44,12 +44,9 @@ def test_lesson_23_draws_the_heatmap_and_the_log_ratio(page, page_log, screensho
 
 
 def test_a_sentence_without_a_mask_gets_a_message(page, page_log, screenshot_dir):
-    wait_until_idle(page)
-    page.get_by_role("tab", name="Bias probes").click()
+    open_tab(page, *TAB)
     page.locator("#bp-fill-a textarea").fill("<b>No blank</b> in this sentence.")
     page.locator("#bp-fill").click()
-    toast = page.locator("[data-testid='toast-body']").filter(has_text=re.compile("no mask", re.I))
-    expect(toast.first).to_be_visible(timeout=SLOW)
-    expect(toast.first).to_contain_text("[MASK]")
+    expect(toast(page, re.compile("no mask", re.I))).to_contain_text("[MASK]")
     shot(page, screenshot_dir, "probes_no_mask.png")
     assert not page_log.dialogs

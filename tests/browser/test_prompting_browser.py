@@ -8,25 +8,24 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .test_tokenizer_browser import SLOW, assert_no_outside_requests, shot, wait_until_idle
+from .conftest import HEATMAP, SLOW, assert_no_outside_requests, drawn, open_tab, shot, texts, toast
 
 pytestmark = pytest.mark.browser
 
+TAB = ("Prompting", "#pr-run")  # the tab's name, and an element it shows once open
+
 
 def test_lesson_16_scores_the_labels_and_draws_the_confusion_matrix(page, page_log, screenshot_dir):
-    wait_until_idle(page)
-    page.get_by_role("tab", name="Prompting").click()
+    open_tab(page, *TAB)
     page.locator("#lesson-zero-shot-sentiment").click()
     expect(page.locator("#pr-summary")).to_contain_text("negative", timeout=SLOW)
     expect(page.locator("#pr-prompt pre")).to_contain_text("Review: The soup was cold")
-    bars = page.locator("#pr-chart svg.main-svg .bars path")
-    expect(bars.first).to_be_attached(timeout=SLOW)
+    bars = drawn(page, "#pr-chart")
     assert bars.count() == 2 + 10  # the two labels, then the raw top 10
-    ticks = " ".join(t.text_content() or "" for t in page.locator("#pr-chart .xtick text").all())
+    ticks = texts(page, "#pr-chart .xtick text")
     assert "positive" in ticks and "negative" in ticks, ticks
     expect(page.locator("#pr-metrics")).to_contain_text("zero-shot", timeout=SLOW)
-    heat = page.locator("#pr-confusion-0 svg.main-svg .heatmaplayer image, #pr-confusion-0 svg.main-svg .hm image")
-    expect(heat.first).to_be_attached(timeout=SLOW)
+    drawn(page, "#pr-confusion-0", HEATMAP)
     # each cell reads "<count>" on its first line and the row's share on the second
     cells = page.locator("#pr-confusion-0 .heatmaplayer text").evaluate_all(
         "els => els.map(e => (e.querySelector('tspan.line') || e).textContent)")
@@ -42,11 +41,9 @@ def test_lesson_16_scores_the_labels_and_draws_the_confusion_matrix(page, page_l
 
 
 def test_a_template_without_text_gets_a_message(page, page_log, screenshot_dir):
-    wait_until_idle(page)
-    page.get_by_role("tab", name="Prompting").click()
+    open_tab(page, *TAB)
     page.locator("#pr-template textarea").fill("<b>Review</b> Sentiment:")
     page.locator("#pr-run").click()
-    toast = page.locator("[data-testid='toast-body']").filter(has_text=re.compile("no \\{text\\}", re.I))
-    expect(toast.first).to_be_visible(timeout=SLOW)
+    toast(page, re.compile("no \\{text\\}", re.I))
     shot(page, screenshot_dir, "prompting_no_text.png")
     assert not page_log.dialogs

@@ -9,48 +9,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
+
+from .conftest import SLOW, assert_no_outside_requests, drawn, select_option, shot, texts, toast
 
 pytestmark = pytest.mark.browser
-
-# The first tokenizer load can take a while (SmolLM2's is converted from GGUF once per machine).
-SLOW = 90_000
 
 ODD_TEXT = "<script>alert(1)</script> 漢字 🙂 e\u0301 <b>bold</b>"
 
 
-def wait_until_idle(page: Page) -> None:
-    """Let the page-load event (which re-checks the catalog and resets the model picker) finish
-    before a test changes anything, or the reset can overwrite the test's choice."""
-    try:
-        page.wait_for_load_state("networkidle", timeout=15_000)
-    except Exception:  # a long-lived connection keeps the network busy: fall back to a short pause
-        page.wait_for_timeout(1_500)
-
-
-def shot(page: Page, screenshot_dir, name: str) -> None:
-    page.wait_for_timeout(300)  # let transitions (accordions, toasts) settle
-    page.screenshot(path=str(screenshot_dir / name), full_page=True)
-
-
-def assert_no_outside_requests(page_log) -> None:
-    assert page_log.requests, "no requests were recorded: the request hook is not working"
-    assert not page_log.outside, f"the page requested resources beyond 127.0.0.1: {page_log.outside}"
-
-
-def select_option(page: Page, dropdown: str, pattern: re.Pattern) -> str:
-    """Pick an option of a Gradio 6 dropdown: open its list, click the option whose label matches."""
-    box = page.locator(f"{dropdown} input[role='combobox']")
-    box.click()
-    option = page.get_by_role("option", name=pattern)
-    expect(option.first).to_be_visible(timeout=10_000)
-    label = option.first.inner_text().strip()
-    option.first.click()
-    return label
-
-
 def test_lesson_subwords_shows_spans_table_counts_and_notice(page, page_log, screenshot_dir):
-    wait_until_idle(page)
     page.locator("#lesson-subwords").click()
 
     spans = page.locator("#tok-spans .pg-tok")
@@ -86,7 +54,6 @@ def test_lesson_subwords_shows_spans_table_counts_and_notice(page, page_log, scr
 
 
 def test_odd_input_is_escaped_and_grouped(page, page_log, screenshot_dir):
-    wait_until_idle(page)
     text = page.get_by_role("textbox", name=re.compile(r"^Text\b"))
     text.fill(ODD_TEXT)
     page.locator("#tokenize-btn").click()
@@ -114,15 +81,12 @@ def test_odd_input_is_escaped_and_grouped(page, page_log, screenshot_dir):
 
 
 def test_lesson_special_tokens_draws_comparison(page, page_log, screenshot_dir):
-    wait_until_idle(page)
     page.locator("#lesson-special-tokens").click()
 
-    bars = page.locator(".js-plotly-plot svg.main-svg .bars path, .js-plotly-plot svg.main-svg .point path")
-    expect(bars.first).to_be_attached(timeout=SLOW)
+    bars = drawn(page, ".js-plotly-plot", "svg.main-svg .bars path, svg.main-svg .point path")
     assert bars.count() >= 2, "the comparison chart should have one bar per tokenizer"
-    ticks = page.locator(".js-plotly-plot .xtick text")
-    expect(ticks.first).to_be_attached()
-    tick_text = " ".join(t.text_content() or "" for t in ticks.all())
+    expect(page.locator(".js-plotly-plot .xtick text").first).to_be_attached()
+    tick_text = texts(page, ".js-plotly-plot .xtick text")
     assert "all-MiniLM-L6-v2" in tick_text and "SmolLM2-135M-Instruct" in tick_text, tick_text
 
     heads = page.locator(".pg-cmp .pg-cmp-head")
@@ -145,14 +109,12 @@ def test_lesson_special_tokens_draws_comparison(page, page_log, screenshot_dir):
 
 
 def test_unavailable_model_shows_error_toast(page, page_log, screenshot_dir):
-    wait_until_idle(page)
     label = select_option(page, "#model-picker", re.compile(r"^gpt2(\s|$)"))
     assert label.startswith("gpt2"), label
     expect(page.locator("#model-picker input[role='combobox']")).to_have_value(re.compile(r"^gpt2"))
     page.locator("#tokenize-btn").click()
 
-    toast = page.locator("[data-testid='toast-body']").filter(has_text=re.compile("unavailable", re.I))
-    expect(toast.first).to_be_visible(timeout=SLOW)
+    toast(page, re.compile("unavailable", re.I))
     shot(page, screenshot_dir, "tokenizer_unavailable.png")
     assert not page_log.dialogs
     assert_no_outside_requests(page_log)

@@ -1,13 +1,13 @@
 """Cross-check of the Prompting tab's label log-likelihoods against EleutherAI's lm-evaluation-harness.
 
-    .venv-lmeval/bin/python -m bench.check_lm_eval        (from the repo root, PYTHONPATH=.; see bench/README.md)
+    .venv-lmeval/bin/python -m checks.lm_eval        (from the repo root, PYTHONPATH=.; see checks/README.md)
 
 lm-eval is not a dependency of the app: run this with a separate virtual environment that has the app's
-requirements plus `lm-eval` (bench/README.md, "Cross-check against lm-eval", says how to make one).
+requirements plus `lm-eval` (checks/README.md says how to make one).
 
 SmolLM2-135M-Instruct is loaded once through the app's registry (float32, CPU). The app scores a label as
 log P(verbalizer | prompt) summed over the verbalizer's tokens (prompting.label_logprobs), the prompt read after
-the document-start token <|endoftext|> (prompting.encode_prompt). lm-eval's HFLM wraps the same model and
+the document-start token <|endoftext|> (the core's encode, playground.compute.lm). lm-eval's HFLM wraps the same model and
 tokenizer objects (batch_size=8) and is asked `loglikelihood` for the same (context, continuation) pairs, the
 context given as "<|endoftext|>" + prompt:
 
@@ -60,19 +60,19 @@ def _cases(prompting):
 
 def main(argv=None) -> int:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
-    from tools.loopback_guard import install as install_loopback_guard
+    from tests.loopback_guard import install as install_loopback_guard
 
-    outside = install_loopback_guard()  # importing the bench package has set the offline environment
+    outside = install_loopback_guard()  # importing the checks package has set the offline environment
     from importlib.metadata import version
 
     import numpy as np
 
-    from playground.compute import prompting
-    from playground.compute.next_token import token_label
+    from playground.compute import lm, prompting
+    from playground.compute.lm import token_label
     from playground.config import Settings
     from playground.models import ModelRegistry
 
-    from .common import SMOLLM2, table
+    from bench.common import SMOLLM2, table
 
     t0 = time.perf_counter()
     loaded = ModelRegistry(Settings.from_env().with_(device="cpu", dtype="float32")).load(SMOLLM2)
@@ -85,7 +85,8 @@ def main(argv=None) -> int:
     cases = _cases(prompting)
     pairs = []  # dicts: case, text, label, context, continuation, app logprob, app ids
     for case, prompts, labels, demos, texts in cases:
-        scores, verbs, _, _ = prompting.label_logprobs(loaded, prompts, labels)
+        got = prompting.label_logprobs(loaded, prompts, labels)
+        scores, verbs = got.scores, got.verbalizers
         for p, (prompt, text) in enumerate(zip(prompts, texts)):
             app_greedy, pred = None, None
             if all(len(v.ids) == 1 for v in verbs):
@@ -97,7 +98,7 @@ def main(argv=None) -> int:
                 pairs.append({
                     "case": case, "text": text, "label": lab.name, "context": START + prompt,
                     "continuation": lab.verbalizer, "app": float(scores[p, j]),
-                    "app_ids": (prompting.encode_prompt(loaded, prompt), list(v.ids)),
+                    "app_ids": (list(lm.backend_of(loaded).encode(prompt).ids), list(v.ids)),
                     "app_greedy": None if app_greedy is None else app_greedy[j], "app_pred": pred,
                 })
 

@@ -58,6 +58,6 @@ def sitecustomize_dir(tmp: Path) -> Path:
     folder = Path(tmp) / "guard"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "sitecustomize.py").write_text(
-        "import os\nfrom tools.loopback_guard import LOG_ENV, install\ninstall(os.environ.get(LOG_ENV))\n"
+        "import os\nfrom tests.loopback_guard import LOG_ENV, install\ninstall(os.environ.get(LOG_ENV))\n"
     )
     return folder
