@@ -67,7 +67,7 @@ def cases() -> dict[str, list[str]]:
 
 
 def run(reps: int = REPS, warmup: int = WARMUP, log=print) -> dict:
-    from tools.loopback_guard import install as install_loopback_guard
+    from tests.loopback_guard import install as install_loopback_guard
 
     outside = install_loopback_guard()
     try:

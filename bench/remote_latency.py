@@ -53,7 +53,7 @@ from pathlib import Path
 import httpx
 
 from tests.remote_engine import NEUTRAL, engine_missing_reason, free_port, start_engine, stop_engine
-from tools.loopback_guard import LOG_ENV, install, sitecustomize_dir
+from tests.loopback_guard import LOG_ENV, install, sitecustomize_dir
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"

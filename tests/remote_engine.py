@@ -2,7 +2,7 @@
 
 It runs from its own venv (.venv-engine, made by `make engine`, which `make test` runs) as a
 subprocess on a free 127.0.0.1 port; the test process never imports llama_cpp. The subprocess
-carries the loopback guard (tools/loopback_guard.py) like every other subprocess of the tests.
+carries the loopback guard (tests/loopback_guard.py) like every other subprocess of the tests.
 
     engine = start_engine(folder)          # waits until /v1/models answers (bounded), or fails clearly
     engine.base_url, engine.api_key        # http://127.0.0.1:PORT/v1 and the bearer token it demands
@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tools.loopback_guard import LOG_ENV, sitecustomize_dir
+from tests.loopback_guard import LOG_ENV, sitecustomize_dir
 
 REPO = Path(__file__).resolve().parent.parent
 ENGINE_PYTHON = REPO / ".venv-engine" / "bin" / "python"
