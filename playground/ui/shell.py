@@ -14,8 +14,9 @@ from ..models import ModelRegistry, available_devices
 from ..presets import ASSETS
 from ..views.common import esc
 from .attention_tab import build_attention_tab
-from .common import AppContext, user_errors
+from .common import AppContext, loadable_choices, user_errors
 from .decoding_tab import build_decoding_tab
+from .lecture import LECTURE_JS, Lecture, build_lecture_bar, build_player
 from .next_token_tab import build_next_token_tab
 from .probes_tab import build_probes_tab
 from .prompting_tab import build_prompting_tab
@@ -27,6 +28,7 @@ TAGLINE = (
     "does with them. Pick a model once; every tab uses it."
 )
 CATALOG_HEADERS = ["model", "family", "source", "can do", "status"]
+CATALOG_WIDTHS = ["17%", "8%", "8%", "22%", "45%"]
 
 
 def catalog_rows(models: ModelRegistry, probe_hub: bool = True) -> list[list[str]]:
@@ -53,7 +55,8 @@ def model_status(models: ModelRegistry, name: str, probe_hub: bool = True) -> st
 
 def launch_options() -> dict:
     """Keyword arguments for demo.launch() that every launcher (app.py, tests, benchmarks) shares."""
-    return {"css_paths": [ASSETS / "playground.css"], "theme": gr.themes.Soft(), "footer_links": ["api", "settings"]}
+    return {"css_paths": [ASSETS / "playground.css"], "theme": gr.themes.Soft(), "footer_links": ["api", "settings"],
+            "head": LECTURE_JS}
 
 
 def build_demo(settings: Settings | None = None, models: ModelRegistry | None = None) -> gr.Blocks:
@@ -65,9 +68,9 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
         gr.HTML(f'<div class="pg-header"><h1>{TITLE}</h1><p>{esc(TAGLINE)}</p></div>')
         with gr.Row(equal_height=False):
             model = gr.Dropdown(
-                choices=models.choices(probe_hub=False), value=default, label="Model",
+                choices=loadable_choices(models, probe_hub=False), value=default, label="Model",
                 allow_custom_value=settings.allow_hub_ids, scale=3, elem_id="model-picker",
-                info="Unavailable models say why in the catalog below.",
+                info="The models that can load here. The catalog below lists the others, and why they cannot.",
             )
             # The device list needs torch; it is filled in on page load so that start-up stays light.
             device = gr.Dropdown(choices=sorted({"auto", "cpu", settings.device}), value=settings.device,
@@ -77,17 +80,22 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
             load = gr.Button("Load model", scale=1)
         status = gr.Markdown(model_status(models, default, probe_hub=False) if default else "No model can load here.",
                              elem_id="model-status")
-        with gr.Accordion("Model catalog: what is here, what is not, and why", open=False):
+        with gr.Accordion("Model catalog: what is here, what is not, and why", open=False,
+                          elem_id="model-catalog-accordion"):
             catalog = gr.Dataframe(headers=CATALOG_HEADERS, value=catalog_rows(models, probe_hub=False),
-                                   interactive=False, wrap=True)
+                                   interactive=False, wrap=True, column_widths=CATALOG_WIDTHS, elem_id="model-catalog")
             gr.Markdown(
                 "Packaged models work with no network. Hub models load when the Hugging Face hub is "
                 "reachable or they are in the local cache. To add your own, put a model folder under a "
                 "directory listed in `PLAYGROUND_MODEL_DIRS` (see the README)."
             )
 
-        ctx = AppContext(settings=settings, models=models, model=model, device=device, dtype=dtype)
+        build_lecture_bar()
+        lecture = Lecture(deck=gr.State([]))
+        ctx = AppContext(settings=settings, models=models, model=model, device=device, dtype=dtype, lecture=lecture)
         with gr.Tabs():
+            with gr.Tab("Lessons", id="lessons"):
+                build_player(ctx)
             with gr.Tab("Tokenizer", id="tokenizer"):
                 build_tokenizer_tab(ctx)
             with gr.Tab("Next token", id="next-token"):
@@ -103,7 +111,7 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
 
         def refresh(name):
             """On page load: check the hub once, so hub models show as available or say why not."""
-            return (gr.Dropdown(choices=models.choices(), value=name), catalog_rows(models),
+            return (gr.Dropdown(choices=loadable_choices(models), value=name), catalog_rows(models),
                     model_status(models, name), gr.Dropdown(choices=available_devices()))
 
         def load_model(name, dev, dt, progress=gr.Progress(track_tqdm=True)):
