@@ -142,17 +142,3 @@ def test_lesson_special_tokens_draws_comparison(page, page_log, screenshot_dir):
     shot(page, screenshot_dir, "tokenizer_compare.png")
     assert not page_log.dialogs
     assert_no_outside_requests(page_log)
-
-
-def test_unavailable_model_shows_error_toast(page, page_log, screenshot_dir):
-    wait_until_idle(page)
-    label = select_option(page, "#model-picker", re.compile(r"^gpt2(\s|$)"))
-    assert label.startswith("gpt2"), label
-    expect(page.locator("#model-picker input[role='combobox']")).to_have_value(re.compile(r"^gpt2"))
-    page.locator("#tokenize-btn").click()
-
-    toast = page.locator("[data-testid='toast-body']").filter(has_text=re.compile("unavailable", re.I))
-    expect(toast.first).to_be_visible(timeout=SLOW)
-    shot(page, screenshot_dir, "tokenizer_unavailable.png")
-    assert not page_log.dialogs
-    assert_no_outside_requests(page_log)
