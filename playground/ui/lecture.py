@@ -47,7 +47,14 @@ def _kind(component) -> str:
 
 
 def _spec(components) -> list[tuple[str, str]]:
-    return [(_kind(c), str(getattr(c, "label", None) or "")) for c in components]
+    """(kind, label) per component; an unlabelled table is named by its elem_id (its file name in an export)."""
+    def label(c):
+        text = getattr(c, "label", None) or ""
+        if not text and isinstance(c, gr.Dataframe):
+            text = (getattr(c, "elem_id", None) or "table").replace("-", " ")
+        return str(text)
+
+    return [(_kind(c), label(c)) for c in components]
 
 
 def _table(value) -> dict:

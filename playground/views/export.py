@@ -254,9 +254,11 @@ def table_files(slide: Slide) -> list[tuple[str, str]]:
     for item in slide.items:
         if item.kind != TABLE or not (item.value or {}).get("rows"):
             continue
-        name = slug(item.label or "table")
+        stem = name = slug(item.label or "table")
+        n = 1
         while name in used:
-            name += "-2"
+            n += 1
+            name = f"{stem}-{n}"
         used.add(name)
         out += [(f"{name}.csv", table_csv(item.value)), (f"{name}.json", table_json(item.value))]
     return out
