@@ -86,6 +86,9 @@ def test_the_deck_keeps_the_order_shown_and_replaces_a_lesson_shown_again():
     deck = lecture.record_slide("top-k-top-p", "Decoding", spec, deck, "note 13", "<p>thirteen</p>")
     deck = lecture.record_slide("softmax", "Next token", spec, deck, "note 7 again", "<p>seven again</p>")
     assert [s["key"] for s in deck] == ["7", "13"]
+    late = lecture.record_slide("top-k-top-p", "Decoding", spec, deck, "**Lesson 14. What to notice:** x",
+                                "<p>13</p>", own_notice="**Lesson 13. What to notice:** its own")
+    assert late[1]["notice"] == "**Lesson 13. What to notice:** its own"  # Next came before it finished
     assert deck[0]["title"] == "Lesson 7 · From logits to probabilities" and deck[0]["notice"] == "note 7 again"
     html = open(lecture.export_deck(deck), encoding="utf-8").read()
     assert html.index("seven again") < html.index("thirteen") and export.offline(html)

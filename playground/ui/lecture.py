@@ -21,7 +21,8 @@ import gradio as gr
 from .. import lessons as catalog
 from ..views import export
 from ..views.common import esc
-from .common import AppContext, keep_results, message_box
+from ..presets import resolve
+from .common import AppContext, keep_results, lesson, message_box
 
 DECK_MAX_SLIDES = 60  # a lecture's worth; older slides go first past that
 
@@ -123,11 +124,16 @@ def export_result(tab: str, spec, notice, *values) -> list[str]:
     return [str(p) for p in paths]
 
 
-def record_slide(lesson_id: str, tab: str, spec, deck, notice, *values) -> list[dict]:
-    """A lesson's result, once it ran, into the session's deck (a lesson shown again replaces its slide)."""
+def record_slide(lesson_id: str, tab: str, spec, deck, notice, *values, own_notice: str = "") -> list[dict]:
+    """A lesson's result, once it ran, into the session's deck (a lesson shown again replaces its slide).
+
+    `own_notice` is the lesson's own note: when Next was pressed before this lesson's last step finished, the
+    note box already shows the next lesson's note, so the box is used only while it still shows this lesson's."""
     lesson = catalog.find(lesson_id)
     key = lesson.key if lesson else lesson_id
     title = f"Lesson {key} · {lesson.title}" if lesson else lesson_id
+    if own_notice and lesson and not str(notice or "").startswith(f"**Lesson {lesson.number}."):
+        notice = own_notice
     slide = {"key": key, "id": lesson_id, "title": title, "notice": notice or "", "tab": tab,
              "items": items_of(spec, values), "meta": {"tab": tab}}
     deck = [s for s in (deck or [])]
@@ -185,9 +191,11 @@ def record_lessons(ctx: AppContext, tab: str, lesson_events, notice, components)
         return
     spec = _spec(components)
     deck = ctx.lecture.deck
+    presets_file = next((t.presets for t in catalog.TABS if t.label == tab), None)
     for lesson_id, event in lesson_events:
         def record(deck_value, notice_value, *values, _id=lesson_id):
-            return record_slide(_id, tab, spec, deck_value, notice_value, *values)
+            own = resolve(lesson(presets_file, _id), ctx.models).notice_markdown if presets_file else ""
+            return record_slide(_id, tab, spec, deck_value, notice_value, *values, own_notice=own)
 
         event.then(record, [deck, notice, *components], deck, api_visibility="private", show_progress="hidden")
 

@@ -177,8 +177,9 @@ def build_next_token_tab(ctx: AppContext) -> dict:
     prompt_view = gr.HTML(elem_id="nt-prompt-view")
     summary = gr.HTML(empty_hint("Click Predict or a lesson to see what the model expects next."), elem_id="nt-summary")
     with gr.Row(equal_height=False):
-        chart = gr.Plot(label="Top k", elem_id="nt-chart", scale=3)
-        curve = gr.Plot(label="Entropy vs temperature", elem_id="nt-curve", scale=2)
+        # min_width: on a narrow page (a projector at 150 %) the two charts stack instead of cutting their titles
+        chart = gr.Plot(label="Top k", elem_id="nt-chart", scale=3, min_width=440)
+        curve = gr.Plot(label="Entropy vs temperature", elem_id="nt-curve", scale=2, min_width=440)
     with gr.Accordion("Top-k table", open=False) as table_acc:
         table = gr.Dataframe(headers=views.TOPK_HEADERS, interactive=False, wrap=True, elem_id="nt-table")
     with gr.Accordion("Best guess after every prefix (lesson 6)", open=False) as prefix_acc:
