@@ -174,7 +174,7 @@ def test_lesson_17_demonstrations_fix_the_format_and_move_the_probabilities(smol
     shown = prompting.complete(b, build_prompt(p["template"], query, demos))
     assert alone.strip() == query and shown.strip() == "Je suis bon."  # the echo, then a French answer
     assert f"*{query} => {query}*" in preset.fallback_note and "*Je suis bon.*" in preset.fallback_note
-    assert "−4.5" in preset.fallback_note and "−2.4" in preset.fallback_note and p["evaluate"] is True
+    assert "−4.5" in preset.fallback_note and "−2.4" in preset.fallback_note
 
 
 def test_error_html_is_text():

@@ -152,8 +152,8 @@ def _evaluation_views(runs, free_text: bool):
 
 
 def clear_evaluation():
-    """A lesson that does not evaluate empties the evaluation, so no earlier lesson's numbers stay under its
-    data set."""
+    """Every lesson first empties the evaluation, so no earlier lesson's numbers stay under its data set (while its
+    own evaluation runs, or when it has none)."""
     return (empty_hint("Click Evaluate to score this prompt on the data set chosen above."),
             gr.Plot(value=None, visible=False), *[gr.Plot(value=None, visible=False)] * 3,
             gr.Dataframe(value=[], headers=views.MISTAKES_HEADERS))
@@ -322,12 +322,11 @@ def build_prompting_tab(ctx: AppContext) -> dict:
         ev = button.click(bind(apply_lesson, ctx, preset.id), ctx.model,
                           [text, template, labels, instruction, table, k, lesson_model, dataset, methods, classifier,
                            notice, shot_acc, calibrated, order], api_visibility="private") \
+            .then(clear_evaluation, None, eval_outputs, api_visibility="private") \
             .then(run_one, for_lesson(one_inputs, ctx, lesson_model), [*one_outputs, message], api_visibility="private")
         if preset.params.get("evaluate"):
             ev = ev.then(evaluate, for_lesson(eval_inputs, ctx, lesson_model), [*eval_outputs, eval_message],
                          api_visibility="private")
-        else:
-            ev = ev.then(clear_evaluation, None, eval_outputs, api_visibility="private")
         lessons.append((preset.id, ev))
     record_lessons(ctx, "Prompting", lessons, notice, shown)
 
