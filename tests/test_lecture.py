@@ -180,3 +180,25 @@ def test_lesson_17_demonstrations_fix_the_format_and_move_the_probabilities(smol
 def test_error_html_is_text():
     assert error_html("<img src=x onerror=alert(1)>") == (
         '<div class="pg-error" role="alert"><b>Could not run:</b> &lt;img src=x onerror=alert(1)&gt;</div>')
+
+
+# ---- 7. the beam tree's labels fit their column -----------------------------------------------------
+
+
+def test_beam_tree_labels_fit_one_step_each():
+    from playground.compute.decoding.beam import BeamTree, TreeNode
+    from playground.views.decoding import TREE_WIDTH_PX, tree_figure
+
+    nodes, parent = [], -1
+    for step in range(12):
+        for rank in range(4):
+            nodes.append(TreeNode(step, rank, " Labrador Retriever" if rank else " <b>x</b>", -1.0, -step, parent,
+                                  "kept" if rank < 2 else "pruned", rank))
+        parent = len(nodes) - 4
+    fig = tree_figure(BeamTree(2, 12, tuple(nodes), tuple(range(0, len(nodes), 4)), False))
+    labels = [t for trace in fig.data if trace.mode == "markers+text" and trace.text for t in trace.text[:]]
+    column_px = TREE_WIDTH_PX / (12 + 2.5)
+    assert labels and all(len(t.replace("&lt;", "<").replace("&gt;", ">")) * 10.5 <= column_px for t in labels
+                          if t != "prompt")
+    assert any(t.endswith("…") for t in labels) and "·&lt;b&gt;x" in " ".join(labels)  # cut, escaped
+    assert all(trace.textfont.size >= 18 for trace in fig.data if trace.mode == "markers+text" and trace.name)

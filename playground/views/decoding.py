@@ -190,7 +190,12 @@ def pipeline_html(pl: Pipeline) -> str:
 # ---- beam tree ---------------------------------------------------------------------------------
 
 
-TREE_LABELLED_STEPS = 12
+TREE_WIDTH_PX = 1100  # about the chart's width in the tab
+
+
+def _fit(token: str, room: int) -> str:
+    text = plain_visible(token) or "∅"
+    return esc(text if len(text) <= room else text[: room - 1] + "…")
 
 
 def tree_figure(tree: BeamTree) -> go.Figure:
@@ -215,41 +220,28 @@ def tree_figure(tree: BeamTree) -> go.Figure:
     fig.add_trace(go.Scatter(x=[-1], y=[0], mode="markers+text", text=["prompt"], textposition="top center",
                              marker=dict(size=14, color="#333"), hoverinfo="skip", showlegend=False))
     steps = max((n.step for n in nodes), default=0)
-    # Up to TREE_LABELLED_STEPS steps every node is labelled beside it; beyond, the columns are too narrow for
-    # that (labels ran into the next column's), so only the returned best hypothesis is written, its tokens
-    # turned upright above the chart, one per step, and every node still names its token on hover.
-    every = steps + 1 <= TREE_LABELLED_STEPS
+    # Every node names its token beside it, cut to the width of one step's column (labels of 18 px used to run
+    # into the next column's); the whole token is on hover.
+    room = max(3, int(TREE_WIDTH_PX / (steps + 2.5) / 10.5))
     for status, colour in STATUS_COLOURS.items():
         sel = [n for n in nodes if n.status == status]
         if not sel:
             continue
         fig.add_trace(go.Scatter(
-            x=[n.step for n in sel], y=[n.rank for n in sel], mode="markers+text" if every else "markers",
-            text=[chart_label(n.token) for n in sel] if every else None, textposition="middle right",
+            x=[n.step for n in sel], y=[n.rank for n in sel], mode="markers+text",
+            text=[_fit(n.token, room) for n in sel], textposition="middle right",
             textfont=dict(size=18, color="#111" if status != "pruned" else "#666"),
             marker=dict(size=12, color=colour, line=dict(color="white", width=1)),
             customdata=[[esc(repr(n.token)), n.logprob, n.score] for n in sel],
             hovertemplate="%{customdata[0]}<br>log p(token) %{customdata[1]:.3f}<br>"
                           "cumulative log p %{customdata[2]:.3f}<extra>" + status + "</extra>",
             name=status))
-    top = 90
-    if not every:
-        best_nodes = sorted((nodes[k] for k in best), key=lambda n: n.step)
-        for n in best_nodes:
-            fig.add_annotation(x=n.step, y=1, yref="paper", yanchor="bottom", yshift=6, text=chart_label(n.token),
-                               textangle=-60, showarrow=False, font=dict(size=18, color="#b23a17"), xanchor="left")
-        longest = max((len(plain_visible(n.token)) for n in best_nodes), default=4)
-        top = 100 + min(longest, 16) * 9
     fig.update_xaxes(title="step", tickvals=list(range(steps + 1)), ticktext=[str(s + 1) for s in range(steps + 1)],
-                     range=[-1.5, steps + (0.9 if every else 0.5)], tickfont=dict(size=18))
+                     range=[-1.5, steps + 0.9], tickfont=dict(size=18))
     fig.update_yaxes(title="rank among the step's candidates", autorange="reversed", dtick=1, tickfont=dict(size=18))
     width = max(2 * tree.num_beams, 2)
-    fig = layout(fig, f"Beam search with {tree.num_beams} beams: kept, finished and pruned hypotheses"
-                 + ("" if every else "<br>(the returned text along the top; hover a node for its token)"),
-                 height=top + 130 + 46 * width, legend=dict(orientation="h", y=-0.15),
-                 margin=dict(l=20, r=30, t=top, b=50))
-    fig.update_layout(title=dict(y=0.995, yanchor="top", yref="container"))
-    return fig
+    return layout(fig, f"Beam search with {tree.num_beams} beams: kept, finished and pruned hypotheses",
+                  height=200 + 46 * width, legend=dict(orientation="h", y=-0.15))
 
 
 def tree_html(tree: BeamTree | None) -> str:
