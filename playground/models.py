@@ -488,10 +488,10 @@ class ModelRegistry:
         if spec.source_kind == "packaged":
             root = _package_dir(spec.source)
             if root is None:
-                return Availability(False, f"package not installed: {spec.install_hint}")
+                return Availability(False, f"its package is not installed on this machine: {spec.install_hint}")
             if spec.gguf_file and spec.gguf_file != "assemble" and not (root / spec.gguf_file).exists():
                 return Availability(False, f"{spec.gguf_file} is missing from the package; reinstall it")
-            return Availability(True, "packaged: works offline")
+            return Availability(True, "packaged with the app: works with no network")
         if spec.source_kind == "local":
             ok = Path(spec.source).is_dir() and self._allowed(Path(spec.source))
             return Availability(ok, "local folder" if ok else "its folder is gone or no longer inside the allowed "
@@ -501,8 +501,9 @@ class ModelRegistry:
         if self.settings.hub_offline:
             return Availability(
                 False,
-                "HF_HUB_OFFLINE is set and it is not in the local Hugging Face cache; "
-                "use a packaged model, or download it once while online",
+                "the model hub cannot be reached from here, and this model is not saved on this machine; use a "
+                "packaged model (SmolLM2-135M-Instruct, all-MiniLM-L6-v2), or download it once while online "
+                "(setting: HF_HUB_OFFLINE=1 keeps the app off the hub; the local Hugging Face cache has no copy)",
             )
         if not probe_hub:
             return Availability(None, "downloads from the Hugging Face hub on first use (hub not checked yet)")
@@ -510,8 +511,9 @@ class ModelRegistry:
             return Availability(True, "downloads from the Hugging Face hub on first use")
         return Availability(
             False,
-            "the Hugging Face hub is unreachable from this machine and it is not in the local cache; "
-            "use a packaged model (SmolLM2-135M-Instruct, all-MiniLM-L6-v2)",
+            "the model hub cannot be reached from here, and this model is not saved on this machine; use a "
+            "packaged model (SmolLM2-135M-Instruct, all-MiniLM-L6-v2), or download it once while online "
+            "(the Hugging Face hub is unreachable: it did not answer; the local Hugging Face cache has no copy)",
         )
 
     def choices(self, capability: str | None = None, *, probe_hub: bool = True) -> list[tuple[str, str]]:

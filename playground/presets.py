@@ -6,6 +6,7 @@ of the same family). Resolving picks the first one available and says when it fe
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
@@ -47,6 +48,16 @@ class ResolvedPreset:
         text = f"**Lesson {self.preset.lesson}. What to notice:** {self.preset.notice}"
         if self.fell_back and self.preset.fallback_note:
             text += f"\n\n*Offline:* {self.preset.fallback_note}"
+        return text
+
+    def notice_for(self, picker: str | None) -> str:
+        """The notice, and, when the lesson runs on another model than the picker's, a line that says so (a
+        lesson never moves the shared picker: the next run of your own uses the picker's model again)."""
+        text = self.notice_markdown
+        if isinstance(picker, str) and picker and self.model and picker != self.model:
+            mine, yours = html.escape(self.model), html.escape(picker)
+            text += (f"\n\n*Model:* this lesson runs on **{mine}**; the model picker at the top stays on "
+                     f"**{yours}**, which your own runs use. Choose {mine} there to go on with the lesson's model.")
         return text
 
 

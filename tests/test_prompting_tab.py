@@ -91,7 +91,7 @@ def test_presets_fill_every_input_and_run_offline(ctx):
     v = apply_lesson(ctx, "few-shot-translation")
     assert v[2] == "" and v[5] == 4 and len(v[4]) == 4 and v[11].open is True
     prompt, fig, summary, table = one(ctx, v[0], v[1], v[2], instruction=v[3], table=v[4], k=v[5])
-    assert "Translate English to French." in prompt and "girafe en peluche" in prompt and "Greedy continuation" in prompt
+    assert "Where is the station? =&gt; Où est la gare ?" in prompt and "Greedy continuation" in prompt
     assert fig is None and "No labels" in summary
 
     v = apply_lesson(ctx, "fine-tuned-vs-zero-shot")

@@ -286,7 +286,8 @@ def tokenize(
 @dataclass(frozen=True)
 class WordPieces:
     word: str
-    pieces: tuple[str, ...]  # the source text of each token inside the word
+    pieces: tuple[str, ...]  # the source text of each token (or character of byte pieces) inside the word
+    tokens: int = 0  # the tokens inside the word (more than pieces when a character took several byte pieces)
 
 
 @dataclass(frozen=True)
@@ -297,6 +298,7 @@ class ThreeWays:
     words: tuple[str, ...]  # words and punctuation marks, as a classic word tokenizer splits them
     subwords: tuple[str, ...]  # the source text of each group of content tokens
     per_word: tuple[WordPieces, ...]  # how many subword tokens each whitespace word became
+    subword_tokens: int = 0  # the content tokens themselves (the same number as the token count)
 
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
@@ -311,16 +313,18 @@ def three_ways(result: TokenizationResult) -> ThreeWays:
     for match in re.finditer(r"\S+", text):  # one sweep: words and groups both run left to right
         while j < len(spanned) and spanned[j].end <= match.start():
             j += 1
-        k, inside = j, []
+        k, inside, n = j, [], 0
         while k < len(spanned) and spanned[k].start < match.end():
             inside.append(text[spanned[k].start : spanned[k].end])
+            n += len(spanned[k].tokens)
             k += 1
-        per_word.append(WordPieces(word=match.group(0), pieces=tuple(inside)))
+        per_word.append(WordPieces(word=match.group(0), pieces=tuple(inside), tokens=n))
     return ThreeWays(
         characters=tuple(text),
         words=tuple(_WORD.findall(text)),
         subwords=subwords,
         per_word=tuple(per_word),
+        subword_tokens=sum(len(g.tokens) for g in content_groups),
     )
 
 

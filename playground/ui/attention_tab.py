@@ -15,7 +15,11 @@ from ..views import attention as views
 from ..views import bertviz
 from ..views.common import empty_hint, esc
 from . import api
-from .common import AppContext, bind, lesson, lesson_bar, user_errors
+from .common import (
+    AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, loadable_choices,
+    message_box, user_errors,
+)
+from .lecture import export_bar, record_lessons
 
 MODEL_VIEW_MAX_LINES = 300_000  # SVG lines the model view may draw: layers x heads x tokens²
 FAMILY_SLOTS = (("causal",), ("masked", "encoder"), ("seq2seq",))
@@ -49,12 +53,13 @@ def _kind_of(result, label) -> str:
 
 
 def _pictures(result, layer, head, mean, kind_label, hide):
-    layer = min(att.as_index(layer, "layer"), result.num_layers - 1)
+    """The pictures of one layer and head; a layer or head the model does not have is refused with its range
+    (never clamped to the last one)."""
     kind = _kind_of(result, kind_label)
-    nheads = result.stack(kind).shape[1]
-    head = None if mean else min(att.as_index(head, "head"), nheads - 1)
-    layers_here = result.stack(kind).shape[0]
-    layer = min(layer, layers_here - 1)
+    layers_here, nheads = result.stack(kind).shape[:2]
+    layer = att.as_index(layer, "layer")
+    head = None if mean else att.as_index(head, "head")
+    att.check_layer_head(layer, head, layers_here, nheads)
     return (views.heatmap_figure(result, layer, head, kind, bool(hide)),
             views.heads_figure(result, layer, kind, bool(hide)),
             views.rollout_figure(result, min(layer, result.num_layers - 1), bool(hide)))
@@ -183,8 +188,9 @@ def book_matrices():
     return [list(r) for r in book.BOOK_Q], [list(r) for r in book.BOOK_K], [list(r) for r in book.BOOK_V]
 
 
-def apply_lesson(ctx: AppContext, lesson_id: str):
-    """Fill the text, model, layer, head and the family slots from a lesson preset; the click then runs it."""
+def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
+    """Fill the text, model, layer, head and the family slots from a lesson preset; the click then runs it on the
+    lesson's model (returned fourth, for the tab's lesson-model state: the picker is not moved)."""
     preset = lesson("attention", lesson_id)
     params = preset.params
     r = resolve(preset, ctx.models)
@@ -194,7 +200,7 @@ def apply_lesson(ctx: AppContext, lesson_id: str):
     fam = [s if s else gr.skip() for s in slots] + [gr.skip()] * (3 - len(slots))
     return [preset.text, params.get("text_b", ""), params.get("decoder_text", ""), r.model,
             chosen.get("layer", params.get("layer", 0)), chosen.get("head", params.get("head", 0)), False,
-            params.get("seq2seq_text", gr.skip()), *fam, gr.Markdown(r.notice_markdown, visible=True),
+            params.get("seq2seq_text", gr.skip()), *fam, gr.Markdown(r.notice_for(picker), visible=True),
             *opened]
 
 
@@ -236,7 +242,7 @@ def build_attention_tab(ctx: AppContext) -> dict:
     models = ctx.models
 
     def family_choices(families) -> list[tuple[str, str]]:
-        return [(label, name) for label, name in models.choices(ATTENTION, probe_hub=False)
+        return [(label, name) for label, name in loadable_choices(models, ATTENTION, probe_hub=False)
                 if models.spec(name).family in families]
 
     # ---- layout --------------------------------------------------------------------------------
@@ -248,15 +254,17 @@ def build_attention_tab(ctx: AppContext) -> dict:
         with gr.Column(scale=1, min_width=220):
             run_btn = gr.Button("Show attention", variant="primary", elem_id="att-run")
             hide = gr.Checkbox(False, label="Hide special tokens and the first-token sink", elem_id="att-hide")
-    with gr.Accordion("Sentence B (encoders) and decoder text (encoder-decoders)", open=False):
+    message = message_box("att-message")
+    with gr.Accordion("Sentence B (encoders) and decoder text (encoder-decoders)", open=False,
+                      elem_classes=["pg-advanced"]):
         with gr.Row():
             text_b = gr.Textbox(label="Sentence B (BERT-style encoders: a sentence pair with [SEP])",
                                 placeholder="e.g. It was tired.", elem_id="att-text-b")
             decoder_text = gr.Textbox(label="Decoder text (T5, BART)", placeholder="empty: the model's own output",
                                       elem_id="att-decoder-text")
     with gr.Row():
-        layer = gr.Slider(0, 29, value=0, step=1, label="Layer (from 0)", elem_id="att-layer")
-        head = gr.Slider(0, 8, value=0, step=1, label="Head (from 0)", elem_id="att-head")
+        layer = knob(0, 29, value=0, step=1, label="Layer (from 0)", elem_id="att-layer")
+        head = knob(0, 8, value=0, step=1, label="Head (from 0)", elem_id="att-head")
         mean = gr.Checkbox(False, label="Mean over heads", elem_id="att-mean")
         kind = gr.Radio(["self"], value="self", label="Attention", visible=False, elem_id="att-kind")
     summary = gr.HTML(empty_hint("Click Show attention or a lesson to see who reads whom."), elem_id="att-summary")
@@ -272,14 +280,16 @@ def build_attention_tab(ctx: AppContext) -> dict:
         head_view_html = gr.HTML(elem_id="att-head-view")
     with gr.Accordion("bertviz model view (every head of a range of layers)", open=False) as model_view_acc:
         with gr.Row():
-            first = gr.Slider(0, 29, value=0, step=1, label="From layer")
-            last = gr.Slider(0, 29, value=1, step=1, label="To layer")
+            first = knob(0, 29, value=0, step=1, label="From layer")
+            last = knob(0, 29, value=1, step=1, label="To layer")
             mv_btn = gr.Button("Draw the model view", elem_id="att-model-view-run")
+        mv_message = message_box("att-model-view-message")
         model_view_html = gr.HTML(elem_id="att-model-view")
     with gr.Accordion("bertviz neuron view (queries and keys; BERT and GPT-2)", open=False) as neuron_acc:
         gr.Markdown(f"Shows how each query vector meets each key vector. It needs bertviz's own copy of the model "
                     f"(BERT, GPT-2), built here from the loaded weights; up to {att.NEURON_MAX_TOKENS} tokens.")
         neuron_btn = gr.Button("Draw the neuron view", elem_id="att-neuron-run")
+        neuron_message = message_box("att-neuron-message")
         neuron_html = gr.HTML(elem_id="att-neuron-view")
     with gr.Accordion("Self-attention by hand (lesson 19)", open=False) as by_hand_acc:
         gr.Markdown("**First the textbook's example**: `self_attention(Q, K, V)` on three tokens, as the chapter "
@@ -292,12 +302,14 @@ def build_attention_tab(ctx: AppContext) -> dict:
         with gr.Row():
             book_btn = gr.Button("Compute the book's example", elem_id="att-book-run")
             book_reset = gr.Button("Back to the book's matrices", size="sm", elem_id="att-book-reset")
+        book_message = message_box("att-book-message")
         book_html = gr.HTML(elem_id="att-book")
         gr.Markdown("**Then the real head**: the chosen layer and head, recomputed step by step from the layer's "
                     f"input and its own weights (up to {att.BY_HAND_MAX_TOKENS} tokens), then compared with the "
                     "model's attention weights. Encoder-decoders: the *Attention* choice above picks the encoder, "
                     "the decoder or cross-attention.")
         by_hand_btn = gr.Button("Compute it by hand", elem_id="att-by-hand-run")
+        by_hand_message = message_box("att-by-hand-message")
         by_hand_summary = gr.HTML(elem_id="att-by-hand-summary")
         by_hand_plot = gr.Plot(label="By hand", elem_id="att-by-hand")
     def first_of(slot):
@@ -315,43 +327,60 @@ def build_attention_tab(ctx: AppContext) -> dict:
             s2s_text = gr.Textbox(label="Encoder-decoder input", value="translate English to German: The house is "
                                   "wonderful.", scale=3)
             fam_btn = gr.Button("Compare the families", scale=1, elem_id="att-families-run")
+        families_message = message_box("att-families-message")
         families_plot = gr.Plot(label="Families", elem_id="att-families")
         families_html = gr.HTML()
     last_result = gr.State()  # the last run's AttentionResult (numpy weights), for redraws without a forward
+    shown = [summary, heatmap, heads, roll, head_view_html, model_view_html, neuron_html, book_html, by_hand_summary,
+             by_hand_plot, families_plot, families_html]
+    export_bar(ctx, "Attention", notice, shown, "att")
 
     # ---- events --------------------------------------------------------------------------------
-    show, by_hand, families = bind(show_attention, ctx), bind(run_by_hand, ctx), bind(compare_families, ctx)
+    # An error leaves the last result (and the sliders) in place and stays in the box under its control.
     header = [ctx.model, ctx.device, ctx.dtype]
     main_inputs = [text, text_b, decoder_text, *header, layer, head, mean, kind, hide]
     main_outputs = [last_result, summary, heatmap, heads, roll, head_view_html, layer, head, kind, first, last]
-    gr.on([run_btn.click, text.submit], show, main_inputs, main_outputs, api_visibility="private")
-    gr.on([layer.release, head.release, mean.input, kind.input, hide.input], bind(redraw_attention, ctx),
-          [last_result, layer, head, mean, kind, hide], [heatmap, heads, roll], trigger_mode="always_last",
+    show = keep_results(bind(show_attention, ctx), len(main_outputs))
+    by_hand, families = keep_results(bind(run_by_hand, ctx), 2), keep_results(bind(compare_families, ctx), 2)
+    textbook = keep_results(run_textbook, 1)
+    gr.on([run_btn.click, text.submit], show, main_inputs, [*main_outputs, message], api_visibility="private")
+    redraw = keep_results(bind(redraw_attention, ctx), 3)
+    gr.on([layer.release, head.release, mean.input, kind.input, hide.input], redraw,
+          [last_result, layer, head, mean, kind, hide], [heatmap, heads, roll, message], trigger_mode="always_last",
           api_visibility="private")
     ctx.model.change(lambda: None, None, last_result, api_visibility="private")
-    mv_btn.click(bind(draw_model_view, ctx), [last_result, first, last], model_view_html, api_visibility="private")
-    neuron_btn.click(bind(draw_neuron_view, ctx), [text, text_b, *header], neuron_html, api_visibility="private")
+    mv_btn.click(keep_results(bind(draw_model_view, ctx), 1), [last_result, first, last], [model_view_html, mv_message],
+                 api_visibility="private")
+    neuron_btn.click(keep_results(bind(draw_neuron_view, ctx), 1), [text, text_b, *header],
+                     [neuron_html, neuron_message],
+                     api_visibility="private")
     by_hand_inputs = [text, decoder_text, *header, layer, head, kind]
-    by_hand_btn.click(by_hand, by_hand_inputs, [by_hand_summary, by_hand_plot], api_visibility="private")
-    book_btn.click(run_textbook, [book_q, book_k, book_v], book_html, api_visibility="private")
+    by_hand_btn.click(by_hand, by_hand_inputs, [by_hand_summary, by_hand_plot, by_hand_message],
+                      api_visibility="private")
+    book_btn.click(textbook, [book_q, book_k, book_v], [book_html, book_message], api_visibility="private")
     book_reset.click(book_matrices, None, [book_q, book_k, book_v], api_visibility="private").then(
-        run_textbook, [book_q, book_k, book_v], book_html, api_visibility="private")
+        textbook, [book_q, book_k, book_v], [book_html, book_message], api_visibility="private")
     fam_inputs = [text, s2s_text, decoder_text, dec_model, enc_model, s2s_model, ctx.device, ctx.dtype, hide]
-    fam_btn.click(families, fam_inputs, [families_plot, families_html], api_visibility="private")
+    fam_btn.click(families, fam_inputs, [families_plot, families_html, families_message], api_visibility="private")
 
     accordions = dict(zip(ACCORDIONS, (heads_acc, rollout_acc, head_view_acc, model_view_acc, neuron_acc, by_hand_acc,
                                        families_acc)))
+    lesson_model, lessons = lesson_model_state(), []
     for preset, button in zip(presets, lesson_buttons):
         event = button.click(
-            bind(apply_lesson, ctx, preset.id), None,
-            [text, text_b, decoder_text, ctx.model, layer, head, mean, s2s_text, dec_model, enc_model, s2s_model,
+            bind(apply_lesson, ctx, preset.id), ctx.model,
+            [text, text_b, decoder_text, lesson_model, layer, head, mean, s2s_text, dec_model, enc_model, s2s_model,
              notice, *accordions.values()], api_visibility="private",
-        ).then(show, main_inputs, main_outputs, api_visibility="private")
+        ).then(show, for_lesson(main_inputs, ctx, lesson_model), [*main_outputs, message], api_visibility="private")
         if "by_hand" in preset.open:
-            event.then(run_textbook, [book_q, book_k, book_v], book_html, api_visibility="private")
-            event.then(by_hand, by_hand_inputs, [by_hand_summary, by_hand_plot], api_visibility="private")
+            event = event.then(textbook, [book_q, book_k, book_v], [book_html, book_message], api_visibility="private")
+            event = event.then(by_hand, for_lesson(by_hand_inputs, ctx, lesson_model),
+                               [by_hand_summary, by_hand_plot, by_hand_message], api_visibility="private")
         if "families" in preset.open:
-            event.then(families, fam_inputs, [families_plot, families_html], api_visibility="private")
+            event = event.then(families, fam_inputs, [families_plot, families_html, families_message],
+                               api_visibility="private")
+        lessons.append((preset.id, event))
+    record_lessons(ctx, "Attention", lessons, notice, shown)
 
     gr.api(api.bind_api(attention_api, ctx, ATTENTION_FIELDS), api_name="attention")
     gr.api(api.bind_api(attention_by_hand_api, ctx, BY_HAND_FIELDS), api_name="attention_by_hand")

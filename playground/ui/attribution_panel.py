@@ -30,7 +30,7 @@ from ..views import attribution as views
 from ..views.common import empty_hint, esc
 from ..models import NEXT_TOKEN
 from . import api
-from .common import AppContext, bind, user_errors
+from .common import AppContext, bind, for_lesson, lesson_model_state, user_errors
 
 TABS = {"next_token": "next_token", "prompting": "prompting", "probes": "probes", "decoding": "decoding"}
 INPUTS = {
@@ -269,18 +269,20 @@ def build_why_panel(ctx: AppContext, kind: str, inputs: dict) -> dict:
     settable = {**{name: c for name, c in inputs.items() if name not in ("last",)}, **own}
     first_input = INPUTS[kind][2] if kind == "decoding" else INPUTS[kind][0]
     appliers = {}
+    lesson_model = lesson_model_state()  # a lesson runs on its own model and leaves the shared picker alone
+    lesson_header = for_lesson(header, ctx, lesson_model)
     for preset, button in zip(presets, buttons):
-        targets = [ctx.model, notice, *settable.values()]
+        targets = [lesson_model, notice, *settable.values()]
 
-        def apply(preset=preset, keys=tuple(settable)):
+        def apply(picker=None, preset=preset, keys=tuple(settable)):
             r = resolve(preset, models)
             values = {**preset.params, first_input: preset.text}
-            return [r.model, gr.Markdown(r.notice_markdown, visible=True),
+            return [r.model, gr.Markdown(r.notice_for(picker), visible=True),
                     *[values[k] if k in values else gr.skip() for k in keys]]
 
         appliers[preset.id] = apply
-        button.click(apply, None, targets, api_visibility="private") \
-            .then(lesson, [*tab_in, *header, *panel_in], outputs, api_visibility="private", **LIMITS)
+        button.click(apply, ctx.model, targets, api_visibility="private") \
+            .then(lesson, [*tab_in, *lesson_header, *panel_in], outputs, api_visibility="private", **LIMITS)
     if kind == "next_token":
         gr.api(api.bind_api(attribute_api, ctx, ATTRIBUTE_FIELDS), api_name="attribute", **LIMITS)
     return {"components": {**own, "run": run, "html": html, "plot": plot, "table": table, "notice": notice},

@@ -6,16 +6,20 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
+import types
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import gradio as gr
 
 from ..compute import lm
+from .. import fields
 from ..config import Settings
 from ..errors import InputError, ModelUnavailable
 from ..models import ModelRegistry
 from ..presets import Preset, load_presets
+from ..views.common import esc
 
 
 class Running:
@@ -58,6 +62,7 @@ class AppContext:
     device: gr.Dropdown
     dtype: gr.Dropdown
     running: Running = field(default_factory=Running)
+    lecture: Any = None  # the shell's ui.lecture.Lecture (the deck of lessons shown); None in a tab built alone
 
     def load(self, model, device=None, dtype=None, *, progress=None, capability: str | None = None,
              attention: str = "eager") -> lm.Backend:
@@ -118,8 +123,134 @@ def user_errors():
 
 def lesson_bar(presets) -> tuple[list[gr.Button], gr.Markdown]:
     """The row of lesson buttons (elem_id lesson-<id>) and the hidden "what to notice" box under it."""
-    gr.Markdown("**Lessons** — click one to fill the inputs and run it:")
-    with gr.Row():
-        buttons = [gr.Button(p.title, size="sm", elem_id=f"lesson-{p.id}") for p in presets]
+    gr.Markdown("**Lessons** — click one to fill the inputs and run it:", elem_classes=["pg-lessons-head"])
+    with gr.Row(elem_classes=["pg-lesson-row"]):
+        buttons = [gr.Button(p.title, size="md", elem_id=f"lesson-{p.id}", elem_classes=["pg-lesson-btn"])
+                   for p in presets]
     notice = gr.Markdown(elem_classes=["pg-notice"], visible=False)
     return buttons, notice
+
+
+# ---- lessons run on their own model; the picker stays as the user set it -----------------------
+#
+# A lesson names the model it needs (GPT-2, BERT, or the packaged stand-in) and runs on it, but it never
+# moves the shared model picker: the lesson's model goes into the tab's own gr.State and the lesson's
+# events read that instead of the picker. So after lesson 20 (MiniLM) a Generate in another tab still
+# runs the picker's model, and no picker change event clears the lesson's result in the other tabs.
+
+
+def lesson_model_state() -> gr.State:
+    """The model the tab's last lesson ran on (the lesson's events read it in place of the picker)."""
+    return gr.State()
+
+
+def for_lesson(components, ctx: AppContext, lesson_model: gr.State) -> list:
+    """The components with the shared picker replaced by the tab's lesson model."""
+    return [lesson_model if c is ctx.model else c for c in components]
+
+
+# ---- user errors next to the control, the last good result kept --------------------------------
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A widget value out of its range, as the handler receives it: keep_results reports it, fn never sees it."""
+
+    message: str
+
+
+def _checked_preprocess(slider: gr.Slider, payload):
+    whole = float(slider.step).is_integer() and float(slider.minimum).is_integer()
+    try:
+        value = fields.number(payload, str(slider.label or "This value"), slider.minimum, slider.maximum, whole=whole)
+    except InputError as exc:
+        return Refused(str(exc))
+    return value if whole else gr.Number.round_to_precision(value, slider.precision)
+
+
+def knob(*args, **kwargs) -> gr.Slider:
+    """A gr.Slider whose typed value is never clamped: out of the slider's range (its current range, after a
+    handler narrowed it to the model), it reaches keep_results as a Refused with the label and the allowed
+    range (fields.number's words), and the handler does not run. Gradio's own check would fail the whole event
+    with "Value 100000 is greater than maximum value 256" over every output; its page clamps a typed value
+    silently when the box loses focus (lecture.LECTURE_JS keeps the typed value instead).
+
+    A plain gr.Slider with its own preprocess, not a subclass: Gradio writes a .pyi stub next to the module of
+    every Component subclass."""
+    slider = gr.Slider(*args, **kwargs)
+    slider.preprocess = types.MethodType(_checked_preprocess, slider)
+    return slider
+
+
+def message_box(elem_id: str) -> gr.HTML:
+    """Where a control's error stays (escaped text) until its next run; empty and out of the way otherwise."""
+    return gr.HTML("", elem_id=elem_id, elem_classes=["pg-message"], padding=False)
+
+
+def error_html(message: str) -> str:
+    return f'<div class="pg-error" role="alert"><b>Could not run:</b> {esc(message)}</div>'
+
+
+def _user_message(exc: BaseException) -> str | None:
+    if isinstance(exc, (InputError, ModelUnavailable)):
+        return str(exc)
+    if isinstance(exc, gr.Error):
+        return str(exc.message)
+    return None
+
+
+def keep_results(fn, n_outputs: int):
+    """`fn` for a UI event whose outputs are followed by one message box (message_box).
+
+    A user error (gr.Error, InputError, ModelUnavailable) leaves every output as it was, so the last good
+    result stays on screen instead of red "Error" pills, and writes the message, escaped, into the box,
+    where it stays until the next run; a short toast (escaped too: Gradio renders a toast as HTML) says it
+    once more. A run that works empties the box. Anything else is a bug and is raised as it is. The
+    signature is fn's own, so Gradio still injects gr.Request, gr.Progress and gr.EventData."""
+    keep = (gr.skip(),) * n_outputs
+
+    def failed(exc):
+        message = _user_message(exc)
+        if message is None:
+            return None
+        gr.Warning(esc(message), title="Could not run")
+        return (*keep, error_html(message))
+
+    def ok(value):
+        values = (value,) if n_outputs == 1 else tuple(value)
+        return (*values, "")
+
+    def refused(args):
+        return next((a for a in args if isinstance(a, Refused)), None)
+
+    if inspect.isgeneratorfunction(fn):
+        def guarded(*args, **kwargs):
+            if (r := refused(args)) is not None:
+                yield failed(InputError(r.message))
+                return
+            try:
+                for value in fn(*args, **kwargs):
+                    yield ok(value)
+            except (gr.Error, InputError, ModelUnavailable) as exc:
+                yield failed(exc)
+    else:
+        def guarded(*args, **kwargs):
+            if (r := refused(args)) is not None:
+                return failed(InputError(r.message))
+            try:
+                value = fn(*args, **kwargs)
+            except (gr.Error, InputError, ModelUnavailable) as exc:
+                return failed(exc)
+            return ok(value)
+    functools.update_wrapper(guarded, fn)
+    return guarded
+
+
+# ---- model choices: only what can load here --------------------------------------------------------
+
+
+def loadable_choices(models: ModelRegistry, capability: str | None = None, *, probe_hub: bool = True) -> list:
+    """(label, name) pairs of the models that can load here (or whose hub access is not checked yet). The
+    others are not offered; the catalog lists them with the reason."""
+    return [(label, name) for label, name in models.choices(capability, probe_hub=probe_hub)
+            if models.availability(name, probe_hub=probe_hub).ok is not False]

@@ -17,10 +17,13 @@ from ..errors import InputError, ModelUnavailable
 from ..models import GENERATION
 from ..presets import load_presets, resolve
 from ..views import decoding as views
-from ..views.common import empty_hint, esc
 from . import api
 from .attribution_panel import build_why_panel
-from .common import AppContext, bind, lesson, lesson_bar, user_errors
+from ..views.common import empty_hint, esc
+from .common import (
+    AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, message_box, user_errors,
+)
+from .lecture import export_bar, record_lessons
 
 REFRESH_SECONDS = 0.08  # the streamed text is redrawn at most this often
 # A click on a generated token opens that step in the logits pipeline (one listener, delegated).
@@ -221,8 +224,9 @@ def apply_strategy(ctx: AppContext, name, *values):
     return p.do_sample, p.top_k, p.top_p, p.num_beams, p.penalty_alpha, p.num_return_sequences
 
 
-def apply_lesson(ctx: AppContext, lesson_id: str):
-    """Fill the prompt, strategy and knobs from a lesson preset; the click then generates (and compares)."""
+def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
+    """Fill the prompt, strategy and knobs from a lesson preset; the click then generates (and compares) on the
+    lesson's model (returned second, for the tab's lesson-model state: the picker is not moved)."""
     preset = lesson("decoding", lesson_id)
     params = preset.params
     r = resolve(preset, ctx.models)
@@ -232,7 +236,7 @@ def apply_lesson(ctx: AppContext, lesson_id: str):
     return [preset.text, r.model, params.get("strategy", "greedy"),
             *[getattr(base, k) if k not in ("bad_words", "stop_strings") else "" for k in KNOBS],
             params.get("compare_strategy", gr.skip()), params.get("compare_temperature", 1.0),
-            gr.Markdown(r.notice_markdown, visible=True), *opened]
+            gr.Markdown(r.notice_for(picker), visible=True), *opened]
 
 
 # ---- API -----------------------------------------------------------------------------------------
@@ -318,30 +322,31 @@ def build_decoding_tab(ctx: AppContext) -> dict:
     with gr.Row():
         strategy = gr.Dropdown(list(decoding.STRATEGIES), value="greedy", label="Strategy", scale=2,
                                elem_id="dec-strategy", info="Sets the knobs below; every knob stays editable.")
-        max_new = gr.Slider(1, settings.max_new_tokens, value=40, step=1, label="max_new_tokens", scale=2,
+        max_new = knob(1, settings.max_new_tokens, value=40, step=1, label="max_new_tokens", scale=2,
                             elem_id="dec-max-new")
         seed = gr.Number(0, precision=0, minimum=0, label="seed", scale=1, info="Same seed, same sample.")
     with gr.Accordion("Knobs (generate() arguments)", open=True):
         with gr.Row():
             do_sample = gr.Checkbox(False, label="Sample (do_sample)", info="Off = greedy / beam search.",
                                     elem_id="dec-sample")
-            temperature = gr.Slider(0, 3, value=1.0, step=0.05, label="temperature", elem_id="dec-temperature")
-            top_k = gr.Slider(0, 200, value=0, step=1, label="top_k", info="0 = off", elem_id="dec-top-k")
-            top_p = gr.Slider(0, 1, value=1.0, step=0.01, label="top_p", info="1 = off", elem_id="dec-top-p")
+            temperature = knob(0, 3, value=1.0, step=0.05, label="temperature", elem_id="dec-temperature")
+            top_k = knob(0, 200, value=0, step=1, label="top_k", info="0 = off", elem_id="dec-top-k")
+            top_p = knob(0, 1, value=1.0, step=0.01, label="top_p", info="1 = off", elem_id="dec-top-p")
         with gr.Row():
-            num_beams = gr.Slider(1, decoding.MAX_BEAMS, value=1, step=1, label="num_beams", elem_id="dec-beams")
-            num_return = gr.Slider(1, decoding.MAX_RETURN, value=1, step=1, label="num_return_sequences")
-            length_penalty = gr.Slider(-2, 3, value=1.0, step=0.1, label="length_penalty", info="beam search only")
-            penalty_alpha = gr.Slider(0, 1, value=0.0, step=0.05, label="penalty_alpha",
+            num_beams = knob(1, decoding.MAX_BEAMS, value=1, step=1, label="num_beams", elem_id="dec-beams")
+            num_return = knob(1, decoding.MAX_RETURN, value=1, step=1, label="num_return_sequences")
+            length_penalty = knob(-2, 3, value=1.0, step=0.1, label="length_penalty", info="beam search only")
+            penalty_alpha = knob(0, 1, value=0.0, step=0.05, label="penalty_alpha",
                                       info="> 0 with top_k ≥ 2: contrastive search")
         with gr.Row():
-            repetition = gr.Slider(0.5, 2.0, value=1.0, step=0.05, label="repetition_penalty", info="1 = off",
+            repetition = knob(0.5, 2.0, value=1.0, step=0.05, label="repetition_penalty", info="1 = off",
                                    elem_id="dec-repetition")
-            no_repeat = gr.Slider(0, 6, value=0, step=1, label="no_repeat_ngram_size", info="0 = off")
+            no_repeat = knob(0, 6, value=0, step=1, label="no_repeat_ngram_size", info="0 = off")
             bad_words = gr.Textbox(label="Bad words", placeholder="one per line or comma-separated", lines=1,
                                    info="Turned into bad_words_ids (with and without a leading space).")
             stop_strings = gr.Textbox(label="Stop strings", placeholder="one per line, e.g. a full stop", lines=1)
         server_note = gr.Markdown(visible=False, elem_id="dec-server-note")
+    message = message_box("dec-message")
     output = gr.HTML(empty_hint("Press Generate: the text appears token by token, coloured by probability."),
                      elem_id="dec-output", js_on_load=CLICK_TOKEN)
     summary = gr.HTML(elem_id="dec-summary")
@@ -350,8 +355,9 @@ def build_decoding_tab(ctx: AppContext) -> dict:
         gr.Markdown("One step re-run through generate()'s own logits processors, in the order generate() applies "
                     "them. The step first shown is the first one where the model's favourite was not taken.")
         with gr.Row():
-            step = gr.Slider(1, 40, value=1, step=1, label="Step", interactive=False, elem_id="dec-step", scale=4)
+            step = knob(1, 40, value=1, step=1, label="Step", interactive=False, elem_id="dec-step", scale=4)
             step_btn = gr.Button("Show this step", scale=1, elem_id="dec-step-run")
+        step_message = message_box("dec-step-message")
         pipe_chart = gr.Plot(label="Probability after each stage", elem_id="dec-pipeline")
         pipe_note = gr.HTML(elem_id="dec-pipeline-note")
     with gr.Accordion("Every step: probability, rank and alternatives", open=False) as table_acc:
@@ -363,49 +369,63 @@ def build_decoding_tab(ctx: AppContext) -> dict:
         with gr.Row():
             strategy_b = gr.Dropdown(list(decoding.STRATEGIES), value="beam search", label="B: strategy", scale=2,
                                      elem_id="dec-strategy-b", info="A is the knobs above; B is A with this strategy.")
-            temperature_b = gr.Slider(0, 3, value=1.0, step=0.05, label="B: temperature (when B samples)", scale=2)
+            temperature_b = knob(0, 3, value=1.0, step=0.05, label="B: temperature (when B samples)", scale=2)
             cmp_btn = gr.Button("Run A and B", scale=1, elem_id="dec-compare")
+        cmp_message = message_box("dec-compare-message")
         compare_view = gr.HTML(elem_id="dec-compare-view")
     with gr.Accordion("generate() by hand (lesson 15)", open=False) as hand_acc:
         hand_btn = gr.Button("Run the loop and model.generate(), and compare", elem_id="dec-by-hand")
+        hand_message = message_box("dec-by-hand-message")
         hand_view = gr.HTML(elem_id="dec-by-hand-view")
-        gr.Code(inspect.getsource(by_hand.generate_by_hand), language="python", label="playground/compute/by_hand.py",
-                interactive=False)
+        gr.Code(inspect.getsource(by_hand.generate_by_hand), language="python",
+                label="playground/compute/decoding/by_hand.py", interactive=False, elem_id="dec-code",
+                elem_classes=["pg-code"])
     last = gr.State()  # the last Generation: prompt ids, parameters and the generated steps
     with pipe_acc:  # "Why this token?" under the logits pipeline of the step shown
         build_why_panel(ctx, "decoding", {"last": last, "step": step, "prompt": prompt})
+    shown = [output, summary, sequences, table, pipe_chart, pipe_note, tree_chart, tree_note, compare_view, hand_view]
+    export_bar(ctx, "Decoding", notice, shown, "dec")
 
     # ---- events --------------------------------------------------------------------------------
-    generate, compare, hand = bind(generate_text, ctx), bind(compare_strategies, ctx), bind(run_by_hand, ctx)
+    # An error leaves the last result in place and stays in the box under its control (keep_results).
     header = [ctx.model, ctx.device, ctx.dtype]
     knobs = [max_new, do_sample, temperature, top_k, top_p, num_beams, num_return, repetition, no_repeat,
              length_penalty, penalty_alpha, bad_words, stop_strings, seed, chat]
     gen_outputs = [last, output, summary, sequences, table, step, pipe_chart, pipe_note, tree_chart, tree_note]
+    generate = keep_results(bind(generate_text, ctx), len(gen_outputs))
+    compare, hand = keep_results(bind(compare_strategies, ctx), 1), keep_results(bind(run_by_hand, ctx), 1)
     limits = {"concurrency_limit": settings.max_generations, "concurrency_id": "generate"}
-    gr.on([run.click, prompt.submit], generate, [prompt, *header, *knobs], gen_outputs,
+    gr.on([run.click, prompt.submit], generate, [prompt, *header, *knobs], [*gen_outputs, message],
           api_visibility="private", **limits)
     stop.click(bind(stop_generation, ctx), None, None, api_visibility="private", queue=False)
     strategy.input(bind(apply_strategy, ctx), [strategy, *knobs],
                    [do_sample, top_k, top_p, num_beams, penalty_alpha, num_return], api_visibility="private",
                    queue=False)
-    gr.on([step_btn.click, step.release], bind(show_pipeline_step, ctx), [last, step, *header], [pipe_chart, pipe_note],
-          api_visibility="private", **limits)
-    output.click(bind(open_clicked_step, ctx), [last, *header], [pipe_acc, step, pipe_chart, pipe_note],
-                 api_visibility="private", **limits)
+    gr.on([step_btn.click, step.release], keep_results(bind(show_pipeline_step, ctx), 2), [last, step, *header],
+          [pipe_chart, pipe_note, step_message], api_visibility="private", **limits)
+    output.click(keep_results(bind(open_clicked_step, ctx), 4), [last, *header],
+                 [pipe_acc, step, pipe_chart, pipe_note, step_message], api_visibility="private", **limits)
     cmp_event_inputs = [prompt, *header, strategy_b, temperature_b, *knobs]
-    cmp_btn.click(compare, cmp_event_inputs, compare_view, api_visibility="private", **limits)
-    hand_btn.click(hand, [prompt, *header, *knobs], hand_view, api_visibility="private", **limits)
+    cmp_btn.click(compare, cmp_event_inputs, [compare_view, cmp_message], api_visibility="private", **limits)
+    hand_btn.click(hand, [prompt, *header, *knobs], [hand_view, hand_message], api_visibility="private", **limits)
 
     accordions = dict(zip(ACCORDIONS, (pipe_acc, table_acc, tree_acc, cmp_acc, hand_acc)))
+    lesson_model, lessons = lesson_model_state(), []
     for preset, button in zip(presets, lesson_buttons):
-        event = button.click(bind(apply_lesson, ctx, preset.id), None,
-                             [prompt, ctx.model, strategy, *knobs, strategy_b, temperature_b, notice,
+        event = button.click(bind(apply_lesson, ctx, preset.id), ctx.model,
+                             [prompt, lesson_model, strategy, *knobs, strategy_b, temperature_b, notice,
                               *accordions.values()], api_visibility="private")
-        event = event.then(generate, [prompt, *header, *knobs], gen_outputs, api_visibility="private", **limits)
+        event = event.then(generate, for_lesson([prompt, *header, *knobs], ctx, lesson_model), [*gen_outputs, message],
+                           api_visibility="private", **limits)
         if "compare_strategy" in preset.params:
-            event = event.then(compare, cmp_event_inputs, compare_view, api_visibility="private", **limits)
+            event = event.then(compare, for_lesson(cmp_event_inputs, ctx, lesson_model), [compare_view, cmp_message],
+                               api_visibility="private", **limits)
         if "byhand" in preset.open:
-            event.then(hand, [prompt, *header, *knobs], hand_view, api_visibility="private", **limits)
+            event = event.then(hand, for_lesson([prompt, *header, *knobs], ctx, lesson_model),
+                               [hand_view, hand_message],
+                               api_visibility="private", **limits)
+        lessons.append((preset.id, event))
+    record_lessons(ctx, "Decoding", lessons, notice, shown)
     ctx.model.change(lambda: None, None, last, api_visibility="private")
     ctx.model.change(bind(server_knobs, ctx), ctx.model,
                      [top_k, num_beams, num_return, length_penalty, penalty_alpha, repetition, no_repeat, bad_words,

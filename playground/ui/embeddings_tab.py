@@ -20,7 +20,8 @@ from ..presets import first_available, load_presets, resolve
 from ..views import embeddings as views
 from ..views.common import empty_hint
 from . import api
-from .common import AppContext, bind, lesson_bar, user_errors
+from .common import AppContext, bind, for_lesson, lesson_bar, lesson_model_state, user_errors
+from .lecture import export_bar, record_lessons
 
 SENTENCE_MODEL = "all-MiniLM-L6-v2"  # the packaged sentence encoder: /embed's default
 POOLINGS = ["auto", *lm.POOLINGS]
@@ -218,13 +219,15 @@ PRESET_FIELDS = ("token", "expression", "text", "text_b", "sentences", "pooling"
                  "word", "context")
 
 
-def preset_values(ctx: AppContext, preset) -> list:
+def preset_values(ctx: AppContext, preset, picker=None) -> list:
     """What a lesson button puts in the tab: the fields of PRESET_FIELDS (a field the preset leaves out is left
-    as it is), then the model, the notice and each section's accordion (open if the preset opens it)."""
+    as it is), then the lesson's model (for the tab's lesson-model state: the picker is not moved), the notice
+    and each section's accordion (open if the preset opens it)."""
     p = preset.params
     r = resolve(preset, ctx.models)
     values = {"text": preset.text, **{f: p[f] for f in PRESET_FIELDS if f in p}}
-    return ([values.get(f, gr.skip()) for f in PRESET_FIELDS] + [r.model, gr.Markdown(r.notice_markdown, visible=True)]
+    return ([values.get(f, gr.skip()) for f in PRESET_FIELDS]
+            + [r.model, gr.Markdown(r.notice_for(picker), visible=True)]
             + [gr.Accordion(open=s in preset.open) for s in SECTIONS])
 
 
@@ -353,12 +356,18 @@ def build_embeddings_tab(ctx: AppContext) -> dict:
     faq_reset.click(faq_rows, None, faq_table, **private)
 
     fields = [token, expression, text, text_b, sentences, pooling, source, tokens, question, word, context]
+    lesson_model, lessons = lesson_model_state(), []
     for preset, button in zip(presets, lesson_buttons):
-        event = button.click(bind(preset_values, ctx, preset), None,
-                             [*fields, ctx.model, notice, *acc.values()], **private)
+        event = button.click(bind(preset_values, ctx, preset), ctx.model,
+                             [*fields, lesson_model, notice, *acc.values()], **private)
         for name in preset.params.get("run", []):
             fn, inputs, outputs = steps[name]
-            event = event.then(fn, inputs, outputs, **private)
+            event = event.then(fn, for_lesson(inputs, ctx, lesson_model), outputs, **private)
+        lessons.append((preset.id, event))
+    shown = [token_html, token_heat, token_near, analogy_html, analogy_plot, pos_html, pos_plot, pos_plot2,
+             first_html, first_plot, sent_html, sent_plot, proj_plot, proj_html, faq_html, ctx_html, ctx_plot]
+    record_lessons(ctx, "Embeddings", lessons, notice, shown)
+    export_bar(ctx, "Embeddings", notice, shown, "emb")
 
     gr.api(api.bind_api(embed_api, ctx, EMBED_FIELDS), api_name="embed")
     gr.api(api.bind_api(similar_tokens_api, ctx, SIMILAR_TOKENS_FIELDS), api_name="similar_tokens")

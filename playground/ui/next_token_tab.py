@@ -15,7 +15,10 @@ from ..views import next_token as views
 from ..views.common import empty_hint
 from . import api
 from .attribution_panel import build_why_panel
-from .common import AppContext, bind, lesson, lesson_bar, user_errors
+from .common import (
+    AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, message_box, user_errors,
+)
+from .lecture import export_bar, record_lessons
 
 CURVE_T = tuple(float(t) for t in np.round(np.linspace(0.05, 3.0, 60), 3))
 LENS_POSITIONS = 48  # columns of the logit-lens heatmap; longer prompts show their end
@@ -109,8 +112,9 @@ def compare_prompts(ctx: AppContext, last, prompt, prompt_b, model, device, dtyp
     return views.compare_html(pair[0], pair[1], (prompt, prompt_b)), views.compare_figure(pair[0], pair[1])
 
 
-def apply_lesson(ctx: AppContext, lesson_id: str):
-    """Fill the inputs from a lesson preset; the click then predicts (and compares or scores, if the lesson does)."""
+def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
+    """Fill the inputs from a lesson preset; the click then predicts (and compares or scores, if the lesson does)
+    on the lesson's model (returned second, for the tab's lesson-model state: the picker is not moved)."""
     preset = lesson("next_token", lesson_id)
     params = preset.params
     r = resolve(preset, ctx.models)
@@ -118,7 +122,7 @@ def apply_lesson(ctx: AppContext, lesson_id: str):
     return [
         preset.text, r.model, params.get("top_k", 10), params.get("temperature", 1.0),
         params.get("scale", "probability"), params.get("prompt_b", gr.skip()),
-        params.get("continuations", gr.skip()), gr.Markdown(r.notice_markdown, visible=True), *opened,
+        params.get("continuations", gr.skip()), gr.Markdown(r.notice_for(picker), visible=True), *opened,
     ]
 
 
@@ -171,10 +175,11 @@ def build_next_token_tab(ctx: AppContext) -> dict:
             run = gr.Button("Predict the next token", variant="primary", elem_id="nt-run")
             scale = gr.Radio(list(views.SCALES), value="probability", label="Chart shows")
     with gr.Row():
-        k = gr.Slider(1, nt.MAX_K, value=10, step=1, label="Top k", info="How many tokens to list.")
-        temperature = gr.Slider(0, 5, value=1.0, step=0.05, label="Temperature T",
+        k = knob(1, nt.MAX_K, value=10, step=1, label="Top k", info="How many tokens to list.", elem_id="nt-k")
+        temperature = knob(0, 5, value=1.0, step=0.05, label="Temperature T",
                                 info="softmax(logits / T), re-shaped live; 0 = argmax.", elem_id="nt-temperature")
-    with gr.Accordion("Options: which mask, decoder prefix", open=False):
+    message = message_box("nt-message")
+    with gr.Accordion("Options: which mask, decoder prefix", open=False, elem_classes=["pg-advanced"]):
         with gr.Row():
             mask_no = gr.Number(1, label="Mask number (masked LMs with several masks)", precision=0, minimum=1)
             decoder_prefix = gr.Textbox(label="Decoder prefix (encoder-decoder models such as T5)",
@@ -182,8 +187,9 @@ def build_next_token_tab(ctx: AppContext) -> dict:
     prompt_view = gr.HTML(elem_id="nt-prompt-view")
     summary = gr.HTML(empty_hint("Click Predict or a lesson to see what the model expects next."), elem_id="nt-summary")
     with gr.Row(equal_height=False):
-        chart = gr.Plot(label="Top k", elem_id="nt-chart", scale=3)
-        curve = gr.Plot(label="Entropy vs temperature", elem_id="nt-curve", scale=2)
+        # min_width: on a narrow page (a projector at 150 %) the two charts stack instead of cutting their titles
+        chart = gr.Plot(label="Top k", elem_id="nt-chart", scale=3, min_width=440)
+        curve = gr.Plot(label="Entropy vs temperature", elem_id="nt-curve", scale=2, min_width=440)
     with gr.Accordion("Top-k table", open=False) as table_acc:
         table = gr.Dataframe(headers=views.TOPK_HEADERS, interactive=False, wrap=True, elem_id="nt-table")
     with gr.Accordion("Best guess after every prefix (lesson 6)", open=False) as prefix_acc:
@@ -199,53 +205,68 @@ def build_next_token_tab(ctx: AppContext) -> dict:
             with gr.Column(scale=1, min_width=200):
                 leading_space = gr.Checkbox(True, label="Start each with a space")
                 score_btn = gr.Button("Score them", elem_id="nt-score")
+        cont_message = message_box("nt-cont-message")
         cont_chart = gr.Plot(label="Continuations", elem_id="nt-cont-chart")
         cont_table = gr.Dataframe(headers=views.CONT_HEADERS, interactive=False, wrap=True)
     with gr.Accordion("Logit lens: the prediction layer by layer (causal models)", open=False) as lens_acc:
         gr.Markdown("Each row applies the model's final norm and unembedding to one layer's hidden state: what the "
                     f"model would predict if it stopped there. Up to the last {LENS_POSITIONS} positions.")
         lens_btn = gr.Button("Run the logit lens", elem_id="nt-lens-run")
+        lens_message = message_box("nt-lens-message")
         lens_chart = gr.Plot(label="Logit lens", elem_id="nt-lens")
         lens_note = gr.HTML()
     with gr.Accordion("Two prompts side by side (lesson 8)", open=False) as cmp_acc:
         with gr.Row():
             prompt_b = gr.Textbox(label="Prompt B", value="It was a bright and sunny", scale=4, elem_id="nt-prompt-b")
             compare_btn = gr.Button("Compare A and B", scale=1, elem_id="nt-compare")
+        compare_message = message_box("nt-compare-message")
         compare_view = gr.HTML()
         compare_chart = gr.Plot(label="A vs B", elem_id="nt-compare-chart")
     build_why_panel(ctx, "next_token", {"prompt": prompt, "decoder_prefix": decoder_prefix})
     last = gr.State()  # the last run's NextTokenResult: one vocabulary-sized float32 vector
+    shown = [prompt_view, summary, chart, curve, table, prefix_view, prefix_table, cont_chart, cont_table,
+             lens_chart, compare_view, compare_chart]
+    export_bar(ctx, "Next token", notice, shown, "nt")
 
     # ---- events --------------------------------------------------------------------------------
-    predict, compare, score = bind(predict_next_token, ctx), bind(compare_prompts, ctx), bind(score_continuations, ctx)
+    # An error leaves the last result in place and stays in the box under its control (keep_results).
     header = [ctx.model, ctx.device, ctx.dtype]
     main_inputs = [prompt, *header, k, temperature, scale, mask_no, decoder_prefix]
     main_outputs = [last, prompt_view, summary, chart, curve, table, prefix_view, prefix_table]
-    gr.on([run.click, prompt.submit], predict, main_inputs, main_outputs, api_visibility="private")
-    gr.on([k.input, temperature.input, scale.input], bind(reshape_distribution, ctx), [last, k, temperature, scale],
-          [summary, chart, curve, table], trigger_mode="always_last", show_progress="hidden",
-          api_visibility="private")
+    predict = keep_results(bind(predict_next_token, ctx), len(main_outputs))
+    compare, score = keep_results(bind(compare_prompts, ctx), 2), keep_results(bind(score_continuations, ctx), 2)
+    gr.on([run.click, prompt.submit], predict, main_inputs, [*main_outputs, message], api_visibility="private")
+    gr.on([k.input, temperature.input, scale.input], keep_results(bind(reshape_distribution, ctx), 4),
+          [last, k, temperature, scale], [summary, chart, curve, table, message], trigger_mode="always_last",
+          show_progress="hidden", api_visibility="private")
     cont_inputs = [prompt, *header, continuations, leading_space, mask_no, decoder_prefix]
-    gr.on([score_btn.click, continuations.submit], score, cont_inputs, [cont_chart, cont_table],
+    gr.on([score_btn.click, continuations.submit], score, cont_inputs, [cont_chart, cont_table, cont_message],
           api_visibility="private")
     # A new model makes the last run's logits stale: the sliders wait for the next Predict.
     ctx.model.change(lambda: None, None, last, api_visibility="private")
-    lens_btn.click(bind(run_logit_lens, ctx), [prompt, *header], [lens_chart, lens_note], api_visibility="private")
+    lens_btn.click(keep_results(bind(run_logit_lens, ctx), 2), [prompt, *header], [lens_chart, lens_note, lens_message],
+                   api_visibility="private")
     cmp_inputs = [last, prompt, prompt_b, *header, k, temperature, mask_no, decoder_prefix]
-    gr.on([compare_btn.click, prompt_b.submit], compare, cmp_inputs, [compare_view, compare_chart],
+    gr.on([compare_btn.click, prompt_b.submit], compare, cmp_inputs, [compare_view, compare_chart, compare_message],
           api_visibility="private")
 
     accordions = dict(zip(ACCORDIONS, (table_acc, prefix_acc, cont_acc, lens_acc, cmp_acc)))
+    lesson_model, lessons = lesson_model_state(), []
     for preset, button in zip(presets, lesson_buttons):
         event = button.click(
-            bind(apply_lesson, ctx, preset.id), None,
-            [prompt, ctx.model, k, temperature, scale, prompt_b, continuations, notice, *accordions.values()],
+            bind(apply_lesson, ctx, preset.id), ctx.model,
+            [prompt, lesson_model, k, temperature, scale, prompt_b, continuations, notice, *accordions.values()],
             api_visibility="private",
-        ).then(predict, main_inputs, main_outputs, api_visibility="private")
+        ).then(predict, for_lesson(main_inputs, ctx, lesson_model), [*main_outputs, message], api_visibility="private")
         if "prompt_b" in preset.params:
-            event = event.then(compare, cmp_inputs, [compare_view, compare_chart], api_visibility="private")
+            event = event.then(compare, for_lesson(cmp_inputs, ctx, lesson_model),
+                               [compare_view, compare_chart, compare_message], api_visibility="private")
         if "continuations" in preset.params:
-            event.then(score, cont_inputs, [cont_chart, cont_table], api_visibility="private")
+            event = event.then(score, for_lesson(cont_inputs, ctx, lesson_model),
+                               [cont_chart, cont_table, cont_message],
+                               api_visibility="private")
+        lessons.append((preset.id, event))
+    record_lessons(ctx, "Next token", lessons, notice, shown)
 
     gr.api(api.bind_api(next_token_api, ctx, NEXT_TOKEN_FIELDS), api_name="next_token")
     gr.api(api.bind_api(logit_lens_api, ctx, LOGIT_LENS_FIELDS), api_name="logit_lens")

@@ -17,7 +17,11 @@ from ..views import probes as views
 from ..views.common import empty_hint
 from . import api
 from .attribution_panel import build_why_panel
-from .common import AppContext, bind, lesson, lesson_bar, user_errors
+from .common import (
+    AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, loadable_choices,
+    message_box, user_errors,
+)
+from .lecture import export_bar, record_lessons
 
 
 TOPK_GROUPS = 6  # groups whose top 10 is listed beside the probe
@@ -117,8 +121,9 @@ def choose_probe_set(ctx: AppContext, name):
             chosen.get("description", ""))
 
 
-def apply_lesson(ctx: AppContext, lesson_id: str):
-    """Fill both sentences, the probe set and model B from a lesson preset; the click then fills and probes."""
+def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
+    """Fill both sentences, the probe set and model B from a lesson preset; the click then fills and probes on the
+    lesson's model (returned third, for the tab's lesson-model state: the picker is not moved)."""
     preset = lesson("probes", lesson_id)
     params = preset.params
     r = resolve(preset, ctx.models)
@@ -129,7 +134,7 @@ def apply_lesson(ctx: AppContext, lesson_id: str):
     return [preset.text, params.get("text_b", ""), r.model, chosen["name"], "\n".join(chosen["templates"]),
             "\n".join(groups_), "\n".join(chosen["targets"]), gr.Dropdown(choices=groups_, value=groups_[0]),
             gr.Dropdown(choices=groups_, value=groups_[1]), b_model,
-            gr.Markdown(r.notice_markdown, visible=True), gr.Accordion(open="both" in preset.open)]
+            gr.Markdown(r.notice_for(picker), visible=True), gr.Accordion(open="both" in preset.open)]
 
 
 # ---- API -----------------------------------------------------------------------------------------
@@ -182,8 +187,9 @@ def build_probes_tab(ctx: AppContext) -> dict:
         fill_b = gr.Textbox(label="Second sentence (optional)", value=presets[0].params.get("text_b", ""), scale=3,
                             elem_id="bp-fill-b", info="Its top list is shown beside the first.")
         with gr.Column(scale=1, min_width=180):
-            k = gr.Slider(1, probes.MAX_K, value=10, step=1, label="k")
+            k = knob(1, probes.MAX_K, value=10, step=1, label="k")
             fill_btn = gr.Button("Fill", variant="primary", elem_id="bp-fill")
+    fill_message = message_box("bp-fill-message")
     fill_chart = gr.Plot(label="Top k", elem_id="bp-fill-chart")
     fill_view = gr.HTML(elem_id="bp-fill-view")
     build_why_panel(ctx, "probes", {"sentence": fill_a})
@@ -205,6 +211,7 @@ def build_probes_tab(ctx: AppContext) -> dict:
         group_a = gr.Dropdown(list(first["groups"]), value=first["groups"][0], label="Group A", scale=1)
         group_b = gr.Dropdown(list(first["groups"]), value=first["groups"][1], label="Group B", scale=1)
         scale = gr.Radio(["log-probability", "probability"], value="log-probability", label="Heatmap colour", scale=1)
+    probe_message = message_box("bp-probe-message")
     summary = gr.HTML(elem_id="bp-summary")
     with gr.Accordion("The model's own top 10 per group (first template)", open=True):
         topk = gr.HTML(elem_id="bp-topk")
@@ -218,10 +225,11 @@ def build_probes_tab(ctx: AppContext) -> dict:
         rows = gr.Dataframe(headers=views.ROW_HEADERS, interactive=False, wrap=True, elem_id="bp-rows")
     with gr.Accordion("Two models side by side (the picker's model is A)", open=False) as both_acc:
         with gr.Row():
-            model_b = gr.Dropdown(choices=[c for c in models.choices(NEXT_TOKEN, probe_hub=False)
+            model_b = gr.Dropdown(choices=[c for c in loadable_choices(models, NEXT_TOKEN, probe_hub=False)
                                            if models.spec(c[1]).family in ("masked", "causal")],
                                   value=None, label="Model B", scale=3, elem_id="bp-model-b")
             both_btn = gr.Button("Run the probe on both", scale=1, elem_id="bp-both")
+        both_message = message_box("bp-both-message")
         with gr.Row():
             with gr.Column():
                 ratio_a = gr.Plot(label="Model A", elem_id="bp-ratio-a")
@@ -230,30 +238,39 @@ def build_probes_tab(ctx: AppContext) -> dict:
                 ratio_b = gr.Plot(label="Model B", elem_id="bp-ratio-b")
                 spread_b = gr.HTML(empty_hint("Choose model B and run the probe on both."))
     last = gr.State()  # the last Probe (plain rows), so groups and scale re-draw without a forward pass
+    shown = [fill_chart, fill_view, summary, topk, ratio, spread, heatmap, rows, ratio_a, spread_a, ratio_b, spread_b]
+    export_bar(ctx, "Bias probes", notice, shown, "bp")
 
     # ---- events --------------------------------------------------------------------------------
-    fill, probe = bind(fill_blanks, ctx), bind(run_bias_probe, ctx)
+    # An error leaves the last result in place and stays in the box under its control (keep_results).
     header = [ctx.model, ctx.device, ctx.dtype]
-    gr.on([fill_btn.click, fill_a.submit, fill_b.submit], fill, [fill_a, fill_b, k, *header],
-          [fill_chart, fill_view], api_visibility="private")
     probe_inputs = [templates, groups, targets, group_a, group_b, scale, *header]
     probe_outputs = [last, summary, heatmap, ratio, spread, rows, group_a, group_b, csv_btn, json_btn, topk]
-    probe_btn.click(probe, probe_inputs, probe_outputs, api_visibility="private")
-    gr.on([group_a.input, group_b.input, scale.input], bind(redraw_probe, ctx), [last, group_a, group_b, scale],
-          [heatmap, ratio, spread], api_visibility="private")
+    fill, probe = keep_results(bind(fill_blanks, ctx), 2), keep_results(bind(run_bias_probe, ctx), len(probe_outputs))
+    fill_inputs = [fill_a, fill_b, k, *header]
+    gr.on([fill_btn.click, fill_a.submit, fill_b.submit], fill, fill_inputs, [fill_chart, fill_view, fill_message],
+          api_visibility="private")
+    probe_btn.click(probe, probe_inputs, [*probe_outputs, probe_message], api_visibility="private")
+    gr.on([group_a.input, group_b.input, scale.input], keep_results(bind(redraw_probe, ctx), 3),
+          [last, group_a, group_b, scale], [heatmap, ratio, spread, probe_message], api_visibility="private")
     probe_set.input(bind(choose_probe_set, ctx), probe_set, [templates, groups, targets, set_note],
                     api_visibility="private")
-    both_btn.click(bind(probe_both_models, ctx),
+    both_btn.click(keep_results(bind(probe_both_models, ctx), 4),
                    [templates, groups, targets, group_a, group_b, ctx.model, model_b, ctx.device, ctx.dtype],
-                   [ratio_a, spread_a, ratio_b, spread_b], api_visibility="private")
+                   [ratio_a, spread_a, ratio_b, spread_b, both_message], api_visibility="private")
     ctx.model.change(lambda: None, None, last, api_visibility="private")
 
+    lesson_model, lessons = lesson_model_state(), []
     for preset, button in zip(presets, lesson_buttons):
-        button.click(bind(apply_lesson, ctx, preset.id), None,
-                     [fill_a, fill_b, ctx.model, probe_set, templates, groups, targets, group_a, group_b, model_b,
-                      notice, both_acc], api_visibility="private") \
-            .then(fill, [fill_a, fill_b, k, *header], [fill_chart, fill_view], api_visibility="private") \
-            .then(probe, probe_inputs, probe_outputs, api_visibility="private")
+        event = button.click(bind(apply_lesson, ctx, preset.id), ctx.model,
+                             [fill_a, fill_b, lesson_model, probe_set, templates, groups, targets, group_a, group_b,
+                              model_b, notice, both_acc], api_visibility="private") \
+            .then(fill, for_lesson(fill_inputs, ctx, lesson_model), [fill_chart, fill_view, fill_message],
+                  api_visibility="private") \
+            .then(probe, for_lesson(probe_inputs, ctx, lesson_model), [*probe_outputs, probe_message],
+                  api_visibility="private")
+        lessons.append((preset.id, event))
+    record_lessons(ctx, "Bias probes", lessons, notice, shown)
 
     gr.api(api.bind_api(fill_mask_api, ctx, FILL_MASK_FIELDS), api_name="fill_mask")
     gr.api(api.bind_api(bias_probe_api, ctx, BIAS_PROBE_FIELDS), api_name="bias_probe")

@@ -16,7 +16,11 @@ from ..views import prompting as views
 from ..views.common import empty_hint
 from . import api
 from .attribution_panel import build_why_panel
-from .common import AppContext, bind, lesson, lesson_bar, user_errors
+from .common import (
+    AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, loadable_choices,
+    message_box, user_errors,
+)
+from .lecture import export_bar, record_lessons
 
 UPLOADED = "uploaded CSV"
 ORDERS = ("as entered", "shuffled")
@@ -155,8 +159,17 @@ def _evaluation_views(runs, free_text: bool):
             gr.Dataframe(value=mistakes, headers=["run", *views.MISTAKES_HEADERS]))
 
 
-def apply_lesson(ctx: AppContext, lesson_id: str):
-    """Fill the template, labels, demonstrations and evaluation from a lesson preset; the click then runs them."""
+def clear_evaluation():
+    """Every lesson first empties the evaluation, so no earlier lesson's numbers stay under its data set (while its
+    own evaluation runs, or when it has none)."""
+    return (empty_hint("Click Evaluate to score this prompt on the data set chosen above."),
+            gr.Plot(value=None, visible=False), *[gr.Plot(value=None, visible=False)] * 3,
+            gr.Dataframe(value=[], headers=views.MISTAKES_HEADERS))
+
+
+def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
+    """Fill the template, labels, demonstrations and evaluation from a lesson preset; the click then runs them on
+    the lesson's model (returned seventh, for the tab's lesson-model state: the picker is not moved)."""
     preset = lesson("prompting", lesson_id)
     p = preset.params
     r = resolve(preset, ctx.models)
@@ -165,7 +178,7 @@ def apply_lesson(ctx: AppContext, lesson_id: str):
             [list(d) for d in p.get("demos", [])] or [["", ""]], p.get("k", 0), r.model,
             p.get("dataset", prompting.dataset_names()[0]),
             [m for m in p.get("methods", ["zero-shot"]) if m != "classifier" or clf], clf or gr.skip(),
-            gr.Markdown(r.notice_markdown, visible=True), gr.Accordion(open="few-shot" in preset.open),
+            gr.Markdown(r.notice_for(picker), visible=True), gr.Accordion(open="few-shot" in preset.open),
             False, "as entered"]
 
 
@@ -258,6 +271,7 @@ def build_prompting_tab(ctx: AppContext) -> dict:
         with gr.Column(scale=1, min_width=180):
             cont = gr.Checkbox(True, label="Also write the greedy continuation")
             run_btn = gr.Button("Run", variant="primary", elem_id="pr-run")
+    message = message_box("pr-message")
     with gr.Accordion("Few-shot: instruction and demonstrations", open=False) as shot_acc:
         instruction = gr.Textbox(first.get("instruction", ""), label="Instruction (first line of the prompt)",
                                  elem_id="pr-instruction")
@@ -266,16 +280,17 @@ def build_prompting_tab(ctx: AppContext) -> dict:
                              interactive=True, wrap=True, label="Demonstrations (add rows at the bottom)",
                              elem_id="pr-demos")
         with gr.Row():
-            k = gr.Slider(0, prompting.MAX_DEMOS, value=first.get("k", 0), step=1, label="k (demonstrations used)",
+            k = knob(0, prompting.MAX_DEMOS, value=first.get("k", 0), step=1, label="k (demonstrations used)",
                           elem_id="pr-k")
             order = gr.Radio(list(ORDERS), value="as entered", label="Order")
             seed = gr.Number(0, label="Seed (for shuffled)", precision=0, minimum=0)
         gr.Markdown("**Order sensitivity**: the same demonstrations in several orders.")
         with gr.Row():
-            n_orders = gr.Slider(2, prompting.MAX_PERMUTATIONS, value=6, step=1, label="Orders", scale=2)
-            with_acc = gr.Slider(0, 120, value=0, step=10, scale=2, elem_id="pr-order-acc",
+            n_orders = knob(2, prompting.MAX_PERMUTATIONS, value=6, step=1, label="Orders", scale=2)
+            with_acc = knob(0, 120, value=0, step=10, scale=2, elem_id="pr-order-acc",
                                  label="Also measure accuracy on this many examples of the data set below (0: off)")
             orders_btn = gr.Button("Run the orders", scale=1, elem_id="pr-orders")
+        orders_message = message_box("pr-orders-message")
         order_plot = gr.Plot(label="Spread over orders", elem_id="pr-order-plot")
         order_note = gr.HTML()
         order_table = gr.Dataframe(headers=views.order_headers(None), interactive=False, wrap=True)
@@ -296,46 +311,57 @@ def build_prompting_tab(ctx: AppContext) -> dict:
                               elem_id="pr-dataset", info="Bundled in assets/datasets/, or upload your own.")
         upload = gr.File(label="CSV with columns text,label (UTF-8, up to 1 MB)", file_types=[".csv"], scale=2,
                          elem_id="pr-upload")
-        limit = gr.Slider(10, prompting.MAX_EXAMPLES, value=prompting.MAX_EXAMPLES, step=10, scale=1,
+        limit = knob(10, prompting.MAX_EXAMPLES, value=prompting.MAX_EXAMPLES, step=10, scale=1,
                           label="At most this many examples")
     with gr.Row():
         methods = gr.CheckboxGroup(["zero-shot", "few-shot", "classifier"], value=first.get("methods", ["zero-shot"]),
                                    label="Compare", scale=2, elem_id="pr-methods",
                                    info="Few-shot uses the demonstrations above; classifier: a fine-tuned model.")
-        classifier = gr.Dropdown(models.choices(CLASSIFICATION, probe_hub=False), value=None, scale=2,
+        classifier = gr.Dropdown(loadable_choices(models, CLASSIFICATION, probe_hub=False), value=None, scale=2,
                                  label="Fine-tuned classifier", elem_id="pr-classifier",
                                  info="Its classes are matched to the labels by name (POSITIVE → positive).")
         eval_btn = gr.Button("Evaluate", variant="primary", scale=1, elem_id="pr-evaluate")
+    eval_message = message_box("pr-eval-message")
     metrics = gr.HTML(elem_id="pr-metrics")
-    with gr.Row(equal_height=True):
-        acc_plot = gr.Plot(label="Accuracy", elem_id="pr-accuracy", visible=False, scale=1)
-        conf = [gr.Plot(label="Confusion matrix", elem_id=f"pr-confusion-{i}", visible=False, scale=1)
-                for i in range(3)]
+    acc_plot = gr.Plot(label="Accuracy", elem_id="pr-accuracy", visible=False)
+    with gr.Row(equal_height=True):  # the matrices in a row of their own: side by side with the accuracy chart,
+        conf = [gr.Plot(label="Confusion matrix", elem_id=f"pr-confusion-{i}", visible=False, scale=1,
+                        min_width=280) for i in range(3)]  # four charts were too narrow for their labels
     with gr.Accordion("Misclassified examples (most confident first) / answers", open=True):
         mistakes = gr.Dataframe(interactive=False, wrap=True, elem_id="pr-mistakes")
+    shown = [prompt_view, summary, chart, label_table, order_plot, order_note, order_table, metrics, acc_plot, *conf,
+             mistakes]
+    export_bar(ctx, "Prompting", notice, shown, "pr")
 
     # ---- events --------------------------------------------------------------------------------
-    run_one, evaluate = bind(run_prompt, ctx), bind(evaluate_on_dataset, ctx)
+    # An error leaves the last result in place and stays in the box under its control (keep_results).
     header = [ctx.model, ctx.device, ctx.dtype]
     one_inputs = [text, template, labels, calibrated, length_norm, instruction, table, k, order, seed, cont, *header]
     one_outputs = [prompt_view, chart, summary, label_table]
-    gr.on([run_btn.click, text.submit], run_one, one_inputs, one_outputs, api_visibility="private")
-    orders_btn.click(bind(run_order_sensitivity, ctx), [text, template, labels, calibrated, length_norm, instruction,
-                                                        table, n_orders, with_acc, dataset, upload, *header],
-                     [order_plot, order_note, order_table], api_visibility="private")
+    eval_outputs = [metrics, acc_plot, *conf, mistakes]
+    run_one = keep_results(bind(run_prompt, ctx), len(one_outputs))
+    evaluate = keep_results(bind(evaluate_on_dataset, ctx), len(eval_outputs))
+    gr.on([run_btn.click, text.submit], run_one, one_inputs, [*one_outputs, message], api_visibility="private")
+    orders_btn.click(keep_results(bind(run_order_sensitivity, ctx), 3),
+                     [text, template, labels, calibrated, length_norm, instruction, table, n_orders, with_acc, dataset,
+                      upload, *header], [order_plot, order_note, order_table, orders_message], api_visibility="private")
     eval_inputs = [dataset, upload, limit, template, labels, calibrated, length_norm, instruction, table, k, order,
                    seed, methods, classifier, *header]
-    eval_outputs = [metrics, acc_plot, *conf, mistakes]
-    eval_btn.click(evaluate, eval_inputs, eval_outputs, api_visibility="private")
+    eval_btn.click(evaluate, eval_inputs, [*eval_outputs, eval_message], api_visibility="private")
     upload.upload(lambda: UPLOADED, None, dataset, api_visibility="private")
 
+    lesson_model, lessons = lesson_model_state(), []
     for preset, button in zip(presets, lesson_buttons):
-        ev = button.click(bind(apply_lesson, ctx, preset.id), None,
-                          [text, template, labels, instruction, table, k, ctx.model, dataset, methods, classifier,
+        ev = button.click(bind(apply_lesson, ctx, preset.id), ctx.model,
+                          [text, template, labels, instruction, table, k, lesson_model, dataset, methods, classifier,
                            notice, shot_acc, calibrated, order], api_visibility="private") \
-            .then(run_one, one_inputs, one_outputs, api_visibility="private")
+            .then(clear_evaluation, None, eval_outputs, api_visibility="private") \
+            .then(run_one, for_lesson(one_inputs, ctx, lesson_model), [*one_outputs, message], api_visibility="private")
         if preset.params.get("evaluate"):
-            ev.then(evaluate, eval_inputs, eval_outputs, api_visibility="private")
+            ev = ev.then(evaluate, for_lesson(eval_inputs, ctx, lesson_model), [*eval_outputs, eval_message],
+                         api_visibility="private")
+        lessons.append((preset.id, ev))
+    record_lessons(ctx, "Prompting", lessons, notice, shown)
 
     gr.api(api.bind_api(classify_api, ctx, CLASSIFY_FIELDS), api_name="classify")
     gr.api(api.bind_api(evaluate_api, ctx, EVALUATE_FIELDS), api_name="evaluate")

@@ -15,9 +15,10 @@ from ..models import ModelRegistry, available_devices
 from ..presets import ASSETS
 from ..views.common import esc
 from .attention_tab import build_attention_tab
-from .common import AppContext, user_errors
+from .common import AppContext, loadable_choices, user_errors
 from .decoding_tab import build_decoding_tab
 from .embeddings_tab import build_embeddings_tab
+from .lecture import LECTURE_JS, Lecture, build_lecture_bar, build_player
 from .next_token_tab import build_next_token_tab
 from .probes_tab import build_probes_tab
 from .prompting_tab import build_prompting_tab
@@ -29,6 +30,7 @@ TAGLINE = (
     "does with them. Pick a model once; every tab uses it."
 )
 CATALOG_HEADERS = ["model", "family", "source", "can do", "status"]
+CATALOG_WIDTHS = ["17%", "8%", "8%", "22%", "45%"]
 
 
 def catalog_rows(models: ModelRegistry, probe_hub: bool = True) -> list[list[str]]:
@@ -59,7 +61,7 @@ def launch_options() -> dict:
     show_error: an error Gradio raises itself (a raw HTTP call with too few inputs, say) reaches the caller
     with its message instead of {"error": null}; stack traces stay in the server's log."""
     return {"css_paths": [ASSETS / "playground.css"], "theme": gr.themes.Soft(), "footer_links": ["api", "settings"],
-            "show_error": True}
+            "head": LECTURE_JS, "show_error": True}
 
 
 def build_demo(settings: Settings | None = None, models: ModelRegistry | None = None) -> gr.Blocks:
@@ -76,9 +78,9 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
         gr.HTML(f'<div class="pg-header"><h1>{TITLE}</h1><p>{esc(TAGLINE)}</p></div>')
         with gr.Row(equal_height=False):
             model = gr.Dropdown(
-                choices=models.choices(probe_hub=False), value=default, label="Model",
+                choices=loadable_choices(models, probe_hub=False), value=default, label="Model",
                 allow_custom_value=settings.allow_hub_ids or settings.allow_remote_urls, scale=3, elem_id="model-picker",
-                info="Unavailable models say why in the catalog below.",
+                info="The models that can load here. The catalog below lists the others, and why they cannot.",
             )
             # The device list needs torch; it is filled in on page load so that start-up stays light.
             device = gr.Dropdown(choices=sorted({"auto", "cpu", settings.device}), value=settings.device,
@@ -88,9 +90,10 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
             load = gr.Button("Load model", scale=1)
         status = gr.Markdown(model_status(models, default, probe_hub=False) if default else "No model can load here.",
                              elem_id="model-status")
-        with gr.Accordion("Model catalog: what is here, what is not, and why", open=False):
+        with gr.Accordion("Model catalog: what is here, what is not, and why", open=False,
+                          elem_id="model-catalog-accordion"):
             catalog = gr.Dataframe(headers=CATALOG_HEADERS, value=catalog_rows(models, probe_hub=False),
-                                   interactive=False, wrap=True)
+                                   interactive=False, wrap=True, column_widths=CATALOG_WIDTHS, elem_id="model-catalog")
             gr.Markdown(
                 "Packaged models work with no network. Hub models load when the Hugging Face hub is "
                 "reachable or they are in the local cache. To add your own, put a model folder under a "
@@ -99,8 +102,12 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
                 "log-probabilities, not weights or attentions, so the Attention tab and the logit lens stay local."
             )
 
-        ctx = AppContext(settings=settings, models=models, model=model, device=device, dtype=dtype)
+        build_lecture_bar()
+        lecture = Lecture(deck=gr.State([]))
+        ctx = AppContext(settings=settings, models=models, model=model, device=device, dtype=dtype, lecture=lecture)
         with gr.Tabs():
+            with gr.Tab("Lessons", id="lessons"):
+                build_player(ctx)
             with gr.Tab("Tokenizer", id="tokenizer"):
                 build_tokenizer_tab(ctx)
             with gr.Tab("Next token", id="next-token"):
@@ -120,7 +127,7 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
             """On page load: check the hub once, so hub models show as available or say why not, and the remote
             servers (a server that never answered yet is waited for, at most its timeout, once)."""
             models.refresh_remote()
-            return (gr.Dropdown(choices=models.choices(), value=name), catalog_rows(models),
+            return (gr.Dropdown(choices=loadable_choices(models), value=name), catalog_rows(models),
                     model_status(models, name), gr.Dropdown(choices=available_devices()))
 
         def load_model(name, dev, dt, progress=gr.Progress(track_tqdm=True)):

@@ -8,7 +8,11 @@ from ..compute.tokenize import decode_ids, decoded_of, parse_ids, three_ways, to
 from ..presets import load_presets, resolve
 from ..views import tokens as views
 from . import api
-from .common import AppContext, bind, lesson, lesson_bar, user_errors
+from .common import (
+    AppContext, bind, for_lesson, keep_results, lesson, lesson_bar, lesson_model_state, loadable_choices, message_box,
+    user_errors,
+)
+from .lecture import export_bar, record_lessons
 
 MAX_COMPARE = 4
 MAX_DECODE = 4096  # ids listed one by one in the Ids -> text panel (the decoded text is always whole)
@@ -63,15 +67,16 @@ def decode_token_ids(ctx: AppContext, raw_ids, model):
         return views.decoded_html(decode_ids(tok, parse_ids(raw_ids)))
 
 
-def apply_lesson(ctx: AppContext, lesson_id: str):
-    """Fill the inputs from a lesson preset; the click then runs tokenize_text (and compare_tokenizers)."""
+def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
+    """Fill the inputs from a lesson preset; the click then runs tokenize_text (and compare_tokenizers) on the
+    lesson's model (returned second, for the tab's lesson-model state: the picker is not moved)."""
     preset = lesson("tokenizer", lesson_id)
     r = resolve(preset, ctx.models)
     opened = [gr.Accordion(open=key in preset.open) for key in ACCORDIONS]
     return [
         preset.text, r.model, preset.add_special_tokens, preset.chat_template,
         gr.Dropdown(value=list(r.compare)) if r.compare else gr.skip(),
-        gr.Markdown(r.notice_markdown, visible=True), *opened,
+        gr.Markdown(r.notice_for(picker), visible=True), *opened,
     ]
 
 
@@ -104,6 +109,7 @@ def build_tokenizer_tab(ctx: AppContext) -> dict:
             add_special = gr.Checkbox(True, label="Add the model's special tokens ([CLS], <s>, …)")
             chat = gr.Checkbox(False, label="Wrap in the chat template (instruct models)")
             run = gr.Button("Tokenize", variant="primary", elem_id="tokenize-btn")
+    message = message_box("tok-message")
     counts = gr.HTML(elem_id="tok-counts")
     spans = gr.HTML(views.empty_hint("Click Tokenize or a lesson to see the tokens."), elem_id="tok-spans")
     with gr.Accordion("Token table: id, spelling, text, bytes", open=True) as table_acc:
@@ -117,38 +123,48 @@ def build_tokenizer_tab(ctx: AppContext) -> dict:
     with gr.Accordion("Side by side: the same text through up to four tokenizers (lesson 4)", open=False) as cmp_acc:
         with gr.Row():
             compare_models = gr.Dropdown(
-                choices=ctx.models.choices(probe_hub=False), multiselect=True, max_choices=MAX_COMPARE,
+                choices=loadable_choices(ctx.models, probe_hub=False), multiselect=True, max_choices=MAX_COMPARE,
                 value=[s.name for s in ctx.models.specs() if s.source_kind == "packaged"][:2],
                 label="Tokenizers to compare", scale=4,
             )
-            compare_btn = gr.Button("Compare", scale=1)
+            compare_btn = gr.Button("Compare", scale=1, elem_id="tok-compare-btn")
+        compare_message = message_box("tok-compare-message")
         compare_plot = gr.Plot(label="Token counts")
         compare_html = gr.HTML()
     with gr.Accordion("Ids → text", open=False) as ids_acc:
         with gr.Row():
             ids_box = gr.Textbox(label="Token ids", placeholder="e.g. 1589, 436, 253", scale=4)
             decode_btn = gr.Button("Decode", scale=1)
+        decode_message = message_box("tok-decode-message")
         decoded = gr.HTML()
+    shown = [counts, spans, table, three, compare_plot, compare_html]
+    export_bar(ctx, "Tokenizer", notice, shown, "tok")
 
-    run_tokenize, compare = bind(tokenize_text, ctx), bind(compare_tokenizers, ctx)  # bound once: see bind()
     main_inputs = [text, ctx.model, add_special, chat]
     main_outputs = [counts, spans, table, specials, three, ids_box, decoded]
-    gr.on([run.click, text.submit], run_tokenize, main_inputs, main_outputs, api_visibility="private")
-    compare_btn.click(compare, [text, compare_models, add_special], [compare_plot, compare_html],
+    # bound once (see bind); an error leaves the last result in place and stays in the box under the control
+    run_tokenize = keep_results(bind(tokenize_text, ctx), len(main_outputs))
+    compare = keep_results(bind(compare_tokenizers, ctx), 2)
+    gr.on([run.click, text.submit], run_tokenize, main_inputs, [*main_outputs, message], api_visibility="private")
+    compare_btn.click(compare, [text, compare_models, add_special], [compare_plot, compare_html, compare_message],
                       api_visibility="private")
-    gr.on([decode_btn.click, ids_box.submit], bind(decode_token_ids, ctx), [ids_box, ctx.model], decoded,
-          api_visibility="private")
+    gr.on([decode_btn.click, ids_box.submit], keep_results(bind(decode_token_ids, ctx), 1), [ids_box, ctx.model],
+          [decoded, decode_message], api_visibility="private")
 
     accordions = dict(zip(ACCORDIONS, (table_acc, three_acc, cmp_acc, ids_acc)))
+    lesson_model, lessons = lesson_model_state(), []
     for preset, button in zip(presets, lesson_buttons):
         event = button.click(
-            bind(apply_lesson, ctx, preset.id), None,
-            [text, ctx.model, add_special, chat, compare_models, notice, *accordions.values()],
+            bind(apply_lesson, ctx, preset.id), ctx.model,
+            [text, lesson_model, add_special, chat, compare_models, notice, *accordions.values()],
             api_visibility="private",
-        ).then(run_tokenize, main_inputs, main_outputs, api_visibility="private")
+        ).then(run_tokenize, for_lesson(main_inputs, ctx, lesson_model), [*main_outputs, message],
+               api_visibility="private")
         if preset.compare:
-            event.then(compare, [text, compare_models, add_special], [compare_plot, compare_html],
-                       api_visibility="private")
+            event = event.then(compare, [text, compare_models, add_special],
+                               [compare_plot, compare_html, compare_message], api_visibility="private")
+        lessons.append((preset.id, event))
+    record_lessons(ctx, "Tokenizer", lessons, notice, shown)
 
     gr.api(api.bind_api(tokenize_api, ctx, TOKENIZE_FIELDS), api_name="tokenize")
     return {"text": text, "run": run, "spans": spans, "table": table, "compare_models": compare_models}

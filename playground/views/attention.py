@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from ..compute.attention import AttentionResult, ByHand, hide_tokens, rollout
 from .common import empty_hint, esc, plain_visible
 
-FONT = dict(size=16)
+FONT = dict(size=18)
 KIND_TITLES = {"self": "self-attention", "encoder": "encoder self-attention", "decoder": "decoder self-attention",
                "cross": "cross-attention (decoder → encoder)"}
 HIDE_NOTE = "special tokens and the first token hidden, rows renormalised"
@@ -47,9 +47,9 @@ def _heatmap(matrix: np.ndarray, q_tokens, k_tokens, q_keep, k_keep, *, zmax: fl
     )
 
 
-def _axes(fig, q_tokens, k_tokens, q_keep, k_keep, row=None, col=None, size=14):
+def _axes(fig, q_tokens, k_tokens, q_keep, k_keep, row=None, col=None, size=18):
     n = max(len(q_keep), len(k_keep))
-    font = dict(size=size if n <= 24 else 11 if n <= 64 else 8)
+    font = dict(size=size if n <= 24 else 12 if n <= 64 else 8)
     xv, xt = _ticks(k_tokens, k_keep)
     yv, yt = _ticks(q_tokens, q_keep)
     kw = {} if row is None else dict(row=row, col=col)
@@ -154,8 +154,8 @@ def families_figure(results: list[AttentionResult], hide: bool = False) -> go.Fi
         m, q_keep, k_keep = hide_tokens(r.matrix(r.stack(kind).shape[0] - 1, None, kind), q_special, k_special,
                                         hide=hide)
         fig.add_trace(_heatmap(m, q_tokens, k_tokens, q_keep, k_keep, zmax=1.0, showscale=c == 1), row=1, col=c)
-        _axes(fig, q_tokens, k_tokens, q_keep, k_keep, row=1, col=c, size=12)
-    fig.update_annotations(font_size=14)
+        _axes(fig, q_tokens, k_tokens, q_keep, k_keep, row=1, col=c, size=18 if len(panels) <= 3 else 14)
+    fig.update_annotations(font_size=18)
     fig.update_layout(title="Three families side by side: the last layer of each, mean over heads", font=FONT,
                       height=560, template="plotly_white", margin=dict(l=20, r=20, t=130, b=40))
     return fig
@@ -203,7 +203,7 @@ def by_hand_figure(bh: ByHand, columns: int = 4) -> go.Figure:
                         vertical_spacing=0.3 / rows)
     q_ticks, k_ticks = [_label(t) for t in bh.tokens], [_label(t) for t in bh.key_tokens]
     n = max(len(q_ticks), len(k_ticks))
-    font = dict(size=11 if n <= 24 else 8)
+    font = dict(size=18 if n <= 14 else 12 if n <= 24 else 8)
     for i, (_, z, axes) in enumerate(panels):
         r, c = i // columns + 1, i % columns + 1
         z = np.where(np.isfinite(z), z, np.nan)  # −∞ (masked) draws as a blank cell
@@ -220,11 +220,12 @@ def by_hand_figure(bh: ByHand, columns: int = 4) -> go.Figure:
             fig.update_xaxes(tickvals=list(range(len(k_ticks))), ticktext=k_ticks, tickangle=-60, tickfont=font,
                              row=r, col=c)
         else:
-            fig.update_xaxes(title_text="dimension", title_font=dict(size=11), tickfont=dict(size=10), row=r, col=c)
-    fig.update_annotations(font_size=13)
+            fig.update_xaxes(title_text="dimension", title_font=dict(size=18), tickfont=dict(size=18), nticks=4,
+                             row=r, col=c)
+    fig.update_annotations(font_size=18)
     where = f" · {STACK_TITLES[bh.stack]}" if bh.stack == "cross" or bh.decoder_ids else ""
     fig.update_layout(title=f"Self-attention by hand · {esc(bh.model)}{where} · layer {bh.layer}, head {bh.head}",
-                      font=dict(size=14), height=min(1900, 80 + rows * (240 + 14 * n)), template="plotly_white",
+                      font=dict(size=18), height=min(2200, 100 + rows * (280 + 16 * n)), template="plotly_white",
                       margin=dict(l=20, r=20, t=90, b=40))
     return fig
 

@@ -158,11 +158,12 @@ def pipeline_figure(pl: Pipeline, rows: int = 12) -> go.Figure:
     cols = [f"{k + 1}. {_short(s.name)}<br><sub>{s.kept:,} left</sub>" for k, s in enumerate(pl.stages)]
     fig = go.Figure(go.Heatmap(
         z=z, x=cols, y=labels, text=[[esc(t) for t in r] for r in text], texttemplate="%{text}",
-        textfont=dict(size=17), customdata=[[esc(h) for h in r] for r in hover], hovertemplate="%{customdata}<extra></extra>",
+        textfont=dict(size=18), customdata=[[esc(h) for h in r] for r in hover],
+        hovertemplate="%{customdata}<extra></extra>",
         colorscale="Blues", zmin=0, zmax=1, colorbar=dict(title="p", thickness=14), xgap=3, ygap=3,
     ))
-    fig.update_yaxes(autorange="reversed", tickfont=dict(size=17))
-    fig.update_xaxes(side="top", tickfont=dict(size=15))
+    fig.update_yaxes(autorange="reversed", tickfont=dict(size=18))
+    fig.update_xaxes(side="top", tickfont=dict(size=18))
     title = f"Step {pl.step + 1}: how {chart_label(pl.chosen)} was chosen, stage by stage"
     return layout(fig, title, height=140 + 42 * len(ids), margin=dict(l=10, r=10, t=140, b=10))
 
@@ -191,6 +192,14 @@ def pipeline_html(pl: Pipeline) -> str:
 # ---- beam tree ---------------------------------------------------------------------------------
 
 
+TREE_WIDTH_PX = 1100  # about the chart's width in the tab
+
+
+def _fit(token: str, room: int) -> str:
+    text = plain_visible(token) or "∅"
+    return esc(text if len(text) <= room else text[: room - 1] + "…")
+
+
 def tree_figure(tree: BeamTree) -> go.Figure:
     """Hypotheses by step (x) and rank among that step's candidates (y): blue = kept as a beam,
     green = finished, grey = pruned; the returned best hypothesis is drawn thick."""
@@ -212,26 +221,29 @@ def tree_figure(tree: BeamTree) -> go.Figure:
                              name="returned best"))
     fig.add_trace(go.Scatter(x=[-1], y=[0], mode="markers+text", text=["prompt"], textposition="top center",
                              marker=dict(size=14, color="#333"), hoverinfo="skip", showlegend=False))
+    steps = max((n.step for n in nodes), default=0)
+    # Every node names its token beside it, cut to the width of one step's column (labels of 18 px used to run
+    # into the next column's); the whole token is on hover.
+    room = max(3, int(TREE_WIDTH_PX / (steps + 2.5) / 10.5))
     for status, colour in STATUS_COLOURS.items():
         sel = [n for n in nodes if n.status == status]
         if not sel:
             continue
         fig.add_trace(go.Scatter(
             x=[n.step for n in sel], y=[n.rank for n in sel], mode="markers+text",
-            text=[chart_label(n.token) for n in sel], textposition="middle right",
-            textfont=dict(size=15, color="#111" if status != "pruned" else "#888"),
+            text=[_fit(n.token, room) for n in sel], textposition="middle right",
+            textfont=dict(size=18, color="#111" if status != "pruned" else "#666"),
             marker=dict(size=12, color=colour, line=dict(color="white", width=1)),
             customdata=[[esc(repr(n.token)), n.logprob, n.score] for n in sel],
             hovertemplate="%{customdata[0]}<br>log p(token) %{customdata[1]:.3f}<br>"
                           "cumulative log p %{customdata[2]:.3f}<extra>" + status + "</extra>",
             name=status))
-    steps = max((n.step for n in nodes), default=0)
     fig.update_xaxes(title="step", tickvals=list(range(steps + 1)), ticktext=[str(s + 1) for s in range(steps + 1)],
-                     range=[-1.5, steps + 0.9])
-    fig.update_yaxes(title="rank among the step's candidates", autorange="reversed", dtick=1)
+                     range=[-1.5, steps + 0.9], tickfont=dict(size=18))
+    fig.update_yaxes(title="rank among the step's candidates", autorange="reversed", dtick=1, tickfont=dict(size=18))
     width = max(2 * tree.num_beams, 2)
     return layout(fig, f"Beam search with {tree.num_beams} beams: kept, finished and pruned hypotheses",
-                   height=200 + 46 * width, legend=dict(orientation="h", y=-0.15))
+                  height=200 + 46 * width, legend=dict(orientation="h", y=-0.15))
 
 
 def tree_html(tree: BeamTree | None) -> str:

@@ -330,12 +330,12 @@ def lens_figure(lens: LogitLens) -> go.Figure:
         for layer, row in zip(lens.layers, lens.cells)
     ]
     fig = go.Figure(go.Heatmap(
-        z=z, x=x, y=list(lens.layers), text=text, texttemplate="%{text}", textfont=dict(size=14),
+        z=z, x=x, y=list(lens.layers), text=text, texttemplate="%{text}", textfont=dict(size=18),
         customdata=hover, hovertemplate="%{customdata}<extra></extra>", colorscale="Blues", zmin=0, zmax=1,
         colorbar=dict(title="p(top)"), xgap=1, ygap=1,
     ))
     fig.update_xaxes(side="top", tickangle=0 if len(x) <= 8 else -45, type="category", automargin=True)
-    fig.update_yaxes(type="category", automargin=True, tickfont=dict(size=13))
+    fig.update_yaxes(type="category", automargin=True, tickfont=dict(size=18))
     height = 160 + 24 * len(lens.layers)
     return layout(fig, f"Logit lens: what {esc(lens.model)} would predict after each layer", height,
                    margin=dict(l=20, r=30, t=130, b=30))

@@ -28,7 +28,7 @@ def fill_figure(fills: list[tuple[str, FillMask]]) -> go.Figure:
             name=esc(name), marker_color=(A_COLOUR, B_COLOUR)[n % 2],
             text=[pct(probs[t]) if t in probs else "" for t in order], textposition="outside",
             hovertemplate="%{y}: %{x:.4f}<extra>" + esc(name) + "</extra>"))
-    fig.update_yaxes(autorange="reversed", tickfont=dict(size=17))
+    fig.update_yaxes(autorange="reversed", tickfont=dict(size=18))
     fig.update_xaxes(title="probability", rangemode="tozero")
     return layout(fig, "What fills the blank", height=160 + 34 * len(order), barmode="group",
                    legend=dict(orientation="h", y=-0.08))
@@ -75,11 +75,11 @@ def heatmap_figure(probe: Probe, value: str = "log-probability") -> go.Figure:
         hover.append(hr)
     fig = go.Figure(go.Heatmap(
         z=z, x=[esc(g) for g in probe.groups], y=[esc(plain_visible(t)) for t in probe.targets], text=text,
-        texttemplate="%{text}", textfont=dict(size=15), customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+        texttemplate="%{text}", textfont=dict(size=18), customdata=hover, hovertemplate="%{customdata}<extra></extra>",
         colorscale="Viridis", colorbar=dict(title="log p" if value == "log-probability" else "p", thickness=14),
         xgap=2, ygap=2))
-    fig.update_yaxes(autorange="reversed", tickfont=dict(size=16))
-    fig.update_xaxes(side="top", tickfont=dict(size=17))
+    fig.update_yaxes(autorange="reversed", tickfont=dict(size=18))
+    fig.update_xaxes(side="top", tickfont=dict(size=18))
     return layout(fig, f"Each target in the blank, by group: mean of {len(probe.templates)} templates "
                         f"({esc(probe.model)})", height=140 + 30 * len(probe.targets),
                    margin=dict(l=10, r=10, t=110, b=10))
@@ -107,7 +107,7 @@ def ratio_figure(probe: Probe, group_a: str, group_b: str) -> go.Figure:
     fig.add_vline(x=0, line_color="#333", line_width=1)
     fig.update_xaxes(title=f"← likelier after “{esc(group_b)}”  ·  log P(target | A) − log P(target | B)  ·  "
                            f"likelier after “{esc(group_a)}” →", zeroline=True)
-    fig.update_yaxes(tickfont=dict(size=16))
+    fig.update_yaxes(tickfont=dict(size=18))
     return layout(fig, f"“{esc(group_a)}” vs “{esc(group_b)}”: ×N = times likelier on average ({esc(probe.model)})",
                    height=170 + 30 * len(targets), legend=dict(orientation="h", y=-0.1))
 

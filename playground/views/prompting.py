@@ -40,11 +40,12 @@ def label_figure(c: Classification) -> go.Figure:
         text=[pct(p) for _, p in top], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{x:.4f}<extra>raw next token</extra>"), row=1, col=2)
     fig.update_yaxes(range=[0, 1.15], title="probability", row=1, col=1)
-    fig.update_yaxes(autorange="reversed", tickfont=dict(size=16), row=1, col=2)
-    fig.update_xaxes(rangemode="tozero", row=1, col=2)
-    fig.update_annotations(font_size=17)
+    fig.update_yaxes(autorange="reversed", tickfont=dict(size=18), row=1, col=2)
+    widest = max((p for _, p in top), default=1.0) or 1.0
+    fig.update_xaxes(range=[0, widest * 1.35], row=1, col=2)  # room for the percentage after the longest bar
+    fig.update_annotations(font_size=18)
     return layout(fig, f"Prediction: <b>{esc(c.calibrated_prediction or c.prediction)}</b>"
-                   "  <span style='font-size:15px'>(orange bars: the labels' first tokens)</span>",
+                   "  <span style='font-size:18px'>(orange bars: the labels' first tokens)</span>",
                    height=460, barmode="group", legend=dict(orientation="h", y=-0.12))
 
 
@@ -112,13 +113,13 @@ def confusion_figure(e: Evaluation) -> go.Figure:
     fig = go.Figure(go.Heatmap(
         z=m, x=names, y=names, text=text, texttemplate="%{text}", textfont=dict(size=22), colorscale="Blues",
         showscale=False, hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
-    fig.update_xaxes(title="predicted", side="top", tickfont=dict(size=18))
-    fig.update_yaxes(title="true label", autorange="reversed", tickfont=dict(size=18))
+    fig.update_xaxes(title="predicted", side="top", tickfont=dict(size=18), automargin=True)
+    fig.update_yaxes(title="true label", autorange="reversed", tickfont=dict(size=18), automargin=True)
     size = 140 + 110 * len(e.labels)
     method = esc(e.method + (" + calibration" if e.calibrated else ""))
-    return layout(fig, f"{method}: accuracy <b>{100 * e.accuracy:.1f} %</b><br>"
-                   f"<span style='font-size:14px'>{esc(e.model)}</span>", height=size + 80,
-                   margin=dict(l=20, r=20, t=140, b=20))
+    # three short lines: the matrices stand three abreast, and a long title would be cut at the chart's edge
+    return layout(fig, f"<b>{method}</b><br>accuracy <b>{100 * e.accuracy:.1f} %</b><br>{esc(e.model)}",
+                  height=size + 120, margin=dict(l=20, r=20, t=170, b=20))
 
 
 def metrics_html(evals: list[Evaluation]) -> str:
@@ -150,7 +151,7 @@ def accuracy_figure(evals: list[Evaluation]) -> go.Figure:
     chance = max(sum(1 for p in evals[0].predictions if p.gold == lab) for lab in evals[0].labels) / len(
         evals[0].predictions)
     fig.add_hline(y=chance, line_dash="dot", line_color="#777",
-                  annotation_text=f"always the commonest label: {100 * chance:.0f} %", annotation_font_size=15)
+                  annotation_text=f"always the commonest label: {100 * chance:.0f} %", annotation_font_size=18)
     fig.update_yaxes(range=[0, 1.1], title="accuracy", tickformat=".0%")
     fig.update_traces(width=0.6)
     return layout(fig, f"Accuracy on the same {len(evals[0].predictions)} examples", height=460)
@@ -189,7 +190,7 @@ def order_figure(o: OrderSensitivity) -> go.Figure:
                              marker_color="#333", text=hover, hovertemplate="%{text}: %{y:.3f}<extra></extra>",
                              showlegend=False), row=1, col=2)
         fig.update_yaxes(title="accuracy", tickformat=".0%", row=1, col=2)
-    fig.update_annotations(font_size=17)
+    fig.update_annotations(font_size=18)
     return layout(fig, f"{len(o.runs)} orders of the same demonstrations", height=460)
 
 

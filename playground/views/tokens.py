@@ -50,12 +50,15 @@ def token_spans_html(result: TokenizationResult) -> str:
             )
             label = f'data-pos="{members[0].position}" data-id="{esc(ids)}"'
         special = " pg-special" if all(t.special for t in members) else ""
-        unknown = " pg-unk" if any(t.token == result.special_tokens.get("unk_token") for t in members) else ""
+        unk = result.special_tokens.get("unk_token")
+        is_unknown = bool(unk) and any(t.token == unk for t in members)
+        unknown = " pg-unk" if is_unknown else ""
         multi = " pg-multi" if len(members) > 1 else ""
         parts.append(
             f'<span class="pg-tok pg-c{index % N_COLOURS}{special}{unknown}{multi}" {label} title="{esc(title)}">'
             f"{visible(text[group.start:group.end])}"
             + (f'<sub class="pg-n">{len(members)}</sub>' if len(members) > 1 else "")
+            + (f'<span class="pg-unk-tag">{esc(unk)}</span>' if is_unknown else "")
             + "</span>"
         )
         cursor = max(cursor, group.end)
@@ -133,9 +136,12 @@ def comparison_html(results: list[TokenizationResult]) -> str:
     blocks = []
     for r in results:
         c = r.counts
+        unknown = (f' · <span class="pg-unk-count"><b>{c.unknown_tokens}</b> unknown '
+                   f'({esc(r.special_tokens.get("unk_token", "unknown"))})</span>' if c.unknown_tokens else "")
         head = (
             f'<div class="pg-cmp-head"><b>{esc(r.model)}</b> · {esc(r.kind)} · '
-            f"<b>{c.tokens:,}</b> tokens · {c.tokens_per_word:.2f} per word · vocabulary {c.vocab_size:,}</div>"
+            f"<b>{c.tokens:,}</b> tokens · {c.tokens_per_word:.2f} per word · vocabulary {c.vocab_size:,}"
+            f"{unknown}</div>"
         )
         blocks.append(f'<div class="pg-cmp">{head}{token_spans_html(r)}</div>')
     return "".join(blocks)
@@ -174,20 +180,26 @@ def _chips(items: tuple[str, ...], cls: str) -> str:
 
 def three_ways_html(tw: ThreeWays, model: str) -> str:
     """Lesson 3: characters vs words vs subwords, with each sequence's length, then words split apart."""
+    grouped = len(tw.subwords) != tw.subword_tokens
     rows = [
-        ("Characters", tw.characters, "pg-char"),
-        ("Words and punctuation", tw.words, "pg-word"),
-        (f"Subword tokens ({model})", tw.subwords, "pg-sub"),
+        ("Characters", tw.characters, "pg-char", ""),
+        ("Words and punctuation", tw.words, "pg-word", ""),
+        (f"Subword tokens ({model})", tw.subwords, "pg-sub",
+         f" (drawn as {len(tw.subwords):,} pieces: the byte pieces of one character are drawn as one)" if grouped
+         else ""),
     ]
+    counts = [len(tw.characters), len(tw.words), tw.subword_tokens]
     body = "".join(
-        f'<div class="pg-way"><div class="pg-way-head">{esc(title)}: <b>{len(items):,}</b></div>{_chips(items, cls)}</div>'
-        for title, items, cls in rows
+        f'<div class="pg-way"><div class="pg-way-head">{esc(title)}: <b>{n:,}</b>{esc(note)}</div>'
+        f"{_chips(items, cls)}</div>"
+        for (title, items, cls, note), n in zip(rows, counts)
     )
-    split = [w for w in tw.per_word if len(w.pieces) > 1]
+    split = [w for w in tw.per_word if w.tokens > 1]
     if split:
         lines = "".join(
             f"<li><b>{esc(w.word)}</b> → {' | '.join(visible(p) for p in w.pieces)} "
-            f'<span class="pg-muted">({len(w.pieces)} tokens)</span></li>'
+            f'<span class="pg-muted">({w.tokens} tokens'
+            + (f", in {len(w.pieces)} characters" if w.tokens != len(w.pieces) else "") + ")</span></li>"
             for w in split[:60]
         )
         whole = len(tw.per_word) - len(split)

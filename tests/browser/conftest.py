@@ -99,6 +99,9 @@ def page(browser_context, live_app, page_log):
     pg.on("dialog", on_dialog)
     pg.on("console", lambda msg: page_log.console_errors.append(msg.text) if msg.type == "error" else None)
     pg.goto(live_app, wait_until="domcontentloaded")
+    # The app opens on the Lessons view; the tab tests start from the Tokenizer tab, as they always did.
+    pg.locator("#pg-player").wait_for(state="visible", timeout=60_000)
+    pg.locator('button[role="tab"][data-tab-id="tokenizer"]').click()
     pg.locator("#tokenize-btn").wait_for(state="visible", timeout=60_000)
     # The page-load event re-checks the catalog and resets the model picker: let it finish first.
     pg.locator("body[data-pg-ready]").wait_for(state="attached", timeout=60_000)

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import SLOW, assert_no_outside_requests, drawn, select_option, shot, texts, toast
+from .conftest import SLOW, assert_no_outside_requests, drawn, shot, texts
 
 pytestmark = pytest.mark.browser
 
@@ -104,17 +104,5 @@ def test_lesson_special_tokens_draws_comparison(page, page_log, screenshot_dir):
     expect(page.locator("#tok-spans .pg-special").first).to_be_visible(timeout=SLOW)
 
     shot(page, screenshot_dir, "tokenizer_compare.png")
-    assert not page_log.dialogs
-    assert_no_outside_requests(page_log)
-
-
-def test_unavailable_model_shows_error_toast(page, page_log, screenshot_dir):
-    label = select_option(page, "#model-picker", re.compile(r"^gpt2(\s|$)"))
-    assert label.startswith("gpt2"), label
-    expect(page.locator("#model-picker input[role='combobox']")).to_have_value(re.compile(r"^gpt2"))
-    page.locator("#tokenize-btn").click()
-
-    toast(page, re.compile("unavailable", re.I))
-    shot(page, screenshot_dir, "tokenizer_unavailable.png")
     assert not page_log.dialogs
     assert_no_outside_requests(page_log)
