@@ -18,6 +18,7 @@ from .attention_tab import build_attention_tab
 from .common import AppContext, loadable_choices, user_errors
 from .decoding_tab import build_decoding_tab
 from .embeddings_tab import build_embeddings_tab
+from .gradio_sessions import lazy_session_configs
 from .lecture import LECTURE_JS, Lecture, build_lecture_bar, build_player
 from .next_token_tab import build_next_token_tab
 from .probes_tab import build_probes_tab
@@ -68,6 +69,7 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
     settings = settings or Settings.from_env()
     models = models or ModelRegistry(settings)
     models.refresh_remote(wait=0)  # ask the remote servers for their models in the background (never at import)
+    lazy_session_configs()  # a new session (every raw HTTP call without a session) builds no page config
     default = models.default_name()
 
     with gr.Blocks(title=TITLE) as demo:
