@@ -20,6 +20,7 @@ from ..errors import InputError, ModelUnavailable
 from ..models import ModelRegistry
 from ..presets import Preset, load_presets
 from ..views.common import esc
+from .workers import COMPUTE
 
 
 class Running:
@@ -94,7 +95,7 @@ def bind(handler, ctx: AppContext, *leading):
             yield from handler(ctx, *leading, *args, **kwargs)
     else:
         def bound(*args, **kwargs):
-            return handler(ctx, *leading, *args, **kwargs)
+            return COMPUTE.run(handler, ctx, *leading, *args, **kwargs)  # see workers.py: one torch thread
     functools.update_wrapper(bound, handler)  # name, docstring, module; __wrapped__ resolves the type hints
     signature = inspect.signature(handler)
     params = list(signature.parameters.values())
