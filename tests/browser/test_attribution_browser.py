@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import SLOW, assert_no_outside_requests, shot
+from .conftest import SLOW, assert_no_outside_requests, drawn, shot
 
 pytestmark = pytest.mark.browser
 
@@ -22,8 +22,7 @@ def test_why_paris_draws_tokens_bars_and_the_completeness_card(page, page_log, s
     expect(view.locator(".pg-attr-held").first).to_contain_text("endoftext")
     size = view.locator(".pg-attr-text").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= 18
-    bars = page.locator("#why-next_token-plot svg.main-svg .bars path")
-    expect(bars.first).to_be_attached()
+    bars = drawn(page, "#why-next_token-plot")  # plotly draws after the view's HTML is on screen
     assert bars.count() >= 10  # 5 words × 2 methods
     ticks = " ".join(t.text_content() or "" for t in page.locator("#why-next_token-plot .ytick text").all())
     assert "France" in ticks and "capital" in ticks, ticks
@@ -61,6 +60,6 @@ def test_why_this_token_sits_under_the_logits_pipeline(page, page_log, screensho
     expect(view).to_contain_text("Greedy continuation", timeout=SLOW)
     expect(view).to_contain_text("Berlin")
     expect(view.locator(".pg-attr")).to_have_count(2)
-    expect(page.locator("#why-decoding-plot svg.main-svg .bars path").first).to_be_attached()
+    drawn(page, "#why-decoding-plot")
     shot(page, screenshot_dir, "attribution_why_berlin.png")
     assert_no_outside_requests(page_log)

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import SLOW, assert_no_outside_requests, select_option, shot
+from .conftest import SLOW, assert_no_outside_requests, drawn, select_option, shot
 
 pytestmark = pytest.mark.browser
 
@@ -59,8 +59,7 @@ def test_lesson_22_draws_the_similarity_heatmap_and_the_projector(page, page_log
 def test_lesson_22_token_position_and_faq(page, page_log, screenshot_dir):
     open_lesson(page, "token-position")
     expect(page.locator("#emb-token-info")).to_contain_text("2,332", timeout=SLOW)
-    bars = page.locator("#emb-token-neighbours svg.main-svg .bars path")
-    expect(bars.first).to_be_attached()
+    bars = drawn(page, "#emb-token-neighbours")
     assert bars.count() == 10
     expect(page.locator("#emb-first-summary")).to_contain_text("equal to what the model computed", timeout=SLOW)
     heatmap_drawn(page, "#emb-first-vectors")

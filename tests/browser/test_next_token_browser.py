@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import (
-    BARS, HEATMAP, SCATTER, SLOW, assert_no_outside_requests, drawn, marks, open_tab, run_lesson, select_option,
+    BARS, HEATMAP, SCATTER, SLOW, assert_no_outside_requests, drawn, open_tab, run_lesson, select_option,
     set_number, shot, texts, toast,
 )
 
@@ -25,7 +25,7 @@ def test_temperature_lesson_draws_and_the_slider_reshapes(page, page_log, screen
     assert bars.count() >= 15 * 2, "15 bars at T = 0.5, and the T = 1 outline behind them"
     ticks = texts(page, "#nt-chart .ytick text")
     assert "1. " in ticks and "15. " in ticks, ticks
-    expect(marks(page, "#nt-curve", SCATTER).first).to_be_attached()
+    drawn(page, "#nt-curve", SCATTER)
     expect(page.locator("#nt-summary .pg-num").first).to_be_visible()
     expect(page.locator(".block.pg-notice")).to_contain_text("Lesson 9")
     shot(page, screenshot_dir, "next_token_temperature.png")

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import BARS, HEATMAP, SLOW, assert_no_outside_requests, drawn, marks, open_tab, shot, texts, toast
+from .conftest import BARS, HEATMAP, SLOW, assert_no_outside_requests, drawn, open_tab, shot, texts, toast
 
 pytestmark = pytest.mark.browser
 
@@ -19,12 +19,11 @@ def test_lesson_23_draws_the_heatmap_and_the_log_ratio(page, page_log, screensho
     open_tab(page, *TAB)
     page.locator("#lesson-fill-mask-probes").click()
     expect(page.locator("#bp-fill-view")).to_contain_text("nurse", timeout=SLOW)
-    expect(marks(page, "#bp-fill-chart", BARS).first).to_be_attached()
+    drawn(page, "#bp-fill-chart", BARS)
     drawn(page, "#bp-heatmap", HEATMAP)
     rows = texts(page, "#bp-heatmap .ytick text")
     assert "nurse" in rows and "carpenter" in rows, rows
-    bars = marks(page, "#bp-ratio", BARS)
-    expect(bars.first).to_be_attached()
+    bars = drawn(page, "#bp-ratio", BARS)
     assert bars.count() == 16
     expect(page.locator("#bp-summary")).to_contain_text("160 cells")
     ticks = texts(page, "#bp-ratio .ytick text")
