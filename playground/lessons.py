@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .i18n import EN, tr
 from .presets import ASSETS, Preset, load_presets
 
 
@@ -64,9 +65,10 @@ class Lesson:
     def key(self) -> str:
         return f"{self.number}.{self.part}" if self.part else str(self.number)
 
-    def as_json(self) -> dict:
-        return {"key": self.key, "number": self.number, "id": self.id, "tab": self.tab.id, "tab_label": self.tab.label,
-                "title": self.title, "point": self.point, "section": self.section}
+    def as_json(self, lang: str = EN) -> dict:
+        return {"key": self.key, "number": self.number, "id": self.id, "tab": self.tab.id,
+                "tab_label": tr(self.tab.label, lang), "title": tr(self.title, lang), "point": tr(self.point, lang),
+                "section": tr(self.section, lang)}
 
 
 def section_of(number: int) -> str:

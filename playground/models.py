@@ -177,6 +177,12 @@ HUB_CLASSICS: tuple[ModelSpec, ...] = (
     _hub("t5-small", "seq2seq", "T5 small encoder-decoder; SentencePiece; sentinel tokens <extra_id_N>."),
     _hub("google/flan-t5-small", "seq2seq", "Flan-T5 small: T5 tuned on instructions."),
     _hub("facebook/bart-base", "seq2seq", "BART base encoder-decoder; byte-level BPE."),
+    # Chinese-capable: the lessons' Chinese examples (a Chinese sentence's tokens, "今天天气很", a Chinese review)
+    _hub("Qwen/Qwen2.5-0.5B-Instruct", "causal",
+         "Qwen2.5 0.5B Instruct, 24 layers x 14 heads (2 key/value heads), byte-level BPE, vocab 151,936, chat "
+         "template; reads and writes Chinese and English; Apache-2.0."),
+    _hub("bert-base-chinese", "masked",
+         "BERT base Chinese, 12 layers x 12 heads, WordPiece vocab 21,128: a Chinese character is one token; [MASK]."),
 )
 
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]{0,95}(/[A-Za-z0-9][\w.\-]{0,95})?$")

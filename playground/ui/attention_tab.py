@@ -19,6 +19,7 @@ from .common import (
     AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, loadable_choices,
     message_box, user_errors,
 )
+from .lang import L, L_html, language  # noqa: F401 (not every tab needs all three)
 from .lecture import export_bar, record_lessons
 
 MODEL_VIEW_MAX_LINES = 300_000  # SVG lines the model view may draw: layers x heads x tokens²
@@ -90,12 +91,12 @@ def show_attention(ctx: AppContext, text, text_b, decoder_text, model, device, d
         label = kind_label if kind_label in kinds else kinds[0]
         shown = _pictures(result, layer, head, mean, label, hide)
         hv = _head_view(result, layer)
-    L, H = result.num_layers, result.num_heads
+    n_layers, n_heads = result.num_layers, result.num_heads
     return (result, views.summary_html(result), *shown, hv,
-            gr.Slider(maximum=L - 1, value=min(int(layer or 0), L - 1)),
-            gr.Slider(maximum=H - 1, value=min(int(head or 0), H - 1)),
+            gr.Slider(maximum=n_layers - 1, value=min(int(layer or 0), n_layers - 1)),
+            gr.Slider(maximum=n_heads - 1, value=min(int(head or 0), n_heads - 1)),
             gr.Radio(choices=kinds, value=label, visible=len(kinds) > 1),
-            gr.Slider(maximum=L - 1, value=0), gr.Slider(maximum=L - 1, value=min(L - 1, 1)))
+            gr.Slider(maximum=n_layers - 1, value=0), gr.Slider(maximum=n_layers - 1, value=min(n_layers - 1, 1)))
 
 
 def redraw_attention(ctx: AppContext, result, layer, head, mean, kind_label, hide):
@@ -200,7 +201,7 @@ def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
     fam = [s if s else gr.skip() for s in slots] + [gr.skip()] * (3 - len(slots))
     return [preset.text, params.get("text_b", ""), params.get("decoder_text", ""), r.model,
             chosen.get("layer", params.get("layer", 0)), chosen.get("head", params.get("head", 0)), False,
-            params.get("seq2seq_text", gr.skip()), *fam, gr.Markdown(r.notice_for(picker), visible=True),
+            params.get("seq2seq_text", gr.skip()), *fam, gr.Markdown(r.notice_for(picker, language(ctx)), visible=True),
             *opened]
 
 

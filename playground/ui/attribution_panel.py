@@ -32,6 +32,7 @@ from ..models import NEXT_TOKEN
 from . import api
 from .common import AppContext, bind, for_lesson, lesson_model_state, user_errors
 
+from .lang import L, L_html, language  # noqa: F401 (not every tab needs all three)
 TABS = {"next_token": "next_token", "prompting": "prompting", "probes": "probes", "decoding": "decoding"}
 INPUTS = {
     "next_token": ("prompt", "decoder_prefix"),
@@ -277,7 +278,7 @@ def build_why_panel(ctx: AppContext, kind: str, inputs: dict) -> dict:
         def apply(picker=None, preset=preset, keys=tuple(settable)):
             r = resolve(preset, models)
             values = {**preset.params, first_input: preset.text}
-            return [r.model, gr.Markdown(r.notice_for(picker), visible=True),
+            return [r.model, gr.Markdown(r.notice_for(picker, language(ctx)), visible=True),
                     *[values[k] if k in values else gr.skip() for k in keys]]
 
         appliers[preset.id] = apply

@@ -23,6 +23,7 @@ from ..views.common import empty_hint, esc
 from .common import (
     AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, message_box, user_errors,
 )
+from .lang import L, L_html, language  # noqa: F401 (not every tab needs all three)
 from .lecture import export_bar, record_lessons
 
 REFRESH_SECONDS = 0.08  # the streamed text is redrawn at most this often
@@ -236,7 +237,7 @@ def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
     return [preset.text, r.model, params.get("strategy", "greedy"),
             *[getattr(base, k) if k not in ("bad_words", "stop_strings") else "" for k in KNOBS],
             params.get("compare_strategy", gr.skip()), params.get("compare_temperature", 1.0),
-            gr.Markdown(r.notice_for(picker), visible=True), *opened]
+            gr.Markdown(r.notice_for(picker, language(ctx)), visible=True), *opened]
 
 
 # ---- API -----------------------------------------------------------------------------------------

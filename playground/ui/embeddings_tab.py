@@ -21,6 +21,7 @@ from ..views import embeddings as views
 from ..views.common import empty_hint
 from . import api
 from .common import AppContext, bind, for_lesson, lesson_bar, lesson_model_state, user_errors
+from .lang import L, L_html, language  # noqa: F401 (not every tab needs all three)
 from .lecture import export_bar, record_lessons
 
 SENTENCE_MODEL = "all-MiniLM-L6-v2"  # the packaged sentence encoder: /embed's default
@@ -227,7 +228,7 @@ def preset_values(ctx: AppContext, preset, picker=None) -> list:
     r = resolve(preset, ctx.models)
     values = {"text": preset.text, **{f: p[f] for f in PRESET_FIELDS if f in p}}
     return ([values.get(f, gr.skip()) for f in PRESET_FIELDS]
-            + [r.model, gr.Markdown(r.notice_for(picker), visible=True)]
+            + [r.model, gr.Markdown(r.notice_for(picker, language(ctx)), visible=True)]
             + [gr.Accordion(open=s in preset.open) for s in SECTIONS])
 
 

@@ -18,6 +18,7 @@ from .attribution_panel import build_why_panel
 from .common import (
     AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, message_box, user_errors,
 )
+from .lang import L, L_html, language  # noqa: F401 (not every tab needs all three)
 from .lecture import export_bar, record_lessons
 
 CURVE_T = tuple(float(t) for t in np.round(np.linspace(0.05, 3.0, 60), 3))
@@ -122,7 +123,7 @@ def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
     return [
         preset.text, r.model, params.get("top_k", 10), params.get("temperature", 1.0),
         params.get("scale", "probability"), params.get("prompt_b", gr.skip()),
-        params.get("continuations", gr.skip()), gr.Markdown(r.notice_for(picker), visible=True), *opened,
+        params.get("continuations", gr.skip()), gr.Markdown(r.notice_for(picker, language(ctx)), visible=True), *opened,
     ]
 
 

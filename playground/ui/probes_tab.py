@@ -21,6 +21,7 @@ from .common import (
     AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, loadable_choices,
     message_box, user_errors,
 )
+from .lang import L, L_html, language  # noqa: F401 (not every tab needs all three)
 from .lecture import export_bar, record_lessons
 
 
@@ -134,7 +135,7 @@ def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
     return [preset.text, params.get("text_b", ""), r.model, chosen["name"], "\n".join(chosen["templates"]),
             "\n".join(groups_), "\n".join(chosen["targets"]), gr.Dropdown(choices=groups_, value=groups_[0]),
             gr.Dropdown(choices=groups_, value=groups_[1]), b_model,
-            gr.Markdown(r.notice_for(picker), visible=True), gr.Accordion(open="both" in preset.open)]
+            gr.Markdown(r.notice_for(picker, language(ctx)), visible=True), gr.Accordion(open="both" in preset.open)]
 
 
 # ---- API -----------------------------------------------------------------------------------------

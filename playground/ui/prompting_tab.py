@@ -20,6 +20,7 @@ from .common import (
     AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, loadable_choices,
     message_box, user_errors,
 )
+from .lang import L, L_html, language  # noqa: F401 (not every tab needs all three)
 from .lecture import export_bar, record_lessons
 
 UPLOADED = "uploaded CSV"
@@ -178,7 +179,7 @@ def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
             [list(d) for d in p.get("demos", [])] or [["", ""]], p.get("k", 0), r.model,
             p.get("dataset", prompting.dataset_names()[0]),
             [m for m in p.get("methods", ["zero-shot"]) if m != "classifier" or clf], clf or gr.skip(),
-            gr.Markdown(r.notice_for(picker), visible=True), gr.Accordion(open="few-shot" in preset.open),
+            gr.Markdown(r.notice_for(picker, language(ctx)), visible=True), gr.Accordion(open="few-shot" in preset.open),
             False, "as entered"]
 
 
