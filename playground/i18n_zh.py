@@ -254,3 +254,7 @@ ZH_CN: dict[str, str] = {
     "Decoded text": "解码后的文本",
     "token": "词元",
 }
+
+from .i18n_zh_lessons import LESSONS  # noqa: E402 (the lessons' part of the same table)
+
+ZH_CN.update(LESSONS)

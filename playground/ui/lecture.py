@@ -223,7 +223,7 @@ def player_html(lang: str = i18n.EN) -> str:
             f'<li class="pg-player-item"><button class="pg-player-open" data-pg-lesson="{esc(lesson.key)}" '
             f'id="player-{esc(lesson.id)}"><span class="pg-player-num">{esc(lesson.key)}</span> '
             f'<span class="pg-player-title">{esc(t(lesson.title))}</span></button>'
-            f'<span class="pg-player-point">{esc(t(lesson.point))}</span>'
+            f'<span class="pg-player-point">{esc(lesson.point_in(lang))}</span>'
             f'<span class="pg-player-tab">{esc(t(lesson.tab.label))}</span></li>'
             for lesson in items)
         groups.append(f'<section class="pg-player-group"><h3>{esc(t(section))}</h3><ol>{rows}</ol></section>')
