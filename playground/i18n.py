@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable
+from functools import lru_cache
 
 EN = "en"
 ZH = "zh-CN"
@@ -34,6 +35,25 @@ def _table(lang: str) -> dict[str, str]:
         from .i18n_zh import ZH_CN
         return ZH_CN
     return {}
+
+
+@lru_cache(maxsize=None)
+def _patterns(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
+    """Texts the compute layer builds with numbers or names in them ("layer 3", "at [MASK] (1 of 2)"): a regular
+    expression over the English and the translation, its named groups as fields (a group named t_… is itself
+    looked up in the table)."""
+    if lang != ZH:
+        return ()
+    from .i18n_zh import PATTERNS
+    return tuple((re.compile(rx), template) for rx, template in PATTERNS)
+
+
+def _by_pattern(text: str, lang: str) -> str | None:
+    for rx, template in _patterns(lang):
+        if (m := rx.fullmatch(text)) is not None:
+            fields = {k: (tr(v, lang) if k.startswith("t_") else v) for k, v in m.groupdict().items()}
+            return template.format(**fields)
+    return None
 
 
 def normalize(tag: str | None) -> str | None:
@@ -87,7 +107,12 @@ NAMED = frozenset({"field", "tab", "kind", "what", "label", "mark"})
 
 def tr(text: str, lang: str = EN, /, **params) -> str:
     """`text` (an English key) in `lang`, its fields filled from `params` (those in NAMED translated too)."""
-    template = _table(lang).get(text, text) if lang != EN else text
+    if lang == EN:
+        template = text
+    elif text in _table(lang):
+        template = _table(lang)[text]
+    else:
+        template = (_by_pattern(text, lang) if not params and isinstance(text, str) else None) or text
     if not params:
         return template
     if lang != EN:
@@ -107,7 +132,7 @@ def translator(lang: str) -> Callable[..., str]:
 
 
 def has(text: str, lang: str = ZH) -> bool:
-    return text in _table(lang)
+    return text in _table(lang) or (lang != EN and _by_pattern(text, lang) is not None)
 
 
 def error_message(exc: BaseException, lang: str = EN) -> str:

@@ -66,6 +66,16 @@ def L_html(view, text: str, /, **params) -> I18nData:  # noqa: N802
     return L_pair(view(i18n.tr(text, i18n.EN, **params)), view(i18n.tr(text, i18n.ZH, **params)))
 
 
+def table(rows: list[list], headers: list[str], lang: str):
+    """A table's value in `lang`: the rows as they are in English (the headers the component was built with);
+    in another language a DataFrame, so its column names are the translated headers."""
+    if lang == i18n.EN:
+        return rows
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=[i18n.tr(h, lang) for h in headers])
+
+
 def plain(text) -> str:
     """A component's text as the server reads it: the English key of an L() text, else the text itself."""
     if isinstance(text, I18nData):

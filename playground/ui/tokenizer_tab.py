@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gradio as gr
-import pandas as pd
 
 from ..compute.tokenize import decode_ids, decoded_of, parse_ids, three_ways, tokenize
 from ..presets import load_presets, resolve
@@ -14,7 +13,7 @@ from .common import (
     AppContext, bind, for_lesson, keep_results, lesson, lesson_bar, lesson_model_state, loadable_choices, message_box,
     user_errors,
 )
-from .lang import L, L_html, language
+from .lang import L, L_html, language, table as table_in
 from .lecture import export_bar, record_lessons
 
 MAX_COMPARE = 4
@@ -41,7 +40,7 @@ def tokenize_text(ctx: AppContext, text, model, add_special, chat, progress=gr.P
     return (
         views.counts_html(result, lang),
         views.token_spans_html(result, lang),
-        pd.DataFrame(views.token_table(result, lang), columns=views.table_headers(lang)),
+        table_in(views.token_table(result, lang), views.TABLE_HEADERS, lang),
         views.special_tokens_html(result, lang),
         views.three_ways_html(three_ways(result), model, lang),
         ", ".join(map(str, ids)),
