@@ -249,74 +249,74 @@ def build_attention_tab(ctx: AppContext) -> dict:
     # ---- layout --------------------------------------------------------------------------------
     lesson_buttons, notice = lesson_bar(presets)
     with gr.Row():
-        text = gr.Textbox(label="Text", value=presets[0].text, lines=2, max_lines=6, scale=4, elem_id="att-text",
+        text = gr.Textbox(label=L("Text"), value=presets[0].text, lines=2, max_lines=6, scale=4, elem_id="att-text",
                           info=f"Up to {att.MAX_TOKENS} tokens for the heatmaps, {att.BERTVIZ_MAX_TOKENS} for the "
                                "bertviz views.")
         with gr.Column(scale=1, min_width=220):
-            run_btn = gr.Button("Show attention", variant="primary", elem_id="att-run")
-            hide = gr.Checkbox(False, label="Hide special tokens and the first-token sink", elem_id="att-hide")
+            run_btn = gr.Button(L("Show attention"), variant="primary", elem_id="att-run")
+            hide = gr.Checkbox(False, label=L("Hide special tokens and the first-token sink"), elem_id="att-hide")
     message = message_box("att-message")
-    with gr.Accordion("Sentence B (encoders) and decoder text (encoder-decoders)", open=False,
+    with gr.Accordion(L("Sentence B (encoders) and decoder text (encoder-decoders)"), open=False,
                       elem_classes=["pg-advanced"]):
         with gr.Row():
-            text_b = gr.Textbox(label="Sentence B (BERT-style encoders: a sentence pair with [SEP])",
-                                placeholder="e.g. It was tired.", elem_id="att-text-b")
-            decoder_text = gr.Textbox(label="Decoder text (T5, BART)", placeholder="empty: the model's own output",
+            text_b = gr.Textbox(label=L("Sentence B (BERT-style encoders: a sentence pair with [SEP])"),
+                                placeholder=L("e.g. It was tired."), elem_id="att-text-b")
+            decoder_text = gr.Textbox(label=L("Decoder text (T5, BART)"), placeholder=L("empty: the model's own output"),
                                       elem_id="att-decoder-text")
     with gr.Row():
-        layer = knob(0, 29, value=0, step=1, label="Layer (from 0)", elem_id="att-layer")
-        head = knob(0, 8, value=0, step=1, label="Head (from 0)", elem_id="att-head")
-        mean = gr.Checkbox(False, label="Mean over heads", elem_id="att-mean")
-        kind = gr.Radio(["self"], value="self", label="Attention", visible=False, elem_id="att-kind")
+        layer = knob(0, 29, value=0, step=1, label=L("Layer (from 0)"), elem_id="att-layer")
+        head = knob(0, 8, value=0, step=1, label=L("Head (from 0)"), elem_id="att-head")
+        mean = gr.Checkbox(False, label=L("Mean over heads"), elem_id="att-mean")
+        kind = gr.Radio(["self"], value="self", label=L("Attention"), visible=False, elem_id="att-kind")
     summary = gr.HTML(empty_hint("Click Show attention or a lesson to see who reads whom."), elem_id="att-summary")
-    heatmap = gr.Plot(label="One head", elem_id="att-heatmap")
-    with gr.Accordion("Every head of the layer", open=True) as heads_acc:
-        heads = gr.Plot(label="Every head", elem_id="att-heads")
-    with gr.Accordion("Attention rollout across layers", open=False) as rollout_acc:
-        gr.Markdown("How much each position draws on each input token through layers 0 to the chosen layer, "
-                    "counting the residual path (Abnar & Zuidema, 2020).")
-        roll = gr.Plot(label="Rollout", elem_id="att-rollout")
-    with gr.Accordion("bertviz head view (interactive: layer menu, click a head's colour, hover a token)",
+    heatmap = gr.Plot(label=L("One head"), elem_id="att-heatmap")
+    with gr.Accordion(L("Every head of the layer"), open=True) as heads_acc:
+        heads = gr.Plot(label=L("Every head"), elem_id="att-heads")
+    with gr.Accordion(L("Attention rollout across layers"), open=False) as rollout_acc:
+        gr.Markdown(L("How much each position draws on each input token through layers 0 to the chosen layer, "
+                    "counting the residual path (Abnar & Zuidema, 2020)."))
+        roll = gr.Plot(label=L("Rollout"), elem_id="att-rollout")
+    with gr.Accordion(L("bertviz head view (interactive: layer menu, click a head's colour, hover a token)"),
                       open=True) as head_view_acc:
         head_view_html = gr.HTML(elem_id="att-head-view")
-    with gr.Accordion("bertviz model view (every head of a range of layers)", open=False) as model_view_acc:
+    with gr.Accordion(L("bertviz model view (every head of a range of layers)"), open=False) as model_view_acc:
         with gr.Row():
-            first = knob(0, 29, value=0, step=1, label="From layer")
-            last = knob(0, 29, value=1, step=1, label="To layer")
-            mv_btn = gr.Button("Draw the model view", elem_id="att-model-view-run")
+            first = knob(0, 29, value=0, step=1, label=L("From layer"))
+            last = knob(0, 29, value=1, step=1, label=L("To layer"))
+            mv_btn = gr.Button(L("Draw the model view"), elem_id="att-model-view-run")
         mv_message = message_box("att-model-view-message")
         model_view_html = gr.HTML(elem_id="att-model-view")
-    with gr.Accordion("bertviz neuron view (queries and keys; BERT and GPT-2)", open=False) as neuron_acc:
+    with gr.Accordion(L("bertviz neuron view (queries and keys; BERT and GPT-2)"), open=False) as neuron_acc:
         gr.Markdown(f"Shows how each query vector meets each key vector. It needs bertviz's own copy of the model "
                     f"(BERT, GPT-2), built here from the loaded weights; up to {att.NEURON_MAX_TOKENS} tokens.")
-        neuron_btn = gr.Button("Draw the neuron view", elem_id="att-neuron-run")
+        neuron_btn = gr.Button(L("Draw the neuron view"), elem_id="att-neuron-run")
         neuron_message = message_box("att-neuron-message")
         neuron_html = gr.HTML(elem_id="att-neuron-view")
-    with gr.Accordion("Self-attention by hand (lesson 19)", open=False) as by_hand_acc:
-        gr.Markdown("**First the textbook's example**: `self_attention(Q, K, V)` on three tokens, as the chapter "
-                    "computes it in numpy (edit the matrices: one row per token), then the same with ÷√d.")
+    with gr.Accordion(L("Self-attention by hand (lesson 19)"), open=False) as by_hand_acc:
+        gr.Markdown(L("**First the textbook's example**: `self_attention(Q, K, V)` on three tokens, as the chapter "
+                    "computes it in numpy (edit the matrices: one row per token), then the same with ÷√d."))
         with gr.Row():
             book_q, book_k, book_v = (
                 gr.Dataframe(value=m, label=f"{name} ({what})", datatype="number", type="array", interactive=True,
                              elem_id=f"att-book-{name.lower()}")
                 for name, what, m in zip("QKV", ("queries", "keys", "values"), book_matrices()))
         with gr.Row():
-            book_btn = gr.Button("Compute the book's example", elem_id="att-book-run")
-            book_reset = gr.Button("Back to the book's matrices", size="sm", elem_id="att-book-reset")
+            book_btn = gr.Button(L("Compute the book's example"), elem_id="att-book-run")
+            book_reset = gr.Button(L("Back to the book's matrices"), size="sm", elem_id="att-book-reset")
         book_message = message_box("att-book-message")
         book_html = gr.HTML(elem_id="att-book")
         gr.Markdown("**Then the real head**: the chosen layer and head, recomputed step by step from the layer's "
                     f"input and its own weights (up to {att.BY_HAND_MAX_TOKENS} tokens), then compared with the "
                     "model's attention weights. Encoder-decoders: the *Attention* choice above picks the encoder, "
                     "the decoder or cross-attention.")
-        by_hand_btn = gr.Button("Compute it by hand", elem_id="att-by-hand-run")
+        by_hand_btn = gr.Button(L("Compute it by hand"), elem_id="att-by-hand-run")
         by_hand_message = message_box("att-by-hand-message")
         by_hand_summary = gr.HTML(elem_id="att-by-hand-summary")
-        by_hand_plot = gr.Plot(label="By hand", elem_id="att-by-hand")
+        by_hand_plot = gr.Plot(label=L("By hand"), elem_id="att-by-hand")
     def first_of(slot):
         return first_available([name for _, name in family_choices(slot)], models, probe_hub=False)
 
-    with gr.Accordion("Three families side by side (lesson 21)", open=False) as families_acc:
+    with gr.Accordion(L("Three families side by side (lesson 21)"), open=False) as families_acc:
         with gr.Row():
             dec_model = gr.Dropdown(family_choices(FAMILY_SLOTS[0]), label=FAMILY_LABELS[0],
                                     value=first_of(FAMILY_SLOTS[0]))
@@ -325,11 +325,11 @@ def build_attention_tab(ctx: AppContext) -> dict:
             s2s_model = gr.Dropdown(family_choices(FAMILY_SLOTS[2]), label=FAMILY_LABELS[2],
                                     value=first_of(FAMILY_SLOTS[2]))
         with gr.Row():
-            s2s_text = gr.Textbox(label="Encoder-decoder input", value="translate English to German: The house is "
+            s2s_text = gr.Textbox(label=L("Encoder-decoder input"), value="translate English to German: The house is "
                                   "wonderful.", scale=3)
-            fam_btn = gr.Button("Compare the families", scale=1, elem_id="att-families-run")
+            fam_btn = gr.Button(L("Compare the families"), scale=1, elem_id="att-families-run")
         families_message = message_box("att-families-message")
-        families_plot = gr.Plot(label="Families", elem_id="att-families")
+        families_plot = gr.Plot(label=L("Families"), elem_id="att-families")
         families_html = gr.HTML()
     last_result = gr.State()  # the last run's AttentionResult (numpy weights), for redraws without a forward
     shown = [summary, heatmap, heads, roll, head_view_html, model_view_html, neuron_html, book_html, by_hand_summary,

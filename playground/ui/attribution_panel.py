@@ -229,34 +229,34 @@ def build_why_panel(ctx: AppContext, kind: str, inputs: dict) -> dict:
         notice = gr.Markdown(elem_classes=["pg-notice"], visible=False)
         with gr.Row(equal_height=False):
             if kind == "next_token":
-                own["target"] = gr.Textbox(label="Token to explain", placeholder="empty: the model's top token",
+                own["target"] = gr.Textbox(label=L("Token to explain"), placeholder=L("empty: the model's top token"),
                                            scale=2, elem_id="why-next_token-target",
-                                           info="One token, with its leading space (' night').")
-                own["contrast"] = gr.Textbox(label="…rather than (optional)", placeholder="e.g.  day", scale=2,
+                                           info=L("One token, with its leading space (' night')."))
+                own["contrast"] = gr.Textbox(label=L("…rather than (optional)"), placeholder=L("e.g.  day"), scale=2,
                                              elem_id="why-next_token-contrast")
             elif kind == "prompting":
-                own["label_a"] = gr.Textbox(label="Label A", placeholder="empty: the likeliest label", scale=2,
+                own["label_a"] = gr.Textbox(label=L("Label A"), placeholder=L("empty: the likeliest label"), scale=2,
                                             elem_id="why-prompting-a")
-                own["label_b"] = gr.Textbox(label="Label B", placeholder="empty: the runner-up", scale=2,
+                own["label_b"] = gr.Textbox(label=L("Label B"), placeholder=L("empty: the runner-up"), scale=2,
                                             elem_id="why-prompting-b")
             elif kind == "probes":
-                own["word"] = gr.Textbox(label="Target word", value="nurse", scale=2, elem_id="why-probes-word",
-                                         info="Scored whole in the blank, however many tokens it is.")
-                own["contrast"] = gr.Textbox(label="…rather than (optional)", placeholder="e.g. mechanic", scale=2,
+                own["word"] = gr.Textbox(label=L("Target word"), value="nurse", scale=2, elem_id="why-probes-word",
+                                         info=L("Scored whole in the blank, however many tokens it is."))
+                own["contrast"] = gr.Textbox(label=L("…rather than (optional)"), placeholder=L("e.g. mechanic"), scale=2,
                                              elem_id="why-probes-contrast")
-            own["methods"] = gr.CheckboxGroup(list(at.METHODS), value=[at.IG, at.OCCLUSION], label="Methods",
+            own["methods"] = gr.CheckboxGroup(list(at.METHODS), value=[at.IG, at.OCCLUSION], label=L("Methods"),
                                               scale=3, elem_id=f"why-{kind}-methods")
             own["steps"] = gr.Slider(at.MIN_STEPS, at.MAX_STEPS, value=at.DEFAULT_STEPS, step=1, scale=2,
-                                     label="Integrated-gradients steps", elem_id=f"why-{kind}-steps")
-            own["baseline"] = gr.Textbox(label="Baseline token", placeholder="empty: the model's default", scale=1,
+                                     label=L("Integrated-gradients steps"), elem_id=f"why-{kind}-steps")
+            own["baseline"] = gr.Textbox(label=L("Baseline token"), placeholder=L("empty: the model's default"), scale=1,
                                          elem_id=f"why-{kind}-baseline",
-                                         info="Put in place of a word (occlusion) or all words (IG).")
+                                         info=L("Put in place of a word (occlusion) or all words (IG)."))
         run = gr.Button("Why this token?" if kind == "decoding" else "Why? Attribute", variant="secondary",
                         elem_id=f"why-{kind}-run")
         html = gr.HTML(empty_hint("Press the button: each input token gets a score, coloured by how hard it pushed."),
                        elem_id=f"why-{kind}-view")
-        plot = gr.Plot(label="Scores per token, methods side by side", elem_id=f"why-{kind}-plot")
-        with gr.Accordion("Every score", open=False):
+        plot = gr.Plot(label=L("Scores per token, methods side by side"), elem_id=f"why-{kind}-plot")
+        with gr.Accordion(L("Every score"), open=False):
             table = gr.Dataframe(headers=views.headers(()), interactive=False, wrap=True, elem_id=f"why-{kind}-table")
 
     header = [ctx.model, ctx.device, ctx.dtype]

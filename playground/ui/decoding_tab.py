@@ -314,72 +314,72 @@ def build_decoding_tab(ctx: AppContext) -> dict:
     # ---- layout --------------------------------------------------------------------------------
     lesson_buttons, notice = lesson_bar(presets)
     with gr.Row():
-        prompt = gr.Textbox(label="Prompt", value=presets[0].text, lines=2, max_lines=8, scale=4, elem_id="dec-prompt",
-                            placeholder="The start of a text for the model to continue.")
+        prompt = gr.Textbox(label=L("Prompt"), value=presets[0].text, lines=2, max_lines=8, scale=4, elem_id="dec-prompt",
+                            placeholder=L("The start of a text for the model to continue."))
         with gr.Column(scale=1, min_width=220):
-            run = gr.Button("Generate", variant="primary", elem_id="dec-run")
-            stop = gr.Button("Stop", variant="stop", elem_id="dec-stop")
-            chat = gr.Checkbox(False, label="Chat template", info="Wrap the prompt as a user message (instruct models).")
+            run = gr.Button(L("Generate"), variant="primary", elem_id="dec-run")
+            stop = gr.Button(L("Stop"), variant="stop", elem_id="dec-stop")
+            chat = gr.Checkbox(False, label=L("Chat template"), info=L("Wrap the prompt as a user message (instruct models)."))
     with gr.Row():
-        strategy = gr.Dropdown(list(decoding.STRATEGIES), value="greedy", label="Strategy", scale=2,
-                               elem_id="dec-strategy", info="Sets the knobs below; every knob stays editable.")
-        max_new = knob(1, settings.max_new_tokens, value=40, step=1, label="max_new_tokens", scale=2,
+        strategy = gr.Dropdown(list(decoding.STRATEGIES), value="greedy", label=L("Strategy"), scale=2,
+                               elem_id="dec-strategy", info=L("Sets the knobs below; every knob stays editable."))
+        max_new = knob(1, settings.max_new_tokens, value=40, step=1, label=L("max_new_tokens"), scale=2,
                             elem_id="dec-max-new")
-        seed = gr.Number(0, precision=0, minimum=0, label="seed", scale=1, info="Same seed, same sample.")
-    with gr.Accordion("Knobs (generate() arguments)", open=True):
+        seed = gr.Number(0, precision=0, minimum=0, label=L("seed"), scale=1, info=L("Same seed, same sample."))
+    with gr.Accordion(L("Knobs (generate() arguments)"), open=True):
         with gr.Row():
-            do_sample = gr.Checkbox(False, label="Sample (do_sample)", info="Off = greedy / beam search.",
+            do_sample = gr.Checkbox(False, label=L("Sample (do_sample)"), info=L("Off = greedy / beam search."),
                                     elem_id="dec-sample")
-            temperature = knob(0, 3, value=1.0, step=0.05, label="temperature", elem_id="dec-temperature")
-            top_k = knob(0, 200, value=0, step=1, label="top_k", info="0 = off", elem_id="dec-top-k")
-            top_p = knob(0, 1, value=1.0, step=0.01, label="top_p", info="1 = off", elem_id="dec-top-p")
+            temperature = knob(0, 3, value=1.0, step=0.05, label=L("temperature"), elem_id="dec-temperature")
+            top_k = knob(0, 200, value=0, step=1, label=L("top_k"), info=L("0 = off"), elem_id="dec-top-k")
+            top_p = knob(0, 1, value=1.0, step=0.01, label=L("top_p"), info=L("1 = off"), elem_id="dec-top-p")
         with gr.Row():
-            num_beams = knob(1, decoding.MAX_BEAMS, value=1, step=1, label="num_beams", elem_id="dec-beams")
-            num_return = knob(1, decoding.MAX_RETURN, value=1, step=1, label="num_return_sequences")
-            length_penalty = knob(-2, 3, value=1.0, step=0.1, label="length_penalty", info="beam search only")
-            penalty_alpha = knob(0, 1, value=0.0, step=0.05, label="penalty_alpha",
-                                      info="> 0 with top_k ≥ 2: contrastive search")
+            num_beams = knob(1, decoding.MAX_BEAMS, value=1, step=1, label=L("num_beams"), elem_id="dec-beams")
+            num_return = knob(1, decoding.MAX_RETURN, value=1, step=1, label=L("num_return_sequences"))
+            length_penalty = knob(-2, 3, value=1.0, step=0.1, label=L("length_penalty"), info=L("beam search only"))
+            penalty_alpha = knob(0, 1, value=0.0, step=0.05, label=L("penalty_alpha"),
+                                      info=L("> 0 with top_k ≥ 2: contrastive search"))
         with gr.Row():
-            repetition = knob(0.5, 2.0, value=1.0, step=0.05, label="repetition_penalty", info="1 = off",
+            repetition = knob(0.5, 2.0, value=1.0, step=0.05, label=L("repetition_penalty"), info=L("1 = off"),
                                    elem_id="dec-repetition")
-            no_repeat = knob(0, 6, value=0, step=1, label="no_repeat_ngram_size", info="0 = off")
-            bad_words = gr.Textbox(label="Bad words", placeholder="one per line or comma-separated", lines=1,
-                                   info="Turned into bad_words_ids (with and without a leading space).")
-            stop_strings = gr.Textbox(label="Stop strings", placeholder="one per line, e.g. a full stop", lines=1)
+            no_repeat = knob(0, 6, value=0, step=1, label=L("no_repeat_ngram_size"), info=L("0 = off"))
+            bad_words = gr.Textbox(label=L("Bad words"), placeholder=L("one per line or comma-separated"), lines=1,
+                                   info=L("Turned into bad_words_ids (with and without a leading space)."))
+            stop_strings = gr.Textbox(label=L("Stop strings"), placeholder=L("one per line, e.g. a full stop"), lines=1)
         server_note = gr.Markdown(visible=False, elem_id="dec-server-note")
     message = message_box("dec-message")
     output = gr.HTML(empty_hint("Press Generate: the text appears token by token, coloured by probability."),
                      elem_id="dec-output", js_on_load=CLICK_TOKEN)
     summary = gr.HTML(elem_id="dec-summary")
     sequences = gr.HTML(elem_id="dec-sequences")
-    with gr.Accordion("The logits pipeline: how one token was chosen", open=False) as pipe_acc:
-        gr.Markdown("One step re-run through generate()'s own logits processors, in the order generate() applies "
-                    "them. The step first shown is the first one where the model's favourite was not taken.")
+    with gr.Accordion(L("The logits pipeline: how one token was chosen"), open=False) as pipe_acc:
+        gr.Markdown(L("One step re-run through generate()'s own logits processors, in the order generate() applies "
+                    "them. The step first shown is the first one where the model's favourite was not taken."))
         with gr.Row():
-            step = knob(1, 40, value=1, step=1, label="Step", interactive=False, elem_id="dec-step", scale=4)
-            step_btn = gr.Button("Show this step", scale=1, elem_id="dec-step-run")
+            step = knob(1, 40, value=1, step=1, label=L("Step"), interactive=False, elem_id="dec-step", scale=4)
+            step_btn = gr.Button(L("Show this step"), scale=1, elem_id="dec-step-run")
         step_message = message_box("dec-step-message")
-        pipe_chart = gr.Plot(label="Probability after each stage", elem_id="dec-pipeline")
+        pipe_chart = gr.Plot(label=L("Probability after each stage"), elem_id="dec-pipeline")
         pipe_note = gr.HTML(elem_id="dec-pipeline-note")
-    with gr.Accordion("Every step: probability, rank and alternatives", open=False) as table_acc:
+    with gr.Accordion(L("Every step: probability, rank and alternatives"), open=False) as table_acc:
         table = gr.Dataframe(headers=views.STEP_HEADERS, interactive=False, wrap=True, elem_id="dec-table")
-    with gr.Accordion("Beam tree", open=False) as tree_acc:
-        tree_chart = gr.Plot(label="Beam search hypotheses", elem_id="dec-tree")
+    with gr.Accordion(L("Beam tree"), open=False) as tree_acc:
+        tree_chart = gr.Plot(label=L("Beam search hypotheses"), elem_id="dec-tree")
         tree_note = gr.HTML(views.tree_html(None))
-    with gr.Accordion("Side by side: two configurations on the same prompt", open=False) as cmp_acc:
+    with gr.Accordion(L("Side by side: two configurations on the same prompt"), open=False) as cmp_acc:
         with gr.Row():
-            strategy_b = gr.Dropdown(list(decoding.STRATEGIES), value="beam search", label="B: strategy", scale=2,
-                                     elem_id="dec-strategy-b", info="A is the knobs above; B is A with this strategy.")
-            temperature_b = knob(0, 3, value=1.0, step=0.05, label="B: temperature (when B samples)", scale=2)
-            cmp_btn = gr.Button("Run A and B", scale=1, elem_id="dec-compare")
+            strategy_b = gr.Dropdown(list(decoding.STRATEGIES), value="beam search", label=L("B: strategy"), scale=2,
+                                     elem_id="dec-strategy-b", info=L("A is the knobs above; B is A with this strategy."))
+            temperature_b = knob(0, 3, value=1.0, step=0.05, label=L("B: temperature (when B samples)"), scale=2)
+            cmp_btn = gr.Button(L("Run A and B"), scale=1, elem_id="dec-compare")
         cmp_message = message_box("dec-compare-message")
         compare_view = gr.HTML(elem_id="dec-compare-view")
-    with gr.Accordion("generate() by hand (lesson 15)", open=False) as hand_acc:
-        hand_btn = gr.Button("Run the loop and model.generate(), and compare", elem_id="dec-by-hand")
+    with gr.Accordion(L("generate() by hand (lesson 15)"), open=False) as hand_acc:
+        hand_btn = gr.Button(L("Run the loop and model.generate(), and compare"), elem_id="dec-by-hand")
         hand_message = message_box("dec-by-hand-message")
         hand_view = gr.HTML(elem_id="dec-by-hand-view")
         gr.Code(inspect.getsource(by_hand.generate_by_hand), language="python",
-                label="playground/compute/decoding/by_hand.py", interactive=False, elem_id="dec-code",
+                label=L("playground/compute/decoding/by_hand.py"), interactive=False, elem_id="dec-code",
                 elem_classes=["pg-code"])
     last = gr.State()  # the last Generation: prompt ids, parameters and the generated steps
     with pipe_acc:  # "Why this token?" under the logits pipeline of the step shown

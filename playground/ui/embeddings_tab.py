@@ -242,91 +242,91 @@ def build_embeddings_tab(ctx: AppContext) -> dict:
     lesson_buttons, notice = lesson_bar(presets)
     acc = {}
 
-    with gr.Accordion("Token embeddings: a token's row and its nearest tokens", open=True) as acc["tokens"]:
+    with gr.Accordion(L("Token embeddings: a token's row and its nearest tokens"), open=True) as acc["tokens"]:
         with gr.Row():
-            token = gr.Textbox(label="Token", value="king", scale=3, elem_id="emb-token",
-                               info="As it reads (' king' with its space for GPT-style BPE) or as the vocabulary "
-                                    "spells it ('##ing', 'Ġking').")
-            k = gr.Slider(1, emb.MAX_K, value=10, step=1, label="Neighbours", scale=2)
-            token_btn = gr.Button("Look it up", variant="primary", scale=1, elem_id="emb-token-run")
+            token = gr.Textbox(label=L("Token"), value="king", scale=3, elem_id="emb-token",
+                               info=L("As it reads (' king' with its space for GPT-style BPE) or as the vocabulary "
+                                    "spells it ('##ing', 'Ġking')."))
+            k = gr.Slider(1, emb.MAX_K, value=10, step=1, label=L("Neighbours"), scale=2)
+            token_btn = gr.Button(L("Look it up"), variant="primary", scale=1, elem_id="emb-token-run")
         token_html = gr.HTML(empty_hint("Type a token and click Look it up, or click a lesson."), elem_id="emb-token-info")
         with gr.Row():
-            token_heat = gr.Plot(label="The row's numbers", elem_id="emb-token-heatmap")
-            token_near = gr.Plot(label="Nearest tokens", elem_id="emb-token-neighbours")
+            token_heat = gr.Plot(label=L("The row's numbers"), elem_id="emb-token-heatmap")
+            token_near = gr.Plot(label=L("Nearest tokens"), elem_id="emb-token-neighbours")
         with gr.Row():
-            expression = gr.Textbox(label="Vector arithmetic (a probe on a small model, not a law)",
+            expression = gr.Textbox(label=L("Vector arithmetic (a probe on a small model, not a law)"),
                                     value="king - man + woman", scale=4, elem_id="emb-expression")
-            analogy_btn = gr.Button("Compute", scale=1, elem_id="emb-analogy-run")
+            analogy_btn = gr.Button(L("Compute"), scale=1, elem_id="emb-analogy-run")
         analogy_html = gr.HTML()
-        analogy_plot = gr.Plot(label="Nearest to the sum", elem_id="emb-analogy")
-    with gr.Accordion("Position embeddings (learned table or rotary)", open=False) as acc["positions"]:
+        analogy_plot = gr.Plot(label=L("Nearest to the sum"), elem_id="emb-analogy")
+    with gr.Accordion(L("Position embeddings (learned table or rotary)"), open=False) as acc["positions"]:
         with gr.Row():
-            count = gr.Slider(2, emb.MAX_POSITIONS, value=64, step=1, label="Positions to show (learned)",
+            count = gr.Slider(2, emb.MAX_POSITIONS, value=64, step=1, label=L("Positions to show (learned)"),
                               scale=3)
-            pos_btn = gr.Button("Show positions", scale=1, elem_id="emb-positions-run")
+            pos_btn = gr.Button(L("Show positions"), scale=1, elem_id="emb-positions-run")
         pos_html = gr.HTML(elem_id="emb-positions-summary")
         with gr.Row():
-            pos_plot = gr.Plot(label="Positions", elem_id="emb-positions")
-            pos_plot2 = gr.Plot(label="Positions compared", elem_id="emb-positions-2")
-    with gr.Accordion("What the first layer reads: token + position (+ type), summed", open=False) as acc["first_layer"]:
+            pos_plot = gr.Plot(label=L("Positions"), elem_id="emb-positions")
+            pos_plot2 = gr.Plot(label=L("Positions compared"), elem_id="emb-positions-2")
+    with gr.Accordion(L("What the first layer reads: token + position (+ type), summed"), open=False) as acc["first_layer"]:
         with gr.Row():
-            text = gr.Textbox(label="Sentence", value="The cat sat on the mat.", scale=3, elem_id="emb-first-text")
-            text_b = gr.Textbox(label="Sentence B (BERT-style pair: token type 1)", scale=2, elem_id="emb-first-text-b")
-            first_btn = gr.Button("Build it by hand", scale=1, elem_id="emb-first-run")
+            text = gr.Textbox(label=L("Sentence"), value="The cat sat on the mat.", scale=3, elem_id="emb-first-text")
+            text_b = gr.Textbox(label=L("Sentence B (BERT-style pair: token type 1)"), scale=2, elem_id="emb-first-text-b")
+            first_btn = gr.Button(L("Build it by hand"), scale=1, elem_id="emb-first-run")
         first_html = gr.HTML(elem_id="emb-first-summary")
-        first_plot = gr.Plot(label="First layer input", elem_id="emb-first")
-        first_token = gr.Dropdown(label="One token's vectors, number by number", choices=[], elem_id="emb-first-token")
-        first_vectors = gr.Plot(label="The vectors added up", elem_id="emb-first-vectors")
-    with gr.Accordion("Sentence embeddings: sentences that mean the same land close", open=True) as acc["sentences"]:
+        first_plot = gr.Plot(label=L("First layer input"), elem_id="emb-first")
+        first_token = gr.Dropdown(label=L("One token's vectors, number by number"), choices=[], elem_id="emb-first-token")
+        first_vectors = gr.Plot(label=L("The vectors added up"), elem_id="emb-first-vectors")
+    with gr.Accordion(L("Sentence embeddings: sentences that mean the same land close"), open=True) as acc["sentences"]:
         with gr.Row():
-            sentences = gr.Textbox(label="Sentences", value=DEFAULT_SENTENCES, lines=8, max_lines=20, scale=4,
+            sentences = gr.Textbox(label=L("Sentences"), value=DEFAULT_SENTENCES, lines=8, max_lines=20, scale=4,
                                    elem_id="emb-sentences",
                                    info=f"One per line, up to {emb.MAX_SENTENCES}; a line '# name' starts a group "
                                         "(the projector colours by group).")
             with gr.Column(scale=1, min_width=220):
-                pooling = gr.Radio(POOLINGS, value="auto", label="Pooling",
-                                   info="auto: the model's own recipe (MiniLM: mean)")
-                sent_btn = gr.Button("Compare the sentences", variant="primary", elem_id="emb-sentences-run")
+                pooling = gr.Radio(POOLINGS, value="auto", label=L("Pooling"),
+                                   info=L("auto: the model's own recipe (MiniLM: mean)"))
+                sent_btn = gr.Button(L("Compare the sentences"), variant="primary", elem_id="emb-sentences-run")
         sent_html = gr.HTML(elem_id="emb-sentences-summary")
-        sent_plot = gr.Plot(label="Similarity", elem_id="emb-similarity")
-    with gr.Accordion("Projector: points on a 2-D map and their nearest neighbours", open=True) as acc["projector"]:
+        sent_plot = gr.Plot(label=L("Similarity"), elem_id="emb-similarity")
+    with gr.Accordion(L("Projector: points on a 2-D map and their nearest neighbours"), open=True) as acc["projector"]:
         with gr.Row():
-            source = gr.Radio(SOURCES, value=SOURCES[0], label="Points", scale=2)
-            tokens = gr.Textbox(label="Token set (commas; '# name' lines start a group)", value=DEFAULT_TOKENS, lines=3,
+            source = gr.Radio(SOURCES, value=SOURCES[0], label=L("Points"), scale=2)
+            tokens = gr.Textbox(label=L("Token set (commas; '# name' lines start a group)"), value=DEFAULT_TOKENS, lines=3,
                                 scale=3, elem_id="emb-token-set")
-            proj_btn = gr.Button("Draw the map", scale=1, elem_id="emb-projector-run")
+            proj_btn = gr.Button(L("Draw the map"), scale=1, elem_id="emb-projector-run")
         with gr.Row():
-            point = gr.Dropdown(label="Point (its nearest neighbours)", choices=[], scale=3, elem_id="emb-point")
-            proj_k = gr.Slider(1, 20, value=3, step=1, label="Neighbours", scale=1)
-        proj_plot = gr.Plot(label="Map", elem_id="emb-projector")
+            point = gr.Dropdown(label=L("Point (its nearest neighbours)"), choices=[], scale=3, elem_id="emb-point")
+            proj_k = gr.Slider(1, 20, value=3, step=1, label=L("Neighbours"), scale=1)
+        proj_plot = gr.Plot(label=L("Map"), elem_id="emb-projector")
         proj_html = gr.HTML(elem_id="emb-projector-neighbours")
-    with gr.Accordion("A small FAQ matched by similarity", open=False) as acc["faq"]:
+    with gr.Accordion(L("A small FAQ matched by similarity"), open=False) as acc["faq"]:
         with gr.Row():
-            question = gr.Textbox(label="Your question", value="Can I use it without an internet connection?",
+            question = gr.Textbox(label=L("Your question"), value="Can I use it without an internet connection?",
                                   scale=4, elem_id="emb-question")
-            faq_btn = gr.Button("Find the answer", variant="primary", scale=1, elem_id="emb-faq-run")
+            faq_btn = gr.Button(L("Find the answer"), variant="primary", scale=1, elem_id="emb-faq-run")
         with gr.Row():
-            match_on = gr.Radio(list(emb.MATCH_ON), value="question", label="Match against", scale=2)
-            faq_k = gr.Slider(1, 10, value=3, step=1, label="Answers", scale=1)
-            threshold = gr.Slider(-1, 1, value=emb.THRESHOLD, step=0.01, label="Threshold: below it, no answer", scale=2)
+            match_on = gr.Radio(list(emb.MATCH_ON), value="question", label=L("Match against"), scale=2)
+            faq_k = gr.Slider(1, 10, value=3, step=1, label=L("Answers"), scale=1)
+            threshold = gr.Slider(-1, 1, value=emb.THRESHOLD, step=0.01, label=L("Threshold: below it, no answer"), scale=2)
         faq_html = gr.HTML(elem_id="emb-faq-answers")
-        with gr.Accordion("The FAQ (edit it: add rows, change answers)", open=False):
+        with gr.Accordion(L("The FAQ (edit it: add rows, change answers)"), open=False):
             faq_table = gr.Dataframe(value=faq_rows(), headers=FAQ_HEADERS, datatype=["str", "str"], column_count=(2, "fixed"),
                                      interactive=True, wrap=True, max_height=360, elem_id="emb-faq-table")
-            faq_reset = gr.Button("Restore the original FAQ", size="sm")
-        gr.Markdown("Where it fails (all-MiniLM-L6-v2): a **negation** barely moves a sentence vector (*Does the "
+            faq_reset = gr.Button(L("Restore the original FAQ"), size="sm")
+        gr.Markdown(L("Where it fails (all-MiniLM-L6-v2): a **negation** barely moves a sentence vector (*Does the "
                     "playground NOT work without internet?* matches the offline answer at 0.96), and **shared keywords "
                     "without the meaning** score high (*How hot is the temperature outside today?* finds the "
-                    "temperature setting at 0.45).")
-    with gr.Accordion("Contextual embeddings: the same word, sentence by sentence, layer by layer",
+                    "temperature setting at 0.45)."))
+    with gr.Accordion(L("Contextual embeddings: the same word, sentence by sentence, layer by layer"),
                       open=False) as acc["contextual"]:
         with gr.Row():
-            word = gr.Textbox(label="Word", value="bank", scale=1, elem_id="emb-word")
-            context = gr.Textbox(label="Sentences (each with the word; '# sense' lines group them)",
+            word = gr.Textbox(label=L("Word"), value="bank", scale=1, elem_id="emb-word")
+            context = gr.Textbox(label=L("Sentences (each with the word; '# sense' lines group them)"),
                                  value=DEFAULT_CONTEXT, lines=6, scale=4, elem_id="emb-context")
-            ctx_btn = gr.Button("Follow the word", scale=1, elem_id="emb-context-run")
+            ctx_btn = gr.Button(L("Follow the word"), scale=1, elem_id="emb-context-run")
         ctx_html = gr.HTML(elem_id="emb-context-summary")
-        ctx_plot = gr.Plot(label="Layer by layer", elem_id="emb-context-plot")
+        ctx_plot = gr.Plot(label=L("Layer by layer"), elem_id="emb-context-plot")
     # The last Projection (numpy), for picking points without a model call. It is not cleared when the model
     # changes: the map names its model, and a lesson that sets the model would race its own map.
     last_map = gr.State()

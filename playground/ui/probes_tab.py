@@ -180,63 +180,63 @@ def build_probes_tab(ctx: AppContext) -> dict:
 
     # ---- layout --------------------------------------------------------------------------------
     lesson_buttons, notice = lesson_bar(presets)
-    gr.Markdown("### Fill the blank")
+    gr.Markdown(L("### Fill the blank"))
     with gr.Row():
-        fill_a = gr.Textbox(label="Sentence with [MASK]", value=presets[0].text, scale=3, elem_id="bp-fill-a",
-                            info="Masked LMs fill every mask; causal LMs one (the next token when it ends the "
-                                 "sentence, else whole sentences compared).")
-        fill_b = gr.Textbox(label="Second sentence (optional)", value=presets[0].params.get("text_b", ""), scale=3,
-                            elem_id="bp-fill-b", info="Its top list is shown beside the first.")
+        fill_a = gr.Textbox(label=L("Sentence with [MASK]"), value=presets[0].text, scale=3, elem_id="bp-fill-a",
+                            info=L("Masked LMs fill every mask; causal LMs one (the next token when it ends the "
+                                 "sentence, else whole sentences compared)."))
+        fill_b = gr.Textbox(label=L("Second sentence (optional)"), value=presets[0].params.get("text_b", ""), scale=3,
+                            elem_id="bp-fill-b", info=L("Its top list is shown beside the first."))
         with gr.Column(scale=1, min_width=180):
-            k = knob(1, probes.MAX_K, value=10, step=1, label="k")
-            fill_btn = gr.Button("Fill", variant="primary", elem_id="bp-fill")
+            k = knob(1, probes.MAX_K, value=10, step=1, label=L("k"))
+            fill_btn = gr.Button(L("Fill"), variant="primary", elem_id="bp-fill")
     fill_message = message_box("bp-fill-message")
-    fill_chart = gr.Plot(label="Top k", elem_id="bp-fill-chart")
+    fill_chart = gr.Plot(label=L("Top k"), elem_id="bp-fill-chart")
     fill_view = gr.HTML(elem_id="bp-fill-view")
     build_why_panel(ctx, "probes", {"sentence": fill_a})
 
-    gr.Markdown("### Probe: templates × groups × target words")
+    gr.Markdown(L("### Probe: templates × groups × target words"))
     with gr.Row():
-        probe_set = gr.Dropdown(list(sets), value=first["name"], label="Probe set", scale=2, elem_id="bp-set",
-                                info="Bundled sets (assets/probes/); every box below is editable.")
+        probe_set = gr.Dropdown(list(sets), value=first["name"], label=L("Probe set"), scale=2, elem_id="bp-set",
+                                info=L("Bundled sets (assets/probes/); every box below is editable."))
         set_note = gr.Markdown(first.get("description", ""))
     with gr.Row():
-        templates = gr.Textbox("\n".join(first["templates"]), label="Templates (one per line, {group} and [MASK])",
+        templates = gr.Textbox("\n".join(first["templates"]), label=L("Templates (one per line, {group} and [MASK])"),
                                lines=5, scale=3, elem_id="bp-templates")
-        groups = gr.Textbox("\n".join(first["groups"]), label="Groups (lines or commas)", lines=5, scale=1,
+        groups = gr.Textbox("\n".join(first["groups"]), label=L("Groups (lines or commas)"), lines=5, scale=1,
                             elem_id="bp-groups")
-        targets = gr.Textbox("\n".join(first["targets"]), label="Target words (lines or commas)", lines=5, scale=1,
+        targets = gr.Textbox("\n".join(first["targets"]), label=L("Target words (lines or commas)"), lines=5, scale=1,
                              elem_id="bp-targets")
     with gr.Row():
-        probe_btn = gr.Button("Run the probe", variant="primary", elem_id="bp-run", scale=2)
-        group_a = gr.Dropdown(list(first["groups"]), value=first["groups"][0], label="Group A", scale=1)
-        group_b = gr.Dropdown(list(first["groups"]), value=first["groups"][1], label="Group B", scale=1)
-        scale = gr.Radio(["log-probability", "probability"], value="log-probability", label="Heatmap colour", scale=1)
+        probe_btn = gr.Button(L("Run the probe"), variant="primary", elem_id="bp-run", scale=2)
+        group_a = gr.Dropdown(list(first["groups"]), value=first["groups"][0], label=L("Group A"), scale=1)
+        group_b = gr.Dropdown(list(first["groups"]), value=first["groups"][1], label=L("Group B"), scale=1)
+        scale = gr.Radio(["log-probability", "probability"], value="log-probability", label=L("Heatmap colour"), scale=1)
     probe_message = message_box("bp-probe-message")
     summary = gr.HTML(elem_id="bp-summary")
-    with gr.Accordion("The model's own top 10 per group (first template)", open=True):
+    with gr.Accordion(L("The model's own top 10 per group (first template)"), open=True):
         topk = gr.HTML(elem_id="bp-topk")
-    ratio = gr.Plot(label="A vs B, template by template", elem_id="bp-ratio")
+    ratio = gr.Plot(label=L("A vs B, template by template"), elem_id="bp-ratio")
     spread = gr.HTML(elem_id="bp-spread")
-    heatmap = gr.Plot(label="Targets × groups", elem_id="bp-heatmap")
+    heatmap = gr.Plot(label=L("Targets × groups"), elem_id="bp-heatmap")
     with gr.Row():
         csv_btn = gr.DownloadButton("Download CSV", visible=False, elem_id="bp-csv")
         json_btn = gr.DownloadButton("Download JSON", visible=False, elem_id="bp-json")
-    with gr.Accordion("Every cell", open=False):
+    with gr.Accordion(L("Every cell"), open=False):
         rows = gr.Dataframe(headers=views.ROW_HEADERS, interactive=False, wrap=True, elem_id="bp-rows")
-    with gr.Accordion("Two models side by side (the picker's model is A)", open=False) as both_acc:
+    with gr.Accordion(L("Two models side by side (the picker's model is A)"), open=False) as both_acc:
         with gr.Row():
             model_b = gr.Dropdown(choices=[c for c in loadable_choices(models, NEXT_TOKEN, probe_hub=False)
                                            if models.spec(c[1]).family in ("masked", "causal")],
-                                  value=None, label="Model B", scale=3, elem_id="bp-model-b")
-            both_btn = gr.Button("Run the probe on both", scale=1, elem_id="bp-both")
+                                  value=None, label=L("Model B"), scale=3, elem_id="bp-model-b")
+            both_btn = gr.Button(L("Run the probe on both"), scale=1, elem_id="bp-both")
         both_message = message_box("bp-both-message")
         with gr.Row():
             with gr.Column():
-                ratio_a = gr.Plot(label="Model A", elem_id="bp-ratio-a")
+                ratio_a = gr.Plot(label=L("Model A"), elem_id="bp-ratio-a")
                 spread_a = gr.HTML()
             with gr.Column():
-                ratio_b = gr.Plot(label="Model B", elem_id="bp-ratio-b")
+                ratio_b = gr.Plot(label=L("Model B"), elem_id="bp-ratio-b")
                 spread_b = gr.HTML(empty_hint("Choose model B and run the probe on both."))
     last = gr.State()  # the last Probe (plain rows), so groups and scale re-draw without a forward pass
     shown = [fill_chart, fill_view, summary, topk, ratio, spread, heatmap, rows, ratio_a, spread_a, ratio_b, spread_b]

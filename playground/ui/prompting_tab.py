@@ -254,81 +254,81 @@ def build_prompting_tab(ctx: AppContext) -> dict:
 
     # ---- layout --------------------------------------------------------------------------------
     lesson_buttons, notice = lesson_bar(presets)
-    gr.Markdown("### One input: the prompt, the label scores, the continuation")
+    gr.Markdown(L("### One input: the prompt, the label scores, the continuation"))
     with gr.Row():
-        template = gr.Textbox(first["template"], label="Template ({text} is the input)", lines=3, scale=3,
+        template = gr.Textbox(first["template"], label=L("Template ({text} is the input)"), lines=3, scale=3,
                               elem_id="pr-template",
-                              info="Causal and seq2seq models score the label after it; masked LMs at its [MASK].")
-        labels = gr.Textbox(first["labels"], label="Labels (one \"label: verbalizer\" per line)", lines=3, scale=2,
+                              info=L("Causal and seq2seq models score the label after it; masked LMs at its [MASK]."))
+        labels = gr.Textbox(first["labels"], label=L("Labels (one \"label: verbalizer\" per line)"), lines=3, scale=2,
                             elem_id="pr-labels",
-                            info="The verbalizer is the word scored, e.g. \"positive: great\". Empty: only continue.")
+                            info=L("The verbalizer is the word scored, e.g. \"positive: great\". Empty: only continue."))
         with gr.Column(scale=1, min_width=220):
-            calibrated = gr.Checkbox(False, label="Contextual calibration", elem_id="pr-calibrate",
-                                     info="Divide by the label probabilities of the input \"N/A\".")
-            length_norm = gr.Checkbox(False, label="Length-normalised", elem_id="pr-lengthnorm",
-                                      info="Mean log-probability per token, for verbalizers of several tokens.")
+            calibrated = gr.Checkbox(False, label=L("Contextual calibration"), elem_id="pr-calibrate",
+                                     info=L("Divide by the label probabilities of the input \"N/A\"."))
+            length_norm = gr.Checkbox(False, label=L("Length-normalised"), elem_id="pr-lengthnorm",
+                                      info=L("Mean log-probability per token, for verbalizers of several tokens."))
     with gr.Row():
-        text = gr.Textbox(presets[0].text, label="Input", lines=2, scale=4, elem_id="pr-text")
+        text = gr.Textbox(presets[0].text, label=L("Input"), lines=2, scale=4, elem_id="pr-text")
         with gr.Column(scale=1, min_width=180):
-            cont = gr.Checkbox(True, label="Also write the greedy continuation")
-            run_btn = gr.Button("Run", variant="primary", elem_id="pr-run")
+            cont = gr.Checkbox(True, label=L("Also write the greedy continuation"))
+            run_btn = gr.Button(L("Run"), variant="primary", elem_id="pr-run")
     message = message_box("pr-message")
-    with gr.Accordion("Few-shot: instruction and demonstrations", open=False) as shot_acc:
-        instruction = gr.Textbox(first.get("instruction", ""), label="Instruction (first line of the prompt)",
+    with gr.Accordion(L("Few-shot: instruction and demonstrations"), open=False) as shot_acc:
+        instruction = gr.Textbox(first.get("instruction", ""), label=L("Instruction (first line of the prompt)"),
                                  elem_id="pr-instruction")
         table = gr.Dataframe(value=[list(d) for d in first.get("demos", [])] or [["", ""]],
                              headers=["input", "output"], column_count=2, row_count=4,
-                             interactive=True, wrap=True, label="Demonstrations (add rows at the bottom)",
+                             interactive=True, wrap=True, label=L("Demonstrations (add rows at the bottom)"),
                              elem_id="pr-demos")
         with gr.Row():
-            k = knob(0, prompting.MAX_DEMOS, value=first.get("k", 0), step=1, label="k (demonstrations used)",
+            k = knob(0, prompting.MAX_DEMOS, value=first.get("k", 0), step=1, label=L("k (demonstrations used)"),
                           elem_id="pr-k")
-            order = gr.Radio(list(ORDERS), value="as entered", label="Order")
-            seed = gr.Number(0, label="Seed (for shuffled)", precision=0, minimum=0)
-        gr.Markdown("**Order sensitivity**: the same demonstrations in several orders.")
+            order = gr.Radio(list(ORDERS), value="as entered", label=L("Order"))
+            seed = gr.Number(0, label=L("Seed (for shuffled)"), precision=0, minimum=0)
+        gr.Markdown(L("**Order sensitivity**: the same demonstrations in several orders."))
         with gr.Row():
-            n_orders = knob(2, prompting.MAX_PERMUTATIONS, value=6, step=1, label="Orders", scale=2)
+            n_orders = knob(2, prompting.MAX_PERMUTATIONS, value=6, step=1, label=L("Orders"), scale=2)
             with_acc = knob(0, 120, value=0, step=10, scale=2, elem_id="pr-order-acc",
-                                 label="Also measure accuracy on this many examples of the data set below (0: off)")
-            orders_btn = gr.Button("Run the orders", scale=1, elem_id="pr-orders")
+                                 label=L("Also measure accuracy on this many examples of the data set below (0: off)"))
+            orders_btn = gr.Button(L("Run the orders"), scale=1, elem_id="pr-orders")
         orders_message = message_box("pr-orders-message")
-        order_plot = gr.Plot(label="Spread over orders", elem_id="pr-order-plot")
+        order_plot = gr.Plot(label=L("Spread over orders"), elem_id="pr-order-plot")
         order_note = gr.HTML()
         order_table = gr.Dataframe(headers=views.order_headers(None), interactive=False, wrap=True)
     prompt_view = gr.HTML(empty_hint("Click a lesson above, or Run."), elem_id="pr-prompt")
     summary = gr.HTML(elem_id="pr-summary")
-    chart = gr.Plot(label="Labels", elem_id="pr-chart")
-    with gr.Accordion("Label scores", open=False):
+    chart = gr.Plot(label=L("Labels"), elem_id="pr-chart")
+    with gr.Accordion(L("Label scores"), open=False):
         label_table = gr.Dataframe(headers=views.label_headers(None), interactive=False, wrap=True,
                                    elem_id="pr-label-table")
 
     build_why_panel(ctx, "prompting", {"text": text, "template": template, "labels": labels, "instruction": instruction,
                                        "demos": table, "k": k, "order": order, "seed": seed})
 
-    gr.Markdown("### Evaluation on a labelled data set")
+    gr.Markdown(L("### Evaluation on a labelled data set"))
     names = prompting.dataset_names()
     with gr.Row():
-        dataset = gr.Dropdown(names + [UPLOADED], value=first.get("dataset", names[0]), label="Data set", scale=2,
-                              elem_id="pr-dataset", info="Bundled in assets/datasets/, or upload your own.")
-        upload = gr.File(label="CSV with columns text,label (UTF-8, up to 1 MB)", file_types=[".csv"], scale=2,
+        dataset = gr.Dropdown(names + [UPLOADED], value=first.get("dataset", names[0]), label=L("Data set"), scale=2,
+                              elem_id="pr-dataset", info=L("Bundled in assets/datasets/, or upload your own."))
+        upload = gr.File(label=L("CSV with columns text,label (UTF-8, up to 1 MB)"), file_types=[".csv"], scale=2,
                          elem_id="pr-upload")
         limit = knob(10, prompting.MAX_EXAMPLES, value=prompting.MAX_EXAMPLES, step=10, scale=1,
-                          label="At most this many examples")
+                          label=L("At most this many examples"))
     with gr.Row():
         methods = gr.CheckboxGroup(["zero-shot", "few-shot", "classifier"], value=first.get("methods", ["zero-shot"]),
-                                   label="Compare", scale=2, elem_id="pr-methods",
-                                   info="Few-shot uses the demonstrations above; classifier: a fine-tuned model.")
+                                   label=L("Compare"), scale=2, elem_id="pr-methods",
+                                   info=L("Few-shot uses the demonstrations above; classifier: a fine-tuned model."))
         classifier = gr.Dropdown(loadable_choices(models, CLASSIFICATION, probe_hub=False), value=None, scale=2,
-                                 label="Fine-tuned classifier", elem_id="pr-classifier",
-                                 info="Its classes are matched to the labels by name (POSITIVE → positive).")
-        eval_btn = gr.Button("Evaluate", variant="primary", scale=1, elem_id="pr-evaluate")
+                                 label=L("Fine-tuned classifier"), elem_id="pr-classifier",
+                                 info=L("Its classes are matched to the labels by name (POSITIVE → positive)."))
+        eval_btn = gr.Button(L("Evaluate"), variant="primary", scale=1, elem_id="pr-evaluate")
     eval_message = message_box("pr-eval-message")
     metrics = gr.HTML(elem_id="pr-metrics")
-    acc_plot = gr.Plot(label="Accuracy", elem_id="pr-accuracy", visible=False)
+    acc_plot = gr.Plot(label=L("Accuracy"), elem_id="pr-accuracy", visible=False)
     with gr.Row(equal_height=True):  # the matrices in a row of their own: side by side with the accuracy chart,
-        conf = [gr.Plot(label="Confusion matrix", elem_id=f"pr-confusion-{i}", visible=False, scale=1,
+        conf = [gr.Plot(label=L("Confusion matrix"), elem_id=f"pr-confusion-{i}", visible=False, scale=1,
                         min_width=280) for i in range(3)]  # four charts were too narrow for their labels
-    with gr.Accordion("Misclassified examples (most confident first) / answers", open=True):
+    with gr.Accordion(L("Misclassified examples (most confident first) / answers"), open=True):
         mistakes = gr.Dataframe(interactive=False, wrap=True, elem_id="pr-mistakes")
     shown = [prompt_view, summary, chart, label_table, order_plot, order_note, order_table, metrics, acc_plot, *conf,
              mistakes]
