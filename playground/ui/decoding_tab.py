@@ -17,13 +17,14 @@ from ..errors import InputError, ModelUnavailable
 from ..models import GENERATION
 from ..presets import load_presets, resolve
 from ..views import decoding as views
+from .. import i18n
 from . import api
 from .attribution_panel import build_why_panel
 from ..views.common import empty_hint, esc
 from .common import (
     AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, message_box, user_errors,
 )
-from .lang import L, L_html, language  # noqa: F401 (not every tab needs all three)
+from .lang import L, L_html, L_pair, language, table as table_in
 from .lecture import export_bar, record_lessons
 
 REFRESH_SECONDS = 0.08  # the streamed text is redrawn at most this often
@@ -58,7 +59,7 @@ def _load(ctx: AppContext, model, device=None, dtype=None, progress=None):
 def _prompt_of(ctx: AppContext, b, prompt, params):
     limit = ctx.settings.max_text_chars
     if isinstance(prompt, str) and len(prompt) > limit:
-        raise InputError(f"The prompt has {len(prompt):,} characters; the limit is {limit:,}.")
+        raise InputError("The prompt has {n:,} characters; the limit is {limit:,}.", n=len(prompt), limit=limit)
     return decoding.encode_prompt(b, prompt, chat_template=params.chat_template,
                                   max_tokens=ctx.settings.max_prompt_tokens, max_new_tokens=params.max_new_tokens)
 
@@ -99,7 +100,8 @@ def generate_refusals():
     except ValueError as exc:
         if type(exc) is not ValueError or not _raised_in_transformers(exc):
             raise
-        raise gr.Error(f"generate() refused these settings: {exc}", print_exception=False) from exc
+        raise gr.Error(i18n.tr("generate() refused these settings: {error}", language(), error=exc),
+                       print_exception=False) from exc
 
 
 # ---- handlers ------------------------------------------------------------------------------------
@@ -109,7 +111,9 @@ def generate_refusals():
 def generate_text(ctx: AppContext, prompt, model, device, dtype, request: gr.Request = None,
                   progress=gr.Progress(track_tqdm=True), *knobs):
     """Stream the tokens while they come, then fill in the summary, tables, pipeline and tree."""
-    with user_errors():
+    lang = language(ctx)
+    t = i18n.translator(lang)
+    with user_errors(lang):
         params, notes = _params_of(ctx, knobs)
         b = _load(ctx, model, device, dtype, progress)
         prompt_ids = _prompt_of(ctx, b, prompt, params)
@@ -117,17 +121,18 @@ def generate_text(ctx: AppContext, prompt, model, device, dtype, request: gr.Req
     flag = ctx.running.start(session)
     steps, gen, tree, last = [], None, None, 0.0
     if not params.streams:
-        what = (f"Beam search keeps {params.num_beams} hypotheses until the end" if params.mode == "beam" else
-                f"{params.num_return_sequences} sequences are drawn together")
-        yield (gr.skip(), empty_hint(f"{what}, so the text comes all at once (no streaming) …"), *(gr.skip(),) * 8)
+        what = (t("Beam search keeps {n} hypotheses until the end", n=params.num_beams) if params.mode == "beam" else
+                t("{n} sequences are drawn together", n=params.num_return_sequences))
+        yield (gr.skip(), empty_hint(t("{what}, so the text comes all at once (no streaming) …", what=what)),
+               *(gr.skip(),) * 8)
     try:
-        with user_errors(), generate_refusals():
+        with user_errors(lang), generate_refusals():
             for item in decoding.run(b, prompt_ids, params, stop=flag):
                 if isinstance(item, decoding.Step):
                     steps.append(item)
                     if time.perf_counter() - last >= REFRESH_SECONDS:
                         last = time.perf_counter()
-                        yield (gr.skip(), views.tokens_html(prompt_ids.tokens, steps, running=True),
+                        yield (gr.skip(), views.tokens_html(prompt_ids.tokens, steps, running=True, lang=lang),
                                *(gr.skip(),) * 8)
                 elif isinstance(item, decoding.Generation):
                     gen = decoding.replace_notices(item, notes + item.notices)
@@ -137,13 +142,14 @@ def generate_text(ctx: AppContext, prompt, model, device, dtype, request: gr.Req
         ctx.running.done(session, flag)
     seq = gen.sequences[0]
     step = _default_step(gen)
-    with user_errors():
+    with user_errors(lang):
         fig, pl_html = _pipeline_views(b, gen, step)
     n = max(len(seq.steps), 1)
-    yield (gen, views.tokens_html(prompt_ids.tokens, seq.steps, finish=seq.finish), views.summary_html(gen),
-           views.sequences_html(gen), views.step_rows(seq),
+    yield (gen, views.tokens_html(prompt_ids.tokens, seq.steps, finish=seq.finish, lang=lang),
+           views.summary_html(gen, lang), views.sequences_html(gen, lang),
+           table_in(views.step_rows(seq), views.STEP_HEADERS, lang),
            gr.Slider(minimum=1, maximum=max(n, 2), value=min(step, n), step=1, interactive=n > 1),
-           fig, pl_html, views.tree_figure(tree) if tree else None, views.tree_html(tree))
+           fig, pl_html, views.tree_figure(tree, lang) if tree else None, views.tree_html(tree, lang))
 
 
 def stop_generation(ctx: AppContext, request: gr.Request = None):
@@ -184,9 +190,10 @@ def compare_strategies(ctx: AppContext, prompt, model, device, dtype, strategy_b
         with generate_refusals():
             gen_a, _ = decoding.generate(b, prompt_ids, params_a)
             gen_b, _ = decoding.generate(b, prompt_ids, params_b)
-    names = (f"A: {views.describe(params_a)}", f"B: {views.describe(params_b)}")
+    lang = language(ctx)
+    names = (f"A: {views.describe(params_a, lang)}", f"B: {views.describe(params_b, lang)}")
     div = decoding.divergence(gen_a.sequences[0], gen_b.sequences[0])
-    return views.compare_html(gen_a, gen_b, names, div)
+    return views.compare_html(gen_a, gen_b, names, div, lang)
 
 
 def run_by_hand(ctx: AppContext, prompt, model, device, dtype, progress=gr.Progress(track_tqdm=True), *knobs):
@@ -321,7 +328,7 @@ def build_decoding_tab(ctx: AppContext) -> dict:
             stop = gr.Button(L("Stop"), variant="stop", elem_id="dec-stop")
             chat = gr.Checkbox(False, label=L("Chat template"), info=L("Wrap the prompt as a user message (instruct models)."))
     with gr.Row():
-        strategy = gr.Dropdown(list(decoding.STRATEGIES), value="greedy", label=L("Strategy"), scale=2,
+        strategy = gr.Dropdown([(L(s), s) for s in decoding.STRATEGIES], value="greedy", label=L("Strategy"), scale=2,
                                elem_id="dec-strategy", info=L("Sets the knobs below; every knob stays editable."))
         max_new = knob(1, settings.max_new_tokens, value=40, step=1, label=L("max_new_tokens"), scale=2,
                             elem_id="dec-max-new")
@@ -348,7 +355,7 @@ def build_decoding_tab(ctx: AppContext) -> dict:
             stop_strings = gr.Textbox(label=L("Stop strings"), placeholder=L("one per line, e.g. a full stop"), lines=1)
         server_note = gr.Markdown(visible=False, elem_id="dec-server-note")
     message = message_box("dec-message")
-    output = gr.HTML(empty_hint("Press Generate: the text appears token by token, coloured by probability."),
+    output = gr.HTML(L_html(empty_hint, "Press Generate: the text appears token by token, coloured by probability."),
                      elem_id="dec-output", js_on_load=CLICK_TOKEN)
     summary = gr.HTML(elem_id="dec-summary")
     sequences = gr.HTML(elem_id="dec-sequences")
@@ -365,10 +372,10 @@ def build_decoding_tab(ctx: AppContext) -> dict:
         table = gr.Dataframe(headers=views.STEP_HEADERS, interactive=False, wrap=True, elem_id="dec-table")
     with gr.Accordion(L("Beam tree"), open=False) as tree_acc:
         tree_chart = gr.Plot(label=L("Beam search hypotheses"), elem_id="dec-tree")
-        tree_note = gr.HTML(views.tree_html(None))
+        tree_note = gr.HTML(L_pair(views.tree_html(None), views.tree_html(None, i18n.ZH)))
     with gr.Accordion(L("Side by side: two configurations on the same prompt"), open=False) as cmp_acc:
         with gr.Row():
-            strategy_b = gr.Dropdown(list(decoding.STRATEGIES), value="beam search", label=L("B: strategy"), scale=2,
+            strategy_b = gr.Dropdown([(L(s), s) for s in decoding.STRATEGIES], value="beam search", label=L("B: strategy"), scale=2,
                                      elem_id="dec-strategy-b", info=L("A is the knobs above; B is A with this strategy."))
             temperature_b = knob(0, 3, value=1.0, step=0.05, label=L("B: temperature (when B samples)"), scale=2)
             cmp_btn = gr.Button(L("Run A and B"), scale=1, elem_id="dec-compare")

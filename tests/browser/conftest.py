@@ -68,6 +68,25 @@ def browser_context():
             context.close()
 
 
+@pytest.fixture(scope="session")
+def zh_browser_context():
+    """A second Chromium whose browser language is Simplified Chinese (navigator.language and Accept-Language
+    zh-CN), for the translated interface; the default context stays en-US."""
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="pg-chromium-zh-") as profile, sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            user_data_dir=profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+            viewport=VIEWPORT, locale="zh-CN",
+        )
+        context.set_default_timeout(30_000)
+        try:
+            yield context
+        finally:
+            context.close()
+
+
 class PageLog:
     """What one page did: every URL it requested, every dialog it opened, every console error."""
 

@@ -1,0 +1,162 @@
+"""The interface in both languages, in real headless Chromium: with the browser in zh-CN every tab, after one lesson
+has run in it (so its messages, notes, cards and charts are on screen), shows no English UI text; in en-US no
+Chinese; the in-page switch and ?lang= change the language; a screenshot of every tab in Chinese.
+
+What is not translated, and so not looked at (issue 18): model names, tokens and model output (token chips,
+code, quoted examples, table cells, chart tick labels and cell texts), numbers, and the chrome of third-party
+views (bertviz's iframe, plotly's mode bar).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from playground import models
+
+from .conftest import SLOW, shot
+
+pytestmark = pytest.mark.browser
+
+LESSON_SLOW = 240_000  # a lesson on a busy two-core machine
+# (tab id, lesson run in it, an element that shows once the lesson's result is on screen)
+TABS = [
+    ("lessons", None, "#pg-player"),
+    ("tokenizer", "three-ways", "#tok-counts .pg-card"),
+    ("next-token", "every-prefix", "#nt-chart svg.main-svg .bars path"),
+    ("decoding", "greedy-vs-beam", "#dec-summary div"),
+    ("prompting", "zero-shot-sentiment", "#pr-chart svg.main-svg .bars path"),
+    ("attention", "syntax-heads", "#att-heatmap svg.main-svg"),
+    ("embeddings", "token-position", "#emb-token-neighbours svg.main-svg"),
+    ("probes", "fill-mask-probes", "#bp-ratio svg.main-svg .bars path"),
+]
+
+# What a page shows, as text: visible text nodes, less the untranslated things above.
+VISIBLE_TEXT = """
+(root) => {
+  const skip = 'code, pre, textarea, input, .pg-tok, .pg-chip, .pg-tokens, .pg-special, td, .modebar, iframe, '
+    + '.xtick, .ytick, .heatmaplayer, .textpoint, .bars text, .scatterlayer text, .legendtext.pg-raw, '
+    + '.cm-editor, .pg-code, .pg-lang, footer, [data-testid="toast-body"], .pg-ids, .pg-way .pg-chip';
+  const out = [];
+  const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walk.nextNode())) {
+    const el = node.parentElement;
+    if (!el || el.closest(skip)) continue;
+    const text = node.textContent.trim();
+    if (!text) continue;
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (box.width === 0 || box.height === 0 || style.visibility === 'hidden' || style.display === 'none') continue;
+    if (el.closest('[hidden], .hidden')) continue;
+    out.push(text);
+  }
+  return out;
+}
+"""
+
+# Words that are the same in both languages: names, code identifiers, units and the field's own symbols.
+SAME = {
+    "api", "gradio", "bertviz", "numpy", "plotly", "hugging", "face", "hub", "gguf", "safetensors", "float", "auto",
+    "cpu", "gpu", "cuda", "mps", "bpe", "wordpiece", "sentencepiece", "unigram", "softmax", "logit", "logits",
+    "argmax", "lens", "top", "apache", "licence", "pca", "faq", "sst", "utf", "csv", "json", "html", "readme",
+    "layernorm", "rollout", "cls", "sep", "mask", "unk", "pad", "bos", "eos", "head", "view", "model", "neuron",
+    "generate", "rotary", "batch", "positions", "vocabulary", "nats", "openai", "llama", "gemma", "qwen", "bert",
+    "minilm", "smollm", "gpt", "neo", "roberta", "distilbert", "distilgpt", "bart", "flan", "base", "small",
+    "medium", "large", "uncased", "instruct", "chinese", "all", "clark", "abnar", "zuidema", "via",
+    "playground", "model_dirs", "remote_urls", "max", "new", "tokens", "beams", "num", "penalty", "alpha",
+    "length", "repetition", "ngram", "size", "return", "sequences", "sample", "do_sample", "bad_words_ids",
+    "temperature", "top_k", "top_p", "seed", "endoftext", "im_start", "im_end", "user", "assistant", "extra_id",
+}
+
+
+def _names() -> set[str]:
+    found = set()
+    for spec in (*models.HUB_CLASSICS, models._SMOLLM2, models._MINILM, models._GEMMA):
+        found |= {w.lower() for w in re.findall(r"[A-Za-z]+", spec.name)}
+    return found
+
+
+QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|‘[^’]*’|`[^`]*`|\([^()]*[A-Za-z][^()]*=[^()]*\)")
+
+
+def english_left(texts: list[str]) -> list[str]:
+    """The texts with a word of three or more Latin letters that is not a name, a code identifier or a quoted
+    example (a token, a model's output, a prompt)."""
+    same = SAME | _names()
+    bad = []
+    for text in texts:
+        bare = QUOTED.sub(" ", text)
+        words = re.findall(r"[A-Za-z][A-Za-z_]{2,}", bare)
+        if any(w.lower() not in same and w.lower().rstrip("s") not in same for w in words):
+            bad.append(text)
+    return bad
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _open(context, live_app: str, query: str = "") -> Page:
+    page = context.new_page()
+    page.goto(live_app + "/" + query, wait_until="domcontentloaded")
+    page.locator("body[data-pg-ready]").wait_for(state="attached", timeout=90_000)
+    return page
+
+
+def _run_tab(page: Page, tab: str, lesson: str | None, shown: str) -> None:
+    page.locator(f'button[role="tab"][data-tab-id="{tab}"]').click()
+    if lesson:
+        page.locator(f"#lesson-{lesson}").click()
+        page.locator(".pg-notice:visible").first.wait_for(state="visible", timeout=SLOW)
+    page.locator(shown).first.wait_for(state="attached", timeout=LESSON_SLOW)
+    page.wait_for_timeout(1500)  # the lesson's last events (second charts, the deck) settle
+
+
+def _texts(page: Page) -> list[str]:
+    return page.locator("body").evaluate(VISIBLE_TEXT)
+
+
+def test_every_tab_in_chinese_has_no_english_ui_text(zh_browser_context, live_app, screenshot_dir):
+    page = _open(zh_browser_context, live_app)
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    left = {}
+    for tab, lesson, shown in TABS:
+        _run_tab(page, tab, lesson, shown)
+        shot(page, screenshot_dir, f"zh_{tab}.png")
+        bad = english_left(_texts(page))
+        if bad:
+            left[tab] = bad
+    page.close()
+    assert not left, "English left in the Chinese interface:\n" + "\n".join(
+        f"{tab}: {t!r}" for tab, texts in left.items() for t in texts)
+
+
+def test_every_tab_in_english_has_no_chinese_ui_text(browser_context, live_app):
+    page = _open(browser_context, live_app)
+    left = {}
+    for tab, lesson, shown in TABS:
+        _run_tab(page, tab, lesson, shown)
+        # lesson 3's text and its notes quote Chinese characters: the example, not UI text
+        bad = [t for t in _texts(page) if CJK.search(QUOTED.sub(" ", t)) and "我" not in t]
+        if bad:
+            left[tab] = bad
+    page.close()
+    assert not left, "Chinese in the English interface:\n" + "\n".join(
+        f"{tab}: {t!r}" for tab, texts in left.items() for t in texts)
+
+
+def test_the_switch_and_a_deep_link_change_the_language(browser_context, live_app):
+    page = _open(browser_context, live_app, "?lesson=5&lang=zh-CN")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.locator('button[role="tab"][data-tab-id="next-token"]')).to_have_text("下一个词元")
+    # the lesson the deep link ran wrote its note on the server, in the page's language
+    expect(page.locator(".pg-notice:visible").first).to_contain_text("第 5 课", timeout=LESSON_SLOW)
+    page.locator("#pg-lang label").filter(has_text="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator('button[role="tab"][data-tab-id="next-token"]')).to_have_text("Next token")
+    assert "lang=en" in page.url
+    page.locator("#lesson-logits-vector").click()
+    expect(page.locator(".pg-notice:visible").first).to_contain_text("Lesson 5", timeout=LESSON_SLOW)
+    page.close()
