@@ -14,6 +14,7 @@ from ..presets import first_available, load_presets, resolve
 from ..views import attention as views
 from ..views import bertviz
 from ..views.common import empty_hint, esc
+from .. import i18n
 from . import api
 from .common import (
     AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, loadable_choices,
@@ -40,7 +41,7 @@ def _check(ctx: AppContext, text) -> str:
     text = text if isinstance(text, str) else ""
     limit = ctx.settings.max_text_chars
     if len(text) > limit:
-        raise InputError(f"The text has {len(text):,} characters; the limit is {limit:,}.")
+        raise InputError("The text has {n:,} characters; the limit is {limit:,}.", n=len(text), limit=limit)
     return text
 
 
@@ -53,7 +54,7 @@ def _kind_of(result, label) -> str:
     return kind
 
 
-def _pictures(result, layer, head, mean, kind_label, hide):
+def _pictures(result, layer, head, mean, kind_label, hide, lang=i18n.EN):
     """The pictures of one layer and head; a layer or head the model does not have is refused with its range
     (never clamped to the last one)."""
     kind = _kind_of(result, kind_label)
@@ -61,18 +62,18 @@ def _pictures(result, layer, head, mean, kind_label, hide):
     layer = att.as_index(layer, "layer")
     head = None if mean else att.as_index(head, "head")
     att.check_layer_head(layer, head, layers_here, nheads)
-    return (views.heatmap_figure(result, layer, head, kind, bool(hide)),
-            views.heads_figure(result, layer, kind, bool(hide)),
-            views.rollout_figure(result, min(layer, result.num_layers - 1), bool(hide)))
+    return (views.heatmap_figure(result, layer, head, kind, bool(hide), lang),
+            views.heads_figure(result, layer, kind, bool(hide), lang),
+            views.rollout_figure(result, min(layer, result.num_layers - 1), bool(hide), lang))
 
 
-def _head_view(result, layer) -> str:
+def _head_view(result, layer, lang=i18n.EN) -> str:
     n = max(len(result.tokens), len(result.decoder_tokens))
     if n > att.BERTVIZ_MAX_TOKENS:
-        return empty_hint(
-            f"The bertviz views take at most {att.BERTVIZ_MAX_TOKENS} tokens (this text has {n}): they draw one "
+        return empty_hint(i18n.tr(
+            "The bertviz views take at most {most} tokens (this text has {n}): they draw one "
             "line per pair of tokens and head, which stops being readable or quick beyond that. The heatmaps "
-            "above work up to " f"{att.MAX_TOKENS} tokens.")
+            "above work up to {heatmap} tokens.", lang, most=att.BERTVIZ_MAX_TOKENS, n=n, heatmap=att.MAX_TOKENS))
     doc = bertviz.head_view_document(result, layer=min(int(layer or 0), result.num_layers - 1))
     return bertviz.iframe(doc, bertviz.head_view_height(n), f"bertviz head view of {result.model}")
 
@@ -83,19 +84,20 @@ def _head_view(result, layer) -> str:
 def show_attention(ctx: AppContext, text, text_b, decoder_text, model, device, dtype, layer, head, mean, kind_label,
                    hide, progress=gr.Progress(track_tqdm=True)):
     """One forward pass with attentions: the heatmaps, rollout and head view, and sliders fitted to the model."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         b = _load(ctx, model, device, dtype, progress)
         result = att.attention(b, _check(ctx, text), text_b, decoder_text, max_tokens=att.MAX_TOKENS)
         kinds = (["encoder self-attention", "decoder self-attention", "cross-attention"]
                  if result.family == "seq2seq" else ["self"])
         label = kind_label if kind_label in kinds else kinds[0]
-        shown = _pictures(result, layer, head, mean, label, hide)
-        hv = _head_view(result, layer)
+        shown = _pictures(result, layer, head, mean, label, hide, lang)
+        hv = _head_view(result, layer, lang)
     n_layers, n_heads = result.num_layers, result.num_heads
-    return (result, views.summary_html(result), *shown, hv,
+    return (result, views.summary_html(result, lang), *shown, hv,
             gr.Slider(maximum=n_layers - 1, value=min(int(layer or 0), n_layers - 1)),
             gr.Slider(maximum=n_heads - 1, value=min(int(head or 0), n_heads - 1)),
-            gr.Radio(choices=kinds, value=label, visible=len(kinds) > 1),
+            gr.Radio(choices=[(i18n.tr(k, lang), k) for k in kinds], value=label, visible=len(kinds) > 1),
             gr.Slider(maximum=n_layers - 1, value=0), gr.Slider(maximum=n_layers - 1, value=min(n_layers - 1, 1)))
 
 
@@ -103,8 +105,9 @@ def redraw_attention(ctx: AppContext, result, layer, head, mean, kind_label, hid
     """Layer, head or toggles moved: redraw from the last run's weights, no forward pass."""
     if result is None:
         return (gr.skip(),) * 3
-    with user_errors():
-        return _pictures(result, layer, head, mean, kind_label, hide)
+    lang = language(ctx)
+    with user_errors(lang):
+        return _pictures(result, layer, head, mean, kind_label, hide, lang)
 
 
 def draw_model_view(ctx: AppContext, result, first, last):
@@ -146,7 +149,8 @@ def draw_neuron_view(ctx: AppContext, text, text_b, model, device, dtype, progre
 def compare_families(ctx: AppContext, text, s2s_text, decoder_text, dec_model, enc_model, s2s_model, device, dtype,
                      hide, progress=gr.Progress(track_tqdm=True)):
     """Lesson 21: a decoder, an encoder and an encoder-decoder side by side; a family that cannot load says why."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         results, notes = [], []
         for label, name, source in ((FAMILY_LABELS[0], dec_model, text), (FAMILY_LABELS[1], enc_model, text),
                                     (FAMILY_LABELS[2], s2s_model, s2s_text)):
@@ -165,7 +169,7 @@ def compare_families(ctx: AppContext, text, s2s_text, decoder_text, dec_model, e
             raise InputError("None of the three models can load here: " + " ".join(notes))
         notes += [f"{r.model}: {n}" for r in results for n in r.notices]
     html = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in notes)
-    return views.families_figure(results, bool(hide)), html
+    return views.families_figure(results, bool(hide), lang), html
 
 
 def run_by_hand(ctx: AppContext, text, decoder_text, model, device, dtype, layer, head, kind_label,
@@ -268,7 +272,7 @@ def build_attention_tab(ctx: AppContext) -> dict:
         head = knob(0, 8, value=0, step=1, label=L("Head (from 0)"), elem_id="att-head")
         mean = gr.Checkbox(False, label=L("Mean over heads"), elem_id="att-mean")
         kind = gr.Radio(["self"], value="self", label=L("Attention"), visible=False, elem_id="att-kind")
-    summary = gr.HTML(empty_hint("Click Show attention or a lesson to see who reads whom."), elem_id="att-summary")
+    summary = gr.HTML(L_html(empty_hint, "Click Show attention or a lesson to see who reads whom."), elem_id="att-summary")
     heatmap = gr.Plot(label=L("One head"), elem_id="att-heatmap")
     with gr.Accordion(L("Every head of the layer"), open=True) as heads_acc:
         heads = gr.Plot(label=L("Every head"), elem_id="att-heads")

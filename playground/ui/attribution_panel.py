@@ -253,7 +253,7 @@ def build_why_panel(ctx: AppContext, kind: str, inputs: dict) -> dict:
                                          info=L("Put in place of a word (occlusion) or all words (IG)."))
         run = gr.Button("Why this token?" if kind == "decoding" else "Why? Attribute", variant="secondary",
                         elem_id=f"why-{kind}-run")
-        html = gr.HTML(empty_hint("Press the button: each input token gets a score, coloured by how hard it pushed."),
+        html = gr.HTML(L_html(empty_hint, "Press the button: each input token gets a score, coloured by how hard it pushed."),
                        elem_id=f"why-{kind}-view")
         plot = gr.Plot(label=L("Scores per token, methods side by side"), elem_id=f"why-{kind}-plot")
         with gr.Accordion(L("Every score"), open=False):

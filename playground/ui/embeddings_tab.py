@@ -249,7 +249,7 @@ def build_embeddings_tab(ctx: AppContext) -> dict:
                                     "spells it ('##ing', 'Ġking')."))
             k = gr.Slider(1, emb.MAX_K, value=10, step=1, label=L("Neighbours"), scale=2)
             token_btn = gr.Button(L("Look it up"), variant="primary", scale=1, elem_id="emb-token-run")
-        token_html = gr.HTML(empty_hint("Type a token and click Look it up, or click a lesson."), elem_id="emb-token-info")
+        token_html = gr.HTML(L_html(empty_hint, "Type a token and click Look it up, or click a lesson."), elem_id="emb-token-info")
         with gr.Row():
             token_heat = gr.Plot(label=L("The row's numbers"), elem_id="emb-token-heatmap")
             token_near = gr.Plot(label=L("Nearest tokens"), elem_id="emb-token-neighbours")

@@ -237,7 +237,7 @@ def build_probes_tab(ctx: AppContext) -> dict:
                 spread_a = gr.HTML()
             with gr.Column():
                 ratio_b = gr.Plot(label=L("Model B"), elem_id="bp-ratio-b")
-                spread_b = gr.HTML(empty_hint("Choose model B and run the probe on both."))
+                spread_b = gr.HTML(L_html(empty_hint, "Choose model B and run the probe on both."))
     last = gr.State()  # the last Probe (plain rows), so groups and scale re-draw without a forward pass
     shown = [fill_chart, fill_view, summary, topk, ratio, spread, heatmap, rows, ratio_a, spread_a, ratio_b, spread_b]
     export_bar(ctx, "Bias probes", notice, shown, "bp")

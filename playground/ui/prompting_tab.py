@@ -14,13 +14,14 @@ from ..models import CLASSIFICATION, NEXT_TOKEN
 from ..presets import load_presets, resolve
 from ..views import prompting as views
 from ..views.common import empty_hint
+from .. import i18n
 from . import api
 from .attribution_panel import build_why_panel
 from .common import (
     AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, loadable_choices,
     message_box, user_errors,
 )
-from .lang import L, L_html, language  # noqa: F401 (not every tab needs all three)
+from .lang import L, L_html, language  # noqa: F401 (L_html: not every tab needs it)
 from .lecture import export_bar, record_lessons
 
 UPLOADED = "uploaded CSV"
@@ -57,7 +58,9 @@ def _reporter(progress, what: str, part: int = 0, parts: int = 1):
 def run_prompt(ctx: AppContext, text, template, labels_raw, calibrated, length_norm, instruction, table, k, order,
                seed, cont, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
     """One input: the prompt as the model reads it, the label scores, and the greedy continuation."""
-    with user_errors():
+    lang = language(ctx)
+    t = i18n.translator(lang)
+    with user_errors(lang):
         b = ctx.load(model, device, dtype, progress=progress, capability=NEXT_TOKEN)
         template = prompting.check_template(template, b.family)
         if not isinstance(text, str) or not text.strip():
@@ -65,27 +68,28 @@ def run_prompt(ctx: AppContext, text, template, labels_raw, calibrated, length_n
         labels = _labels_of(labels_raw, template, required=False)
         demos, notes = _demos_of(table, k, order, seed)
         prompt = prompting.build_prompt(template, text, demos, instruction=instruction, labels=labels)
-        head = views.prompt_html(prompt, b.family, labels=bool(labels), start=prompting.start_token(b))
+        head = views.prompt_html(prompt, b.family, labels=bool(labels), start=prompting.start_token(b), lang=lang)
         if notes:
-            head += "".join(f'<div class="pg-warn">{views.esc(n)}</div>' for n in notes)
+            head += "".join(f'<div class="pg-warn">{views.esc(t(n))}</div>' for n in notes)
         answer = ""
         if cont and b.supports(lm.GENERATE):
             out = prompting.complete(b, prompt, max_tokens=ctx.settings.max_prompt_tokens)
-            answer = (f'<div class="pg-ok"><b>Greedy continuation</b> (up to the first newline): '
-                      f"<code>{views.esc(out) or '∅ (it ended the line at once)'}</code></div>")
+            answer = ('<div class="pg-ok">' + t("<b>Greedy continuation</b> (up to the first newline): ")
+                      + f"<code>{views.esc(out) or t('∅ (it ended the line at once)')}</code></div>")
         if not labels:
-            return (head + answer, None, empty_hint("No labels: the prompt was only continued. Give labels "
-                    "(one \"label: verbalizer\" per line) to score them."),
-                    gr.Dataframe(value=[], headers=views.label_headers(None)))
+            return (head + answer, None, empty_hint(t("No labels: the prompt was only continued. Give labels "
+                    "(one \"label: verbalizer\" per line) to score them.")),
+                    gr.Dataframe(value=[], headers=views.label_headers(None, lang)))
         if not b.supports(lm.SCORE):  # a server that cannot score given tokens: no number, the reason instead
-            return (head + answer, None, empty_hint(f"No label scores: scoring label words needs {lm.SCORE}, and "
-                                                    f"{b.why_not(lm.SCORE)}. The greedy continuation above still works."),
-                    gr.Dataframe(value=[], headers=views.label_headers(None)))
+            return (head + answer, None, empty_hint(t("No label scores: scoring label words needs {what}, and "
+                                                      "{why}. The greedy continuation above still works.",
+                                                      what=lm.SCORE, why=t(b.why_not(lm.SCORE)))),
+                    gr.Dataframe(value=[], headers=views.label_headers(None, lang)))
         c = prompting.classify(b, text, template, labels, demos=demos, instruction=instruction,
                                calibrated=calibrated, length_normalised=length_norm,
                                max_tokens=ctx.settings.max_prompt_tokens)
-    return (head + answer, views.label_figure(c), views.classification_html(c),
-            gr.Dataframe(value=views.label_rows(c), headers=views.label_headers(c)))
+    return (head + answer, views.label_figure(c, lang), views.classification_html(c, lang),
+            gr.Dataframe(value=views.label_rows(c), headers=views.label_headers(c, lang)))
 
 
 def run_order_sensitivity(ctx: AppContext, text, template, labels_raw, calibrated, length_norm, instruction, table, n,
@@ -109,7 +113,8 @@ def evaluate_on_dataset(ctx: AppContext, dataset, upload, limit, template, label
                         instruction, table, k, order, seed, methods, classifier, model, device, dtype,
                         progress=gr.Progress(track_tqdm=True)):
     """Zero-shot, few-shot and a fine-tuned classifier on the same labelled examples, side by side."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         examples = list(_examples(dataset, upload))[: int(limit)]
         methods = list(methods or [])
         if not methods:
@@ -145,27 +150,29 @@ def evaluate_on_dataset(ctx: AppContext, dataset, upload, limit, template, label
             runs.append(prompting.evaluate_classifier(
                 clf, examples, prompting.parse_labels(labels_raw, template),
                 report=_reporter(progress, "classifier: {done:,} of {total:,} examples", len(wanted), parts)))
-    return _evaluation_views(runs, free_text)
+    return _evaluation_views(runs, free_text, lang)
 
 
-def _evaluation_views(runs, free_text: bool):
+def _evaluation_views(runs, free_text: bool, lang: str = i18n.EN):
+    t = i18n.translator(lang)
     if free_text:
         return (views.generation_html(runs), gr.Plot(value=None, visible=False),
                 *[gr.Plot(value=None, visible=False)] * 3,
                 gr.Dataframe(value=views.answer_rows(runs), headers=views.ANSWER_HEADERS))
-    plots = [gr.Plot(value=views.confusion_figure(e), visible=True) for e in runs]
+    plots = [gr.Plot(value=views.confusion_figure(e, lang), visible=True) for e in runs]
     plots += [gr.Plot(value=None, visible=False)] * (3 - len(runs))
-    mistakes = [[e.method, *row] for e in runs for row in views.mistakes_rows(e)]
-    return (views.metrics_html(runs), gr.Plot(value=views.accuracy_figure(runs), visible=True), *plots[:3],
-            gr.Dataframe(value=mistakes, headers=["run", *views.MISTAKES_HEADERS]))
+    mistakes = [[t(e.method), *row] for e in runs for row in views.mistakes_rows(e)]
+    return (views.metrics_html(runs, lang), gr.Plot(value=views.accuracy_figure(runs, lang), visible=True),
+            *plots[:3], gr.Dataframe(value=mistakes, headers=[t(h) for h in ["run", *views.MISTAKES_HEADERS]]))
 
 
-def clear_evaluation():
+def clear_evaluation(ctx: AppContext):
     """Every lesson first empties the evaluation, so no earlier lesson's numbers stay under its data set (while its
     own evaluation runs, or when it has none)."""
-    return (empty_hint("Click Evaluate to score this prompt on the data set chosen above."),
+    t = i18n.translator(language(ctx))
+    return (empty_hint(t("Click Evaluate to score this prompt on the data set chosen above.")),
             gr.Plot(value=None, visible=False), *[gr.Plot(value=None, visible=False)] * 3,
-            gr.Dataframe(value=[], headers=views.MISTAKES_HEADERS))
+            gr.Dataframe(value=[], headers=[t(h) for h in views.MISTAKES_HEADERS]))
 
 
 def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
@@ -295,7 +302,7 @@ def build_prompting_tab(ctx: AppContext) -> dict:
         order_plot = gr.Plot(label=L("Spread over orders"), elem_id="pr-order-plot")
         order_note = gr.HTML()
         order_table = gr.Dataframe(headers=views.order_headers(None), interactive=False, wrap=True)
-    prompt_view = gr.HTML(empty_hint("Click a lesson above, or Run."), elem_id="pr-prompt")
+    prompt_view = gr.HTML(L_html(empty_hint, "Click a lesson above, or Run."), elem_id="pr-prompt")
     summary = gr.HTML(elem_id="pr-summary")
     chart = gr.Plot(label=L("Labels"), elem_id="pr-chart")
     with gr.Accordion(L("Label scores"), open=False):
@@ -356,7 +363,7 @@ def build_prompting_tab(ctx: AppContext) -> dict:
         ev = button.click(bind(apply_lesson, ctx, preset.id), ctx.model,
                           [text, template, labels, instruction, table, k, lesson_model, dataset, methods, classifier,
                            notice, shot_acc, calibrated, order], api_visibility="private") \
-            .then(clear_evaluation, None, eval_outputs, api_visibility="private") \
+            .then(bind(clear_evaluation, ctx), None, eval_outputs, api_visibility="private") \
             .then(run_one, for_lesson(one_inputs, ctx, lesson_model), [*one_outputs, message], api_visibility="private")
         if preset.params.get("evaluate"):
             ev = ev.then(evaluate, for_lesson(eval_inputs, ctx, lesson_model), [*eval_outputs, eval_message],

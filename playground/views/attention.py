@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..compute.attention import AttentionResult, ByHand, hide_tokens, rollout
+from ..i18n import EN, translator
 from .common import empty_hint, esc, plain_visible
 
 FONT = dict(size=18)
@@ -62,32 +63,35 @@ def _size(n: int) -> int:
 
 
 def heatmap_figure(result: AttentionResult, layer: int, head: int | None, kind: str = "self",
-                   hide: bool = False) -> go.Figure:
+                   hide: bool = False, lang: str = EN) -> go.Figure:
     """One head (or the mean over heads, head=None): rows are queries, columns the keys they read."""
+    t = translator(lang)
     q_tokens, k_tokens, q_special, k_special = result.axes(kind)
     matrix, q_keep, k_keep = hide_tokens(result.matrix(layer, head, kind), q_special, k_special, hide=hide)
     fig = go.Figure(_heatmap(matrix, q_tokens, k_tokens, q_keep, k_keep, zmax=float(matrix.max()) or 1.0))
     _axes(fig, q_tokens, k_tokens, q_keep, k_keep)
-    who = "mean over heads" if head is None else f"head {head}"
+    who = t("mean over heads") if head is None else t("head {h}", h=head)
     if head is not None and result.grouped:
-        who += f" (shares key/value head {result.kv_head(head)})"
-    title = f"{esc(result.model)} · {KIND_TITLES[kind]} · layer {layer} · {who}"
+        who += t(" (shares key/value head {kv})", kv=result.kv_head(head))
+    title = f"{esc(result.model)} · {t(KIND_TITLES[kind])} · {t('layer {i}', i=layer)} · {who}"
     if hide:
-        title += f"<br><sup>{HIDE_NOTE}</sup>"
+        title += f"<br><sup>{t(HIDE_NOTE)}</sup>"
     fig.update_layout(title=title, font=FONT, height=_size(len(q_keep)), template="plotly_white",
-                      xaxis_title="key (attended to)", yaxis_title="query (attending)",
+                      xaxis_title=t("key (attended to)"), yaxis_title=t("query (attending)"),
                       margin=dict(l=20, r=20, t=90, b=40))
     return fig
 
 
-def heads_figure(result: AttentionResult, layer: int, kind: str = "self", hide: bool = False) -> go.Figure:
+def heads_figure(result: AttentionResult, layer: int, kind: str = "self", hide: bool = False,
+                 lang: str = EN) -> go.Figure:
     """Every head of one layer, small multiples; grouped-query heads titled with their key/value head."""
+    t = translator(lang)
     q_tokens, k_tokens, q_special, k_special = result.axes(kind)
     stack = result.stack(kind)
     n = stack.shape[1]
     cols = min(n, 4 if n <= 8 else 6)
     rows = math.ceil(n / cols)
-    titles = [f"head {h}" + (f" · kv {result.kv_head(h)}" if result.grouped and kind == "self" else "")
+    titles = [t("head {h}", h=h) + (f" · kv {result.kv_head(h)}" if result.grouped and kind == "self" else "")
               for h in range(n)]
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.02, vertical_spacing=0.06)
     for h in range(n):
@@ -99,26 +103,29 @@ def heads_figure(result: AttentionResult, layer: int, kind: str = "self", hide: 
         fig.update_yaxes(showticklabels=False, autorange="reversed", row=r, col=c)
     group = ""
     if result.grouped and kind == "self":
-        group = (f"<br><sup>grouped-query attention: {n} query heads share {result.num_kv_heads} key/value heads "
-                 f"({n // result.num_kv_heads} per group); each query head still has its own pattern</sup>")
-    fig.update_layout(title=f"{esc(result.model)} · every head of layer {layer} · {KIND_TITLES[kind]}{group}",
+        group = "<br><sup>" + t("grouped-query attention: {n} query heads share {kv} key/value heads "
+                                "({per} per group); each query head still has its own pattern", n=n,
+                                kv=result.num_kv_heads, per=n // result.num_kv_heads) + "</sup>"
+    fig.update_layout(title=f"{esc(result.model)} · {t('every head of layer {i}', i=layer)} · {t(KIND_TITLES[kind])}"
+                            f"{group}",
                       font=FONT, height=80 + 230 * rows, template="plotly_white", margin=dict(l=10, r=10, t=110, b=10))
     return fig
 
 
-def rollout_figure(result: AttentionResult, upto: int, hide: bool = False) -> go.Figure:
+def rollout_figure(result: AttentionResult, upto: int, hide: bool = False, lang: str = EN) -> go.Figure:
     """Attention rollout through layers 0..upto (self-attention, or the encoder's)."""
+    t = translator(lang)
     tokens, special = result.tokens, result.special
     matrix, q_keep, k_keep = hide_tokens(rollout(result.weights, upto), special, special, hide=hide)
     fig = go.Figure(_heatmap(matrix, tokens, tokens, q_keep, k_keep, zmax=float(matrix.max()) or 1.0,
                              colorscale="Purples"))
     _axes(fig, tokens, tokens, q_keep, k_keep)
-    title = (f"{esc(result.model)} · attention rollout through layers 0–{upto}"
-             "<br><sup>mean over heads, ½·A + ½·I for the residual path, multiplied layer by layer</sup>")
+    title = (f"{esc(result.model)} · " + t("attention rollout through layers 0–{upto}", upto=upto)
+             + "<br><sup>" + t("mean over heads, ½·A + ½·I for the residual path, multiplied layer by layer") + "</sup>")
     if hide:
-        title = title.replace("</sup>", f"; {HIDE_NOTE}</sup>")
+        title = title.replace("</sup>", f"; {t(HIDE_NOTE)}</sup>")
     fig.update_layout(title=title, font=FONT, height=_size(len(q_keep)), template="plotly_white",
-                      xaxis_title="input token", yaxis_title="position", margin=dict(l=20, r=20, t=100, b=40))
+                      xaxis_title=t("input token"), yaxis_title=t("position"), margin=dict(l=20, r=20, t=100, b=40))
     return fig
 
 
@@ -134,8 +141,9 @@ def entropy_figure(result: AttentionResult, entropy: np.ndarray) -> go.Figure:
     return fig
 
 
-def families_figure(results: list[AttentionResult], hide: bool = False) -> go.Figure:
+def families_figure(results: list[AttentionResult], hide: bool = False, lang: str = EN) -> go.Figure:
     """Lesson 21: each model's last layer, mean over heads; an encoder-decoder shows its three kinds."""
+    t = translator(lang)
     panels = []
     for r in results:
         for kind in r.kinds():
@@ -147,7 +155,7 @@ def families_figure(results: list[AttentionResult], hide: bool = False) -> go.Fi
         if r.family == "seq2seq":
             shape = {"encoder": "enc-dec: encoder, bidirectional", "decoder": "enc-dec: decoder, causal",
                      "cross": "enc-dec: cross, decoder → encoder"}[kind]
-        titles.append(f"{esc(r.model)}<br>{shape}")
+        titles.append(f"{esc(r.model)}<br>{t(shape)}")
     fig = make_subplots(rows=1, cols=len(panels), subplot_titles=titles, horizontal_spacing=0.06)
     for c, (r, kind) in enumerate(panels, start=1):
         q_tokens, k_tokens, q_special, k_special = r.axes(kind)
@@ -156,32 +164,37 @@ def families_figure(results: list[AttentionResult], hide: bool = False) -> go.Fi
         fig.add_trace(_heatmap(m, q_tokens, k_tokens, q_keep, k_keep, zmax=1.0, showscale=c == 1), row=1, col=c)
         _axes(fig, q_tokens, k_tokens, q_keep, k_keep, row=1, col=c, size=18 if len(panels) <= 3 else 14)
     fig.update_annotations(font_size=18)
-    fig.update_layout(title="Three families side by side: the last layer of each, mean over heads", font=FONT,
+    fig.update_layout(title=t("Three families side by side: the last layer of each, mean over heads"), font=FONT,
                       height=560, template="plotly_white", margin=dict(l=20, r=20, t=130, b=40))
     return fig
 
 
-def summary_html(result: AttentionResult) -> str:
+def summary_html(result: AttentionResult, lang: str = EN) -> str:
+    t = translator(lang)
     cards = [("tokens", len(result.tokens)), ("layers", result.num_layers), ("heads per layer", result.num_heads)]
     if result.grouped:
         cards.append(("key/value heads", result.num_kv_heads))
     if result.family == "seq2seq":
         cards.append(("decoder tokens", len(result.decoder_tokens)))
-    cells = "".join(f'<div class="pg-card"><div class="pg-num">{v}</div><div class="pg-lab">{esc(k)}</div></div>'
+    cells = "".join(f'<div class="pg-card"><div class="pg-num">{v}</div><div class="pg-lab">{esc(t(k))}</div></div>'
                     for k, v in cards)
     kind = {"causal": "decoder (causal attention: each token reads only itself and what came before)",
             "masked": "encoder (bidirectional: every token reads every token)",
             "encoder": "encoder (bidirectional: every token reads every token)",
             "seq2seq": "encoder-decoder (encoder self-attention, causal decoder self-attention, cross-attention)"}
-    notes = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in result.notices)
+    notes = "".join(f'<div class="pg-warn">{esc(t(n))}</div>' for n in result.notices)
     pair = ""
     if result.sentence_b_start is not None:
-        pair = f" Sentence B starts at position {result.sentence_b_start}."
+        pair = t(" Sentence B starts at position {i}.", i=result.sentence_b_start)
     what = kind.get(result.family, result.family)
     article = "an" if what[:1] in "aeiou" else "a"
-    return (f'<div class="pg-cards">{cells}</div><div class="pg-detail"><b>{esc(result.model)}</b> is {article} '
-            f"{esc(what)}.{esc(pair)} Forward pass with attentions: "
-            f"{result.seconds * 1000:.0f} ms.</div>{notes}")
+    if lang == EN:
+        return (f'<div class="pg-cards">{cells}</div><div class="pg-detail"><b>{esc(result.model)}</b> is {article} '
+                f"{esc(what)}.{esc(pair)} Forward pass with attentions: "
+                f"{result.seconds * 1000:.0f} ms.</div>{notes}")
+    return (f'<div class="pg-cards">{cells}</div><div class="pg-detail">'
+            + t("<b>{model}</b> is {what}.{pair} Forward pass with attentions: {ms:.0f} ms.", model=esc(result.model),
+                what=esc(t(what)), pair=esc(pair), ms=result.seconds * 1000) + f"</div>{notes}")
 
 
 # ---- self-attention by hand ---------------------------------------------------------------------
