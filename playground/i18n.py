@@ -102,7 +102,7 @@ def fields_of(template: str) -> set[str]:
 
 # Parameters that name a part of the UI (a field's label in an error, a tab, a kind of value): translated too.
 # Every other parameter (a token, a model name, a number) is shown as it is.
-NAMED = frozenset({"field", "tab", "kind", "what", "label", "mark"})
+NAMED = frozenset({"field", "tab", "kind", "what", "label", "mark", "got"})
 
 
 def tr(text: str, lang: str = EN, /, **params) -> str:
@@ -116,8 +116,7 @@ def tr(text: str, lang: str = EN, /, **params) -> str:
     if not params:
         return template
     if lang != EN:
-        table = _table(lang)
-        params = {k: (table.get(v, v) if k in NAMED and isinstance(v, str) else v) for k, v in params.items()}
+        params = {k: (tr(v, lang) if k in NAMED and isinstance(v, str) else v) for k, v in params.items()}
     try:
         return string.Formatter().vformat(template, (), _Params(params))
     except (ValueError, IndexError, KeyError):

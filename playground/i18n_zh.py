@@ -121,19 +121,24 @@ ZH_CN: dict[str, str] = {
     "Choose a model in the picker at the top.": "请在顶部的模型选择器中选择一个模型。",
     "There is no lesson {lesson!r} in the {tab} tab.": "{tab} 标签页中没有课程 {lesson!r}。",
     "This value": "这个值",
+    "true/false": "true/false",
+    "a number": "数",
+    "a list": "列表",
+    "an object": "对象",
+    "nothing (null)": "空值（null）",
     # fields: the API edge and the sliders' typed values
-    "{field} must be text; got {kind}.": "{field} 必须是文本；收到的是 {kind}。",
+    "{field} must be text; got {kind}.": "“{field}”必须是文本；收到的是 {kind}。",
     "{field} has an invalid character at position {i} (a lone surrogate, U+{code}, "
     "half of an emoji or a symbol that was cut): remove it or paste the text again.":
-        "{field} 在第 {i} 个位置有一个无效字符（孤立的代理项 U+{code}，是被截断的表情符号或符号的一半）：请删除它或重新粘贴文本。",
+        "“{field}”在第 {i} 个位置有一个无效字符（孤立的代理项 U+{code}，是被截断的表情符号或符号的一半）：请删除它或重新粘贴文本。",
     "{field} has {n:,} characters, {over:,} over the limit of {limit:,}. Shorten it.":
-        "{field} 有 {n:,} 个字符，超出上限 {limit:,} 共 {over:,} 个。请缩短。",
-    "{field} is empty: type something.": "{field} 为空：请输入内容。",
-    "{field} must be true or false; got {got}.": "{field} 必须是 true 或 false；收到的是 {got}。",
-    "{field} must be a whole number from {lo} to {hi}; got {got}.": "{field} 必须是 {lo} 到 {hi} 之间的整数；收到的是 {got}。",
-    "{field} must be a number from {lo} to {hi}; got {got}.": "{field} 必须是 {lo} 到 {hi} 之间的数；收到的是 {got}。",
-    "{field} must be a finite number from {lo} to {hi}; got {got}.": "{field} 必须是 {lo} 到 {hi} 之间的有限数；收到的是 {got}。",
-    "{field} must be from {lo} to {hi}; got {got}.": "{field} 必须在 {lo} 到 {hi} 之间；收到的是 {got}。",
+        "“{field}”有 {n:,} 个字符，超出上限 {limit:,} 共 {over:,} 个。请缩短。",
+    "{field} is empty: type something.": "“{field}”为空：请输入内容。",
+    "{field} must be true or false; got {got}.": "“{field}”必须是 true 或 false；收到的是 {got}。",
+    "{field} must be a whole number from {lo} to {hi}; got {got}.": "“{field}”必须是 {lo} 到 {hi} 之间的整数；收到的是 {got}。",
+    "{field} must be a number from {lo} to {hi}; got {got}.": "“{field}”必须是 {lo} 到 {hi} 之间的数；收到的是 {got}。",
+    "{field} must be a finite number from {lo} to {hi}; got {got}.": "“{field}”必须是 {lo} 到 {hi} 之间的有限数；收到的是 {got}。",
+    "{field} must be from {lo} to {hi}; got {got}.": "“{field}”必须在 {lo} 到 {hi} 之间；收到的是 {got}。",
     # ---- lessons: the player, the lecture bar, the deck, exports -----------------------------------------
     "**Lesson {n}. What to notice:** {notice}": "**第 {n} 课。留意：** {notice}",
     "**Lesson {n}.": "**第 {n} 课。",
@@ -674,11 +679,256 @@ ZH_CN: dict[str, str] = {
     "log p of the whole sequence <b>{logp}</b> over {n} tokens": "整个序列的 log p 为 <b>{logp}</b>，共 {n} 个词元",
     "{n} beams": "{n} 条束",
     "no-repeat {n}-gram": "禁止重复 {n}-gram",
+    # ---- Prompting tab ---------------------------------------------------------------------------
+    "Click Evaluate to score this prompt on the data set chosen above.": "点击“评估”，在上面选择的数据集上给这个提示词打分。",
+    "Click a lesson above, or Run.": "点击上方的某一课，或点击“运行”。",
+    "<b>Greedy continuation</b> (up to the first newline): ": "<b>贪心续写</b>（到第一个换行为止）：",
+    'No labels: the prompt was only continued. Give labels (one "label: verbalizer" per line) to score them.':
+        "没有标签：提示词只被续写了。给出标签（每行一个 “标签: 标签词”）才能给它们打分。",
+    "No label scores: scoring label words needs {what}, and {why}. The greedy continuation above still works.":
+        "没有标签得分：给标签词打分需要 {what}，而{why}。上面的贪心续写仍然可用。",
+    "∅ (it ended the line at once)": "∅（它立刻结束了这一行）",
+    "Accuracy on the same {n} examples": "在同样 {n} 条样本上的准确率",
+    "prediction": "预测",
+    " (calibrated)": "（已校准）",
+    "its probability over the labels": "它在各标签之间的概率",
+    "raw probability on the labels' first tokens": "标签首个词元上的原始概率",
+    "predicted": "预测",
+    "true label": "真实标签",
+    "true %{y}, predicted %{x}: %{z}": "真实 %{y}，预测 %{x}：%{z}",
+    "run": "运行",
+    "accuracy": "准确率",
+    "examples": "样本数",
+    "examples / s": "样本 / 秒",
+    "{label} precision": "{label} 精确率",
+    "{label} recall": "{label} 召回率",
+    "always the commonest label: {p:.0f} %": "总是猜最常见的标签：{p:.0f} %",
+    "label probabilities (over the labels)": "标签概率（在各标签之间）",
+    "raw next-token probabilities (labels: {p})": "原始的下一词元概率（标签占 {p}）",
+    "as scored": "打分结果",
+    "calibrated": "校准后",
+    "content-free input ({na})": "无内容输入（{na}）",
+    "content-free": "无内容输入",
+    "raw next token": "原始的下一个词元",
+    "Prediction: <b>{label}</b>": "预测：<b>{label}</b>",
+    "(orange bars: the labels' first tokens)": "（橙色柱：标签的首个词元）",
+    "The prompt, exactly as the model reads it": "提示词，与模型读到的完全一样",
+    "the label is scored as the next words after the last character": "标签作为最后一个字符之后的下一个词打分",
+    "the label is scored at the mask": "标签在掩码处打分",
+    "the label is scored as the decoder's output": "标签作为解码器的输出打分",
+    "the model writes its answer after the last character": "模型在最后一个字符之后写出答案",
+    "{where}; {n:,} characters": "{where}；{n:,} 个字符",
+    "label?": "标签？",
+    "answer?": "答案？",
+    "the document-start token, put before every prompt": "文档起始词元，放在每个提示词之前",
+    "The labels hold little of the raw next-token probability: the model expects other words here. Normalising "
+    "over the labels still picks the likelier one, but a template that makes the label words likely (or "
+    "calibration) is more reliable.":
+        "标签只占原始下一词元概率的很小一部分：模型在这里期待的是别的词。在标签之间归一化仍然能选出更可能的那个，"
+        "但让标签词本身变得可能的模板（或校准）更可靠。",
+    " + calibration": " + 校准",
+    "accuracy <b>{acc:.1f} %</b>": "准确率 <b>{acc:.1f} %</b>",
+    "zero-shot": "零样本",
+    "few-shot": "少样本",
+    "classifier": "分类器",
+    "fine-tuned classifier": "微调过的分类器",
+    "label": "标签",
+    "verbalizer": "标签词",
+    "log P(verbalizer | prompt)": "log P(标签词 | 提示词)",
+    "score (per token)": "得分（每词元）",
+    "score": "得分",
+    "P over labels": "标签间的 P",
+    "P calibrated": "校准后的 P",
+    "text": "文本",
+    "P(predicted)": "P(预测)",
+    # ---- Attention tab ---------------------------------------------------------------------------
+    "Click Show attention or a lesson to see who reads whom.": "点击“显示注意力”或某一课，看看谁在读谁。",
+    "The text has {n:,} characters; the limit is {limit:,}.": "文本有 {n:,} 个字符，上限是 {limit:,}。",
+    "The bertviz views take at most {most} tokens (this text has {n}): they draw one line per pair of tokens and "
+    "head, which stops being readable or quick beyond that. The heatmaps above work up to {heatmap} tokens.":
+        "bertviz 视图最多接受 {most} 个词元（这段文本有 {n} 个）：它们为每对词元和每个头画一条线，超过这个数就既看不清也不够快。"
+        "上面的热力图最多支持 {heatmap} 个词元。",
+    "self": "自注意力",
+    "self-attention": "自注意力",
+    "encoder self-attention": "编码器自注意力",
+    "decoder self-attention": "解码器自注意力",
+    "cross-attention": "交叉注意力",
+    "cross-attention (decoder → encoder)": "交叉注意力（解码器 → 编码器）",
+    "special tokens and the first token hidden, rows renormalised": "已隐藏特殊词元和第一个词元，各行重新归一化",
+    "mean over heads": "各头平均",
+    "head {h}": "第 {h} 个头",
+    " (shares key/value head {kv})": "（共享第 {kv} 个键/值头）",
+    "layer {i}": "第 {i} 层",
+    "key (attended to)": "键（被关注的）",
+    "query (attending)": "查询（发出关注的）",
+    "every head of layer {i}": "第 {i} 层的每个头",
+    "grouped-query attention: {n} query heads share {kv} key/value heads ({per} per group); each query head still "
+    "has its own pattern":
+        "分组查询注意力：{n} 个查询头共享 {kv} 个键/值头（每组 {per} 个）；每个查询头仍有自己的模式",
+    "attention rollout through layers 0–{upto}": "第 0–{upto} 层的注意力 rollout",
+    "mean over heads, ½·A + ½·I for the residual path, multiplied layer by layer": "各头平均，残差连接取 ½·A + ½·I，逐层相乘",
+    "input token": "输入词元",
+    "position": "位置",
+    "Three families side by side: the last layer of each, mean over heads": "三类模型并排：各自的最后一层，各头平均",
+    "decoder: causal, nothing above the diagonal": "解码器：因果，对角线以上为空",
+    "encoder: bidirectional": "编码器：双向",
+    "enc-dec: encoder, bidirectional": "编码器-解码器：编码器，双向",
+    "enc-dec: decoder, causal": "编码器-解码器：解码器，因果",
+    "enc-dec: cross, decoder → encoder": "编码器-解码器：交叉，解码器 → 编码器",
+    "layers": "层数",
+    "heads per layer": "每层的头数",
+    "key/value heads": "键/值头数",
+    "decoder tokens": "解码器词元数",
+    "decoder (causal attention: each token reads only itself and what came before)":
+        "解码器（因果注意力：每个词元只读它自己和前面的内容）",
+    "encoder (bidirectional: every token reads every token)": "编码器（双向：每个词元读所有词元）",
+    "encoder-decoder (encoder self-attention, causal decoder self-attention, cross-attention)":
+        "编码器-解码器（编码器自注意力、因果的解码器自注意力、交叉注意力）",
+    " Sentence B starts at position {i}.": "句子 B 从位置 {i} 开始。",
+    "<b>{model}</b> is {what}.{pair} Forward pass with attentions: {ms:.0f} ms.":
+        "<b>{model}</b> 是{what}。{pair}带注意力的前向计算：{ms:.0f} 毫秒。",
+    # ---- Embeddings tab --------------------------------------------------------------------------
+    "Type a token and click Look it up, or click a lesson.": "输入一个词元并点击“查一查”，或点击某一课。",
+    "in the vocabulary": "词表中的写法",
+    "size (numbers per token)": "维度（每个词元的数值个数）",
+    "length (L2 norm)": "长度（L2 范数）",
+    "mean norm of all rows": "所有行的平均范数",
+    "Row {id:,} of the {vocab:,} × {dim} input embedding matrix of <b>{model}</b>: the vector the model reads for "
+    "this token before any layer. Its nearest rows (cosine similarity) are below.":
+        "<b>{model}</b> 的 {vocab:,} × {dim} 输入嵌入矩阵的第 {id:,} 行：模型在任何一层之前为这个词元读到的向量。"
+        "下面是离它最近的行（余弦相似度）。",
+    "value": "数值",
+    "dimension %{customdata}: %{z:.4f}": "第 %{customdata} 维：%{z:.4f}",
+    "dimensions, {cols} per row": "维度，每行 {cols} 个",
+    "dimension within the row": "行内的维度",
+    "{token}: its {dim} numbers (length {norm:.2f})": "{token}：它的 {dim} 个数值（长度 {norm:.2f}）",
+    "cosine": "余弦",
+    "cosine similarity": "余弦相似度",
+    "the rows nearest to {token}": "离 {token} 最近的行",
+    "<b>{expr}</b> lands nearest to <code>{token}</code> (cosine {sim:.3f}).": "<b>{expr}</b> 离 <code>{token}</code> 最近（余弦 {sim:.3f}）。",
+    "Each row is scaled to length 1, added or subtracted, and the nearest rows are listed with the input tokens left "
+    "out (as is usual for this probe). On a small model's input embeddings this is a probe, not a law: the famous "
+    "<i>king − man + woman ≈ queen</i> was found with word2vec, and whether it holds here is for you to see.":
+        "每一行先缩放到长度 1，再相加或相减，列出最近的行时去掉了输入的词元（这种探测通常都这样做）。"
+        "在小模型的输入嵌入上，这只是一个探测，而不是定律：著名的 <i>king − man + woman ≈ queen</i> 是在 word2vec 上发现的，"
+        "它在这里是否成立，要你自己来看。",
+    "kind": "类型",
+    "learned table": "学到的表",
+    "rows (positions)": "行数（位置数）",
+    "size": "维度",
+    "shown": "显示的范围",
+    " Row {row} holds position 0 (RoBERTa-style offset).": "第 {row} 行存放位置 0（RoBERTa 式偏移）。",
+    "<b>{model}</b> learned one vector per position (<code>{module}</code>) and adds it to each token's vector "
+    "before the first layer.{off} Left: the table itself; right: how similar each position's vector is to every "
+    "other's.":
+        "<b>{model}</b> 为每个位置学了一个向量（<code>{module}</code>），并在第一层之前把它加到每个词元的向量上。{off}"
+        "左图：这张表本身；右图：每个位置的向量与其他位置的向量有多相似。",
+    "position %{y}, dimension %{x}: %{z:.4f}": "位置 %{y}，第 %{x} 维：%{z:.4f}",
+    "dimension": "维度",
+    "the position table: {n} positions × {dim}": "位置表：{n} 个位置 × {dim}",
+    "positions %{y} and %{x}: cosine %{z:.3f}": "位置 %{y} 与 %{x}：余弦 %{z:.3f}",
+    "cosine similarity between positions": "位置之间的余弦相似度",
+    "token type": "词元类型",
+    "sum": "和",
+    "after LayerNorm": "LayerNorm 之后",
+    "{names}, summed, then LayerNorm (by hand: subtract the mean, divide by √(variance + {eps:g}), scale and shift "
+    "by the learned γ and β)":
+        "{names} 相加，再做 LayerNorm（手算：减去均值，除以 √(方差 + {eps:g})，再用学到的 γ 和 β 缩放和平移）",
+    "{names}, summed (GPT-2's first LayerNorm sits inside the first block)": "{names} 相加（GPT-2 的第一个 LayerNorm 在第一个块内部）",
+    "the token embedding alone": "只有词元嵌入",
+    "equal to": "等于",
+    "NOT equal to": "不等于",
+    "{recipe}: {equal} what the model computed (its hidden state 0), largest difference {diff:.1e} over {n} tokens "
+    "× {dim} numbers.":
+        "{recipe}：{equal}模型算出的结果（它的第 0 层隐藏状态），在 {n} 个词元 × {dim} 个数值上的最大差异为 {diff:.1e}。",
+    "{name}: length": "{name}：长度",
+    "pos {p}": "位置 {p}",
+    " · type {tt}": " · 类型 {tt}",
+    "token (as the model reads it)": "词元（按模型读入的样子）",
+    "length of the vector (L2 norm)": "向量的长度（L2 范数）",
+    "{model} · what the first layer reads, token by token": "{model} · 第一层读到的内容，逐个词元",
+    # ---- Bias probes tab -------------------------------------------------------------------------
+    "Choose model B and run the probe on both.": "选择模型 B，在两个模型上运行探测。",
+    "Download CSV": "下载 CSV",
+    "Download JSON": "下载 JSON",
+    "What fills the blank": "什么词填进空位",
+    "mask {m}: ": "第 {m} 个掩码：",
+    ' · <span class="pg-only-key">outlined</span> = in this list only': ' · <span class="pg-only-key">带轮廓</span> = 只在这个列表中',
+    "mean p {p}, mean log p {lp:.2f} over {n} templates": "{n} 个模板上的平均 p {p}，平均 log p {lp:.2f}",
+    "Each target in the blank, by group: mean of {n} templates ({model})": "每个目标词填进空位的结果，按群体：{n} 个模板的平均（{model}）",
+    "mean over templates": "各模板平均",
+    "mean log-ratio": "平均对数比",
+    "one template": "单个模板",
+    "← likelier after “{b}”  ·  log P(target | A) − log P(target | B)  ·  likelier after “{a}” →":
+        "← 在“{b}”之后更可能  ·  log P(目标 | A) − log P(目标 | B)  ·  在“{a}”之后更可能 →",
+    "“{a}” vs “{b}”: ×N = times likelier on average ({model})": "“{a}” 与 “{b}”：×N = 平均可能多少倍（{model}）",
+    "none": "无",
+    "In all {n} templates, likelier after <b>{a}</b>: {steady_a}; after <b>{b}</b>: {steady_b}. <b>Depends on the "
+    "sentence</b> (the sign flips between templates): {flips}.":
+        "在全部 {n} 个模板中，在 <b>{a}</b> 之后更可能：{steady_a}；在 <b>{b}</b> 之后更可能：{steady_b}。"
+        "<b>取决于句子</b>（符号在模板之间翻转）：{flips}。",
+    "<b>{model}</b> ({family}): {templates} templates × {groups} groups × {targets} targets = {n:,} cells in {s:.1f} s "
+    "({rate:,.0f} cells/s). Each cell: {method}.":
+        "<b>{model}</b>（{family}）：{templates} 个模板 × {groups} 个群体 × {targets} 个目标词 = {n:,} 个单元格，"
+        "用时 {s:.1f} 秒（每秒 {rate:,.0f} 个）。每个单元格：{method}。",
+    "template": "模板",
+    "group": "群体",
+    "target": "目标词",
+    "the masked LM's probability of each token at the mask (softmax over the vocabulary)": "掩码语言模型在掩码处给每个词元的概率（在整个词表上做 softmax）",
+    "the next-token probability after the words before the mask (the mask ends the sentence)": "掩码之前的词之后的下一词元概率（掩码在句末）",
+    "the first token the decoder writes after the sentinel <extra_id_0> (T5's span corruption)": "解码器在哨兵 <extra_id_0> 之后写出的第一个词元（T5 的片段破坏）",
+    "chain rule over the target's tokens, given the words before the blank": "在给定空位之前的词时，对目标词的各词元用链式法则",
+    "the target's tokens in the blank, one mask each, filled left to right": "目标词的各词元放进空位，每个词元一个掩码，从左到右填",
+    "A causal LM reads left to right: a target's probability is given the words before the blank only; the words "
+    "after it play no part.":
+        "因果语言模型从左到右读：目标词的概率只取决于空位之前的词；空位之后的词不起作用。",
+    "A causal LM reads left to right, so the words after the mask can only re-rank candidates the words before it "
+    "suggested.":
+        "因果语言模型从左到右读，所以掩码之后的词只能对掩码之前的词所提示的候选重新排序。",
+    "Press the button: each input token gets a score, coloured by how hard it pushed.": "按下按钮：每个输入词元都会得到一个分数，按它推动的力度着色。",
+    # ---- Decoding: the logits pipeline, generate() by hand ---------------------------------------
+    "The logits pipeline re-runs a step through generate()'s processors on the model's own scores: {why}.":
+        "logits 流水线用模型自己的分数，把某一步重新经过 generate() 的各个处理器：{why}。",
+    "Nothing was generated, so there is no step to show.": "什么都没有生成，所以没有可以显示的步。",
+    "Generate first: the pipeline shows one step of the last generation.": "请先生成：流水线显示上一次生成中的某一步。",
+    "Step {i}: how {token} was chosen, stage by stage": "第 {i} 步：{token} 是如何被选中的，逐级展示",
+    "Context ends with: <code>{tail}</code> → chosen <code>{chosen}</code>": "上下文结尾：<code>{tail}</code> → 选中 <code>{chosen}</code>",
+    "by hand": "手写循环",
+    "{n:,} left": "剩 {n:,} 个",
+    " and {n:,} more": "，另有 {n:,} 个",
+    "✅ Identical: the loop and model.generate() produced the same {n} tokens ({settings}).":
+        "✅ 完全相同：这个循环和 model.generate() 生成了同样的 {n} 个词元（{settings}）。",
+    "The two differ from token {i} on ({settings}).": "两者从第 {i} 个词元开始不同（{settings}）。",
+    "{token!r}: removed": "{token!r}：已去掉",
+    "{token!r} after {stage}: ": "{token!r} 经过 {stage} 之后：",
+    "{n:,} tokens possible, entropy {bits:.2f} bits; the chosen token has p = {p}": "可选词元 {n:,} 个，熵 {bits:.2f} 比特；选中词元的 p = {p}",
+    " (rank {rank:,}).": "（排第 {rank:,}）。",
+    ".": "。",
+    "not in this stage's top list": "不在这一级的前列名单中",
+    "Removed {n:,} tokens holding {p} of the probability: {names}{more}.": "去掉了 {n:,} 个词元，共占 {p} 的概率：{names}{more}。",
+    "Penalised (before → after): {names}.": "受到惩罚（之前 → 之后）：{names}。",
+    "bad words: the banned tokens are set to -inf": "禁用词：被禁止的词元设为 -inf",
+    "renormalised: softmax over the tokens left, the distribution the token is drawn from": "重新归一化：在剩下的词元上做 softmax，得到抽取词元所用的分布",
+    "greedy: the most likely token left is taken": "贪心解码：取剩下的最可能的词元",
+    "beam search: these log-probabilities are added to the beam's score": "束搜索：这些对数概率被加到束的得分上",
+    "contrastive search then re-ranks the top_k by similarity to the context": "对比搜索再按与上下文的相似度对 top_k 重新排序",
 }
 
 # Texts with numbers or names in them, as the compute layer writes them (i18n._by_pattern)
 PATTERNS: list[tuple[str, str]] = [
     (r"layer (?P<i>\d+)", "第 {i} 层"),
+    (r"repetition penalty: logits of tokens already in the text are divided \(if positive\) or multiplied \(if "
+     r"negative\) by (?P<x>\S+)", "重复惩罚：文本中已出现的词元，其 logits 为正时除以 {x}，为负时乘以 {x}"),
+    (r"no_repeat_ngram_size (?P<n>\d+): a token that would repeat an n-gram already in the text is banned",
+     "no_repeat_ngram_size {n}：会重复文本中已有 n-gram 的词元被禁止"),
+    (r"temperature (?P<t>\S+): logits divided by T", "temperature {t}：logits 除以 T"),
+    (r"top_k (?P<k>\d+): only the (?P<k2>\d+) most likely tokens stay", "top_k {k}：只留下最可能的 {k2} 个词元"),
+    (r"top_p (?P<p>\S+): the smallest set of tokens holding (?P<p2>\S+) of the probability stays",
+     "top_p {p}：留下累计概率达到 {p2} 的最小词元集合"),
+    (r"the text (?P<v>'.*'|\".*\")", "文本 {v}"),
+    (r"(?P<k>\d+)-shot", "{k} 个示例"),
+    (r"the log-likelihood of the whole sentence with each candidate in place, normalised over the model's (?P<n>\d+) most likely next tokens after the words before the mask",
+     "把每个候选词放进去后整句的对数似然，在掩码之前的词之后模型最可能的 {n} 个下一词元之间归一化"),
     (r"at (?P<mask>\S+)", "在 {mask} 处"),
     (r"at (?P<mask>\S+) \((?P<i>\d+) of (?P<n>\d+)\)", "在 {mask} 处（共 {n} 个，第 {i} 个）"),
     (r"chain rule over (?P<n>\d+) masks, filled left to right \(an estimate\)", "对 {n} 个掩码用链式法则，从左到右填（估计值）"),

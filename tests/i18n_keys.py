@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "playground"
-NAMES = {"L", "t", "tr"}
+NAMES = {"L", "t", "t_", "tr"}
 
 
 def literal_keys() -> dict[str, str]:

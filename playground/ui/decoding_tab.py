@@ -72,15 +72,16 @@ def _default_step(gen) -> int:
     return 1
 
 
-def _pipeline_views(b, gen, step: int):
+def _pipeline_views(b, gen, step: int, lang: str = i18n.EN):
+    t = i18n.translator(lang)
     seq = gen.sequences[0]
     if not b.supports(lm.WEIGHTS):
-        return None, empty_hint(f"The logits pipeline re-runs a step through generate()'s processors on the model's "
-                                f"own scores: {b.why_not(lm.WEIGHTS)}.")
+        return None, empty_hint(t("The logits pipeline re-runs a step through generate()'s processors on the model's "
+                                  "own scores: {why}.", why=t(b.why_not(lm.WEIGHTS))))
     if not seq.steps:
-        return None, empty_hint("Nothing was generated, so there is no step to show.")
+        return None, empty_hint(t("Nothing was generated, so there is no step to show."))
     pl = decoding.pipeline(b, gen.prompt, gen.params, seq.ids, int(step) - 1)
-    return views.pipeline_figure(pl), views.pipeline_html(pl)
+    return views.pipeline_figure(pl, lang=lang), views.pipeline_html(pl, lang)
 
 
 def _raised_in_transformers(exc: BaseException) -> bool:
@@ -143,7 +144,7 @@ def generate_text(ctx: AppContext, prompt, model, device, dtype, request: gr.Req
     seq = gen.sequences[0]
     step = _default_step(gen)
     with user_errors(lang):
-        fig, pl_html = _pipeline_views(b, gen, step)
+        fig, pl_html = _pipeline_views(b, gen, step, lang)
     n = max(len(seq.steps), 1)
     yield (gen, views.tokens_html(prompt_ids.tokens, seq.steps, finish=seq.finish, lang=lang),
            views.summary_html(gen, lang), views.sequences_html(gen, lang),
@@ -159,11 +160,12 @@ def stop_generation(ctx: AppContext, request: gr.Request = None):
 
 def show_pipeline_step(ctx: AppContext, last, step, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
     """One step of the last generation through generate()'s logits processors, stage by stage."""
+    lang = language(ctx)
     if last is None:
-        return None, empty_hint("Generate first: the pipeline shows one step of the last generation.")
-    with user_errors():
+        return None, empty_hint(i18n.tr("Generate first: the pipeline shows one step of the last generation.", lang))
+    with user_errors(lang):
         b = _load(ctx, last.model, device, dtype, progress)
-        return _pipeline_views(b, last, step)
+        return _pipeline_views(b, last, step, lang)
 
 
 def open_clicked_step(ctx: AppContext, last, model, device, dtype, evt: gr.EventData,
@@ -203,7 +205,7 @@ def run_by_hand(ctx: AppContext, prompt, model, device, dtype, progress=gr.Progr
         b = _load(ctx, model, device, dtype, progress)
         prompt_ids = _prompt_of(ctx, b, prompt, params)
         result = by_hand.compare_with_generate(b, prompt_ids, params)
-    return views.by_hand_html(result)
+    return views.by_hand_html(result, language(ctx))
 
 
 def server_knobs(ctx: AppContext, model):

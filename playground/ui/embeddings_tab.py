@@ -71,35 +71,39 @@ def _count(value, default: int) -> int:
 
 def run_token(ctx: AppContext, token, k, model, device=None, dtype=None, progress=gr.Progress(track_tqdm=True)):
     """A token's row of the input embedding matrix: summary, heatmap, nearest tokens."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         b = load_model(ctx, model, device, dtype, progress)
         te = emb.token_embedding(b, check_text(ctx, token, "The token"), _count(k, 10))
-    return views.token_html(te), views.token_heatmap_figure(te), views.token_neighbours_figure(te)
+    return views.token_html(te, lang), views.token_heatmap_figure(te, lang), views.token_neighbours_figure(te, lang)
 
 
 def run_analogy(ctx: AppContext, expression, k, model, device=None, dtype=None,
                 progress=gr.Progress(track_tqdm=True)):
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         b = load_model(ctx, model, device, dtype, progress)
         a = emb.analogy(b, check_text(ctx, expression, "The expression"), _count(k, 10))
-    return views.analogy_html(a), views.analogy_figure(a)
+    return views.analogy_html(a, lang), views.analogy_figure(a, lang)
 
 
 def run_positions(ctx: AppContext, count, model, device=None, dtype=None, progress=gr.Progress(track_tqdm=True)):
     """The learned position table (and position-to-position similarity), or the rotary picture."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         b = load_model(ctx, model, device, dtype, progress)
         p = emb.positions(b, _count(count, 64))
-    return (views.positions_html(p), *views.positions_figures(p))
+    return (views.positions_html(p, lang), *views.positions_figures(p, lang))
 
 
 def run_first_layer(ctx: AppContext, text, text_b, model, device=None, dtype=None,
                     progress=gr.Progress(track_tqdm=True)):
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         b = load_model(ctx, model, device, dtype, progress)
         fl = emb.first_layer(b, check_text(ctx, text), check_text(ctx, text_b, "Sentence B"))
     first = 1 if len(fl.tokens) > 1 else 0  # the first token after [CLS] or the start token
-    return (fl, views.first_layer_html(fl), views.first_layer_figure(fl),
+    return (fl, views.first_layer_html(fl, lang), views.first_layer_figure(fl, lang),
             gr.Dropdown(choices=views.token_choices(fl), value=first), views.first_layer_vectors_figure(fl, first))
 
 

@@ -21,7 +21,7 @@ from .common import (
     AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, loadable_choices,
     message_box, user_errors,
 )
-from .lang import L, L_html, language  # noqa: F401 (not every tab needs all three)
+from .lang import L, L_html, language, table
 from .lecture import export_bar, record_lessons
 
 
@@ -64,17 +64,19 @@ def _pair_of(probe, a, b) -> tuple[str, str]:
 
 def fill_blanks(ctx: AppContext, text_a, text_b, k, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
     """The k best fillers of the blank in one sentence, or in two side by side."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         b = _load(ctx, model, device, dtype, progress)
         texts = [text_a] + ([text_b] if text_b and text_b.strip() else [])  # the second is optional
         fills = [(text, probes.fill_mask(b, text, k)) for text in texts]
-    return views.fill_figure(fills), views.fill_html(fills)
+    return views.fill_figure(fills, lang), views.fill_html(fills, lang)
 
 
 def run_bias_probe(ctx: AppContext, templates, groups, targets, group_a, group_b, scale, model, device, dtype,
                    progress=gr.Progress(track_tqdm=True)):
     """Every target in every template for every group: heatmap, A vs B per template, rows, files, top 10s."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         probe = _probe_of(ctx, model, device, dtype, templates, groups, targets, progress)
         a, b = _pair_of(probe, group_a, group_b)
         csv_path, json_path = _export(probe)
@@ -85,20 +87,23 @@ def run_bias_probe(ctx: AppContext, templates, groups, targets, group_a, group_b
                   probes.fill_mask(filler, probes.fill_group(first_template, g), 10))
                  for g in probe.groups[:TOPK_GROUPS]]
     choices = list(probe.groups)
-    return (probe, views.probe_summary(probe), views.heatmap_figure(probe, scale), views.ratio_figure(probe, a, b),
-            views.spread_html(probe, a, b), views.probe_rows(probe),
+    return (probe, views.probe_summary(probe, lang), views.heatmap_figure(probe, scale, lang),
+            views.ratio_figure(probe, a, b, lang), views.spread_html(probe, a, b, lang),
+            table(views.probe_rows(probe), views.ROW_HEADERS, lang),
             gr.Dropdown(choices=choices, value=a), gr.Dropdown(choices=choices, value=b),
             gr.DownloadButton(value=csv_path, visible=True), gr.DownloadButton(value=json_path, visible=True),
-            views.fill_html(fills))
+            views.fill_html(fills, lang))
 
 
 def redraw_probe(ctx: AppContext, probe, group_a, group_b, scale):
     """New groups to compare, or another scale: re-drawn from the last probe, no forward pass."""
     if probe is None:
         return gr.skip(), gr.skip(), gr.skip()
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         a, b = _pair_of(probe, group_a, group_b)
-        return views.heatmap_figure(probe, scale), views.ratio_figure(probe, a, b), views.spread_html(probe, a, b)
+        return (views.heatmap_figure(probe, scale, lang), views.ratio_figure(probe, a, b, lang),
+                views.spread_html(probe, a, b, lang))
 
 
 def probe_both_models(ctx: AppContext, templates, groups, targets, group_a, group_b, model, model_b, device, dtype,
@@ -211,7 +216,8 @@ def build_probes_tab(ctx: AppContext) -> dict:
         probe_btn = gr.Button(L("Run the probe"), variant="primary", elem_id="bp-run", scale=2)
         group_a = gr.Dropdown(list(first["groups"]), value=first["groups"][0], label=L("Group A"), scale=1)
         group_b = gr.Dropdown(list(first["groups"]), value=first["groups"][1], label=L("Group B"), scale=1)
-        scale = gr.Radio(["log-probability", "probability"], value="log-probability", label=L("Heatmap colour"), scale=1)
+        scale = gr.Radio([(L("log-probability"), "log-probability"), (L("probability"), "probability")],
+                         value="log-probability", label=L("Heatmap colour"), scale=1)
     probe_message = message_box("bp-probe-message")
     summary = gr.HTML(elem_id="bp-summary")
     with gr.Accordion(L("The model's own top 10 per group (first template)"), open=True):
@@ -220,8 +226,8 @@ def build_probes_tab(ctx: AppContext) -> dict:
     spread = gr.HTML(elem_id="bp-spread")
     heatmap = gr.Plot(label=L("Targets × groups"), elem_id="bp-heatmap")
     with gr.Row():
-        csv_btn = gr.DownloadButton("Download CSV", visible=False, elem_id="bp-csv")
-        json_btn = gr.DownloadButton("Download JSON", visible=False, elem_id="bp-json")
+        csv_btn = gr.DownloadButton(L("Download CSV"), visible=False, elem_id="bp-csv")
+        json_btn = gr.DownloadButton(L("Download JSON"), visible=False, elem_id="bp-json")
     with gr.Accordion(L("Every cell"), open=False):
         rows = gr.Dataframe(headers=views.ROW_HEADERS, interactive=False, wrap=True, elem_id="bp-rows")
     with gr.Accordion(L("Two models side by side (the picker's model is A)"), open=False) as both_acc:

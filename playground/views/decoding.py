@@ -123,11 +123,12 @@ def _short(name: str) -> str:
             .replace("NoRepeatNGram", "No-repeat<br>n-gram").replace("NoBadWords", "Bad<br>words"))
 
 
-def pipeline_figure(pl: Pipeline, rows: int = 12) -> go.Figure:
+def pipeline_figure(pl: Pipeline, rows: int = 12, lang: str = EN) -> go.Figure:
     """Tokens × stages: the probability of each token after each stage, the chosen token marked.
 
     Rows are the tokens that were in the top list at any stage, ordered by their raw probability;
     a removed token shows ✕. Columns are the stages in the order generate() applies them."""
+    t_ = translator(lang)
     order: dict[int, str] = {}
     for stage in pl.stages:
         for i, t, _ in stage.top:
@@ -155,17 +156,18 @@ def pipeline_figure(pl: Pipeline, rows: int = 12) -> go.Figure:
                 dead = True
                 zr.append(None)
                 tr.append("✕")
-                hr.append(f"{order[i]!r}: removed")
+                hr.append(t_("{token!r}: removed", token=order[i]))
                 continue
             p = probs[i, j]
             zr.append(p if p is not None else 0.0)
             tr.append("" if p is None else f"{p:.2f}" if p >= 0.005 else "<.01")
-            hr.append(f"{order[i]!r} after {stage.name}: " + ("not in this stage's top list" if p is None else pct(p)))
+            hr.append(t_("{token!r} after {stage}: ", token=order[i], stage=stage.name)
+                      + (t_("not in this stage's top list") if p is None else pct(p)))
         z.append(zr)
         text.append(tr)
         hover.append(hr)
     labels = [("▶ " if i == pl.chosen_id else "") + chart_label(order[i]) for i in ids]
-    cols = [f"{k + 1}. {_short(s.name)}<br><sub>{s.kept:,} left</sub>" for k, s in enumerate(pl.stages)]
+    cols = [f"{k + 1}. {_short(s.name)}<br><sub>{t_('{n:,} left', n=s.kept)}</sub>" for k, s in enumerate(pl.stages)]
     fig = go.Figure(go.Heatmap(
         z=z, x=cols, y=labels, text=[[esc(t) for t in r] for r in text], texttemplate="%{text}",
         textfont=dict(size=18), customdata=[[esc(h) for h in r] for r in hover],
@@ -174,29 +176,34 @@ def pipeline_figure(pl: Pipeline, rows: int = 12) -> go.Figure:
     ))
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=18))
     fig.update_xaxes(side="top", tickfont=dict(size=18))
-    title = f"Step {pl.step + 1}: how {chart_label(pl.chosen)} was chosen, stage by stage"
+    title = t_("Step {i}: how {token} was chosen, stage by stage", i=pl.step + 1, token=chart_label(pl.chosen))
     return layout(fig, title, height=140 + 42 * len(ids), margin=dict(l=10, r=10, t=140, b=10))
 
 
-def pipeline_html(pl: Pipeline) -> str:
+def pipeline_html(pl: Pipeline, lang: str = EN) -> str:
     """What each stage did, in words: tokens removed, tokens penalised, mass kept, the chosen token's p."""
+    tr = translator(lang)
     items = []
     for k, s in enumerate(pl.stages):
-        bits = [f"<b>{k + 1}. {esc(s.name)}</b> — {esc(s.label)}. "
-                f"{s.kept:,} tokens possible, entropy {s.entropy_bits:.2f} bits; the chosen token has p = "
-                f"{pct(s.chosen_prob)}" + (f" (rank {s.chosen_rank:,})." if s.chosen_rank else ".")]
+        bits = [f"<b>{k + 1}. {esc(s.name)}</b> — {esc(tr(s.label))}. "
+                + tr("{n:,} tokens possible, entropy {bits:.2f} bits; the chosen token has p = {p}", n=s.kept,
+                     bits=s.entropy_bits, p=pct(s.chosen_prob))
+                + (tr(" (rank {rank:,}).", rank=s.chosen_rank) if s.chosen_rank else tr("."))]
         if s.removed_count:
             names = ", ".join(f"{esc(repr(t))} {pct(p)}" for _, t, p in s.removed)
-            more = f" and {s.removed_count - len(s.removed):,} more" if s.removed_count > len(s.removed) else ""
-            bits.append(f'<div class="pg-detail">Removed {s.removed_count:,} tokens holding '
-                        f"{pct(1 - s.mass_kept)} of the probability: {names}{more}.</div>")
+            more = (tr(" and {n:,} more", n=s.removed_count - len(s.removed)) if s.removed_count > len(s.removed)
+                    else "")
+            bits.append('<div class="pg-detail">' + tr("Removed {n:,} tokens holding {p} of the probability: "
+                                                       "{names}{more}.", n=s.removed_count, p=pct(1 - s.mass_kept),
+                                                       names=names, more=more) + "</div>")
         if s.changed and "Temperature" not in s.name:
             names = ", ".join(f"{esc(repr(t))} {pct(a)} → {pct(b)}" for _, t, a, b in s.changed)
-            bits.append(f'<div class="pg-detail">Penalised (before → after): {names}.</div>')
+            bits.append('<div class="pg-detail">' + tr("Penalised (before → after): {names}.", names=names) + "</div>")
         items.append(f"<li>{''.join(bits)}</li>")
-    notes = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in pl.notices)
-    return (f'<div class="pg-detail">Context ends with: <code>{esc(pl.context_tail)}</code> → chosen '
-            f'<code>{esc(pl.chosen)}</code></div>{notes}<ol class="pg-stages">{"".join(items)}</ol>')
+    notes = "".join(f'<div class="pg-warn">{esc(tr(n))}</div>' for n in pl.notices)
+    return ('<div class="pg-detail">' + tr("Context ends with: <code>{tail}</code> → chosen <code>{chosen}</code>",
+                                           tail=esc(pl.context_tail), chosen=esc(pl.chosen))
+            + f'</div>{notes}<ol class="pg-stages">{"".join(items)}</ol>')
 
 
 # ---- beam tree ---------------------------------------------------------------------------------
@@ -357,16 +364,19 @@ def describe(params, lang: str = EN) -> str:
     return ", ".join(parts)
 
 
-def by_hand_html(result) -> str:
+def by_hand_html(result, lang: str = EN) -> str:
     """The by-hand loop's output next to model.generate()'s, and whether they are the same tokens."""
+    t = translator(lang)
     if result.identical:
-        verdict = (f'<div class="pg-ok">✅ Identical: the loop and model.generate() produced the same '
-                   f"{len(result.hand_ids)} tokens ({esc(result.settings)}).</div>")
+        verdict = ('<div class="pg-ok">' + t("✅ Identical: the loop and model.generate() produced the same "
+                                             "{n} tokens ({settings}).", n=len(result.hand_ids),
+                                             settings=esc(result.settings)) + "</div>")
     else:
-        verdict = (f'<div class="pg-warn">The two differ from token {result.first_difference + 1} on '
-                   f"({esc(result.settings)}).</div>")
-    rows = (("by hand", result.hand_text, result.hand_seconds), ("model.generate()", result.generate_text,
-                                                                 result.generate_seconds))
+        verdict = ('<div class="pg-warn">' + t("The two differ from token {i} on ({settings}).",
+                                               i=result.first_difference + 1, settings=esc(result.settings))
+                   + "</div>")
+    rows = ((t("by hand"), result.hand_text, result.hand_seconds), ("model.generate()", result.generate_text,
+                                                                    result.generate_seconds))
     body = "".join(f'<div class="pg-seq"><b>{name}</b> <span class="pg-n">{secs:.2f} s</span>: {visible(text)}</div>'
                    for name, text, secs in rows)
     return f"{verdict}{body}"

@@ -19,6 +19,7 @@ from ..compute.embeddings import (
     Analogy, Contextual, FaqResult, FirstLayer, LearnedPositions, Projection, RotaryPositions, SentenceEmbeddings,
     TokenEmbedding,
 )
+from ..i18n import EN, translator
 from .common import chart_label, esc, layout
 
 PALETTE = ("#4f6bed", "#e4572e", "#2a9d4b", "#b07aa1", "#e4a72e", "#17becf", "#8c564b", "#d62788", "#7f7f7f",
@@ -31,14 +32,16 @@ def _short(text: str, n: int = 28) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _cards(items) -> str:
+def _cards(items, t=None) -> str:
+    t = t or translator(EN)
     return '<div class="pg-cards">' + "".join(
-        f'<div class="pg-card"><div class="pg-num pg-num-sm">{v}</div><div class="pg-lab">{esc(k)}</div></div>'
+        f'<div class="pg-card"><div class="pg-num pg-num-sm">{v}</div><div class="pg-lab">{esc(t(k))}</div></div>'
         for k, v in items) + "</div>"
 
 
-def _warns(notes) -> str:
-    return "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in notes)
+def _warns(notes, t=None) -> str:
+    t = t or translator(EN)
+    return "".join(f'<div class="pg-warn">{esc(t(n))}</div>' for n in notes)
 
 
 def _grid(n: int) -> tuple[int, int]:
@@ -53,17 +56,20 @@ def _grid(n: int) -> tuple[int, int]:
 # ---- token embeddings ------------------------------------------------------------------------------
 
 
-def token_html(te: TokenEmbedding) -> str:
+def token_html(te: TokenEmbedding, lang: str = EN) -> str:
+    t = translator(lang)
     items = [("token", f"<code>{esc(repr(te.token))}</code>"), ("id", f"{te.id:,}"),
              ("in the vocabulary", f"<code>{esc(te.piece)}</code>"), ("size (numbers per token)", f"{te.dim:,}"),
              ("length (L2 norm)", f"{te.norm:.3f}"), ("mean norm of all rows", f"{te.mean_norm:.3f}")]
-    return (_cards(items) + f'<div class="pg-detail">Row {te.id:,} of the {te.vocab_size:,} × {te.dim} input embedding '
-            f"matrix of <b>{esc(te.model)}</b>: the vector the model reads for this token before any layer. Its "
-            "nearest rows (cosine similarity) are below.</div>")
+    return (_cards(items, t) + '<div class="pg-detail">'
+            + t("Row {id:,} of the {vocab:,} × {dim} input embedding matrix of <b>{model}</b>: the vector the model "
+                "reads for this token before any layer. Its nearest rows (cosine similarity) are below.", id=te.id,
+                vocab=te.vocab_size, dim=te.dim, model=esc(te.model)) + "</div>")
 
 
-def token_heatmap_figure(te: TokenEmbedding) -> go.Figure:
+def token_heatmap_figure(te: TokenEmbedding, lang: str = EN) -> go.Figure:
     """The row's numbers folded into a grid (reading order), blue negative, red positive."""
+    t = translator(lang)
     rows, cols = _grid(te.dim)
     values = np.full(rows * cols, np.nan)
     values[: te.dim] = te.vector
@@ -71,56 +77,64 @@ def token_heatmap_figure(te: TokenEmbedding) -> go.Figure:
     index = np.arange(rows * cols).reshape(rows, cols)
     top = float(np.nanmax(np.abs(te.vector))) or 1.0
     fig = go.Figure(go.Heatmap(z=grid, customdata=index, colorscale="RdBu", reversescale=True, zmid=0, zmin=-top,
-                               zmax=top, colorbar=dict(title="value"),
-                               hovertemplate="dimension %{customdata}: %{z:.4f}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", title=f"dimensions, {cols} per row")
-    fig.update_xaxes(title="dimension within the row")
-    return layout(fig, f"{chart_label(te.token)}: its {te.dim} numbers (length {te.norm:.2f})", max(320, 120 + 22 * rows))
+                               zmax=top, colorbar=dict(title=t("value")),
+                               hovertemplate=t("dimension %{customdata}: %{z:.4f}") + "<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", title=t("dimensions, {cols} per row", cols=cols))
+    fig.update_xaxes(title=t("dimension within the row"))
+    return layout(fig, t("{token}: its {dim} numbers (length {norm:.2f})", token=chart_label(te.token), dim=te.dim,
+                         norm=te.norm), max(320, 120 + 22 * rows))
 
 
-def neighbours_figure(neighbours, title: str) -> go.Figure:
+def neighbours_figure(neighbours, title: str, lang: str = EN) -> go.Figure:
     """Horizontal bars: cosine similarity of each neighbour, best on top."""
     labels = [f"{chart_label(n.token)}  (#{n.id})" for n in neighbours]
     sims = [n.similarity for n in neighbours]
     fig = go.Figure(go.Bar(x=sims, y=list(range(len(sims))), orientation="h", marker_color=PALETTE[0],
                            text=[f"{s:.3f}" for s in sims], textposition="outside",
                            customdata=[esc(n.piece) for n in neighbours],
-                           hovertemplate="%{customdata}: cosine %{x:.4f}<extra></extra>"))
+                           hovertemplate="%{customdata}: " + translator(lang)("cosine") + " %{x:.4f}<extra></extra>"))
     fig.update_yaxes(tickvals=list(range(len(sims))), ticktext=labels, autorange="reversed")
     lo = min(0.0, min(sims, default=0.0))
-    fig.update_xaxes(title="cosine similarity", range=[lo, 1.08])
+    fig.update_xaxes(title=translator(lang)("cosine similarity"), range=[lo, 1.08])
     return layout(fig, title, max(320, 110 + 38 * len(sims)), margin=dict(l=20, r=30, t=70, b=60))
 
 
-def token_neighbours_figure(te: TokenEmbedding) -> go.Figure:
-    return neighbours_figure(te.neighbours, f"the rows nearest to {chart_label(te.token)}")
+def token_neighbours_figure(te: TokenEmbedding, lang: str = EN) -> go.Figure:
+    return neighbours_figure(te.neighbours, translator(lang)("the rows nearest to {token}", token=chart_label(te.token)),
+                             lang)
 
 
-def analogy_figure(a: Analogy) -> go.Figure:
-    return neighbours_figure(a.neighbours, f"{esc(a.model)} · {esc(a.expression)} ≈ ?")
+def analogy_figure(a: Analogy, lang: str = EN) -> go.Figure:
+    return neighbours_figure(a.neighbours, f"{esc(a.model)} · {esc(a.expression)} ≈ ?", lang)
 
 
-def analogy_html(a: Analogy) -> str:
+def analogy_html(a: Analogy, lang: str = EN) -> str:
+    t = translator(lang)
     best = a.neighbours[0] if a.neighbours else None
-    head = (f"<b>{esc(a.expression)}</b> lands nearest to <code>{esc(repr(best.token))}</code> "
-            f"(cosine {best.similarity:.3f}).") if best else ""
-    return (f'<div class="pg-detail">{head} Each row is scaled to length 1, added or subtracted, and the nearest rows '
-            "are listed with the input tokens left out (as is usual for this probe). On a small model's input "
-            "embeddings this is a probe, not a law: the famous <i>king − man + woman ≈ queen</i> was found with "
-            "word2vec, and whether it holds here is for you to see.</div>")
+    head = t("<b>{expr}</b> lands nearest to <code>{token}</code> (cosine {sim:.3f}).", expr=esc(a.expression),
+             token=esc(repr(best.token)), sim=best.similarity) if best else ""
+    return (f'<div class="pg-detail">{head} '
+            + t("Each row is scaled to length 1, added or subtracted, and the nearest rows "
+                "are listed with the input tokens left out (as is usual for this probe). On a small model's input "
+                "embeddings this is a probe, not a law: the famous <i>king − man + woman ≈ queen</i> was found with "
+                "word2vec, and whether it holds here is for you to see.") + "</div>")
 
 
 # ---- positions -------------------------------------------------------------------------------------
 
 
-def positions_html(p) -> str:
+def positions_html(p, lang: str = EN) -> str:
+    t = translator(lang)
     if isinstance(p, LearnedPositions):
         items = [("kind", "learned table"), ("rows (positions)", f"{p.total:,}"), ("size", f"{p.dim}"),
                  ("shown", f"0 – {p.matrix.shape[0] - 1}")]
-        off = f" Row {p.offset} holds position 0 (RoBERTa-style offset)." if p.offset else ""
-        return (_cards(items) + f'<div class="pg-detail"><b>{esc(p.model)}</b> learned one vector per position '
-                f"(<code>{esc(p.module)}</code>) and adds it to each token's vector before the first layer.{off} "
-                "Left: the table itself; right: how similar each position's vector is to every other's.</div>")
+        off = t(" Row {row} holds position 0 (RoBERTa-style offset).", row=p.offset) if p.offset else ""
+        items = [(k, t(v) if k == "kind" else v) for k, v in items]
+        return (_cards(items, t) + '<div class="pg-detail">'
+                + t("<b>{model}</b> learned one vector per position (<code>{module}</code>) and adds it to each "
+                    "token's vector before the first layer.{off} Left: the table itself; right: how similar each "
+                    "position's vector is to every other's.", model=esc(p.model), module=esc(p.module), off=off)
+                + "</div>")
     items = [("kind", "rotary (RoPE)"), ("head size", f"{p.head_dim}"), ("dimension pairs", f"{p.head_dim // 2}"),
              ("base θ", f"{p.base:,.0f}" if p.base else "?"),
              ("shortest / longest wavelength", f"{p.wavelengths.min():,.1f} / {p.wavelengths.max():,.0f} tokens")]
@@ -133,25 +147,27 @@ def positions_html(p) -> str:
             f"mean<sub>i</sub> cos(Δ·θ<sub>i</sub>): they differ by at most {p.max_abs_diff:.1e}).</div>")
 
 
-def positions_figures(p) -> tuple[go.Figure, go.Figure]:
+def positions_figures(p, lang: str = EN) -> tuple[go.Figure, go.Figure]:
     """Two pictures: a learned table and the similarity between its positions, or rotary's wavelengths and its
     query·key curve."""
     if isinstance(p, RotaryPositions):
         return rotary_wavelengths_figure(p), rotary_distance_figure(p)
+    t = translator(lang)
     n = p.matrix.shape[0]
     # a robust colour range: a few large values (position 0's) would wash every other row out
     top = float(np.quantile(np.abs(p.matrix), 0.99)) or 1.0
     table = go.Figure(go.Heatmap(z=p.matrix, colorscale="RdBu", reversescale=True, zmid=0, zmin=-top, zmax=top,
-                                 colorbar=dict(title="value"),
-                                 hovertemplate="position %{y}, dimension %{x}: %{z:.4f}<extra></extra>"))
-    table.update_yaxes(autorange="reversed", title="position")
-    table.update_xaxes(title="dimension")
-    layout(table, f"the position table: {n} positions × {p.dim}", 460)
-    sim = go.Figure(go.Heatmap(z=p.similarity, colorscale="Viridis", zmin=-1, zmax=1, colorbar=dict(title="cosine"),
-                               hovertemplate="positions %{y} and %{x}: cosine %{z:.3f}<extra></extra>"))
-    sim.update_yaxes(autorange="reversed", title="position", scaleanchor="x")
-    sim.update_xaxes(title="position")
-    layout(sim, "cosine similarity between positions", 460)
+                                 colorbar=dict(title=t("value")),
+                                 hovertemplate=t("position %{y}, dimension %{x}: %{z:.4f}") + "<extra></extra>"))
+    table.update_yaxes(autorange="reversed", title=t("position"))
+    table.update_xaxes(title=t("dimension"))
+    layout(table, t("the position table: {n} positions × {dim}", n=n, dim=p.dim), 460)
+    sim = go.Figure(go.Heatmap(z=p.similarity, colorscale="Viridis", zmin=-1, zmax=1,
+                               colorbar=dict(title=t("cosine")),
+                               hovertemplate=t("positions %{y} and %{x}: cosine %{z:.3f}") + "<extra></extra>"))
+    sim.update_yaxes(autorange="reversed", title=t("position"), scaleanchor="x")
+    sim.update_xaxes(title=t("position"))
+    layout(sim, t("cosine similarity between positions"), 460)
     return table, sim
 
 
@@ -184,36 +200,40 @@ def rotary_distance_figure(p: RotaryPositions) -> go.Figure:
 # ---- what the first layer reads --------------------------------------------------------------------
 
 
-def first_layer_html(fl: FirstLayer) -> str:
-    names = " + ".join(name for name, _ in fl.parts)
+def first_layer_html(fl: FirstLayer, lang: str = EN) -> str:
+    t = translator(lang)
+    names = " + ".join(t(name) for name, _ in fl.parts)
     if fl.arch == "bert":
-        recipe = (f"{names}, summed, then LayerNorm (by hand: subtract the mean, divide by √(variance + {fl.eps:g}), "
-                  "scale and shift by the learned γ and β)")
+        recipe = t("{names}, summed, then LayerNorm (by hand: subtract the mean, divide by √(variance + {eps:g}), "
+                   "scale and shift by the learned γ and β)", names=names, eps=fl.eps)
     elif fl.arch == "gpt2":
-        recipe = f"{names}, summed (GPT-2's first LayerNorm sits inside the first block)"
+        recipe = t("{names}, summed (GPT-2's first LayerNorm sits inside the first block)", names=names)
     else:
-        recipe = "the token embedding alone"
+        recipe = t("the token embedding alone")
     ok = fl.equal
-    verdict = (f'<div class="{"pg-ok" if ok else "pg-warn"}">{"✅" if ok else "⚠️"} {recipe}: '
-               f"{'equal to' if ok else 'NOT equal to'} what the model computed (its hidden state 0), largest "
-               f"difference {fl.max_abs_diff:.1e} over {len(fl.ids)} tokens × {fl.total.shape[1]} numbers.</div>")
-    return verdict + _warns(fl.notices)
+    verdict = (f'<div class="{"pg-ok" if ok else "pg-warn"}">{"✅" if ok else "⚠️"} '
+               + t("{recipe}: {equal} what the model computed (its hidden state 0), largest difference {diff:.1e} "
+                   "over {n} tokens × {dim} numbers.", recipe=recipe, equal=t("equal to" if ok else "NOT equal to"),
+                   diff=fl.max_abs_diff, n=len(fl.ids), dim=fl.total.shape[1]) + "</div>")
+    return verdict + _warns(fl.notices, t)
 
 
-def first_layer_figure(fl: FirstLayer) -> go.Figure:
+def first_layer_figure(fl: FirstLayer, lang: str = EN) -> go.Figure:
     """The length of each part, of the sum and (BERT) of the normed sum, token by token."""
+    tr = translator(lang)
     norms = fl.norms()
     x = list(range(len(fl.tokens)))
     fig = go.Figure()
     for name, values in norms.items():
-        fig.add_trace(go.Bar(x=x, y=values, name=name, marker_color=PART_COLOURS.get(name, PALETTE[-1]),
-                             hovertemplate=f"{esc(name)}: length %{{y:.3f}}<extra>%{{x}}</extra>"))
-    ticks = [f"{chart_label(t)}" + (f"<br><sub>pos {p}" + (f" · type {tt}" if fl.token_types else "") + "</sub>")
+        fig.add_trace(go.Bar(x=x, y=values, name=tr(name), marker_color=PART_COLOURS.get(name, PALETTE[-1]),
+                             hovertemplate=tr("{name}: length", name=esc(tr(name))) + " %{y:.3f}<extra>%{x}</extra>"))
+    ticks = [f"{chart_label(t)}" + ("<br><sub>" + tr("pos {p}", p=p) + (tr(" · type {tt}", tt=tt) if fl.token_types else "")
+                                    + "</sub>")
              for t, p, tt in zip(fl.tokens, fl.positions, fl.token_types or [0] * len(fl.tokens))]
-    fig.update_xaxes(tickvals=x, ticktext=ticks, title="token (as the model reads it)")
-    fig.update_yaxes(title="length of the vector (L2 norm)")
-    return layout(fig, f"{esc(fl.model)} · what the first layer reads, token by token", 520, barmode="group",
-                  legend=dict(orientation="h", y=1.08, x=0))
+    fig.update_xaxes(tickvals=x, ticktext=ticks, title=tr("token (as the model reads it)"))
+    fig.update_yaxes(title=tr("length of the vector (L2 norm)"))
+    return layout(fig, tr("{model} · what the first layer reads, token by token", model=esc(fl.model)), 520,
+                  barmode="group", legend=dict(orientation="h", y=1.08, x=0))
 
 
 def first_layer_vectors_figure(fl: FirstLayer, index: int) -> go.Figure:
