@@ -912,6 +912,21 @@ ZH_CN: dict[str, str] = {
     "greedy: the most likely token left is taken": "贪心解码：取剩下的最可能的词元",
     "beam search: these log-probabilities are added to the beam's score": "束搜索：这些对数概率被加到束的得分上",
     "contrastive search then re-ranks the top_k by similarity to the context": "对比搜索再按与上下文的相似度对 top_k 重新排序",
+    # ---- table headers --------------------------------------------------------------------------
+    "question": "问题",
+    "answer": "答案",
+    "input": "输入",
+    "output": "输出",
+    "reference": "参考译文",
+    "English": "英文",
+    "held fixed": "保持固定",
+    "the model's answer": "模型的答案",
+    "exact": "完全匹配",
+    "log P(reference) / token": "log P(参考译文) / 词元",
+    "order of the demonstrations": "示例的顺序",
+    "integrated gradients": "积分梯度",
+    "gradient × input": "梯度 × 输入",
+    "occlusion": "遮挡法",
 }
 
 # Texts with numbers or names in them, as the compute layer writes them (i18n._by_pattern)

@@ -93,6 +93,16 @@ def relabel(ctx: AppContext, name):
             model_status(ctx.models, name, probe_hub=False, lang=lang))
 
 
+def table_headers(ctx: AppContext, tables: list, lang: str | None = None):
+    """Every table's column names in the page's language (a table's headers are not translated by gr.I18n):
+    on page load and when the switch changes. In English they stay as built."""
+    lang = i18n.normalize(lang) or language(ctx)
+    if lang == i18n.EN:
+        return [gr.skip()] * len(tables)
+    headers = [list(getattr(t, "headers", None) or []) for t in tables]
+    return [gr.Dataframe(headers=[i18n.tr(h, lang) for h in hs]) if hs else gr.skip() for hs in headers]
+
+
 def show_status(ctx: AppContext, name):
     return model_status(ctx.models, name, lang=language(ctx))
 
@@ -183,14 +193,19 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
         # LANGUAGE_JS), so that what the server builds from then on (the catalog, notes, messages) is in it.
         # Once the page-load events are done, <body data-pg-ready> says so: the picker is no longer reset under
         # whoever drives the page (browser tests wait for it; a Gradio page never goes network-idle).
+        # every table but the catalog (refresh writes its headers with its rows)
+        tables = [blk for blk in demo.blocks.values() if isinstance(blk, gr.Dataframe) and blk is not catalog]
+        relabel_tables = bind(table_headers, ctx, tables)
         remember = bind(set_language, ctx)
         demo.load(remember, switch, switch, js="(v) => window.pgLanguage ? window.pgLanguage() : v",
                   api_visibility="private", show_progress="hidden").then(
             bind(refresh, ctx), model, [model, catalog, status, device], api_visibility="private").then(
+            relabel_tables, switch, tables, api_visibility="private", show_progress="hidden").then(
             None, js="() => { document.body.dataset.pgReady = '1'; }", api_visibility="private")
         switch.input(remember, switch, switch, js="(v) => window.pgSwitchLanguage(v)", api_visibility="private",
                      show_progress="hidden").then(
-            bind(relabel, ctx), model, [catalog, status], api_visibility="private", show_progress="hidden")
+            bind(relabel, ctx), model, [catalog, status], api_visibility="private", show_progress="hidden").then(
+            relabel_tables, switch, tables, api_visibility="private", show_progress="hidden")
         model.change(bind(show_status, ctx), model, status, api_visibility="private")
         load.click(bind(load_model, ctx), [model, device, dtype], status, api_visibility="private")
 
