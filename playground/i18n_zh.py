@@ -927,6 +927,42 @@ ZH_CN: dict[str, str] = {
     "integrated gradients": "积分梯度",
     "gradient × input": "梯度 × 输入",
     "occlusion": "遮挡法",
+    # ---- "Why this?" (attribution) ---------------------------------------------------------------
+    "Why? {what}": "为什么？{what}",
+    "Attribution": "归因",
+    "{text!r} (id {id}) is held fixed: the reading policy put it there": "{text!r}（id {id}）保持固定：读取规则把它放在那里",
+    "▲ pushes the target up": "▲ 推高目标",
+    "▼ pushes it down": "▼ 压低目标",
+    "held fixed (start token, [CLS] / [SEP], …)": "保持固定（起始词元、[CLS] / [SEP] 等）",
+    "the deeper the colour, the bigger |score| (each method on its own scale)": "颜色越深，|分数| 越大（每种方法各用自己的尺度）",
+    "f(x): the target at the input (nats)": "f(x)：输入处的目标值（纳特）",
+    "<b>Baseline:</b> {b}. Replaced, not removed: every other token keeps its position.":
+        "<b>基线：</b>{b}。是替换，不是删除：其他每个词元都保持原来的位置。",
+    "Σ scores": "Σ 分数",
+    "gap ({p:.1f} % of the difference)": "误差（占差值的 {p:.1f} %）",
+    "steps": "步数",
+    "<b>Completeness</b> (integrated gradients): the scores should sum to f(x) − f(x′)": "<b>完备性</b>（积分梯度）：各分数之和应等于 f(x) − f(x′)",
+    "colour scale ±{s:.3g}": "颜色尺度 ±{s:.3g}",
+    "f(x′): every word replaced by {b}": "f(x′)：每个词都替换成 {b}",
+    "Complete: the scores add up to the change in the target, within the bound of {bound:.3f} ({rule}, {steps} "
+    "steps). Each score is that token's share of the change from the baseline to the input.":
+        "完备：各分数之和等于目标的变化量，误差在界限 {bound:.3f} 之内（{rule}，{steps} 步）。每个分数就是该词元在从基线到输入的变化中所占的份额。",
+    "The sum misses f(x) − f(x′) by {gap:.3f}, over the bound of {bound:.3f}: the path from the baseline to the "
+    "input is too rough for {steps} steps (the model's output jumps somewhere along it). Run more steps, or another "
+    "baseline token; until the gap is small, read the colours as rough.":
+        "总和与 f(x) − f(x′) 相差 {gap:.3f}，超过了界限 {bound:.3f}：从基线到输入的路径对 {steps} 步来说太崎岖（模型的输出在路上某处跳变）。"
+        "请增加步数，或换一个基线词元；在误差变小之前，颜色只能粗略参考。",
+    "score (nats)": "分数（纳特）",
+    "Explaining <b>{what}</b> · {model}": "解释 <b>{what}</b> · {model}",
+    "decoder →": "解码器 →",
+    " ({n} steps)": "（{n} 步）",
+    "the blank the target is scored in": "给目标打分的空位",
+    "Generate first, then choose a step (or click a generated token): this explains that token.":
+        "请先生成，再选择一步（或点击一个生成的词元）：这里会解释那个词元。",
+    "integrated gradients: (x − x′) · the mean gradient on the straight path from the baseline x′ to the input x":
+        "积分梯度：(x − x′) · 从基线 x′ 到输入 x 的直线路径上的平均梯度",
+    "gradient × input: x · ∂f/∂x at the input itself (a first-order, local view)": "梯度 × 输入：在输入处的 x · ∂f/∂x（一阶的局部视角）",
+    "occlusion: f(x) − f(x with this token replaced by the baseline token)": "遮挡法：f(x) − f(把这个词元换成基线词元后的 x)",
 }
 
 # Texts with numbers or names in them, as the compute layer writes them (i18n._by_pattern)

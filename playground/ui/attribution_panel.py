@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from .. import fields
+from .. import fields, i18n
 from ..compute import attribution as at
 from ..errors import InputError
 from ..presets import load_presets, resolve
@@ -83,16 +83,19 @@ def steps_of(value) -> int:
     return at.check_steps(int(number) if number.is_integer() else number)
 
 
-def show(lm, problem, methods, steps, baseline, lead: str = ""):
-    """Run the methods ticked and draw them: (HTML, bar figure, table)."""
+def show(lm, problem, methods, steps, baseline, lead: str = "", ctx: AppContext | None = None):
+    """Run the methods ticked and draw them: (HTML, bar figure, table), in the language of the event."""
+    lang = language(ctx)
     results = at.compare(lm, problem, methods or (), steps=steps_of(steps) if at.IG in (methods or ()) else
                          at.DEFAULT_STEPS, baseline=(baseline or "").strip("\n"))
-    return (lead + views.results_html(results), views.bars_figure(results),
-            gr.Dataframe(value=views.rows(results), headers=views.headers(results)))
+    return (lead + views.results_html(results, lang), views.bars_figure(results, lang),
+            gr.Dataframe(value=views.rows(results), headers=views.headers(results, lang)))
 
 
-def idle(message: str):
-    return empty_hint(message), None, gr.Dataframe(value=[], headers=views.headers(()))
+def idle(message: str, ctx: AppContext | None = None):
+    lang = language(ctx)
+    return (empty_hint(i18n.tr(message, lang)), None,
+            gr.Dataframe(value=[], headers=views.headers((), lang)))
 
 
 # ---- the handlers, one per kind ------------------------------------------------------------------
@@ -105,7 +108,7 @@ def run_next_token(ctx: AppContext, prompt, decoder_prefix, model, device, dtype
         problem = at.next_token_problem(loaded, text_of(ctx, prompt, "The prompt"), target=target or "",
                                         contrast=contrast or "", decoder_prefix=decoder_prefix or "",
                                         max_tokens=ctx.settings.max_prompt_tokens)
-        return show(loaded, problem, methods, steps, baseline)
+        return show(loaded, problem, methods, steps, baseline, ctx=ctx)
 
 
 def run_prompting(ctx: AppContext, text, template, labels, instruction, demos, k, order, seed, model, device, dtype,
@@ -121,7 +124,7 @@ def run_prompting(ctx: AppContext, text, template, labels, instruction, demos, k
         problem = at.label_problem(loaded, text_of(ctx, text, "The input"), template, labels,
                                    label=(label_a or "").strip(), other=(label_b or "").strip(), demos=shots,
                                    instruction=instruction or "", max_tokens=ctx.settings.max_prompt_tokens)
-        return show(loaded, problem, methods, steps, baseline)
+        return show(loaded, problem, methods, steps, baseline, ctx=ctx)
 
 
 def run_probe(ctx: AppContext, sentence, model, device, dtype, word, contrast, methods, steps, baseline,
@@ -129,19 +132,19 @@ def run_probe(ctx: AppContext, sentence, model, device, dtype, word, contrast, m
     with user_errors():
         loaded = load(ctx, model, device, dtype, progress)
         problem = at.probe_problem(loaded, text_of(ctx, sentence, "The sentence"), word or "", contrast or "")
-        return show(loaded, problem, methods, steps, baseline)
+        return show(loaded, problem, methods, steps, baseline, ctx=ctx)
 
 
 def run_generated(ctx: AppContext, last, step, prompt, model, device, dtype, methods, steps, baseline,
                   progress=gr.Progress(track_tqdm=True)):
     """The token at `step` (from 1) of the tab's last generation (its first sequence)."""
     if last is None:
-        return idle("Generate first, then choose a step (or click a generated token): this explains that token.")
+        return idle("Generate first, then choose a step (or click a generated token): this explains that token.", ctx)
     with user_errors():
         loaded = load(ctx, last.model, device, dtype, progress)
         seq = last.sequences[0]
         problem = at.generated_problem(loaded, last.prompt.ids, seq.ids, _step(step) - 1)
-        return show(loaded, problem, methods, steps, baseline)
+        return show(loaded, problem, methods, steps, baseline, ctx=ctx)
 
 
 def run_generated_lesson(ctx: AppContext, last, step, prompt, model, device, dtype, methods, steps, baseline,
@@ -161,7 +164,7 @@ def run_generated_lesson(ctx: AppContext, last, step, prompt, model, device, dty
         problem = at.generated_problem(loaded, gen.prompt.ids, seq.ids, _step(step) - 1)
         lead = (f'<div class="pg-ok">Greedy continuation ({len(seq.steps)} tokens): <code>{esc(seq.text)}</code>'
                 f"</div>")
-        return show(loaded, problem, methods, steps, baseline, lead=lead)
+        return show(loaded, problem, methods, steps, baseline, lead=lead, ctx=ctx)
 
 
 def _step(step) -> int:

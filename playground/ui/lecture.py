@@ -371,6 +371,8 @@ LECTURE_JS = """
   (async () => {
     if (!await waitFor('#pg-lessons-data', 60000)) return;
     await waitFor('#pg-lecture-bar', 10000);
+    // the page-load events first: they record the page's language, so the lesson's note comes in it
+    await waitFor('body[data-pg-ready]', 60000);
     const p = params();
     if (p.get('projector') === '1') setProjector(true);
     if (p.get('lesson')) openLesson(p.get('lesson')); else showNow();
