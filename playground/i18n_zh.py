@@ -963,6 +963,45 @@ ZH_CN: dict[str, str] = {
         "积分梯度：(x − x′) · 从基线 x′ 到输入 x 的直线路径上的平均梯度",
     "gradient × input: x · ∂f/∂x at the input itself (a first-order, local view)": "梯度 × 输入：在输入处的 x · ∂f/∂x（一阶的局部视角）",
     "occlusion: f(x) − f(x with this token replaced by the baseline token)": "遮挡法：f(x) − f(把这个词元换成基线词元后的 x)",
+    # ---- Embeddings: sentences, FAQ, the word in context -------------------------------------------
+    "{lo:.3f} to {hi:.3f}": "{lo:.3f} 到 {hi:.3f}",
+    "sentence": "句子",
+    "sentences": "句子数",
+    "size of each vector": "每个向量的维度",
+    "pooling": "池化方式",
+    "tokens read": "读入的词元数",
+    "sentence similarity (cosine of the sentence vectors)": "句子相似度（句向量的余弦）",
+    "Matched on the {what}s with {model} ({recipe}).": "用 {model} 按 {what} 匹配（{recipe}）。",
+    "layer (0 = the embeddings)": "层（0 = 嵌入）",
+    "cosine similarity of {word}": "{word} 的余弦相似度",
+    "{word} in {n} sentences, layer by layer": "{word} 在 {n} 个句子中，逐层",
+    "same group (mean)": "同一组（平均）",
+    "different groups (mean)": "不同组（平均）",
+    "At layer 0 (the embeddings) every occurrence is the word's row of the matrix, plus its position's vector where "
+    "the model has a table (cosines {first}); after the last layer, which has read the words around it: {last}.":
+        "在第 0 层（嵌入），每次出现都是这个词在矩阵中的那一行，模型有位置表时再加上它所在位置的向量（余弦 {first}）；"
+        "在读过周围词语的最后一层之后：{last}。",
+    "A causal LM is not trained to make sentence embeddings: this is a rough stand-in. Its vectors all point much the "
+    "same way, so every pair looks similar; compare with all-MiniLM-L6-v2.":
+        "因果语言模型并没有为生成句向量而训练：这只是粗略的替代。它的向量方向都差不多，所以每一对看起来都相似；请与 all-MiniLM-L6-v2 比较。",
+    "One sentence: its similarity with itself is 1, so there is nothing to compare. Add a second line.":
+        "只有一个句子：它与自己的相似度是 1，没有可比较的。请再加一行。",
+    "Best answer, similarity {sim:.3f} (≥ the threshold {th:.2f}):": "最佳答案，相似度 {sim:.3f}（≥ 阈值 {th:.2f}）：",
+    "No entry is similar enough: the best scores {sim:.3f}, under the threshold {th:.2f}. A real FAQ bot would say it "
+    "does not know; the closest entries are listed anyway.":
+        "没有足够相似的条目：最高得分 {sim:.3f}，低于阈值 {th:.2f}。真正的 FAQ 机器人会说它不知道；这里仍然列出最接近的条目。",
+    "This model is a causal LM standing in for a sentence encoder: expect poor matches. all-MiniLM-L6-v2 is made for "
+    "this.":
+        "这个模型是一个代替句子编码器的因果语言模型：匹配效果会很差。all-MiniLM-L6-v2 才是为此而做的。",
+    "cosine similarity {sim:.3f} · FAQ row {row}": "余弦相似度 {sim:.3f} · FAQ 第 {row} 行",
+    "The hidden state of <b>{word}</b> after every layer of <b>{model}</b>, in each sentence:":
+        "<b>{model}</b> 每一层之后 <b>{word}</b> 的隐藏状态，在每个句子中：",
+    "<b>{model}</b>: {recipe}. Each vector has length 1, so the similarity of two sentences is their dot product, the "
+    "cosine of the angle between them: 1 the same direction, 0 unrelated.":
+        "<b>{model}</b>：{recipe}。每个向量的长度都是 1，所以两个句子的相似度就是它们的点积，即夹角的余弦：1 表示方向相同，0 表示无关。",
+    "sentences {name}": "句子 {name}",
+    "at token {a}": "在第 {a} 个词元处",
+    "–{z} (mean of {n} pieces)": "–{z}（{n} 个片段的平均）",
 }
 
 # Texts with numbers or names in them, as the compute layer writes them (i18n._by_pattern)

@@ -121,12 +121,13 @@ def run_sentences(ctx: AppContext, sentences, pooling, model, device=None, dtype
                   progress=gr.Progress(track_tqdm=True)):
     """Sentence embeddings and their similarity heatmap (one sentence: the summary says there is nothing to
     compare, and no heatmap is drawn)."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         texts, groups = emb.parse_groups(check_text(ctx, sentences, "The sentences"))
         b = load_model(ctx, model, device, dtype, progress)
         result = emb.embed(b, texts, pooling, max_tokens=ctx.settings.max_prompt_tokens)
-    figure = views.similarity_figure(result, groups) if len(result.texts) > 1 else None
-    return views.sentences_html(result), figure
+    figure = views.similarity_figure(result, groups, lang) if len(result.texts) > 1 else None
+    return views.sentences_html(result, lang), figure
 
 
 def run_projector(ctx: AppContext, source, sentences, tokens, pooling, k, model, device=None, dtype=None,
@@ -168,12 +169,13 @@ def run_pick(proj, point, k):
 
 def run_faq(ctx: AppContext, question, rows, match_on, k, threshold, model, device=None, dtype=None,
             progress=gr.Progress(track_tqdm=True)):
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         entries = emb.parse_faq(rows)
         b = load_model(ctx, model, device, dtype, progress)
         result = emb.match_faq(b, check_text(ctx, question, "The question"), entries, k=_count(k, 3),
                                threshold=emb.THRESHOLD if threshold is None else threshold, match_on=match_on or "question")
-    return views.faq_html(result)
+    return views.faq_html(result, lang)
 
 
 def faq_rows() -> list[list[str]]:
@@ -183,11 +185,12 @@ def faq_rows() -> list[list[str]]:
 
 def run_contextual(ctx: AppContext, word, sentences, model, device=None, dtype=None,
                    progress=gr.Progress(track_tqdm=True)):
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         texts, groups = emb.parse_groups(check_text(ctx, sentences, "The sentences"))
         b = load_model(ctx, model, device, dtype, progress)
         c = emb.contextual(b, check_text(ctx, word, "The word"), texts)
-    return views.contextual_html(c, groups), views.contextual_figure(c, groups)
+    return views.contextual_html(c, groups, lang), views.contextual_figure(c, groups, lang)
 
 
 # ---- APIs --------------------------------------------------------------------------------------

@@ -266,20 +266,24 @@ def token_choices(fl: FirstLayer) -> list[tuple[str, int]]:
 # ---- sentence embeddings ---------------------------------------------------------------------------
 
 
-def sentences_html(emb: SentenceEmbeddings) -> str:
+def sentences_html(emb: SentenceEmbeddings, lang: str = EN) -> str:
+    t = translator(lang)
     items = [("sentences", f"{len(emb.texts)}"), ("size of each vector", f"{emb.dim}"), ("pooling", esc(emb.pooling)),
              ("tokens read", f"{min(emb.tokens_read)}–{max(emb.tokens_read)}")]
-    note = ('<div class="pg-warn">A causal LM is not trained to make sentence embeddings: this is a rough stand-in. '
-            "Its vectors all point much the same way, so every pair looks similar; compare with all-MiniLM-L6-v2."
-            "</div>") if emb.stand_in else ""
-    one = ('<div class="pg-hint">One sentence: its similarity with itself is 1, so there is nothing to compare. '
-           "Add a second line.</div>") if len(emb.texts) == 1 else ""
-    return (_cards(items) + f'<div class="pg-detail"><b>{esc(emb.model)}</b>: {esc(emb.recipe)}. Each vector has '
-            "length 1, so the similarity of two sentences is their dot product, the cosine of the angle between "
-            "them: 1 the same direction, 0 unrelated.</div>" + note + one + _warns(emb.notices))
+    note = ('<div class="pg-warn">' + t("A causal LM is not trained to make sentence embeddings: this is a rough "
+                                        "stand-in. Its vectors all point much the same way, so every pair looks "
+                                        "similar; compare with all-MiniLM-L6-v2.") + "</div>") if emb.stand_in else ""
+    one = ('<div class="pg-hint">' + t("One sentence: its similarity with itself is 1, so there is nothing to "
+                                       "compare. Add a second line.") + "</div>") if len(emb.texts) == 1 else ""
+    return (_cards(items, t) + '<div class="pg-detail">'
+            + t("<b>{model}</b>: {recipe}. Each vector has length 1, so the similarity of two sentences is their dot "
+                "product, the cosine of the angle between them: 1 the same direction, 0 unrelated.",
+                model=esc(emb.model), recipe=esc(t(emb.recipe)))
+            + "</div>" + note + one + _warns(emb.notices, t))
 
 
-def similarity_figure(emb: SentenceEmbeddings, groups=None) -> go.Figure:
+def similarity_figure(emb: SentenceEmbeddings, groups=None, lang: str = EN) -> go.Figure:
+    tr = translator(lang)
     n = len(emb.texts)
     sim = emb.similarity
     labels = [esc(_short(t)) for t in emb.texts]
@@ -288,15 +292,15 @@ def similarity_figure(emb: SentenceEmbeddings, groups=None) -> go.Figure:
                        for j in range(n)] for i in range(n)], dtype=object)
     text = [[f"{v:.2f}" for v in row] for row in sim] if n <= 16 else None
     fig = go.Figure(go.Heatmap(z=sim, x=list(range(n)), y=list(range(n)), zmin=-1, zmax=1, colorscale="RdBu",
-                               reversescale=True, zmid=0, colorbar=dict(title="cosine"), customdata=hover,
+                               reversescale=True, zmid=0, colorbar=dict(title=tr("cosine")), customdata=hover,
                                text=text, texttemplate="%{text}" if text else None, textfont=dict(size=16),
-                               hovertemplate="%{customdata}<br>cosine %{z:.3f}<extra></extra>",
+                               hovertemplate="%{customdata}<br>" + tr("cosine") + " %{z:.3f}<extra></extra>",
                                xgap=1, ygap=1))
     size = 16 if n <= 12 else 12 if n <= 30 else 9
-    fig.update_xaxes(tickvals=list(range(n)), ticktext=[str(i + 1) for i in range(n)], title="sentence",
+    fig.update_xaxes(tickvals=list(range(n)), ticktext=[str(i + 1) for i in range(n)], title=tr("sentence"),
                      tickfont=dict(size=size))
     fig.update_yaxes(tickvals=list(range(n)), ticktext=ticks, autorange="reversed", tickfont=dict(size=size))
-    return layout(fig, f"{esc(emb.model)} · sentence similarity (cosine of the sentence vectors)",
+    return layout(fig, f"{esc(emb.model)} · " + tr("sentence similarity (cosine of the sentence vectors)"),
                   int(min(1100, max(460, 200 + 40 * n))), margin=dict(l=20, r=30, t=70, b=60))
 
 
@@ -354,12 +358,13 @@ def point_choices(proj: Projection) -> list[tuple[str, int]]:
 # ---- FAQ -------------------------------------------------------------------------------------------
 
 
-def faq_html(res: FaqResult) -> str:
-    head = (f'<div class="pg-ok">Best answer, similarity {res.matches[0].similarity:.3f} (≥ the threshold '
-            f"{res.threshold:.2f}):</div>" if res.confident else
-            f'<div class="pg-warn">No entry is similar enough: the best scores {res.matches[0].similarity:.3f}, under '
-            f"the threshold {res.threshold:.2f}. A real FAQ bot would say it does not know; the closest entries "
-            "are listed anyway.</div>")
+def faq_html(res: FaqResult, lang: str = EN) -> str:
+    t = translator(lang)
+    head = ('<div class="pg-ok">' + t("Best answer, similarity {sim:.3f} (≥ the threshold {th:.2f}):",
+                                      sim=res.matches[0].similarity, th=res.threshold) + "</div>" if res.confident else
+            '<div class="pg-warn">' + t("No entry is similar enough: the best scores {sim:.3f}, under the threshold "
+                                        "{th:.2f}. A real FAQ bot would say it does not know; the closest entries are "
+                                        "listed anyway.", sim=res.matches[0].similarity, th=res.threshold) + "</div>")
     cards = []
     for m in res.matches:
         width = max(0.0, m.similarity) * 100
@@ -367,20 +372,23 @@ def faq_html(res: FaqResult) -> str:
             f'<div class="pg-faq"><div class="pg-faq-q">{m.rank}. {esc(m.question)}</div>'
             f'<div class="pg-faq-a">{esc(m.answer)}</div>'
             f'<div class="pg-faq-bar"><span style="width:{width:.0f}%"></span></div>'
-            f'<div class="pg-lab">cosine similarity {m.similarity:.3f} · FAQ row {m.index + 1}</div></div>')
-    stand_in = ('<div class="pg-warn">This model is a causal LM standing in for a sentence encoder: expect poor '
-                "matches. all-MiniLM-L6-v2 is made for this.</div>") if res.stand_in else ""
-    return (head + "".join(cards) + stand_in +
-            f'<div class="pg-detail">Matched on the {esc(res.match_on)}s with {esc(res.model)} ({esc(res.recipe)}).'
-            "</div>")
+            '<div class="pg-lab">' + t("cosine similarity {sim:.3f} · FAQ row {row}", sim=m.similarity, row=m.index + 1)
+            + "</div></div>")
+    stand_in = ('<div class="pg-warn">' + t("This model is a causal LM standing in for a sentence encoder: expect "
+                                            "poor matches. all-MiniLM-L6-v2 is made for this.") + "</div>"
+                ) if res.stand_in else ""
+    return (head + "".join(cards) + stand_in + '<div class="pg-detail">'
+            + t("Matched on the {what}s with {model} ({recipe}).", what=esc(res.match_on), model=esc(res.model),
+                recipe=esc(t(res.recipe))) + "</div>")
 
 
 # ---- contextual embeddings -------------------------------------------------------------------------
 
 
-def contextual_figure(c: Contextual, groups=None) -> go.Figure:
+def contextual_figure(c: Contextual, groups=None, lang: str = EN) -> go.Figure:
     """Cosine similarity of the word's occurrences, layer by layer: a thin line per pair of sentences and,
     when the sentences are grouped (one sense per group), the mean within a group and across groups."""
+    tr = translator(lang)
     sim = c.similarity
     x = list(range(sim.shape[0]))
     fig = go.Figure()
@@ -391,7 +399,7 @@ def contextual_figure(c: Contextual, groups=None) -> go.Figure:
         colour = "#9aa7f0" if same else "#f2a68f" if groups else PALETTE[(i * 3 + j) % len(PALETTE)]
         fig.add_trace(go.Scatter(x=x, y=sim[:, i, j], mode="lines", name=name, line=dict(width=1.5, color=colour),
                                  showlegend=groups is None,
-                                 hovertemplate=f"sentences {name}: %{{y:.3f}}<extra>%{{x}}</extra>"))
+                                 hovertemplate=tr("sentences {name}", name=name) + ": %{y:.3f}<extra>%{x}</extra>"))
     if groups:
         pairs = c.pairs()
         within = [p for p in pairs if groups[p[0]] == groups[p[1]]]
@@ -400,32 +408,36 @@ def contextual_figure(c: Contextual, groups=None) -> go.Figure:
                                                                                  PALETTE[1])):
             if chosen:
                 mean = np.mean([sim[:, i, j] for i, j in chosen], axis=0)
-                fig.add_trace(go.Scatter(x=x, y=mean, mode="lines+markers", name=label,
+                fig.add_trace(go.Scatter(x=x, y=mean, mode="lines+markers", name=tr(label),
                                          line=dict(width=4, color=colour),
-                                         hovertemplate=f"{label}: %{{y:.3f}}<extra>%{{x}}</extra>"))
-    fig.update_xaxes(tickvals=x, ticktext=list(c.layers), title="layer (0 = the embeddings)",
+                                         hovertemplate=tr(label) + ": %{y:.3f}<extra>%{x}</extra>"))
+    fig.update_xaxes(tickvals=x, ticktext=[tr(layer) for layer in c.layers], title=tr("layer (0 = the embeddings)"),
                      tickangle=-45 if len(x) > 12 else 0)
-    fig.update_yaxes(title=f"cosine similarity of {esc(repr(c.word))}")
-    return layout(fig, f"{esc(c.model)} · {esc(repr(c.word))} in {len(c.sentences)} sentences, layer by layer", 540,
+    fig.update_yaxes(title=tr("cosine similarity of {word}", word=esc(repr(c.word))))
+    return layout(fig, f"{esc(c.model)} · " + tr("{word} in {n} sentences, layer by layer", word=esc(repr(c.word)),
+                                                    n=len(c.sentences)), 540,
                   legend=dict(orientation="h", y=-0.25))
 
 
-def contextual_html(c: Contextual, groups=None) -> str:
+def contextual_html(c: Contextual, groups=None, lang: str = EN) -> str:
+    t = translator(lang)
     rows = []
     for i, (s, toks, (a, z)) in enumerate(zip(c.sentences, c.tokens, c.spans)):
         word = "".join(toks[a:z])
         g = f" <span class='pg-muted'>({esc(groups[i])})</span>" if groups and i < len(groups) and groups[i] else ""
-        rows.append(f"<li>{i + 1}. {esc(s)}{g} — <code>{esc(word)}</code> at token {a}"
-                    + (f"–{z - 1} (mean of {z - a} pieces)" if z - a > 1 else "") + "</li>")
+        rows.append(f"<li>{i + 1}. {esc(s)}{g} — <code>{esc(word)}</code> " + t("at token {a}", a=a)
+                    + (t("–{z} (mean of {n} pieces)", z=z - 1, n=z - a) if z - a > 1 else "") + "</li>")
     last = c.similarity[-1]
-    return (f'<div class="pg-detail">The hidden state of <b>{esc(repr(c.word))}</b> after every layer of '
-            f"<b>{esc(c.model)}</b>, in each sentence:</div><ul class='pg-ctx'>{''.join(rows)}</ul>"
-            f"<div class='pg-detail'>At layer 0 (the embeddings) every occurrence is the word's row of the matrix, plus "
-            f"its position's vector where the model has a table (cosines {_range(c.similarity[0])}); after the last "
-            f"layer, which has read the words around it: {_range(last)}.</div>")
+    return ('<div class="pg-detail">' + t("The hidden state of <b>{word}</b> after every layer of <b>{model}</b>, in "
+                                          "each sentence:", word=esc(repr(c.word)), model=esc(c.model))
+            + f"</div><ul class='pg-ctx'>{''.join(rows)}</ul><div class='pg-detail'>"
+            + t("At layer 0 (the embeddings) every occurrence is the word's row of the matrix, plus its position's "
+                "vector where the model has a table (cosines {first}); after the last layer, which has read the words "
+                "around it: {last}.", first=_range(c.similarity[0], t), last=_range(last, t)) + "</div>")
 
 
-def _range(sim: np.ndarray) -> str:
+def _range(sim: np.ndarray, t=None) -> str:
     n = sim.shape[0]
     vals = [float(sim[i, j]) for i in range(n) for j in range(i + 1, n)]
-    return f"{min(vals):.3f} to {max(vals):.3f}" if vals else "—"
+    t = t or translator(EN)
+    return t("{lo:.3f} to {hi:.3f}", lo=min(vals), hi=max(vals)) if vals else "—"
