@@ -1002,6 +1002,25 @@ ZH_CN: dict[str, str] = {
     "sentences {name}": "句子 {name}",
     "at token {a}": "在第 {a} 个词元处",
     "–{z} (mean of {n} pieces)": "–{z}（{n} 个片段的平均）",
+    # ---- messages the tabs raise -----------------------------------------------------------------
+    "Click 'Show attention' first: the model view draws the last run's weights.": "请先点击“显示注意力”：model view 画的是上一次运行的权重。",
+    "The step must be a whole number (1 = the first generated token).": "步数必须是整数（1 = 生成的第一个词元）。",
+    "Choose a point from the list.": "请从列表中选择一个点。",
+    "The mask number must be a whole number (1 = the first mask).": "掩码序号必须是整数（1 = 第一个掩码）。",
+    "Choose a second model (B), different from the one in the picker at the top.": "请选择第二个模型（B），它要与顶部选择器中的模型不同。",
+    "The input is empty: type a sentence to classify or translate.": "输入是空的：请输入一个要分类或翻译的句子。",
+    "Tick at least one way to evaluate: zero-shot, few-shot or the fine-tuned classifier.": "请至少勾选一种评估方式：零样本、少样本或微调过的分类器。",
+    "Few-shot needs demonstrations: fill the table under Few-shot (input, output), and k above 0.":
+        "少样本需要示例：请填写“少样本”下的表格（输入、输出），并让 k 大于 0。",
+    "A fine-tuned classifier needs a data set with a few fixed labels (reviews), and the labels filled in.":
+        "微调过的分类器需要一个只有几个固定标签的数据集（评论），并填好标签。",
+    "Choose a fine-tuned classifier in the box next to the methods (it needs the hub: e.g. "
+    "distilbert-base-uncased-finetuned-sst-2-english).":
+        "请在方法旁边的框里选择一个微调过的分类器（需要 Hub，例如 distilbert-base-uncased-finetuned-sst-2-english）。",
+    "Upload a CSV file (columns text,label), or choose a bundled data set.": "请上传一个 CSV 文件（列为 text,label），或选择一个附带的数据集。",
+    "CUDA is not available on this machine: choose device 'auto' or 'cpu'.": "本机没有 CUDA：请选择设备 'auto' 或 'cpu'。",
+    "Apple MPS is not available on this machine: choose device 'auto' or 'cpu'.": "本机没有 Apple MPS：请选择设备 'auto' 或 'cpu'。",
+    "The text gave no tokens. Type a few words.": "这段文本没有得到任何词元。请输入几个词。",
 }
 
 # Texts with numbers or names in them, as the compute layer writes them (i18n._by_pattern)
