@@ -53,7 +53,7 @@ LESSONS: dict[str, str] = {
     'The most likely next token after every prefix, and how surprising each real next token was.':
         '每个前缀之后最可能的下一个词元，以及每个真实的下一个词元有多出人意料。',
     'Each row is what the model expected after the words so far. The first row is read at the start token: what the model expects a text to open with. "It was" → " a", and after "It was a dark and stormy" it is almost sure of " night". Colours show **surprise**: green tokens were the model\'s guess, red ones were rare to it (" dark" after "It was a").':
-        '每一行是模型在读到目前为止的词之后所期待的内容。第一行在起始词元处读取：模型期待一段文本以什么开头。"It was" → " a"，而在 "It was a dark and stormy" 之后，它几乎确定是 " night"。颜色表示**意外程度**：绿色词元正是模型的猜测，红色词元对它来说很罕见（"It was a" 之后的 " dark"）。',
+        '每一行是模型在读到目前为止的词之后所期待的内容。第一行在起始词元处读取：模型期待一段文本以什么开头。"It was" → " a"，而在 "It was a dark and stormy" 之后，它几乎确定是 " night"。颜色表示**意外程度**：绿色词元正是模型的猜测，红色词元对它来说很罕见（"It was a" 之后的 " dark"）。中文也可以试试：在提示词框里输入“今天天气很”，看模型在每个前缀之后期待什么（“今天” → “天气”，“今天天气很” → “好”？）。这需要一个懂中文的模型（在线时选 Qwen/Qwen2.5-0.5B-Instruct）；随应用打包的 SmolLM2 不懂中文，它的猜测没有意义。',
     'GPT-2 is not reachable here, so SmolLM2 stands in. Its guesses differ a little from GPT-2\'s (after "It" it expects "\'s" rather than " is"), but " a" after "It was" and " night" at the end (86 %) are the same.':
         '这里连不上 GPT-2，所以由 SmolLM2 代替。它的猜测与 GPT-2 略有不同（在 "It" 之后它期待 "\'s" 而不是 " is"），但 "It was" 之后的 " a" 和结尾的 " night"（86 %）是一样的。',
     # next_token: softmax
