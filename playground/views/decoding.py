@@ -62,9 +62,9 @@ def tokens_html(prompt_tokens: tuple[str, ...], steps: tuple[Step, ...] | list[S
         f'<span class="pg-chip" style="background:{surprise_colour(b)}">{label}</span>'
         for b, label in ((0, "p ≈ 1"), (1, "1/2"), (3, "1/8"), (6, "1/64"), (12, "1/4096"))
     )
-    colour = esc(t("Colour = the model's probability of each generated token:"))
-    hint = esc(t("· grey = the prompt · hover a token for the alternatives at that step, click it to see how it was "
-                 "chosen"))
+    colour = t("Colour = the model's probability of each generated token:")
+    hint = t("· grey = the prompt · hover a token for the alternatives at that step, click it to see how it was "
+             "chosen")
     return (f'<div class="pg-tokens pg-stream">{"".join(parts)}</div>{tail}'
             f'<div class="pg-legend">{colour} {legend} {hint}</div>')
 

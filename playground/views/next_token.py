@@ -232,7 +232,7 @@ def prefix_html(result: NextTokenResult, lang: str = EN) -> str:
         spans.append(f'<span class="pg-tok" style="background:{surprise_colour(bits)}" title="{esc(tip)}">'
                      f'{visible(tok.token)}</span>')
     last = rows[-1]
-    guess = esc(tr("the model's guess for the next token"))
+    guess = tr("the model's guess for the next token")
     spans.append(f'<span class="pg-tok pg-guess" title="{guess}">'
                  f'{visible(last.best_token)}<span class="pg-n">{pct(last.best_prob)}</span></span>')
     legend = "".join(
