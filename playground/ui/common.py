@@ -20,7 +20,7 @@ from ..errors import InputError, ModelUnavailable
 from ..models import ModelRegistry
 from ..presets import Preset, load_presets, title_in
 from ..views.common import esc
-from .lang import L, L_pair, Languages, language, plain
+from .lang import SESSIONS, L, L_pair, Languages, language, plain
 
 
 class Running:
@@ -63,7 +63,7 @@ class AppContext:
     device: gr.Dropdown
     dtype: gr.Dropdown
     running: Running = field(default_factory=Running)
-    languages: Languages = field(default_factory=Languages)  # what each session's page shows (ui/lang.py)
+    languages: Languages = field(default_factory=lambda: SESSIONS)  # what each session's page shows (ui/lang.py)
     lecture: Any = None  # the shell's ui.lecture.Lecture (the deck of lessons shown); None in a tab built alone
 
     def load(self, model, device=None, dtype=None, *, progress=None, capability: str | None = None,

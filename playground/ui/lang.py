@@ -119,6 +119,11 @@ class Languages:
             return self._by_session.get(session) if session else None
 
 
+# The sessions' languages, shared by every AppContext of the process (like the model cache): a handler wrapped
+# without its context (keep_results' message box) reads the same choice as the handler itself.
+SESSIONS = Languages()
+
+
 def request_language(request, languages: Languages | None = None) -> str:
     """The language for this request: the session's page, else Accept-Language, else English."""
     if request is None:
@@ -136,7 +141,7 @@ def request_language(request, languages: Languages | None = None) -> str:
 
 def language(ctx=None) -> str:
     """The language of the event being handled (see the module docstring)."""
-    return request_language(LocalContext.request.get(None), getattr(ctx, "languages", None))
+    return request_language(LocalContext.request.get(None), getattr(ctx, "languages", None) or SESSIONS)
 
 
 def set_language(ctx, choice, request: gr.Request = None):
