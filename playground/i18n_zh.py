@@ -1006,6 +1006,8 @@ ZH_CN: dict[str, str] = {
     "Click 'Show attention' first: the model view draws the last run's weights.": "请先点击“显示注意力”：model view 画的是上一次运行的权重。",
     "The step must be a whole number (1 = the first generated token).": "步数必须是整数（1 = 生成的第一个词元）。",
     "Choose a point from the list.": "请从列表中选择一个点。",
+    "The text is {n:,} characters; the limit is {limit:,}. Shorten it (or raise PLAYGROUND_MAX_TEXT_CHARS).":
+        "文本有 {n:,} 个字符，上限是 {limit:,}。请缩短（或调大 PLAYGROUND_MAX_TEXT_CHARS）。",
     "The mask number must be a whole number (1 = the first mask).": "掩码序号必须是整数（1 = 第一个掩码）。",
     "Choose a second model (B), different from the one in the picker at the top.": "请选择第二个模型（B），它要与顶部选择器中的模型不同。",
     "The input is empty: type a sentence to classify or translate.": "输入是空的：请输入一个要分类或翻译的句子。",

@@ -208,10 +208,8 @@ def tokenize(
     if text is None:
         text = ""
     if len(text) > max_chars:
-        raise InputError(
-            f"The text is {len(text):,} characters; the limit is {max_chars:,}. "
-            "Shorten it (or raise PLAYGROUND_MAX_TEXT_CHARS)."
-        )
+        raise InputError("The text is {n:,} characters; the limit is {limit:,}. Shorten it (or raise "
+                         "PLAYGROUND_MAX_TEXT_CHARS).", n=len(text), limit=max_chars)
     if chat_template:
         if not getattr(tokenizer, "chat_template", None):
             raise InputError(f"{model or 'This tokenizer'} has no chat template: untick 'Wrap in chat template'.")
