@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 
@@ -48,17 +49,21 @@ def _icu(text: str) -> str:
 
 def L(text: str, /, **params) -> I18nData:  # noqa: N802 (reads like gettext's _)
     """Component text: the key is the English text formatted with `params`; its Chinese is registered for the page."""
-    en = i18n.tr(text, i18n.EN, **params)
-    with _LOCK:
-        _REGISTERED[en] = i18n.tr(text, i18n.ZH, **params)
-    return I18nData(en)
+    return L_pair(i18n.tr(text, i18n.EN, **params), i18n.tr(text, i18n.ZH, **params))
+
+
+_ENGLISH: dict[str, str] = {}  # key -> English, for the keys that are not the English text itself
 
 
 def L_pair(en: str, zh: str) -> I18nData:  # noqa: N802
-    """A text built in both languages (a static HTML block): registered as it is."""
+    """A text built in both languages (a static HTML block): registered as it is. Gradio's page reads a key up to
+    its first '}', so a text with one in it (the player's JSON) gets a short key of its own."""
+    key = en if "}" not in en else "pg-" + hashlib.sha1(en.encode("utf-8")).hexdigest()[:16]
     with _LOCK:
-        _REGISTERED[en] = zh
-    return I18nData(en)
+        _REGISTERED[key] = zh
+        if key != en:
+            _ENGLISH[key] = en
+    return I18nData(key)
 
 
 def L_html(view, text: str, /, **params) -> I18nData:  # noqa: N802
@@ -91,7 +96,9 @@ def registered() -> dict[str, str]:
 def gradio_i18n() -> gr.I18n:
     """What demo.launch(i18n=…) takes: every component text the UI registered, in English and Chinese."""
     pairs = registered()
-    en = {k: _icu(k) for k in pairs}
+    with _LOCK:
+        english = dict(_ENGLISH)
+    en = {k: _icu(english.get(k, k)) for k in pairs}
     zh = {k: _icu(v) for k, v in pairs.items()}
     return gr.I18n(en=en, **{i18n.ZH: zh})
 

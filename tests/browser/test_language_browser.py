@@ -69,6 +69,7 @@ SAME = {
     "playground", "model_dirs", "remote_urls", "max", "new", "tokens", "beams", "num", "penalty", "alpha",
     "length", "repetition", "ngram", "size", "return", "sequences", "sample", "do_sample", "bad_words_ids",
     "temperature", "top_k", "top_p", "seed", "endoftext", "im_start", "im_end", "user", "assistant", "extra_id",
+    "transformer", "alt",
 }
 
 
