@@ -54,8 +54,12 @@ run: $(VENV)/.run-installed
 browser-deps:
 	@bash scripts/ensure-chromium.sh
 
+# Two pytest workers (pytest-xdist; one torch thread each on 2 cores), a test file per worker at a time so
+# that module fixtures are built once; TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.test-installed browser-deps engine
-	HF_HUB_OFFLINE=1 $(PY) -m pytest
+	HF_HUB_OFFLINE=1 $(PY) -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 bench: $(VENV)/.test-installed
 	HF_HUB_OFFLINE=1 $(PY) -m bench.run_all

@@ -124,8 +124,8 @@ def run(reps: int = 10, warmup: int = 2, new_tokens: int = NEW_TOKENS, log=print
     model, tok, n = loaded.model, loaded.tokenizer, new_tokens
     prompt = decoding.encode_prompt(loaded, PROMPT, chat_template=False, max_tokens=settings.max_prompt_tokens,
                                     max_new_tokens=n)
-    if list(tok(PROMPT)["input_ids"]) != list(prompt.ids):
-        raise RuntimeError(f"the app's prompt ids {list(prompt.ids)} differ from the bare tokenizer's")
+    if bare_calls.start_ids(tok) + bare_calls.encode(tok, PROMPT) != list(prompt.ids):  # the start token, then the text
+        raise RuntimeError(f"the app's prompt ids {list(prompt.ids)} differ from the bare call's")
     params = {name: decoding.check(decoding.GenParams(max_new_tokens=n, **s), max_new_tokens=settings.max_new_tokens)[0]
               for name, s in SETTINGS.items()}
 

@@ -52,6 +52,7 @@ from pathlib import Path
 
 import httpx
 
+from .common import RawApi
 from tests.remote_engine import NEUTRAL, engine_missing_reason, free_port, start_engine, stop_engine
 from tests.loopback_guard import LOG_ENV, install, sitecustomize_dir
 
@@ -131,20 +132,12 @@ def _wait_http(url: str, process: subprocess.Popen, log: Path) -> None:
 
 # ---- calls -------------------------------------------------------------------------------------------
 
-def gradio_call(http: httpx.Client, base: str, api: str, *data) -> dict:
-    """POST /gradio_api/call/<api>, then read its SSE stream to the result."""
-    r = http.post(f"{base}/gradio_api/call/{api}", json={"data": list(data)})
-    r.raise_for_status()
-    event = None
-    with http.stream("GET", f"{base}/gradio_api/call/{api}/{r.json()['event_id']}") as resp:
-        for line in resp.iter_lines():
-            if line.startswith("event: "):
-                event = line[7:].strip()
-            elif line.startswith("data: ") and event in ("complete", "error"):
-                if event == "error":
-                    raise RuntimeError(f"/{api} failed: {line[6:400]}")
-                return json.loads(line[6:])[0]
-    raise RuntimeError(f"/{api}: the stream ended with no result")
+def gradio_call(apis: dict, base: str, api: str, *data) -> dict:
+    """Gradio's raw protocol (bench.common.RawApi: POST /gradio_api/call/<api>, then its event stream), one
+    client per server."""
+    if base not in apis:
+        apis[base] = RawApi(base)
+    return apis[base](api, *data)
 
 
 class Calls:
@@ -159,7 +152,7 @@ class Calls:
         registry = ModelRegistry(settings)
         registry.refresh_remote()
         self.ctx = AppContext(settings=settings, models=registry, model=None, device=None, dtype=None)
-        self.http = httpx.Client(timeout=120.0, trust_env=False)
+        self.apis: dict[str, RawApi] = {}  # one raw-protocol client per Gradio server
         self.bare = httpx.Client(timeout=120.0, trust_env=False, headers={"Authorization": f"Bearer {engine.api_key}"})
 
     def _completion(self, prompt: str, **body) -> dict:
@@ -186,10 +179,10 @@ class Calls:
         return "".join(text)
 
     def app_next(self, prompt: str) -> dict:
-        return gradio_call(self.http, self.app, "next_token", prompt, MODEL, 10, 1.0)
+        return gradio_call(self.apis, self.app, "next_token", prompt, MODEL, 10, 1.0)
 
     def app_generate(self, prompt: str) -> dict:
-        return gradio_call(self.http, self.app, "generate", prompt, MODEL, "greedy", self.new_tokens,
+        return gradio_call(self.apis, self.app, "generate", prompt, MODEL, "greedy", self.new_tokens,
                            *GENERATE_DEFAULTS)
 
     def handler_next(self, prompt: str) -> dict:
@@ -206,13 +199,13 @@ class Calls:
         return last
 
     def app_tokenize(self, prompt: str) -> dict:
-        return gradio_call(self.http, self.app, "tokenize", prompt, MODEL)
+        return gradio_call(self.apis, self.app, "tokenize", prompt, MODEL)
 
     def floor_next(self, prompt: str) -> dict:
-        return gradio_call(self.http, self.floor, "next_token", prompt, MODEL, 10, 1.0)
+        return gradio_call(self.apis, self.floor, "next_token", prompt, MODEL, 10, 1.0)
 
     def floor_generate(self, prompt: str) -> dict:
-        return gradio_call(self.http, self.floor, "generate", prompt, MODEL, "greedy", self.new_tokens,
+        return gradio_call(self.apis, self.floor, "generate", prompt, MODEL, "greedy", self.new_tokens,
                            *GENERATE_DEFAULTS)
 
 

@@ -14,6 +14,11 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("GRADIO_SERVER_NAME", "127.0.0.1")
+# `make test` runs two pytest workers (pytest-xdist) on this 2-core machine: one torch thread each, so the two
+# never fight over the cores with four OpenMP teams. A plain `pytest` keeps torch's default.
+_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+if os.environ.get("PYTEST_XDIST_WORKER") and _WORKERS > 1:
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 2) // _WORKERS)))
 
 # ---- network guard: nothing may connect beyond the loopback interface ------------------------
 

@@ -26,6 +26,7 @@ from typing import Any
 from .. import fields as F
 from ..errors import InputError
 from .common import AppContext, bind, user_errors
+from .workers import COMPUTE
 
 HEARTBEAT_SECONDS = 0.5
 
@@ -173,8 +174,7 @@ def cancellable(run: Callable[[threading.Event], Any], *, progress: Callable[[],
         except BaseException as exc:  # handed to the caller's thread
             out.put(("error", exc))
 
-    thread = threading.Thread(target=work, name="playground-api-run", daemon=True)
-    thread.start()
+    COMPUTE.submit(work)  # the app's compute threads (workers.py), not a new one per call
     try:
         while True:
             try:

@@ -21,6 +21,7 @@ from ..models import ModelRegistry
 from ..presets import Preset, load_presets, title_in
 from ..views.common import esc
 from .lang import SESSIONS, L, L_pair, Languages, language, plain
+from .workers import COMPUTE
 
 
 class Running:
@@ -96,7 +97,7 @@ def bind(handler, ctx: AppContext, *leading):
             yield from handler(ctx, *leading, *args, **kwargs)
     else:
         def bound(*args, **kwargs):
-            return handler(ctx, *leading, *args, **kwargs)
+            return COMPUTE.run(handler, ctx, *leading, *args, **kwargs)  # see workers.py: one torch thread
     functools.update_wrapper(bound, handler)  # name, docstring, module; __wrapped__ resolves the type hints
     signature = inspect.signature(handler)
     params = list(signature.parameters.values())

@@ -20,6 +20,7 @@ from .common import AppContext, bind, loadable_choices, user_errors
 from .lang import LANGUAGE_JS, L, L_pair, build_switch, gradio_i18n, language, set_language
 from .decoding_tab import build_decoding_tab
 from .embeddings_tab import build_embeddings_tab
+from .gradio_sessions import lazy_session_configs
 from .lecture import LECTURE_JS, Lecture, build_lecture_bar, build_player
 from .next_token_tab import build_next_token_tab
 from .probes_tab import build_probes_tab
@@ -132,6 +133,7 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
     settings = settings or Settings.from_env()
     models = models or ModelRegistry(settings)
     models.refresh_remote(wait=0)  # ask the remote servers for their models in the background (never at import)
+    lazy_session_configs()  # a new session (every raw HTTP call without a session) builds no page config
     default = models.default_name()
 
     with gr.Blocks(title=TITLE) as demo:

@@ -117,13 +117,7 @@ def page(browser_context, live_app, page_log):
 
     pg.on("dialog", on_dialog)
     pg.on("console", lambda msg: page_log.console_errors.append(msg.text) if msg.type == "error" else None)
-    pg.goto(live_app, wait_until="domcontentloaded")
-    # The app opens on the Lessons view; the tab tests start from the Tokenizer tab, as they always did.
-    pg.locator("#pg-player").wait_for(state="visible", timeout=60_000)
-    pg.locator('button[role="tab"][data-tab-id="tokenizer"]').click()
-    pg.locator("#tokenize-btn").wait_for(state="visible", timeout=60_000)
-    # The page-load event re-checks the catalog and resets the model picker: let it finish first.
-    pg.locator("body[data-pg-ready]").wait_for(state="attached", timeout=60_000)
+    open_app(pg, live_app)
     try:
         yield pg
     finally:
@@ -138,6 +132,17 @@ def screenshot_dir() -> Path:
 
 
 # ---- helpers the tests share ---------------------------------------------------------------------
+
+def open_app(pg: Page, url: str) -> None:
+    """Load the app at `url` and hand it over on the Tokenizer tab, its page-load event finished."""
+    pg.goto(url, wait_until="domcontentloaded")
+    # The app opens on the Lessons view; the tab tests start from the Tokenizer tab, as they always did.
+    pg.locator("#pg-player").wait_for(state="visible", timeout=60_000)
+    pg.locator('button[role="tab"][data-tab-id="tokenizer"]').click()
+    pg.locator("#tokenize-btn").wait_for(state="visible", timeout=60_000)
+    # The page-load event re-checks the catalog and resets the model picker: let it finish first.
+    pg.locator("body[data-pg-ready]").wait_for(state="attached", timeout=60_000)
+
 
 def shot(page: Page, screenshot_dir: Path, name: str) -> None:
     """A full-page screenshot; CSS transitions (accordions, toasts) are finished first, not waited out."""

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import SLOW, assert_no_outside_requests, select_option, shot
+from .conftest import SLOW, assert_no_outside_requests, open_app, select_option, shot
 
 pytestmark = pytest.mark.browser
 
@@ -19,9 +19,7 @@ def remote_page(browser_context, remote_app, page_log):
     pg = browser_context.new_page()
     pg.on("request", lambda req: page_log.requests.append(req.url))
     pg.on("dialog", lambda dialog: (page_log.dialogs.append(dialog.message), dialog.dismiss()))
-    pg.goto(remote_app, wait_until="domcontentloaded")
-    pg.locator("#tokenize-btn").wait_for(state="visible", timeout=60_000)
-    pg.locator("body[data-pg-ready]").wait_for(state="attached", timeout=60_000)
+    open_app(pg, remote_app)
     select_option(pg, "#model-picker", re.compile(r"^remote.SmolLM2-135M-Instruct$"))
     expect(pg.locator("#model-status")).to_contain_text("served by", timeout=SLOW)
     try:

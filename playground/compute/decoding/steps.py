@@ -195,14 +195,28 @@ def decode(tokenizer, ids) -> str:
     return tokenizer.decode(list(ids), skip_special_tokens=True, clean_up_tokenization_spaces=False)
 
 
-def make_step(b, index: int, token_id: int, logp, kept=None, note: str = "") -> Step:
-    """A Step from the raw log-softmax vector (V,) and, when known, the processed distribution (V,)."""
-    import torch
+def _vector(x):
+    """A (V,) float vector as numpy: a torch tensor is moved to the CPU first."""
+    import numpy as np
 
-    top_lp, top_ids = torch.topk(logp, TOP_N)
+    return np.asarray(x.detach().cpu() if hasattr(x, "detach") else x, dtype=np.float32)
+
+
+def make_step(b, index: int, token_id: int, logp, kept=None, note: str = "") -> Step:
+    """A Step from the raw log-softmax vector (V,) and, when known, the processed distribution (V,) (numpy
+    arrays or torch tensors). Done in numpy: a stream's consumer then runs no torch op, so generate()'s
+    thread is the only one using torch's CPU threads while it runs (see ui/workers.py on two OpenMP teams)."""
+    import numpy as np
+
+    logp = _vector(logp)
+    kept = None if kept is None else _vector(kept)
+    n = min(TOP_N, logp.shape[0])
+    top_ids = np.argpartition(-logp, n - 1)[:n]
+    top_ids = top_ids[np.lexsort((top_ids, -logp[top_ids]))]  # likeliest first, ties by id
+    top_lp = logp[top_ids]
     lp = float(logp[token_id])
     rank = int((logp > logp[token_id]).sum()) + 1
-    alts = tuple(Alt(int(i), b.label(i), math.exp(v), None if kept is None else float(kept[i]))
+    alts = tuple(Alt(int(i), b.label(int(i)), math.exp(float(v)), None if kept is None else float(kept[i]))
                  for v, i in zip(top_lp.tolist(), top_ids.tolist()))
     return Step(index, int(token_id), b.label(token_id), math.exp(lp), lp, rank,
                 None if kept is None else float(kept[token_id]), alts, note)

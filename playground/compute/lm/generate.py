@@ -24,8 +24,8 @@ class RawStep:
     """One generated token: its id, the raw log-softmax (V,) and the processed distribution (V,)."""
 
     token: int
-    logp: object  # torch.Tensor (V,), float32
-    kept: object  # torch.Tensor (V,), float32: the probabilities after the logits processors
+    logp: object  # numpy (V,), float32, made on generate()'s thread
+    kept: object  # numpy (V,), float32: the probabilities after the logits processors
 
 
 def processors(model, kw: dict, prompt_len: int, inputs: dict):
@@ -83,12 +83,12 @@ def stream(model, inputs: dict, kw: dict, *, seed: int = 0, stop: threading.Even
 
     class Raw(LogitsProcessor):
         def __call__(self, input_ids, scores):
-            seen["logp"] = scores[0].float().log_softmax(-1)
+            seen["logp"] = scores[0].float().log_softmax(-1).cpu().numpy()  # numpy: the consumer runs no torch
             return scores
 
     class Kept(LogitsProcessor):
         def __call__(self, input_ids, scores):
-            seen["kept"] = scores[0].float().softmax(-1)
+            seen["kept"] = scores[0].float().softmax(-1).cpu().numpy()
             return scores
 
     class Stop(StoppingCriteria):
