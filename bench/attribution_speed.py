@@ -22,7 +22,7 @@ scores (integrated gradients within 1e-4, occlusion within 1e-4).
 --baselines: for four prompts, integrated gradients' relative completeness gap |Σ scores − (f(x) − f(x'))| /
 |f(x) − f(x')| at 64 and 128 steps, for the token baselines ' the' (the default), <|endoftext|>, ' ', '.', a newline
 and <|im_end|>, and for the zero embedding (Captum on the same target function). This is what chose the default
-(playground/compute/attribution.py's docstring); it takes several minutes on 2 cores.
+(playground/compute/attribution/__init__.py's docstring); it takes several minutes on 2 cores.
 
 Writes bench/results/attribution_speed-<UTC stamp>.json and attribution_speed-latest.json.
 """

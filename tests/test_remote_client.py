@@ -1,4 +1,4 @@
-"""The OpenAI-compatible client (playground/compute/lm/remote_client.py).
+"""The OpenAI-compatible client (playground/compute/lm/remote_client.py and remote_wire.py).
 
 Against a real server: llama-cpp-python 0.3.36 serving the packaged SmolLM2-135M-Instruct GGUF on
 127.0.0.1 (tests/remote_engine.py; skipped without .venv-engine, failed on CI). Compared with the

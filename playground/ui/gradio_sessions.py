@@ -4,7 +4,7 @@ Gradio 6's `SessionState.__init__` (gradio/state_holder.py) builds `config_for_b
 the app the moment a session appears, "so we can recreate the state for deep links" (Gradio's
 `/gradio_api/deep_link` route, which this app does not offer in its page). A raw HTTP call without a
 `session_hash` (curl, any script that follows Gradio's documented two-step protocol) is a new session
-every time. With this app's ~1,000 blocks that cost ~50 ms of CPU per call (profiled: the tokenize API
+every time. With this app's 686 blocks that cost ~50 ms of CPU per call (profiled: the tokenize API
 answered in 66 ms over raw HTTP against 9 ms with a session), and each of those sessions then kept every
 block's config in memory, up to Gradio's 10,000 sessions.
 

@@ -4,7 +4,7 @@ Every request the page makes is recorded; `page` fails its test if anything went
 127.0.0.1/localhost (DESIGN.md §4: no page loads anything from a CDN). Dialogs (alert, confirm)
 are recorded too, so a test can assert that no model-produced string ever ran as script.
 
-Every wait waits for the element or state it needs, never for "networkidle" (a Gradio page keeps
+Every wait waits for the element or state it needs, never for the network to go idle (a Gradio page keeps
 its heartbeat stream open, so it never gets there and the wait runs out its timeout); a fixed pause
 only where a test asserts that something does NOT happen within it (no dialog, no token after Stop). `page` hands over a page whose page-load event has finished (body[data-pg-ready], set by
 the shell), so a test may change the model picker at once. The helpers below are what the tests share.

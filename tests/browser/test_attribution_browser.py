@@ -35,7 +35,13 @@ def test_why_paris_draws_tokens_bars_and_the_completeness_card(page, page_log, s
 def test_a_target_word_of_html_is_text(page, page_log, screenshot_dir):
     page.get_by_role("tab", name="Bias probes").click()
     page.get_by_text("Why this word? Which words of the sentence make the target likely").click()
-    page.locator("#why-probes-word textarea").fill("<img src=x onerror=alert(1)>")
+    # Gradio mounts a closed accordion's components when it opens: wait until the panel is there with its own
+    # default word, or the typed word can be replaced by that default when the mount finishes (it failed once in CI)
+    word = page.locator("#why-probes-word textarea")
+    expect(page.locator("#why-probes-view")).to_contain_text("Press the button")
+    expect(word).to_have_value("nurse")
+    word.fill("<img src=x onerror=alert(1)>")
+    expect(word).to_have_value("<img src=x onerror=alert(1)>")
     page.locator("#why-probes-methods").get_by_text("integrated gradients").click()  # occlusion only: quick
     page.locator("#why-probes-run").click()
     view = page.locator("#why-probes-view")

@@ -94,6 +94,9 @@ def test_beam_lesson_draws_the_tree_and_side_by_side_marks_the_divergence(page, 
 def test_top_p_zero_gets_a_message_that_says_what_to_do(page, page_log, screenshot_dir):
     open_tab(page, *TAB)
     select_option(page, "#dec-strategy", re.compile(r"^top-p sampling$"))
+    # The strategy's event sets the knobs it names (top_p among them): wait for it, or its answer may arrive after
+    # the 0 typed below and put 0.9 back.
+    expect(page.locator("#dec-sample input[type='checkbox']")).to_be_checked()
     set_number(page, "#dec-top-p", "0")
     page.locator("#dec-run").click()
     expect(toast(page, re.compile("top_p must be above 0"))).to_contain_text("greedy")

@@ -1,7 +1,7 @@
 """Lecture mode in real headless Chromium: the lesson player and its deep links, projector mode at 1280 × 720 and at
 a browser zoom of 150 %, each rough edge a teacher hit, and an exported deck opened with the network off.
 
-These tests wait for the element or state they need (never for "networkidle"), and save screenshots under
+These tests wait for the element or state they need (never for the network to go idle), and save screenshots under
 artifacts/screenshots/ (looked at while writing them).
 """
 
