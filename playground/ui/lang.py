@@ -29,24 +29,6 @@ _REGISTERED: dict[str, str] = {}  # formatted English -> formatted Chinese, for 
 _LOCK = threading.Lock()
 
 
-def _icu(text: str) -> str:
-    """`text` as a literal ICU message (Gradio formats translations with intl-messageformat): braces quoted."""
-    if "{" not in text and "}" not in text:
-        return text
-    out, run = [], []
-    for ch in text.replace("'", "''"):
-        if ch in "{}":
-            run.append(ch)
-            continue
-        if run:
-            out.append("'" + "".join(run) + "'")
-            run = []
-        out.append(ch)
-    if run:
-        out.append("'" + "".join(run) + "'")
-    return "".join(out)
-
-
 def L(text: str, /, **params) -> I18nData:  # noqa: N802 (reads like gettext's _)
     """Component text: the key is the English text formatted with `params`; its Chinese is registered for the page."""
     return L_pair(i18n.tr(text, i18n.EN, **params), i18n.tr(text, i18n.ZH, **params))
@@ -93,13 +75,23 @@ def registered() -> dict[str, str]:
         return dict(_REGISTERED)
 
 
+# Keys Gradio's own page looks up but its locale files lack (it would show the key itself: the status tracker's
+# screen-reader line reads "common.complete" when an event finishes).
+GRADIO_MISSING = {"common.complete": {i18n.EN: "Complete", i18n.ZH: "完成"}}
+
+
 def gradio_i18n() -> gr.I18n:
-    """What demo.launch(i18n=…) takes: every component text the UI registered, in English and Chinese."""
+    """What demo.launch(i18n=…) takes: every component text the UI registered, in English and Chinese. The texts go
+    as they are, braces and apostrophes too: Gradio's page looks a key up with no values, and svelte-i18n then
+    returns the message unformatted (an ICU-quoted '{' would be shown with its quotes)."""
     pairs = registered()
     with _LOCK:
         english = dict(_ENGLISH)
-    en = {k: _icu(english.get(k, k)) for k in pairs}
-    zh = {k: _icu(v) for k, v in pairs.items()}
+    en = {k: english.get(k, k) for k in pairs}
+    zh = dict(pairs)
+    for key, texts in GRADIO_MISSING.items():
+        en.setdefault(key, texts[i18n.EN])
+        zh.setdefault(key, texts[i18n.ZH])
     return gr.I18n(en=en, **{i18n.ZH: zh})
 
 
