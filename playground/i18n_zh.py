@@ -452,7 +452,7 @@ ZH_CN: dict[str, str] = {
     "Bundled in assets/datasets/, or upload your own.": "随应用附带在 assets/datasets/ 中，也可以上传你自己的。",
     "Bundled sets (assets/probes/); every box below is editable.": "随应用附带的集合（assets/probes/）；下面的每个框都可以编辑。",
     "By hand": "手算",
-    "CSV with columns text,label (UTF-8, up to 1 MB)": "包含 text,label 两列的 CSV（UTF-8，最大 1 MB）",
+    "CSV with columns text,label (UTF-8, up to 1 MB)": "包含“text”和“label”两列的 CSV（UTF-8，最大 1 MB）",
     "Causal and seq2seq models score the label after it; masked LMs at its [MASK].":
         "因果语言模型和编码器-解码器模型在它后面给标签打分；掩码语言模型在它的 [MASK] 处打分。",
     "Chat template": "对话模板",
@@ -498,7 +498,7 @@ ZH_CN: dict[str, str] = {
     "Input": "输入",
     "Instruction (first line of the prompt)": "指令（提示词的第一行）",
     "Integrated-gradients steps": "积分梯度的步数",
-    "Its classes are matched to the labels by name (POSITIVE → positive).": "它的类别按名称与标签对应（POSITIVE → positive）。",
+    "Its classes are matched to the labels by name (POSITIVE → positive).": "它的类别按名称与标签对应（“POSITIVE” → “positive”）。",
     "Its top list is shown beside the first.": "它的前列名单显示在第一个旁边。",
     "Knobs (generate() arguments)": "参数（generate() 的参数）",
     "Label A": "标签 A",
@@ -801,16 +801,16 @@ ZH_CN: dict[str, str] = {
     "dimension %{customdata}: %{z:.4f}": "第 %{customdata} 维：%{z:.4f}",
     "dimensions, {cols} per row": "维度，每行 {cols} 个",
     "dimension within the row": "行内的维度",
-    "{token}: its {dim} numbers (length {norm:.2f})": "{token}：它的 {dim} 个数值（长度 {norm:.2f}）",
+    "{token}: its {dim} numbers (length {norm:.2f})": "“{token}”：它的 {dim} 个数值（长度 {norm:.2f}）",
     "cosine": "余弦",
     "cosine similarity": "余弦相似度",
-    "the rows nearest to {token}": "离 {token} 最近的行",
+    "the rows nearest to {token}": "离“{token}”最近的行",
     "<b>{expr}</b> lands nearest to <code>{token}</code> (cosine {sim:.3f}).": "<b>{expr}</b> 离 <code>{token}</code> 最近（余弦 {sim:.3f}）。",
     "Each row is scaled to length 1, added or subtracted, and the nearest rows are listed with the input tokens left "
     "out (as is usual for this probe). On a small model's input embeddings this is a probe, not a law: the famous "
     "<i>king − man + woman ≈ queen</i> was found with word2vec, and whether it holds here is for you to see.":
         "每一行先缩放到长度 1，再相加或相减，列出最近的行时去掉了输入的词元（这种探测通常都这样做）。"
-        "在小模型的输入嵌入上，这只是一个探测，而不是定律：著名的 <i>king − man + woman ≈ queen</i> 是在 word2vec 上发现的，"
+        "在小模型的输入嵌入上，这只是一个探测，而不是定律：著名的 <i>“king − man + woman ≈ queen”</i> 是在 word2vec 上发现的，"
         "它在这里是否成立，要你自己来看。",
     "kind": "类型",
     "learned table": "学到的表",
@@ -1019,7 +1019,7 @@ ZH_CN: dict[str, str] = {
     "Choose a fine-tuned classifier in the box next to the methods (it needs the hub: e.g. "
     "distilbert-base-uncased-finetuned-sst-2-english).":
         "请在方法旁边的框里选择一个微调过的分类器（需要 Hub，例如 distilbert-base-uncased-finetuned-sst-2-english）。",
-    "Upload a CSV file (columns text,label), or choose a bundled data set.": "请上传一个 CSV 文件（列为 text,label），或选择一个附带的数据集。",
+    "Upload a CSV file (columns text,label), or choose a bundled data set.": "请上传一个 CSV 文件（列为“text”和“label”），或选择一个附带的数据集。",
     "CUDA is not available on this machine: choose device 'auto' or 'cpu'.": "本机没有 CUDA：请选择设备 'auto' 或 'cpu'。",
     "Apple MPS is not available on this machine: choose device 'auto' or 'cpu'.": "本机没有 Apple MPS：请选择设备 'auto' 或 'cpu'。",
     "The text gave no tokens. Type a few words.": "这段文本没有得到任何词元。请输入几个词。",

@@ -204,7 +204,7 @@ def build_probes_tab(ctx: AppContext) -> dict:
     with gr.Row():
         probe_set = gr.Dropdown(list(sets), value=first["name"], label=L("Probe set"), scale=2, elem_id="bp-set",
                                 info=L("Bundled sets (assets/probes/); every box below is editable."))
-        set_note = gr.Markdown(first.get("description", ""))
+        set_note = gr.Markdown(first.get("description", ""), elem_classes=["pg-input"])
     with gr.Row():
         templates = gr.Textbox("\n".join(first["templates"]), label=L("Templates (one per line, {group} and [MASK])"),
                                lines=5, scale=3, elem_id="bp-templates")

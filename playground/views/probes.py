@@ -52,7 +52,7 @@ def fill_html(fills: list[tuple[str, FillMask]], lang: str = EN) -> str:
                            + ", ".join(f"{esc(repr(f.token))} {pct(f.prob)}" for f in preds[:5]) + "</div>"
                            for m, preds in enumerate(fill.predictions[1:], start=1))
         notes = "".join(f'<div class="pg-warn">{esc(t(n))}</div>' for n in fill.notices)
-        cols.append(f'<div class="pg-alts"><div class="pg-cmp-head"><b>{esc(name)}</b></div>'
+        cols.append(f'<div class="pg-alts"><div class="pg-cmp-head"><b class="pg-input">{esc(name)}</b></div>'
                     f'<table class="pg-table"><tr><th>#</th><th>{t("token")}</th><th>p</th></tr>{rows}</table>'
                     f'{more}{notes}</div>')
     how = esc(t(fills[0][1].method))
@@ -128,12 +128,14 @@ def spread_html(probe: Probe, group_a: str, group_b: str, lang: str = EN) -> str
     flips = [t for t, _, per in data if any(v > 0 for v in per) and any(v < 0 for v in per)]
 
     def names(xs):
-        return ", ".join(esc(x) for x in xs) or t("none")
+        xs = list(xs)
+        return f'<span class="pg-input">{", ".join(esc(x) for x in xs)}</span>' if xs else t("none")
 
     return ('<div class="pg-detail">'
             + t("In all {n} templates, likelier after <b>{a}</b>: {steady_a}; after <b>{b}</b>: {steady_b}. "
                 "<b>Depends on the sentence</b> (the sign flips between templates): {flips}.", n=len(probe.templates),
-                a=esc(group_a), b=esc(group_b), steady_a=names(reversed(steady_a)), steady_b=names(steady_b),
+                a=f'<span class="pg-input">{esc(group_a)}</span>', b=f'<span class="pg-input">{esc(group_b)}</span>',
+                steady_a=names(reversed(steady_a)), steady_b=names(steady_b),
                 flips=names(flips)) + "</div>")
 
 

@@ -96,7 +96,7 @@ def classification_html(c: Classification, lang: str = EN) -> str:
     pred = c.calibrated_prediction or c.prediction
     best = max(c.labels, key=lambda s: s.calibrated if c.content_free is not None else s.prob)
     p = best.calibrated if c.content_free is not None else best.prob
-    cards = [(esc(pred), t("prediction") + (t(" (calibrated)") if c.content_free is not None else "")),
+    cards = [(f'<span class="pg-input">{esc(pred)}</span>', t("prediction") + (t(" (calibrated)") if c.content_free is not None else "")),
              (pct(p), t("its probability over the labels")),
              (pct(c.label_mass), t("raw probability on the labels' first tokens"))]
     body = "".join(f'<div class="pg-card"><div class="pg-num">{n}</div><div class="pg-lab">{esc(lab)}</div></div>'
