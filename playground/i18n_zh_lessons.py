@@ -24,11 +24,20 @@ LESSONS: dict[str, str] = {
     'Three ways to split':
         '三种切分方式',
     'Characters, words and subword tokens on one text: sequence length, a misspelling, run / runs / running, Chinese, and the characters a WordPiece vocabulary cannot spell ([UNK]).':
-        '同一段文本按字符、按词、按子词词元切分：序列长度、拼写错误、run / runs / running、中文，以及 WordPiece 词表拼不出的字符（[UNK]）。',
+        '同一段文本按字符、按词、按子词词元切分：序列长度、拼写错误、“run / runs / running”、中文，以及 WordPiece 词表拼不出的字符（[UNK]）。',
     'Characters give long sequences but never an unknown word; whole words give short sequences but cannot spell a typo or a new word. Subwords sit in between: "run / runs / running" stay whole, a misspelling breaks into pieces, and a byte-level BPE spells every Chinese character, as one to three byte pieces (drawn as one chip, so the panel says how many tokens and how many chips). A WordPiece vocabulary has no byte pieces: a character it lacks becomes its unknown token, drawn with a red dashed outline and labelled [UNK], and counted in the side-by-side header.':
         '按字符切分序列很长，但永远不会出现未知词；按整词切分序列很短，却拼不出错别字或新词。子词介于两者之间："run / runs / running" 保持完整，拼错的词拆成几块，而字节级 BPE 能拼出每一个汉字，每个汉字是一到三个字节片段（画成一块，所以面板会同时说明有多少个词元、画成多少块）。WordPiece 词表没有字节片段：它没有的字符会变成未知词元，用红色虚线框画出并标为 [UNK]，并计入并排对比的标题中。中文句子“我喜欢学习新的语言。”按字符是 10 个字，按词大约是 我 / 喜欢 / 学习 / 新的 / 语言 五个词，而按子词要看词表：BERT 式的中文词表一个汉字一个词元，字节级 BPE 则可能把一个汉字拆成两三个字节片段。',
-    "GPT-2 and T5 are not reachable here: SmolLM2 (byte-level BPE) and MiniLM (BERT's WordPiece) show the contrast side by side. SmolLM2 reads the text as 38 tokens, drawn as 28 chips: the ten Chinese characters take 20 byte pieces, and none is unknown. MiniLM reads it as 28 tokens, 5 of them [UNK]: its vocabulary has 我, 学, 新 and 的 but not 喜, 欢, 习, 语 or 言, so for the model those five characters are lost.":
+    "GPT-2 and T5 are not reachable here: SmolLM2 (byte-level BPE) and MiniLM (BERT's WordPiece) show the contrast side by side. SmolLM2 reads the text as 38 tokens, drawn as 28 chips: the ten Chinese characters take 20 byte pieces, and none is unknown. MiniLM reads it as 28 tokens, 5 of them [UNK]: its vocabulary has “我”, “学”, “新” and “的” but not “喜”, “欢”, “习”, “语” or “言”, so for the model those five characters are lost.":
         '这里连不上 GPT-2 和 T5：由 SmolLM2（字节级 BPE）和 MiniLM（BERT 的 WordPiece）并排展示两者的差别。SmolLM2 把这段文本读成 38 个词元，画成 28 块：十个汉字占了 20 个字节片段，没有一个是未知的。MiniLM 把它读成 28 个词元，其中 5 个是 [UNK]：它的词表里有 我、学、新 和 的，却没有 喜、欢、习、语、言，所以对模型来说这五个字丢失了。',
+    # tokenizer: three-ways-chinese
+    'Three ways to split Chinese':
+        '中文的三种切分方式',
+    'A Chinese sentence as characters, words and subwords: no spaces between words, and one character as one to three byte pieces.':
+        '一个中文句子按字符、按词、按子词切分：词与词之间没有空格，一个汉字是一到三个字节片段。',
+    'Chinese writes no spaces between words, so splitting on spaces and punctuation finds whole clauses, not words (“我喜欢学习新的语言” is one “word”), while characters are the natural unit. A byte-level BPE spells every character from its UTF-8 bytes: a frequent character is one token, a rarer one two or three **byte pieces**, drawn as one chip; read the bytes of each piece in the token table. A Chinese-trained vocabulary (Qwen2.5, bert-base-chinese) has whole characters and words, so it needs far fewer tokens for the same sentence.':
+        '中文的词与词之间不写空格，所以按空格和标点切分得到的是整个分句而不是词（“我喜欢学习新的语言”算作一个“词”），而字符才是自然的单位。字节级 BPE 用每个汉字的 UTF-8 字节来拼写它：常见的汉字是一个词元，较少见的是两三个**字节片段**，画成一个块；在词元表里可以读到每个片段的字节。用中文训练的词表（Qwen2.5、bert-base-chinese）里有完整的汉字和词，同一个句子需要的词元少得多。',
+    "Qwen2.5 and bert-base-chinese need the hub, which is not reachable here: the packaged SmolLM2 (byte-level BPE, trained mostly on English) reads the 17 characters as 33 tokens drawn as 17 chips: “喜” is three byte pieces (e5 96 9c), “我” two, “新” and “的” one each. MiniLM (BERT's English WordPiece) reads them as 17 tokens, 9 of them [UNK]: “喜”, “欢”, “习”, “语”, “言”, “今”, “气”, “很” and “好” are lost to it. Online, compare Qwen/Qwen2.5-0.5B-Instruct and bert-base-chinese.":
+        'Qwen2.5 和 bert-base-chinese 需要连接模型库，这里连不上：随应用打包的 SmolLM2（字节级 BPE，主要用英文训练）把这 17 个字符读成 33 个词元，画成 17 个块：“喜”是三个字节片段（e5 96 9c），“我”是两个，“新”和“的”各一个。MiniLM（BERT 的英文 WordPiece）把它们读成 17 个词元，其中 9 个是 [UNK]：“喜”“欢”“习”“语”“言”“今”“气”“很”“好”对它来说都丢失了。在线时，请对比 Qwen/Qwen2.5-0.5B-Instruct 和 bert-base-chinese。',
     # tokenizer: special-tokens
     'Special tokens':
         '特殊词元',
@@ -56,6 +65,15 @@ LESSONS: dict[str, str] = {
         '每一行是模型在读到目前为止的词之后所期待的内容。第一行在起始词元处读取：模型期待一段文本以什么开头。"It was" → " a"，而在 "It was a dark and stormy" 之后，它几乎确定是 " night"。颜色表示**意外程度**：绿色词元正是模型的猜测，红色词元对它来说很罕见（"It was a" 之后的 " dark"）。中文也可以试试：在提示词框里输入“今天天气很”，看模型在每个前缀之后期待什么（“今天” → “天气”，“今天天气很” → “好”？）。这需要一个懂中文的模型（在线时选 Qwen/Qwen2.5-0.5B-Instruct）；随应用打包的 SmolLM2 不懂中文，它的猜测没有意义。',
     'GPT-2 is not reachable here, so SmolLM2 stands in. Its guesses differ a little from GPT-2\'s (after "It" it expects "\'s" rather than " is"), but " a" after "It was" and " night" at the end (86 %) are the same.':
         '这里连不上 GPT-2，所以由 SmolLM2 代替。它的猜测与 GPT-2 略有不同（在 "It" 之后它期待 "\'s" 而不是 " is"），但 "It was" 之后的 " a" 和结尾的 " night"（86 %）是一样的。',
+    # next_token: every-prefix-chinese
+    'Best guess after each prefix, in Chinese':
+        '每个前缀之后的最佳猜测（中文）',
+    '“今天天气很” (“the weather today is very …”): what a Chinese-capable model expects after every prefix.':
+        '“今天天气很”：懂中文的模型在每个前缀之后期待什么。',
+    'The same reading in Chinese: after “今天” (today) a Chinese-capable model expects “天气” (weather), and after “今天天气很” (the weather today is very …) an adjective such as “好” (good) or “热” (hot). Compare the chart with the English sentence of lesson 6: a Chinese word is often one token in a Chinese-trained vocabulary.':
+        '用中文做同样的阅读：在“今天”之后，懂中文的模型期待“天气”；在“今天天气很”之后，期待一个形容词，比如“好”或“热”。把图表和第 6 课的英文句子对比：在用中文训练的词表里，一个中文词往往就是一个词元。',
+    'Qwen/Qwen2.5-0.5B-Instruct, the Chinese-capable model this lesson needs, is not reachable here: the packaged SmolLM2 stands in, and it does not know Chinese: it reads each character as byte pieces, and its guesses mean nothing. Online, choose Qwen/Qwen2.5-0.5B-Instruct in the model picker.':
+        '这一课需要的懂中文的模型 Qwen/Qwen2.5-0.5B-Instruct 在这里连不上：随应用打包的 SmolLM2 代替它运行，但它不懂中文：它把每个汉字读成字节片段，它的猜测没有意义。在线时，请在模型选择器里选 Qwen/Qwen2.5-0.5B-Instruct。',
     # next_token: softmax
     'From logits to probabilities':
         '从 logits 到概率',
@@ -200,7 +218,7 @@ LESSONS: dict[str, str] = {
     'Token embedding plus position embedding':
         '词元嵌入加位置嵌入',
     "**king** is row 2,332 of all-MiniLM-L6-v2's 30,522 × 384 input embedding matrix: 384 numbers learned in training. Its nearest rows by cosine similarity are *kings* (0.69), *queen* (0.63), *monarch*, *prince*, *royal*: related words got similar rows. **king − man + woman** lands nearest to *queen* (0.50), a probe that happens to work here. Type **##ing** (a word ending): its neighbours are other endings (*##ting*, *##ed*, *##ings*). MiniLM also learned one vector per **position** (a 512 × 384 table): neighbouring positions are alike (cosine ≈ 0.88 one step apart), and position 0, where [CLS] always sits, stands apart with a vector five times longer. **What the first layer reads** is token + position + token type, summed, then LayerNorm: built by hand here, and equal to the model's own embeddings (difference about 5 × 10⁻⁷).":
-        '**king** 是 all-MiniLM-L6-v2 的 30,522 × 384 输入嵌入矩阵的第 2,332 行：训练中学到的 384 个数。按余弦相似度，离它最近的行是 *kings*（0.69）、*queen*（0.63）、*monarch*、*prince*、*royal*：相关的词得到了相似的行。**king − man + woman** 落在离 *queen* 最近的地方（0.50），这个探测在这里恰好成立。输入 **##ing**（一个词尾）：它的近邻是其他词尾（*##ting*、*##ed*、*##ings*）。MiniLM 还为每个**位置**学了一个向量（一张 512 × 384 的表）：相邻的位置彼此相似（相隔一步时余弦 ≈ 0.88），而 [CLS] 总是所在的位置 0 与众不同，它的向量长了五倍。**第一层读到的**是词元 + 位置 + 词元类型三者之和，再经过 LayerNorm：这里手工构建，与模型自己的嵌入相等（差异约 5 × 10⁻⁷）。',
+        '“**king**” 是 all-MiniLM-L6-v2 的 30,522 × 384 输入嵌入矩阵的第 2,332 行：训练中学到的 384 个数。按余弦相似度，离它最近的行是 *kings*（0.69）、*queen*（0.63）、*monarch*、*prince*、*royal*：相关的词得到了相似的行。**king − man + woman** 落在离 *queen* 最近的地方（0.50），这个探测在这里恰好成立。输入 **##ing**（一个词尾）：它的近邻是其他词尾（*##ting*、*##ed*、*##ings*）。MiniLM 还为每个**位置**学了一个向量（一张 512 × 384 的表）：相邻的位置彼此相似（相隔一步时余弦 ≈ 0.88），而 [CLS] 总是所在的位置 0 与众不同，它的向量长了五倍。**第一层读到的**是词元 + 位置 + 词元类型三者之和，再经过 LayerNorm：这里手工构建，与模型自己的嵌入相等（差异约 5 × 10⁻⁷）。',
     # embeddings: sentence-similarity
     'Sentences that mean the same land close':
         '意思相同的句子落得很近',
@@ -218,14 +236,14 @@ LESSONS: dict[str, str] = {
         "在 SmolLM2 的字节级 BPE 中，**' king'**（带前导空格）是 49,152 × 576 矩阵的第 4,197 行。离它最近的行是同一个词的其他写法：*' King'*（0.82）、*'King'*（0.72）、*' kings'*（0.70），然后才是 *' queen'*（0.62）：每种写法都有自己的一行。**king − man + woman** 得到 *' queen'*（0.73）。SmolLM2 **没有位置矩阵**：旋转位置编码把每一对查询和键的维度按 位置 × θᵢ 旋转，波长从 6.3 个词元到 438,000 个；对于方向相同的查询和键，点积在相隔一个词元时从 1 降到 0.97，相隔 10 个时为 0.72，100 个时为 0.56，500 个时为 0.38。所以第一层读到的只有词元嵌入，正好就是模型的第 0 层隐藏状态。",
     # embeddings: contextual
     'The same word in context (bank)':
-        '上下文中的同一个词（bank）',
+        '上下文中的同一个词（“bank”）',
     '*bank* is one row of the embedding matrix, so at layer 0 its four occurrences are alike (cosine 0.97: only their positions differ). Each layer mixes in the words around it: after layer 1 the two river banks and the two money banks stay closer within their sense (0.93 on average) than across senses (0.88), and after the last layer 0.88 against 0.79. The gap is what *contextual* means. Pick SmolLM2 and follow the word again: there is no position vector, so at layer 0 the occurrences are identical (1.00).':
-        '*bank* 是嵌入矩阵中的一行，所以在第 0 层它的四次出现几乎相同（余弦 0.97：只有位置不同）。每一层都会混入周围的词：第 1 层之后，两个“河岸”的 bank 和两个“银行”的 bank 在同一词义内部更接近（平均 0.93），跨词义则较远（0.88），到最后一层是 0.88 对 0.79。这个差距就是“*上下文相关*”的含义。选 SmolLM2 再跟踪这个词：它没有位置向量，所以在第 0 层这几次出现完全相同（1.00）。',
+        '“*bank*” 是嵌入矩阵中的一行，所以在第 0 层它的四次出现几乎相同（余弦 0.97：只有位置不同）。每一层都会混入周围的词：第 1 层之后，两个“河岸”的 bank 和两个“银行”的 bank 在同一词义内部更接近（平均 0.93），跨词义则较远（0.88），到最后一层是 0.88 对 0.79。这个差距就是“*上下文相关*”的含义。选 SmolLM2 再跟踪这个词：它没有位置向量，所以在第 0 层这几次出现完全相同（1.00）。',
     # probes: fill-mask-probes
     'Fill-mask probes':
         '掩码填充探测',
     'Fill-mask probes: man against woman in the same sentences; only a result that holds across templates is a finding.':
-        '掩码填充探测：同样的句子里比较 man 与 woman；只有在多个模板上都成立的结果才算发现。',
+        '掩码填充探测：同样的句子里比较“man”与“woman”；只有在多个模板上都成立的结果才算发现。',
     'Change one word, *man* → *woman*, and the top jobs change: outlined rows are in one list only. The **probe** below scores 16 jobs as whole words in 5 sentences: the diverging bars show how many times likelier each job is after *man* than after *woman*, and the ticks show each sentence on its own. A bar whose ticks sit on both sides of 0 depends on the sentence; only a consistent one is a finding. Run the same probe on a second model under *Two models side by side*.':
         '只改一个词，*man* → *woman*，排在前面的职业就变了：带轮廓的行只出现在一个列表中。下面的**探测**在 5 个句子中把 16 个职业作为整词打分：发散条形图显示每个职业在 *man* 之后比在 *woman* 之后可能多少倍，刻度标记显示每个句子各自的结果。刻度分布在 0 两侧的条形取决于句子；只有一致的结果才算发现。在 *两个模型并排对比* 下，对第二个模型运行同一个探测。',
     'bert-base-uncased and GPT-2 are not reachable here, so SmolLM2 (a causal LM, through next-token probabilities) stands in. Online, the lesson compares BERT with GPT-2.':
