@@ -710,7 +710,7 @@ ZH_CN: dict[str, str] = {
     "content-free input ({na})": "无内容输入（{na}）",
     "content-free": "无内容输入",
     "raw next token": "原始的下一个词元",
-    "Prediction: <b>{label}</b>": "预测：<b>{label}</b>",
+    "Prediction: <b>{label}</b>": "预测：<b>“{label}”</b>",
     "(orange bars: the labels' first tokens)": "（橙色柱：标签的首个词元）",
     "The prompt, exactly as the model reads it": "提示词，与模型读到的完全一样",
     "the label is scored as the next words after the last character": "标签作为最后一个字符之后的下一个词打分",

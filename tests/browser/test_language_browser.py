@@ -59,8 +59,8 @@ SKIP = {
 # An emphasised fragment of a lesson's note with no Chinese in it is the note's quoted example (the notes write a
 # token or a word of the model's input as *ball* or **king**, as the English notes do).
 NOTE_EXAMPLE = ".pg-notice em, .pg-notice strong"
-# A chart's tick label is a token when it is one word: the charts draw a token's spaces as '·' (an id after it,
-# "(#2332)", is a number); a tick label of several words (a stage's name) is looked at.
+# A chart's tick label is a token when it is one word: the charts draw a token's spaces as '·' (its numbers, a rank
+# "3. ", an id "(#2332)", a ratio "×20.3", are numbers); a tick label of several words (a stage's name) is looked at.
 TICK = ".xtick, .ytick, .x2tick, .y2tick, .x3tick, .y3tick"
 
 # What a page shows, as text: visible text nodes, less the untranslated things above.
@@ -81,7 +81,7 @@ VISIBLE_TEXT = """
     if (quoted && !cjk.test(quoted.textContent)) continue;
     const text = node.textContent.trim();
     if (!text || typed.has(text)) continue;
-    if (el.closest(tick) && !/\\s/.test(text.replace(/\\(#\\d+\\)/g, '').trim())) continue;
+    if (el.closest(tick) && !/\\s/.test(text.replace(/^\\d+\\.\\s+|\\(#\\d+\\)|×[\\d.]+/g, '').trim())) continue;
     const box = el.getBoundingClientRect();
     const style = getComputedStyle(el);
     if (box.width === 0 || box.height === 0 || style.visibility === 'hidden' || style.display === 'none') continue;
