@@ -96,7 +96,7 @@ def classification_html(c: Classification, lang: str = EN) -> str:
     pred = c.calibrated_prediction or c.prediction
     best = max(c.labels, key=lambda s: s.calibrated if c.content_free is not None else s.prob)
     p = best.calibrated if c.content_free is not None else best.prob
-    cards = [(f'<span class="pg-input">{esc(pred)}</span>', t("prediction") + (t(" (calibrated)") if c.content_free is not None else "")),
+    cards = [(_input(pred), t("prediction") + (t(" (calibrated)") if c.content_free is not None else "")),
              (pct(p), t("its probability over the labels")),
              (pct(c.label_mass), t("raw probability on the labels' first tokens"))]
     body = "".join(f'<div class="pg-card"><div class="pg-num">{n}</div><div class="pg-lab">{esc(lab)}</div></div>'
@@ -133,14 +133,19 @@ def confusion_figure(e: Evaluation, lang: str = EN) -> go.Figure:
                   height=size + 120, margin=dict(l=20, r=20, t=170, b=20))
 
 
+def _input(label: str) -> str:
+    """A label's name (the user's input) as a view echoes it: marked as input, not UI text."""
+    return f'<span class="pg-input">{esc(label)}</span>'
+
+
 def metrics_html(evals: list[Evaluation], lang: str = EN) -> str:
     """One row per run: accuracy, precision and recall per label, examples, speed."""
     t = translator(lang)
     if not evals:
         return ""
     labels = evals[0].labels
-    head = "".join(f"<th>{t('{label} precision', label=esc(lab))}</th><th>{t('{label} recall', label=esc(lab))}</th>"
-                   for lab in labels)
+    head = "".join(f"<th>{t('{label} precision', label=_input(lab))}</th>"
+                   f"<th>{t('{label} recall', label=_input(lab))}</th>" for lab in labels)
     rows = []
     for e in evals:
         per = {r["label"]: r for r in e.per_class()}

@@ -27,8 +27,8 @@ TABS = [
     ("lessons", None, "#pg-player"),
     ("tokenizer", "three-ways", "#tok-counts .pg-card"),
     ("next-token", "every-prefix", "#nt-chart svg.main-svg .bars path"),
-    ("decoding", "greedy-vs-beam", "#dec-summary div"),
-    ("prompting", "zero-shot-sentiment", "#pr-chart svg.main-svg .bars path"),
+    ("decoding", "greedy-vs-beam", "#dec-compare-view .pg-cmp-head"),  # its last step: greedy and beam side by side
+    ("prompting", "zero-shot-sentiment", "#pr-confusion-0 .js-plotly-plot"),  # its last step: the 120 reviews
     ("attention", "syntax-heads", "#att-heatmap svg.main-svg"),
     ("embeddings", "token-position", "#emb-token-neighbours svg.main-svg"),
     ("probes", "fill-mask-probes", "#bp-ratio svg.main-svg .bars path"),
@@ -47,6 +47,7 @@ SKIP = {
     # are looked at)
     "td": "tokens, model input, numbers", ".body-cell": "tokens, model input, numbers",
     # model output and code: generated text, code the model reads or writes, generate() calls
+    ".pg-plain": "model output (a generated sequence's text)",
     "code": "model output / code", "pre": "model output / code", ".pg-code": "model output / code",
     ".cm-editor": "model output / code",
     # charts: tick labels (tokens, numbers), cell and point texts (numbers, tokens), a legend of raw model strings
