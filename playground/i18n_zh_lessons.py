@@ -166,6 +166,15 @@ LESSONS: dict[str, str] = {
         '零样本情感分类：在模板之后比较 P(" positive") 与 P(" negative")，再在 120 条评论上计算准确率和混淆矩阵。',
     'The review goes into a template and the model is asked one thing: is the next word *positive* or *negative*? The left chart compares just those two (normalised over the labels); the right one shows what the model really expected next; the labels often hold only a few per cent of it. Below, the same template runs on 120 labelled reviews: read the accuracy and the confusion matrix. Now **change the template** (try `{text} Overall, the review is` or `Is this review positive or negative?\\nReview: {text}\\nAnswer:`) and evaluate again: accuracy moves by tens of points. Tick *Contextual calibration* to correct a template that leans to one label.':
         '评论被放进一个模板，模型只被问一件事：下一个词是 *positive* 还是 *negative*？左图只比较这两个（在标签之间归一化）；右图显示模型真正期待的下一个词：标签往往只占其中百分之几。下方用同一个模板跑 120 条带标签的评论：看准确率和混淆矩阵。现在**改一改模板**（试试 `{text} Overall, the review is` 或 `Is this review positive or negative?\\nReview: {text}\\nAnswer:`）再评估一次：准确率会变动几十个百分点。勾选 *上下文校准*，可以纠正偏向某个标签的模板。中文评论也可以这样做，例如“这家餐厅的菜又冷又难吃，服务员还很粗鲁。”：但这需要一个懂中文的模型（在线时选 Qwen/Qwen2.5-0.5B-Instruct），随应用打包的 SmolLM2 不懂中文。',
+    # prompting: zero-shot-sentiment-chinese
+    'Zero-shot sentiment in Chinese':
+        '中文的零样本情感分类',
+    'A Chinese review in a Chinese template, the labels “正面” (positive) and “负面” (negative), on a Chinese-capable model.':
+        '中文模板里的一条中文评论，标签是“正面”和“负面”，在懂中文的模型上运行。',
+    "The same question in Chinese: the review goes into a Chinese template (“评论：… 情感：”, review … sentiment) and the model is asked whether the next word is “正面” (positive) or “负面” (negative). The left chart compares just those two; the right one shows what the model really expected next. A Chinese-capable model puts most of its probability on the labels; try a milder review, or “Overall” in Chinese (“总的来说，这条评论是”) as the template. The 120 reviews below are English: evaluate them with lesson 16's English template.":
+        '用中文问同一个问题：评论放进一个中文模板（“评论：… 情感：”），模型只被问一件事：下一个词是“正面”还是“负面”？左图只比较这两个标签；右图显示模型真正期待的下一个词。懂中文的模型会把大部分概率放在这两个标签上；试试语气更温和的评论，或者用“总的来说，这条评论是”作为模板。下面的 120 条评论是英文的：请用第 16 课的英文模板来评估它们。',
+    'Qwen/Qwen2.5-0.5B-Instruct, the Chinese-capable model this lesson needs, is not reachable here: the packaged SmolLM2 stands in, and it does not know Chinese, so its choice between “正面” and “负面” means nothing. Online, choose Qwen/Qwen2.5-0.5B-Instruct in the model picker.':
+        '这一课需要的懂中文的模型 Qwen/Qwen2.5-0.5B-Instruct 在这里连不上：随应用打包的 SmolLM2 代替它运行，但它不懂中文，所以它在“正面”和“负面”之间的选择没有意义。在线时，请在模型选择器里选 Qwen/Qwen2.5-0.5B-Instruct。',
     # prompting: few-shot-translation
     'Few-shot translation':
         '少样本翻译',

@@ -89,6 +89,21 @@ def test_the_chinese_next_token_lesson_says_its_model_is_not_here(registry):
 def test_a_chinese_lesson_runs_on_qwen_where_it_can_load():
     ok = SimpleNamespace(ok=True)
     online = SimpleNamespace(availability=lambda name, probe_hub=True: ok, default_name=lambda: "SmolLM2-135M-Instruct")
-    for tab, preset_id in (("tokenizer", "three-ways-chinese"), ("next_token", "every-prefix-chinese")):
+    for tab, preset_id in (("tokenizer", "three-ways-chinese"), ("next_token", "every-prefix-chinese"),
+                           ("prompting", "zero-shot-sentiment-chinese")):
         r = resolve(_preset(tab, preset_id), online)
         assert r.model == QWEN and not r.fell_back and "Offline" not in r.notice_in(i18n.EN)
+
+
+def test_the_chinese_sentiment_lesson_says_its_model_is_not_here(registry):
+    from playground.compute.prompting.templates import parse_labels
+
+    preset = _preset("prompting", "zero-shot-sentiment-chinese")
+    assert preset.lesson == 16 and not preset.params.get("evaluate")  # the 120 reviews are English
+    labels = parse_labels(preset.params["labels"], preset.params["template"])  # no space before a Chinese label
+    assert [(lab.name, lab.verbalizer) for lab in labels] == [("positive", "正面"), ("negative", "负面")]
+    r = resolve(preset, registry)
+    assert r.model == "SmolLM2-135M-Instruct" and r.fell_back
+    en, zh = r.notice_in(i18n.EN), r.notice_in(i18n.ZH)
+    assert QWEN in en and "not reachable here" in en and "does not know Chinese" in en
+    assert QWEN in zh and "连不上" in zh and "不懂中文" in zh

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ...errors import InputError
@@ -16,6 +17,11 @@ SENTIMENT_LABELS = "positive: positive\nnegative: negative"
 class Label:
     name: str
     verbalizer: str  # the text scored, as the model reads it after the prompt (" positive")
+
+
+# A template that ends in Chinese (a character or full-width punctuation, "情感：") is followed by its label with no
+# space: Chinese writes none between words.
+_CJK_END = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]$")
 
 
 def mask_in(template: str) -> str | None:
@@ -83,7 +89,7 @@ def parse_labels(raw, template: str = "") -> tuple[Label, ...]:
         raise InputError("No labels. Give at least two, one per line as \"label: verbalizer\", e.g.\n"
                          f"{SENTIMENT_LABELS}")
     bare = (not template) or template != template.rstrip() or template.rstrip().endswith(tuple(GENERIC_MASKS)) \
-        or mask_in(template) is not None
+        or mask_in(template) is not None or _CJK_END.search(template) is not None
     labels, seen = [], set()
     for name, verb in items:
         if not name:
