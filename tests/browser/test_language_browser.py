@@ -206,3 +206,22 @@ def test_the_switch_and_a_deep_link_change_the_language(browser_context, live_ap
     page.locator("#lesson-logits-vector").click()
     expect(page.locator(".pg-notice:visible").first).to_contain_text("Lesson 5", timeout=LESSON_SLOW)
     page.close()
+
+
+def test_the_chinese_examples_run_in_the_page(zh_browser_context, live_app, screenshot_dir):
+    """Lessons 3.2, 6.2 and 16.2 offline: the tokenizer one shows the byte pieces of one character; the other two
+    run on SmolLM2 and say that their Chinese-capable model is not here."""
+    page = _open(zh_browser_context, live_app)
+    _run_tab(page, "tokenizer", "three-ways-chinese", "#tok-counts .pg-card")
+    piece = page.locator('#tok-spans .pg-tok[title*="一个字符拆成 3 个字节片段"]').filter(has_text="喜")
+    expect(piece.first).to_be_attached(timeout=SLOW)
+    expect(page.locator("#tok-spans .pg-tok").filter(has_text="喜").first).to_contain_text("3")  # its piece count
+    expect(page.locator(".pg-three")).to_contain_text("我喜欢学习新的语言")  # no spaces: one "word" per clause
+    shot(page, screenshot_dir, "zh_tokenizer_chinese.png")
+    for tab, lesson, shown in (("next-token", "every-prefix-chinese", "#nt-chart svg.main-svg .bars path"),
+                               ("prompting", "zero-shot-sentiment-chinese", "#pr-chart svg.main-svg .bars path")):
+        _run_tab(page, tab, lesson, shown)
+        notice = page.locator(".pg-notice:visible").first
+        expect(notice).to_contain_text("Qwen/Qwen2.5-0.5B-Instruct")
+        expect(notice).to_contain_text("连不上")
+    page.close()
