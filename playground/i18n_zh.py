@@ -1046,8 +1046,19 @@ PATTERNS: list[tuple[str, str]] = [
     (r"chain rule over (?P<n>\d+) tokens", "对 {n} 个词元用链式法则"),
     (r"The prompt is empty, so the model reads only its start token (?P<tok>.+): what follows is what it expects a "
      r"text to open with\.", "提示词是空的，所以模型只读到它的起始词元 {tok}：接下来是它期待一段文本如何开头。"),
-    (r"The text has (?P<n>[\d,]+) tokens and (?P<why>.+): only the last (?P<k>[\d,]+) are read(?P<t_tail>.*)\.",
-     "这段文本有 {n} 个词元，而{why}：只读最后 {k} 个{t_tail}。"),
+    (r"The text has (?P<n>[\d,]+) tokens and (?P<t_why>.+): only the last (?P<k>[\d,]+) are read(?P<t_tail>.*)\.",
+     "这段文本有 {n} 个词元，而{t_why}：只读最后 {k} 个{t_tail}。"),
+    (r"The sentence has (?P<n>[\d,]+) tokens and (?P<t_why>.+): only its first (?P<k>[\d,]+) are read \(a sentence "
+     r"embedding keeps the start of a long text, as sentence-transformers does\)\.",
+     "这个句子有 {n} 个词元，而{t_why}：只读它的前 {k} 个（句向量保留长文本的开头，与 sentence-transformers 的做法相同）。"),
+    # why a text is cut (compute/lm/inputs.py token_limit, the sentence backend)
+    (r"the model's context is (?P<n>[\d,]+) tokens", "模型的上下文长度是 {n} 个词元"),
+    (r"the model's context is (?P<n>[\d,]+) tokens and (?P<r>[\d,]+) are kept for what follows the prompt",
+     "模型的上下文长度是 {n} 个词元，其中 {r} 个要留给提示词之后的内容"),
+    (r"this app reads at most (?P<n>[\d,]+) tokens \(PLAYGROUND_MAX_PROMPT_TOKENS\)",
+     "本应用最多读取 {n} 个词元（PLAYGROUND_MAX_PROMPT_TOKENS）"),
+    (r"(?P<model>\S+) reads at most (?P<n>[\d,]+) tokens per sentence \(max_seq_length in (?P<src>.+)\)",
+     "{model} 每个句子最多读取 {n} 个词元（{src} 中的 max_seq_length）"),
     (r"The prompt has (?P<n>\d+) tokens; the lens shows the last (?P<k>\d+)\.", "提示词有 {n} 个词元；logit lens 只显示最后 {k} 个。"),
 ]
 
