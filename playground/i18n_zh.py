@@ -741,6 +741,26 @@ ZH_CN: dict[str, str] = {
     "P calibrated": "校准后的 P",
     "text": "文本",
     "P(predicted)": "P(预测)",
+    # order sensitivity, free-text evaluation
+    "order {next} of {total}": "第 {next} 种顺序（共 {total} 种）",
+    "zero-shot: {done:,} of {total:,} examples": "零样本：已完成 {done:,} / {total:,} 个样例",
+    "few-shot: {done:,} of {total:,} examples": "少样本：已完成 {done:,} / {total:,} 个样例",
+    "classifier: {done:,} of {total:,} examples": "分类器：已完成 {done:,} / {total:,} 个样例",
+    "order {order}": "顺序 {order}",
+    "{n} orders of the same demonstrations": "同一组示例的 {n} 种顺序",
+    "the query's label probabilities, one dot per order": "查询句的各标签概率（每种顺序一个点）",
+    "accuracy on the data set, one dot per order": "数据集上的准确率（每种顺序一个点）",
+    "order of the demonstrations": "示例的顺序",
+    "P({label}) from {lo} to {hi}": "P({label}) 从 {lo} 到 {hi}",
+    "; accuracy from {lo:.1f} % to {hi:.1f} %": "；准确率从 {lo:.1f} % 到 {hi:.1f} %",
+    " The prediction changes with the order ({preds}).": "预测随顺序而变（{preds}）。",
+    " The prediction is the same in every order.": "每种顺序下的预测都相同。",
+    "; ": "；",
+    "exact match": "完全匹配",
+    "mean log P(reference) per token": "参考译文每个词元的平均 log P",
+    "Exact match ignores case, spacing and outer punctuation; many sentences have more than one right translation, "
+    "so the reference's log-probability (higher is better) is the fairer measure.":
+        "完全匹配忽略大小写、空格和首尾标点；很多句子不止一种正确译法，所以参考译文的对数概率（越高越好）是更公平的衡量。",
     # ---- Attention tab ---------------------------------------------------------------------------
     "Click Show attention or a lesson to see who reads whom.": "点击“显示注意力”或某一课，看看谁在读谁。",
     "The text has {n:,} characters; the limit is {limit:,}.": "文本有 {n:,} 个字符，上限是 {limit:,}。",
@@ -847,6 +867,57 @@ ZH_CN: dict[str, str] = {
     "token (as the model reads it)": "词元（按模型读入的样子）",
     "length of the vector (L2 norm)": "向量的长度（L2 范数）",
     "{model} · what the first layer reads, token by token": "{model} · 第一层读到的内容，逐个词元",
+    # rotary positions, the first layer's vectors, the projector
+    "rotary (RoPE)": "旋转位置编码（RoPE）",
+    "{lo:,.1f} / {hi:,.0f} tokens": "{lo:,.1f} / {hi:,.0f} 个词元",
+    "<b>{model}</b> has <b>no position matrix to show</b>: it adds nothing to the token vectors. Inside every "
+    "attention head it turns each pair of query and key dimensions by an angle of position × θ<sub>i</sub>, fast for "
+    "the first pairs and slower and slower for the last (left). A query at position m and a key at n then meet "
+    "through m − n alone, and for a query and key that point the same way their dot product fades, with ripples, as "
+    "they move apart (right; through the model's own rotary module <code>{module}</code>, and from the formula "
+    "mean<sub>i</sub> cos(Δ·θ<sub>i</sub>): they differ by at most {diff:.1e}).":
+        "<b>{model}</b> <b>没有可显示的位置矩阵</b>：它不往词元向量上加任何东西。在每个注意力头内部，它把查询和键的每一对维度"
+        "旋转一个角度：位置 × θ<sub>i</sub>，前面的维度对转得快，越往后转得越慢（左图）。于是位置 m 的查询和位置 n 的键只通过 "
+        "m − n 相遇；对于方向相同的查询和键，它们的点积随距离拉开而衰减，并带有起伏（右图；经由模型自己的旋转模块 "
+        "<code>{module}</code>，以及公式 mean<sub>i</sub> cos(Δ·θ<sub>i</sub>)：两者最多相差 {diff:.1e}）。",
+    "head size": "头的维度",
+    "dimension pairs": "维度对数",
+    "base θ": "基数 θ",
+    "shortest / longest wavelength": "最短 / 最长波长",
+    "wavelength": "波长",
+    "pair %{x}: a full turn every %{y:,.1f} tokens": "第 %{x} 对：每 %{y:,.1f} 个词元转一整圈",
+    "context ({n:,} tokens)": "上下文（{n:,} 个词元）",
+    "tokens per full turn (log scale)": "转一整圈所需的词元数（对数刻度）",
+    "dimension pair i of a head": "头内的第 i 个维度对",
+    "rotary: no position matrix": "旋转位置编码：没有位置矩阵",
+    "each pair of dimensions turns at its own speed as the position grows": "随着位置增大，每对维度以各自的速度旋转",
+    "through the model's rotary module": "经由模型自己的旋转模块",
+    "mean cos(Δ·θᵢ)": "cos(Δ·θᵢ) 的平均",
+    "distance %{x}: %{y:.3f}": "距离 %{x}：%{y:.3f}",
+    "distance m − n (tokens, log scale)": "距离 m − n（词元数，对数刻度）",
+    "cosine of rotated q and k": "旋转后 q 与 k 的余弦",
+    "q · k by distance": "q · k 随距离的变化",
+    "a query and a key that point the same way before rotation": "旋转前方向相同的一个查询和一个键",
+    "%{y}, dimension %{x}: %{z:.4f}": "%{y}，维度 %{x}：%{z:.4f}",
+    "{token} (position {p}): the vectors the first layer adds up": "{token}（位置 {p}）：第一层相加的各个向量",
+    "chosen: {point}": "已选：{point}",
+    "PC {i} ({share:.0%} of the spread)": "主成分 {i}（占总散布的 {share:.0%}）",
+    "sentence embeddings": "句向量",
+    "token embeddings (input matrix rows)": "词元嵌入（输入矩阵的行）",
+    "{model} · {what} on a 2-D map (PCA)": "{model} · {what}的二维图（PCA）",
+    "Nearest to <b>{point}</b>, by cosine similarity in all {dim} dimensions (the map keeps {share:.0%} of the "
+    "spread, so a short distance on the map can mislead):":
+        "与 <b>{point}</b> 最近的点，按全部 {dim} 维中的余弦相似度计算（这张图只保留了 {share:.0%} 的散布，"
+        "所以图上距离近可能是假象）：",
+    "point": "点",
+    "distance on the map": "图上的距离",
+    "Sentence B": "句子 B",
+    "The text": "文本",
+    "The sentences": "句子",
+    "The token set": "词元集合",
+    "{what} must be text; got {type}.": "{what}必须是文本；收到的是 {type}。",
+    "{what} has {n:,} characters; the limit is {limit:,}.": "{what}有 {n:,} 个字符，上限是 {limit:,}。",
+    "Choose a token from 0 to {last}.": "请选择 0 到 {last} 之间的词元。",
     # ---- Bias probes tab -------------------------------------------------------------------------
     "Choose model B and run the probe on both.": "选择模型 B，在两个模型上运行探测。",
     "Download CSV": "下载 CSV",
@@ -966,7 +1037,7 @@ ZH_CN: dict[str, str] = {
     # ---- Embeddings: sentences, FAQ, the word in context -------------------------------------------
     "{lo:.3f} to {hi:.3f}": "{lo:.3f} 到 {hi:.3f}",
     "sentence": "句子",
-    "sentences": "句子数",
+    "sentences": "句子",
     "size of each vector": "每个向量的维度",
     "pooling": "池化方式",
     "tokens read": "读入的词元数",
