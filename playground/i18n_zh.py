@@ -807,6 +807,58 @@ ZH_CN: dict[str, str] = {
     " Sentence B starts at position {i}.": "句子 B 从位置 {i} 开始。",
     "<b>{model}</b> is {what}.{pair} Forward pass with attentions: {ms:.0f} ms.":
         "<b>{model}</b> 是{what}。{pair}带注意力的前向计算：{ms:.0f} 毫秒。",
+    # the three families, self-attention by hand, the textbook's example
+    "Decoder (causal)": "解码器（因果）",
+    "Encoder (bidirectional)": "编码器（双向）",
+    "Encoder-decoder": "编码器-解码器",
+    "{label}: no model of this family is available here (no encoder-decoder ships as an offline package; "
+    "t5-small needs hub access).": "{label}：这里没有这一类的可用模型（编码器-解码器模型都不随应用离线打包；t5-small 需要访问 Hub）。",
+    "{label}: no model of this family is available here.": "{label}：这里没有这一类的可用模型。",
+    "{label}: {reason}": "{label}：{reason}",
+    "None of the three models can load here: {notes}": "三个模型在这里都无法加载：{notes}",
+    "pos {i}": "位置 {i}",
+    "query %{y} → key %{x}: %{z:.4f}": "查询 %{y} → 键 %{x}：%{z:.4f}",
+    "head": "头",
+    "layer": "层",
+    "layer %{y}, head %{x}: %{z:.2f} bits": "第 %{y} 层，第 %{x} 个头：%{z:.2f} 比特",
+    "how spread out each head reads (mean entropy of its rows)": "每个头读得有多分散（各行熵的平均）",
+    "|by hand − model|, max {d:.1e}": "|手算 − 模型|，最大 {d:.1e}",
+    "row %{y}, col %{x}: %{z:.4f}": "第 %{y} 行，第 %{x} 列：%{z:.4f}",
+    "layer {layer}, head {head}": "第 {layer} 层，第 {head} 个头",
+    "cross-attention (decoder queries → encoder keys and values)": "交叉注意力（解码器的查询 → 编码器的键和值）",
+    "equal to what the model computed": "与模型算出的结果相同",
+    "NOT equal to what the model computed": "与模型算出的结果不同",
+    "float32 rounding is about 1e-7": "float32 的舍入误差约为 1e-7",
+    "the model ran in {dtype}, whose rounding is about 1e-2: choose float32 for an exact match":
+        "模型以 {dtype} 运行，其舍入误差约为 1e-2：选择 float32 才能精确一致",
+    "max |weights by hand − model|": "最大 |手算权重 − 模型|",
+    "max |output by hand − model|": "最大 |手算输出 − 模型|",
+    "Recipe: <b>{recipe}</b> · {stack}, layer {layer}, head {head}": "算法：<b>{recipe}</b> · {stack}，第 {layer} 层，第 {head} 个头",
+    " ({rounding}).": "（{rounding}）。",
+    "row sum": "行和",
+    "token {i}": "词元 {i}",
+    "no scaling": "不缩放",
+    "As in the book": "照书上的做法",
+    "As real models do": "照真实模型的做法",
+    "weights = softmax(row): what each token reads": "weights = softmax(每行)：每个词元读取多少",
+    "output = weights · V: a vector": "output = weights · V：一个向量",
+    "The book prints the output rows and these numbers are right: token 2's output is [{o0:.4f}, {o1:.4f}, "
+    "{o2:.4f}]. It then reads them as attention percentages (86.6 %, 14.9 % and 110.1 %), which they are not: a "
+    "weight is never above 100 % and each row of weights sums to 100 %, while this row sums to {osum:.4f}. Token 2's "
+    "weights are {w0:.1f} %, {w1:.1f} % and {w2:.1f} %. That the first output number equals a weight ({w1:.1f} %) is "
+    "a coincidence of this V: its first column is (0, 1, 0), so it picks out the weight on token 2. With ÷√d (real "
+    "models) the weights are softer: the same scores count less.":
+        "书上印出的是输出的各行，这些数字本身没错：词元 2 的输出是 [{o0:.4f}, {o1:.4f}, {o2:.4f}]。可书接着把它们当成"
+        "注意力百分比（86.6 %、14.9 % 和 110.1 %），这就错了：权重永远不会超过 100 %，每行权重之和是 100 %，而这一行之和是 "
+        "{osum:.4f}。词元 2 的权重是 {w0:.1f} %、{w1:.1f} % 和 {w2:.1f} %。第一个输出数字恰好等于一个权重（{w1:.1f} %），"
+        "只是这个 V 的巧合：它的第一列是 (0, 1, 0)，正好挑出了词元 2 上的权重。用 ÷√d（真实模型）时权重更平缓：同样的分数分量更轻。",
+    "Your own matrices: the weights (each row sums to 100 %) say how much each token reads every token; the output "
+    "is the weighted sum of V's rows, a vector like V's, whose numbers can be anything.":
+        "你自己的矩阵：权重（每行之和为 100 %）表示每个词元读取各个词元的多少；输出是 V 各行的加权和，"
+        "是和 V 的行一样的向量，其中的数字可以是任何值。",
+    "Then the real head, below: the same three steps on vectors the model computes from its own weights, with its "
+    "mask and positions, and compared with what the model computed.":
+        "下面是真实的注意力头：同样的三步，用在模型以自身权重算出的向量上，带上它的掩码和位置信息，并与模型算出的结果对比。",
     # ---- Embeddings tab --------------------------------------------------------------------------
     "Type a token and click Look it up, or click a lesson.": "输入一个词元并点击“查一查”，或点击某一课。",
     "in the vocabulary": "词表中的写法",

@@ -155,19 +155,19 @@ def compare_families(ctx: AppContext, text, s2s_text, decoder_text, dec_model, e
         for label, name, source in ((FAMILY_LABELS[0], dec_model, text), (FAMILY_LABELS[1], enc_model, text),
                                     (FAMILY_LABELS[2], s2s_model, s2s_text)):
             if not name:
-                notes.append(f"{label}: no model of this family is available here"
-                             + (" (no encoder-decoder ships as an offline package; t5-small needs hub access)."
-                                if label == FAMILY_LABELS[2] else "."))
+                notes.append(i18n.tr("{label}: no model of this family is available here (no encoder-decoder ships "
+                                     "as an offline package; t5-small needs hub access)." if label == FAMILY_LABELS[2]
+                                     else "{label}: no model of this family is available here.", lang, label=label))
                 continue
             try:
                 b = _load(ctx, name, device, dtype, progress)
                 results.append(att.attention(b, _check(ctx, source), "",
                                              decoder_text if label == FAMILY_LABELS[2] else ""))
             except ModelUnavailable as exc:
-                notes.append(f"{label}: {exc}")
+                notes.append(i18n.tr("{label}: {reason}", lang, label=label, reason=i18n.error_message(exc, lang)))
         if not results:
-            raise InputError("None of the three models can load here: " + " ".join(notes))
-        notes += [f"{r.model}: {n}" for r in results for n in r.notices]
+            raise InputError("None of the three models can load here: {notes}", notes=" ".join(notes))
+        notes += [f"{r.model}: {i18n.tr(n, lang)}" for r in results for n in r.notices]
     html = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in notes)
     return views.families_figure(results, bool(hide), lang), html
 
@@ -175,18 +175,20 @@ def compare_families(ctx: AppContext, text, s2s_text, decoder_text, dec_model, e
 def run_by_hand(ctx: AppContext, text, decoder_text, model, device, dtype, layer, head, kind_label,
                 progress=gr.Progress(track_tqdm=True)):
     """The chosen head recomputed step by step; the stack follows the Attention radio (encoder-decoders)."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         b = _load(ctx, model, device, dtype, progress)
         stack = KINDS.get(kind_label or "self", "self")
         bh = att.by_hand(b, _check(ctx, text), layer, head, stack="" if stack == "self" else stack,
                          decoder_text=decoder_text or "")
-    return views.by_hand_html(bh), views.by_hand_figure(bh)
+    return views.by_hand_html(bh, lang), views.by_hand_figure(bh, lang=lang)
 
 
 def run_textbook(q, k, v) -> str:
     """The book's self_attention(Q, K, V) on the matrices in the panel: no scaling, then ÷√d."""
-    with user_errors():
-        return views.textbook_html(book.textbook(q, k, v))
+    lang = language()
+    with user_errors(lang):
+        return views.textbook_html(book.textbook(q, k, v), lang)
 
 
 def book_matrices():
