@@ -180,6 +180,17 @@ ZH_CN: dict[str, str] = {
     "Inside the model": "模型内部",
     "Bias": "偏见",
     "More": "更多",
+    # the exported files
+    "{app}: {title}": "{app}：{title}",
+    "Model playground: the lessons shown": "模型实验台：已展示的课程",
+    "{n} lesson(s), in the order they were shown. ← and → move from one to the next.":
+        "共 {n} 课，按展示的顺序排列。用 ← 和 → 在各课之间切换。",
+    "{key}: {value}": "{key}：{value}",
+    "tab": "标签页",
+    "Save this table:": "保存这个表格：",
+    "No lesson has been shown yet: open one in the Lessons view first.": "还没有展示过任何一课：请先在“课程”视图中打开一课。",
+    "previous (←)": "上一课（←）",
+    "next (→)": "下一课（→）",
     # ---- Tokenizer tab ---------------------------------------------------------------------------
     "Text": "文本",
     "Type or paste text (any language, emoji, code, HTML…)": "输入或粘贴文本（任何语言、表情符号、代码、HTML……）",
@@ -757,7 +768,7 @@ ZH_CN: dict[str, str] = {
     " The prediction is the same in every order.": "每种顺序下的预测都相同。",
     "; ": "；",
     "exact match": "完全匹配",
-    "mean log P(reference) per token": "参考译文每个词元的平均 log P",
+    "mean log P(reference) per token": "参考译文每个词元的平均对数概率",
     "Exact match ignores case, spacing and outer punctuation; many sentences have more than one right translation, "
     "so the reference's log-probability (higher is better) is the fairer measure.":
         "完全匹配忽略大小写、空格和首尾标点；很多句子不止一种正确译法，所以参考译文的对数概率（越高越好）是更公平的衡量。",
@@ -931,7 +942,7 @@ ZH_CN: dict[str, str] = {
         "<b>{model}</b> <b>没有可显示的位置矩阵</b>：它不往词元向量上加任何东西。在每个注意力头内部，它把查询和键的每一对维度"
         "旋转一个角度：位置 × θ<sub>i</sub>，前面的维度对转得快，越往后转得越慢（左图）。于是位置 m 的查询和位置 n 的键只通过 "
         "m − n 相遇；对于方向相同的查询和键，它们的点积随距离拉开而衰减，并带有起伏（右图；经由模型自己的旋转模块 "
-        "<code>{module}</code>，以及公式 mean<sub>i</sub> cos(Δ·θ<sub>i</sub>)：两者最多相差 {diff:.1e}）。",
+        "<code>{module}</code>，以及公式：各 i 上 cos(Δ·θ<sub>i</sub>) 的平均；两者最多相差 {diff:.1e}）。",
     "head size": "头的维度",
     "dimension pairs": "维度对数",
     "base θ": "基数 θ",

@@ -1,0 +1,190 @@
+"""The views in Chinese (issue 18): every view and figure built with lang="zh-CN" on small real results writes its
+fixed text in Chinese (titles, axis titles, legends, hovers, cards, captions, notes); with lang="en" the same
+views write the English they always did. What is left in Latin letters is only what the issue exempts (model
+names, tokens, model output, numbers, code identifiers): tests/i18n_text.py's `english_left` says so."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from playground import i18n
+from playground.compute import attention as att
+from playground.compute import embeddings as emb
+from playground.compute import prompting as P
+from playground.compute.attention import textbook as book
+from playground.compute.embeddings import Projection, RotaryPositions, SentenceEmbeddings
+from playground.compute.lm import inputs
+from playground.errors import InputError
+from playground.views import attention as attention_views
+from playground.views import embeddings as embedding_views
+from playground.views import export
+from playground.views import prompting as prompting_views
+from tests.i18n_text import english_left, figure_texts, html_texts
+
+ZH, EN = i18n.ZH, i18n.EN
+CJK = re.compile(r"[\u4e00-\u9fff]")
+TEXT = "The cat sat on the mat because it was tired."
+DEMOS = (("I loved every minute of it.", "positive"), ("Total waste of money.", "negative"),
+         ("A triumph.", "positive"))
+
+
+def chinese(texts: list[str]) -> None:
+    """Every text is Chinese: some Han characters and no English words left (what english_left finds)."""
+    assert texts, "no text found"
+    left = english_left(texts)
+    assert not left, "English left:\n" + "\n".join(map(repr, left))
+    assert any(CJK.search(t) for t in texts), texts
+
+
+def english(texts: list[str]) -> None:
+    assert texts and not [t for t in texts if CJK.search(t)], texts
+
+
+def both(build, extract) -> None:
+    """build(lang) in Chinese has no English UI words; in English no Chinese."""
+    chinese(extract(build(ZH)))
+    english(extract(build(EN)))
+
+
+def unit(n, d, seed=0):
+    x = np.random.default_rng(seed).normal(size=(n, d)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+# ---- Prompting: order sensitivity, the free-text (translation) evaluation -----------------------
+
+
+@pytest.fixture(scope="module")
+def orders(gpt):
+    return P.order_sensitivity(gpt, P.SENTIMENT_TEMPLATE, "Not bad at all.", DEMOS, P.SENTIMENT_LABELS,
+                               permutations=3, seed=1, examples=P.load_dataset("reviews")[:4])
+
+
+def test_order_sensitivity_views_in_chinese(orders):
+    labels = set(orders.labels)  # the user's labels (the boxes, P(positive)): data, not UI text
+    def unlabelled(texts):
+        return [t for t in (re.sub(r"\b(" + "|".join(labels) + r")\b", " ", t).strip(" :") for t in texts) if t]
+
+    both(lambda lang: prompting_views.order_figure(orders, lang), lambda fig: unlabelled(figure_texts(fig)))
+    both(lambda lang: prompting_views.order_summary(orders, lang), lambda html: unlabelled(html_texts(html)))
+    chinese(prompting_views.order_headers(orders, ZH)[:2])
+    assert prompting_views.order_headers(orders)[0] == "order of the demonstrations"
+
+
+def test_translation_evaluation_views_in_chinese(gpt):
+    g = P.evaluate_generation(gpt, P.load_dataset("en-fr")[:2], "English: {text}\nFrench:", demos=[("cheese", "fromage")])
+    both(lambda lang: prompting_views.generation_html([g], lang), html_texts)
+    assert prompting_views.answer_rows([g], ZH)[0][0] == "1 个示例"
+    chinese([i18n.tr(h, ZH) for h in prompting_views.ANSWER_HEADERS if h != "English"])
+
+
+# ---- Attention: by hand, the textbook's example ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def by_hand(gpt):
+    return att.by_hand(gpt, TEXT, 0, 1)
+
+
+def test_by_hand_frame_and_figure_in_chinese(by_hand):
+    html = attention_views.by_hand_html(by_hand, ZH)
+    cards = re.findall(r'<div class="pg-lab">([^<]*)</div>', html)
+    chinese(cards)
+    assert "算法：" in html and "与模型算出的结果" in html
+    fig = attention_views.by_hand_figure(by_hand, lang=ZH)
+    chinese([fig.layout.title.text.replace(by_hand.model, "")])
+    assert "手算" in fig.layout.annotations[-1].text
+    assert "max |weights by hand − model|" in attention_views.by_hand_html(by_hand)  # English as it was
+
+
+def test_the_textbook_example_in_chinese():
+    for tb in (book.textbook(), book.textbook([[1, 0], [0, 1]], [[1, 0], [0, 1]], [[1, 2], [3, 4]])):
+        html = attention_views.textbook_html(tb, ZH)
+        # the formulas (scores = Q·Kᵀ, softmax) are the field's symbols; the rest is Chinese
+        chinese([re.sub(r"scores|weights|output|softmax", " ", t) for t in html_texts(html)])
+        assert "As in the book" in attention_views.textbook_html(tb)
+
+
+def test_attention_charts_hover_and_titles_in_chinese(gpt):
+    result = att.attention(gpt, TEXT)
+    fig = attention_views.heatmap_figure(result, 0, None, lang=ZH)
+    chinese([t.replace(result.model, "") for t in figure_texts(fig)])
+    entropy = np.ones((result.num_layers, result.num_heads))
+    both(lambda lang: attention_views.entropy_figure(result, entropy, lang),
+         lambda fig: [t.replace(result.model, "") for t in figure_texts(fig)])
+
+
+# ---- Embeddings: rotary, the projector, the first layer's vectors -----------------------------------
+
+
+def rotary() -> RotaryPositions:
+    inv = 1.0 / (10000 ** (np.arange(0, 8, 2) / 8))
+    d = np.arange(100)
+    curve = np.cos(d[:, None] * inv[None]).mean(1)
+    return RotaryPositions("m", "rotary_emb", inv.astype(np.float32), 8, d, curve, curve, 10000.0, 2048)
+
+
+def test_rotary_charts_and_summary_in_chinese():
+    p = rotary()
+    for i in range(2):
+        both(lambda lang: embedding_views.positions_figures(p, lang)[i], figure_texts)
+    chinese(html_texts(embedding_views.positions_html(p, ZH)))
+
+
+def test_projector_and_neighbours_in_chinese():
+    texts = ("the cat sat", "a dog ran", "stocks fell", "markets rose")
+    vectors = unit(4, 8)
+    proj = Projection("m", "sentences", texts, ("", "", "", ""), texts, np.random.default_rng(1).normal(size=(4, 2)),
+                      np.array([0.5, 0.25]), vectors)
+    near = proj.neighbours(0, 2)
+    both(lambda lang: embedding_views.projector_figure(proj, 0, near, lang),
+         lambda fig: [t for t in figure_texts(fig) if not any(x in t for x in texts)])
+    html = embedding_views.neighbours_html(proj, 0, near, ZH)
+    chinese([t for t in html_texts(html) if t not in texts])
+    assert "Nearest to" in embedding_views.neighbours_html(proj, 0, near)
+    fig = embedding_views.projector_figure(proj, 0, near, ZH)
+    assert fig.layout.xaxis.title.text.startswith("主成分 1")
+
+
+def test_first_layer_vectors_in_chinese(gpt):
+    fl = emb.first_layer(gpt, TEXT)
+    token = embedding_views.chart_label(fl.tokens[1])
+    both(lambda lang: embedding_views.first_layer_vectors_figure(fl, 1, lang),
+         lambda fig: [t.replace(token, "") for t in figure_texts(fig)])
+
+
+def test_sentences_projected_in_chinese():
+    e = SentenceEmbeddings("m", "encoder", "mean", "the recipe", ("a", "b", "c"), unit(3, 8), (5,) * 3, False)
+    proj = emb.project_sentences(e)
+    fig = embedding_views.projector_figure(proj, None, (), ZH)
+    chinese([t for t in figure_texts(fig) if t not in ("a", "b", "c")])
+
+
+# ---- the truncation notice, and errors from the compute layer ----------------------------------------
+
+
+@pytest.mark.parametrize("context, cap, reserve", [(2048, 4096, 0), (2048, 4096, 16), (None, 512, 0)])
+def test_the_truncation_notice_says_why_in_chinese(context, cap, reserve):
+    limit, why = inputs.token_limit(context, cap, reserve)
+    _, notice = inputs.fit(list(range(5000)), limit, 1, why)
+    chinese([i18n.tr(notice, ZH)])
+    assert notice.startswith("The text has 5,000 tokens and ")
+
+
+# ---- exports -----------------------------------------------------------------------------------------
+
+
+def test_export_titles_in_chinese():
+    table = {"headers": [i18n.tr("token", ZH), i18n.tr("probability", ZH)], "rows": [["night", 0.86]]}  # as shown
+    slide = export.Slide(title="Lesson 7", notice="", key="7", meta={"tab": "Next token"},
+                         items=(export.Item(export.TABLE, "Top-k table", table),))
+    doc = export.deck_document([slide], lang=ZH)
+    title = re.search(r"<title>(.*?)</title>", doc).group(1)
+    chinese([title])
+    assert "<title>Model playground: the lessons shown</title>" in export.deck_document([slide])
+    one = export.result_document(slide, lang=ZH)
+    assert re.search(r"<title>模型实验台", one)
+    chinese([t for t in html_texts(one) if "Lesson 7" not in t and t.strip() not in ("7",)])
