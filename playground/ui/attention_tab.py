@@ -121,15 +121,16 @@ def draw_model_view(ctx: AppContext, result, first, last):
         att.check_layer_head(last, None, result.num_layers, result.num_heads)
         n = max(len(result.tokens), len(result.decoder_tokens))
         if n > att.BERTVIZ_MAX_TOKENS:
-            raise InputError(f"The model view takes at most {att.BERTVIZ_MAX_TOKENS} tokens; this text has {n}. "
-                             "Shorten it.")
+            raise InputError("The model view takes at most {BERTVIZ_MAX_TOKENS} tokens; this text has {n}. "
+                             "Shorten it.", BERTVIZ_MAX_TOKENS=att.BERTVIZ_MAX_TOKENS, n=n)
         per_layer = result.num_heads * n * n * len(result.kinds())
         fit = max(1, MODEL_VIEW_MAX_LINES // per_layer)
         if last - first + 1 > fit:
             raise InputError(
-                f"Layers {first}–{last} would draw {(last - first + 1) * per_layer:,} lines; the model view "
-                f"stays interactive up to {MODEL_VIEW_MAX_LINES:,}. At {n} tokens that is {fit} layer(s) at a "
-                "time: narrow the range (or shorten the text).")
+                "Layers {first}–{last} would draw {value:,} lines; the model view stays interactive up to "
+                "{model_view_max_lines:,}. At {n} tokens that is {fit} layer(s) at a time: narrow the range (or "
+                "shorten the text).", first=first, last=last, value=(last - first + 1) * per_layer,
+                model_view_max_lines=MODEL_VIEW_MAX_LINES, n=n, fit=fit)
         layers = list(range(first, last + 1))
         doc = bertviz.model_view_document(result, layers)
     height = bertviz.model_view_height(n, len(layers), result.num_heads)

@@ -79,7 +79,8 @@ def steps_of(value) -> int:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InputError(f"Steps must be a whole number from {at.MIN_STEPS} to {at.MAX_STEPS}.") from None
+        raise InputError("Steps must be a whole number from {MIN_STEPS} to {MAX_STEPS}.", MIN_STEPS=at.MIN_STEPS,
+                         MAX_STEPS=at.MAX_STEPS) from None
     return at.check_steps(int(number) if number.is_integer() else number)
 
 
