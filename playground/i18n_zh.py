@@ -1259,6 +1259,41 @@ PATTERNS: list[tuple[str, str]] = [
     (r"The sentence has (?P<n>[\d,]+) tokens and (?P<t_why>.+): only its first (?P<k>[\d,]+) are read \(a sentence "
      r"embedding keeps the start of a long text, as sentence-transformers does\)\.",
      "这个句子有 {n} 个词元，而{t_why}：只读它的前 {k} 个（句向量保留长文本的开头，与 sentence-transformers 的做法相同）。"),
+    # notices the compute layer writes with numbers and names in them
+    (r"k = (?P<k>\d+) but the table has (?P<n>\d+) demonstration\(s\): using all (?P<n2>\d+)\.",
+     "k = {k}，但表格里只有 {n} 个示例：全部 {n2} 个都用上。"),
+    (r"(?P<n>\d+) demonstrations have only (?P<total>\d+) orders: running all of them\.",
+     "{n} 个示例只有 {total} 种顺序：全部运行。"),
+    (r"(?P<label>.+): the verbalizer (?P<v>'.*'|\".*\") is (?P<n>\d+) tokens \((?P<toks>.*)\), filled left to right "
+     r"at that many masks \(an estimate\)\.",
+     "{label}：标签词 {v} 是 {n} 个词元（{toks}），在同样多个掩码处从左到右填入（估计值）。"),
+    (r"(?P<label>.+): the verbalizer (?P<v>'.*'|\".*\") is (?P<n>\d+) tokens \((?P<toks>.*)\), scored whole by the "
+     r"chain rule: the sum of their log-probabilities\.",
+     "{label}：标签词 {v} 是 {n} 个词元（{toks}），用链式法则整体打分：它们的对数概率之和。"),
+    (r"Calibration changes the prediction from (?P<a>.+) to (?P<b>.+)\.", "校准把预测从 {a} 改成了 {b}。"),
+    (r"The classifier's class\(es\) (?P<c>.+) match no label and are never predicted\.",
+     "分类器的类别 {c} 与任何标签都不对应，永远不会被预测。"),
+    (r"(?P<what>.+) only matter when sampling; this run does not sample, so they are ignored \(tick 'Sample' to use "
+     r"them\)\.", "{what} 只在采样时起作用；这次运行不采样，所以它们被忽略了（勾选“采样”才会使用）。"),
+    (r"(?P<w>'.*'|\".*\") is not a single token in this vocabulary \((?P<p>.*)\): generate\(\) bans its last piece "
+     r"only right after the others, so the pieces on their own can still appear\.",
+     "{w} 在这个词表中不是单个词元（{p}）：generate() 只在其他片段之后才禁止它的最后一个片段，所以这些片段单独出现仍然可能。"),
+    (r"(?P<model>\S+) has no position table: position enters inside attention \(rotary embeddings turn each query and "
+     r"key by an angle that grows with the position\), so the first layer reads the token embeddings alone\.",
+     "{model} 没有位置表：位置信息在注意力内部进入（旋转位置编码把每个查询和键旋转一个随位置增大的角度），"
+     "所以第一层只读到词元嵌入。"),
+    (r"Split into several tokens and scored as whole words by the chain rule \(each piece given the ones before it\): "
+     r"(?P<w>.+)\. Their probabilities are not comparable one-to-one with single-token words, which need no second "
+     r"guess\.", "被拆成多个词元，并用链式法则（每个片段以它之前的片段为条件）作为整词打分：{w}。它们的概率不能与单词元的词"
+     "一一比较，后者不需要第二次猜测。"),
+    (r"Split into several tokens and scored as whole words by one mask per piece, filled left to right \(each piece "
+     r"given the ones before it\): (?P<w>.+)\. Their probabilities are not comparable one-to-one with single-token "
+     r"words, which need no second guess\.", "被拆成多个词元，并用每个片段一个掩码、从左到右填入（每个片段以它之前的片段为条件）"
+     "的方式作为整词打分：{w}。它们的概率不能与单词元的词一一比较，后者不需要第二次猜测。"),
+    (r"Scored whole \(the chain rule\): (?P<w>.+) is more than one token\.", "整体打分（链式法则）：{w} 不止一个词元。"),
+    (r"Scored whole \(one mask per piece, filled left to right\): (?P<w>.+) is more than one token\.",
+     "整体打分（每个片段一个掩码，从左到右填入）：{w} 不止一个词元。"),
+    (r"Sentence (?P<i>\d+): (?P<t_n>.+)", "第 {i} 个句子：{t_n}"),
     # self-attention by hand: the steps and the panels (compute/attention/by_hand.py, recipes.py)
     (r"x: the attention block's input, (?P<t>\d+) tokens × (?P<d>\d+) numbers \(one sequence, no padding\), captured "
      r"with a forward hook that is removed as soon as the pass ends",

@@ -255,3 +255,17 @@ def test_a_models_family_is_named_in_chinese(gpt):
         att.by_hand(gpt, TEXT, 0, 0, stack="encoder")
     zh = i18n.error_message(e.value, ZH)
     assert "仅解码器模型" in zh and "解码器" in zh and "decoder" not in zh.split("：")[0], zh
+
+
+@pytest.mark.parametrize("notice", [
+    "k = 5 but the table has 3 demonstration(s): using all 3.",
+    "3 demonstrations have only 6 orders: running all of them.",
+    "Calibration changes the prediction from positive to negative.",
+    "Scored whole (the chain rule): nurse is more than one token.",
+    "x: the attention block's input, 9 tokens × 32 numbers (one sequence, no padding), captured with a forward hook "
+    "that is removed as soon as the pass ends",
+])
+def test_a_compute_notice_with_numbers_in_it_reads_in_chinese(notice):
+    zh = i18n.tr(notice, ZH)
+    assert zh != notice
+    chinese([re.sub(r"\b(positive|negative|nurse)\b", " ", zh)])
