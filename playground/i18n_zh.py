@@ -841,6 +841,26 @@ ZH_CN: dict[str, str] = {
         "Llama 式：独立的 q_proj/k_proj/v_proj，旋转位置编码（半分式），因果",
     "T5: separate q/k/v, no scaling, a learned relative position bias; encoder, decoder and cross-attention":
         "T5：独立的 q/k/v，不缩放，学习得到的相对位置偏置；编码器、解码器和交叉注意力",
+    "Up to {n} tokens for the heatmaps, {m} for the bertviz views.": "热力图最多 {n} 个词元，bertviz 视图最多 {m} 个。",
+    "Shows how each query vector meets each key vector. It needs bertviz's own copy of the model (BERT, GPT-2), "
+    "built here from the loaded weights; up to {n} tokens.":
+        "展示每个查询向量如何与每个键向量相遇。它需要 bertviz 自带的一份模型代码（BERT、GPT-2），这里用加载的权重构建；最多 {n} 个词元。",
+    "Q (queries)": "Q（查询）",
+    "K (keys)": "K（键）",
+    "V (values)": "V（值）",
+    "**Then the real head**: the chosen layer and head, recomputed step by step from the layer's input and its own "
+    "weights (up to {n} tokens), then compared with the model's attention weights. Encoder-decoders: the *Attention* "
+    "choice above picks the encoder, the decoder or cross-attention.":
+        "**然后是真实的注意力头**：用该层的输入和它自己的权重，把选中的层和头一步步重新算出来（最多 {n} 个词元），"
+        "再与模型的注意力权重对比。编码器-解码器模型：上面的“注意力”选项决定是编码器、解码器还是交叉注意力。",
+    "{model}: {done:,} of {total:,} sentences scored": "{model}：已打分 {done:,} / {total:,} 个句子",
+    "bertviz head view of {model}": "{model} 的 bertviz head view",
+    "bertviz model view of {model}": "{model} 的 bertviz model view",
+    "bertviz neuron view of {model}": "{model} 的 bertviz neuron view",
+    "**{model}** runs on {url}: the knobs it lacks are off (their notes say why). The logits pipeline, the beam tree "
+    "and generate() by hand need the weights: {why}.":
+        "**{model}** 运行在 {url} 上：它缺少的参数已关闭（各自的说明写了原因）。logits 流水线、束搜索树和手写的 generate() "
+        "需要权重：{why}。",
     # the three families, self-attention by hand, the textbook's example
     "an encoder-decoder": "编码器-解码器模型",
     "a causal model": "因果语言模型",

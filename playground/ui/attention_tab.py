@@ -75,7 +75,8 @@ def _head_view(result, layer, lang=i18n.EN) -> str:
             "line per pair of tokens and head, which stops being readable or quick beyond that. The heatmaps "
             "above work up to {heatmap} tokens.", lang, most=att.BERTVIZ_MAX_TOKENS, n=n, heatmap=att.MAX_TOKENS))
     doc = bertviz.head_view_document(result, layer=min(int(layer or 0), result.num_layers - 1))
-    return bertviz.iframe(doc, bertviz.head_view_height(n), f"bertviz head view of {result.model}")
+    return bertviz.iframe(doc, bertviz.head_view_height(n), i18n.tr("bertviz head view of {model}", lang,
+                                                                     model=result.model))
 
 
 # ---- handlers ------------------------------------------------------------------------------------
@@ -134,7 +135,7 @@ def draw_model_view(ctx: AppContext, result, first, last):
         layers = list(range(first, last + 1))
         doc = bertviz.model_view_document(result, layers)
     height = bertviz.model_view_height(n, len(layers), result.num_heads)
-    return bertviz.iframe(doc, height, f"bertviz model view of {result.model}")
+    return bertviz.iframe(doc, height, i18n.tr("bertviz model view of {model}", language(ctx), model=result.model))
 
 
 def draw_neuron_view(ctx: AppContext, text, text_b, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
@@ -144,7 +145,7 @@ def draw_neuron_view(ctx: AppContext, text, text_b, model, device, dtype, progre
         params = att.neuron_params(b, _check(ctx, text), text_b)
         doc = bertviz.neuron_view_document(params, pair=bool((text_b or "").strip()))
         n = len(params["attention"]["all"]["left_text"])
-    return bertviz.iframe(doc, 160 + 26 * n, f"bertviz neuron view of {b.name}")
+    return bertviz.iframe(doc, 160 + 26 * n, i18n.tr("bertviz neuron view of {model}", language(ctx), model=b.name))
 
 
 def compare_families(ctx: AppContext, text, s2s_text, decoder_text, dec_model, enc_model, s2s_model, device, dtype,
@@ -257,8 +258,8 @@ def build_attention_tab(ctx: AppContext) -> dict:
     lesson_buttons, notice = lesson_bar(presets)
     with gr.Row():
         text = gr.Textbox(label=L("Text"), value=presets[0].text, lines=2, max_lines=6, scale=4, elem_id="att-text",
-                          info=f"Up to {att.MAX_TOKENS} tokens for the heatmaps, {att.BERTVIZ_MAX_TOKENS} for the "
-                               "bertviz views.")
+                          info=L("Up to {n} tokens for the heatmaps, {m} for the bertviz views.", n=att.MAX_TOKENS,
+                                 m=att.BERTVIZ_MAX_TOKENS))
         with gr.Column(scale=1, min_width=220):
             run_btn = gr.Button(L("Show attention"), variant="primary", elem_id="att-run")
             hide = gr.Checkbox(False, label=L("Hide special tokens and the first-token sink"), elem_id="att-hide")
@@ -294,8 +295,8 @@ def build_attention_tab(ctx: AppContext) -> dict:
         mv_message = message_box("att-model-view-message")
         model_view_html = gr.HTML(elem_id="att-model-view")
     with gr.Accordion(L("bertviz neuron view (queries and keys; BERT and GPT-2)"), open=False) as neuron_acc:
-        gr.Markdown(f"Shows how each query vector meets each key vector. It needs bertviz's own copy of the model "
-                    f"(BERT, GPT-2), built here from the loaded weights; up to {att.NEURON_MAX_TOKENS} tokens.")
+        gr.Markdown(L("Shows how each query vector meets each key vector. It needs bertviz's own copy of the model "
+                      "(BERT, GPT-2), built here from the loaded weights; up to {n} tokens.", n=att.NEURON_MAX_TOKENS))
         neuron_btn = gr.Button(L("Draw the neuron view"), elem_id="att-neuron-run")
         neuron_message = message_box("att-neuron-message")
         neuron_html = gr.HTML(elem_id="att-neuron-view")
@@ -304,18 +305,18 @@ def build_attention_tab(ctx: AppContext) -> dict:
                     "computes it in numpy (edit the matrices: one row per token), then the same with ÷√d."))
         with gr.Row():
             book_q, book_k, book_v = (
-                gr.Dataframe(value=m, label=f"{name} ({what})", datatype="number", type="array", interactive=True,
+                gr.Dataframe(value=m, label=L(label), datatype="number", type="array", interactive=True,
                              elem_id=f"att-book-{name.lower()}")
-                for name, what, m in zip("QKV", ("queries", "keys", "values"), book_matrices()))
+                for name, label, m in zip("QKV", ("Q (queries)", "K (keys)", "V (values)"), book_matrices()))
         with gr.Row():
             book_btn = gr.Button(L("Compute the book's example"), elem_id="att-book-run")
             book_reset = gr.Button(L("Back to the book's matrices"), size="sm", elem_id="att-book-reset")
         book_message = message_box("att-book-message")
         book_html = gr.HTML(elem_id="att-book")
-        gr.Markdown("**Then the real head**: the chosen layer and head, recomputed step by step from the layer's "
-                    f"input and its own weights (up to {att.BY_HAND_MAX_TOKENS} tokens), then compared with the "
-                    "model's attention weights. Encoder-decoders: the *Attention* choice above picks the encoder, "
-                    "the decoder or cross-attention.")
+        gr.Markdown(L("**Then the real head**: the chosen layer and head, recomputed step by step from the layer's "
+                      "input and its own weights (up to {n} tokens), then compared with the model's attention weights. "
+                      "Encoder-decoders: the *Attention* choice above picks the encoder, the decoder or "
+                      "cross-attention.", n=att.BY_HAND_MAX_TOKENS))
         by_hand_btn = gr.Button(L("Compute it by hand"), elem_id="att-by-hand-run")
         by_hand_message = message_box("att-by-hand-message")
         by_hand_summary = gr.HTML(elem_id="att-by-hand-summary")

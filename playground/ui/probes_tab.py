@@ -21,6 +21,7 @@ from .common import (
     AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, loadable_choices,
     message_box, user_errors,
 )
+from .. import i18n
 from .lang import L, L_html, language, table
 from .lecture import export_bar, record_lessons
 
@@ -37,7 +38,8 @@ def _probe_of(ctx: AppContext, model, device, dtype, templates, groups, targets,
 
     def report(done, total):
         if progress is not None:
-            progress(done / max(total, 1), desc=f"{b.name}: {done:,} of {total:,} sentences scored")
+            progress(done / max(total, 1), desc=i18n.tr("{model}: {done:,} of {total:,} sentences scored", language(ctx),
+                                                        model=b.name, done=done, total=total))
 
     return probes.bias_probe(b, templates, groups, targets, report=report)
 
