@@ -46,6 +46,7 @@ ZH_CN: dict[str, str] = {
     "unavailable": "不可用",
     "not checked": "尚未检查",
     "{mark}: {reason}": "{mark}：{reason}",
+    "Tokenizer ready": "分词器已就绪",
     "{name} (hub)": "{name}（Hub）",
     "{name} (checking)": "{name}（检查中）",
     "{name} (unavailable)": "{name}（不可用）",
@@ -1024,6 +1025,8 @@ ZH_CN: dict[str, str] = {
     "token (as the model reads it)": "词元（按模型读入的样子）",
     "length of the vector (L2 norm)": "向量的长度（L2 范数）",
     "{model} · what the first layer reads, token by token": "{model} · 第一层读到的内容，逐个词元",
+    "One per line, up to {n}; a line '# name' starts a group (the projector colours by group).":
+        "每行一个，最多 {n} 个；以 '# 名称' 开头的一行开始一个分组（投影图按分组着色）。",
     # rotary positions, the first layer's vectors, the projector
     "rotary (RoPE)": "旋转位置编码（RoPE）",
     "{lo:,.1f} / {hi:,.0f} tokens": "{lo:,.1f} / {hi:,.0f} 个词元",
@@ -1279,6 +1282,15 @@ PATTERNS: list[tuple[str, str]] = [
     (r"The sentence has (?P<n>[\d,]+) tokens and (?P<t_why>.+): only its first (?P<k>[\d,]+) are read \(a sentence "
      r"embedding keeps the start of a long text, as sentence-transformers does\)\.",
      "这个句子有 {n} 个词元，而{t_why}：只读它的前 {k} 个（句向量保留长文本的开头，与 sentence-transformers 的做法相同）。"),
+    # the loader's progress (models.py)
+    (r"Loading the (?P<model>\S+) tokenizer", "正在加载 {model} 的分词器"),
+    (r"Loading (?P<model>\S+) weights", "正在加载 {model} 的权重"),
+    (r"(?P<model>\S+) ready on (?P<device>\S+)", "{model} 已在 {device} 上就绪"),
+    (r"Reading the (?P<model>\S+) tokenizer from its GGUF file \(first time only\)",
+     "正在从 GGUF 文件读取 {model} 的分词器（仅第一次）"),
+    (r"Converting (?P<model>\S+) from GGUF to safetensors \(first time only, ~20 s\)",
+     "正在把 {model} 从 GGUF 转换为 safetensors（仅第一次，约 20 秒）"),
+    (r"Saving the (?P<model>\S+) safetensors cache", "正在保存 {model} 的 safetensors 缓存"),
     # notices the compute layer writes with numbers and names in them
     (r"k = (?P<k>\d+) but the table has (?P<n>\d+) demonstration\(s\): using all (?P<n2>\d+)\.",
      "k = {k}，但表格里只有 {n} 个示例：全部 {n2} 个都用上。"),

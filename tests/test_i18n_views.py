@@ -269,3 +269,15 @@ def test_a_compute_notice_with_numbers_in_it_reads_in_chinese(notice):
     zh = i18n.tr(notice, ZH)
     assert zh != notice
     chinese([re.sub(r"\b(positive|negative|nurse)\b", " ", zh)])
+
+
+def test_the_loaders_progress_reads_in_the_pages_language():
+    from playground.ui.common import _progress_in
+
+    seen = []
+    report = _progress_in(lambda fraction, desc=None: seen.append(desc), ZH)
+    report(0.8, "Loading gpt2 weights")
+    report(1.0, "Tokenizer ready")
+    assert seen == ["正在加载 gpt2 的权重", "分词器已就绪"]
+    english_report = lambda fraction, desc=None: None  # noqa: E731
+    assert _progress_in(english_report, EN) is english_report and _progress_in(None, ZH) is None

@@ -77,9 +77,21 @@ class AppContext:
         no attention weights and reads long texts (the Embeddings tab's encoders)."""
         if not model:
             raise InputError("Choose a model in the picker at the top.")
-        return lm.open_backend(self.models, model, device=device or None, dtype=dtype or None, progress=progress,
+        return lm.open_backend(self.models, model, device=device or None, dtype=dtype or None,
+                               progress=_progress_in(progress, language(self)),
                                capability=capability, limits=lm.Limits.from_settings(self.settings),
                                attention=attention)
+
+
+def _progress_in(progress, lang: str):
+    """The loader's progress texts ("Loading GPT-2 weights") in the page's language."""
+    if progress is None or lang == i18n.EN:
+        return progress
+
+    def report(fraction, desc=None, *args, **kwargs):
+        return progress(fraction, i18n.tr(desc, lang) if isinstance(desc, str) else desc, *args, **kwargs)
+
+    return report
 
 
 def bind(handler, ctx: AppContext, *leading):

@@ -293,8 +293,8 @@ def build_embeddings_tab(ctx: AppContext) -> dict:
         with gr.Row():
             sentences = gr.Textbox(label=L("Sentences"), value=DEFAULT_SENTENCES, lines=8, max_lines=20, scale=4,
                                    elem_id="emb-sentences",
-                                   info=f"One per line, up to {emb.MAX_SENTENCES}; a line '# name' starts a group "
-                                        "(the projector colours by group).")
+                                   info=L("One per line, up to {n}; a line '# name' starts a group (the projector "
+                                          "colours by group).", n=emb.MAX_SENTENCES))
             with gr.Column(scale=1, min_width=220):
                 pooling = gr.Radio(POOLINGS, value="auto", label=L("Pooling"),
                                    info=L("auto: the model's own recipe (MiniLM: mean)"))
