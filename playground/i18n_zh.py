@@ -1282,6 +1282,19 @@ PATTERNS: list[tuple[str, str]] = [
     (r"The sentence has (?P<n>[\d,]+) tokens and (?P<t_why>.+): only its first (?P<k>[\d,]+) are read \(a sentence "
      r"embedding keeps the start of a long text, as sentence-transformers does\)\.",
      "这个句子有 {n} 个词元，而{t_why}：只读它的前 {k} 个（句向量保留长文本的开头，与 sentence-transformers 的做法相同）。"),
+    # why a model lacks an operation (compute/lm backend.why_not)
+    (r"(?P<model>\S+) was loaded with (?P<impl>'[^']*') attention, which returns no attention weights; load it with "
+     r"eager attention \(the default\)", "{model} 是用 {impl} 注意力加载的，它不返回注意力权重；请用 eager 注意力加载（默认）"),
+    (r"(?P<model>\S+) is not a fine-tuned classifier; choose one such as "
+     r"distilbert-base-uncased-finetuned-sst-2-english \(needs the hub\)",
+     "{model} 不是微调过的分类器；请选择 distilbert-base-uncased-finetuned-sst-2-english 这样的分类器（需要访问 Hub）"),
+    (r"(?P<model>\S+) is an encoder with no language-model head \(it is for embeddings and attention\); choose a "
+     r"causal, masked or seq2seq model \(SmolLM2-135M-Instruct works offline\)",
+     "{model} 是没有语言模型头的编码器（它用于嵌入和注意力）；请选择因果、掩码或序列到序列模型（SmolLM2-135M-Instruct 可离线使用）"),
+    (r"(?P<model>\S+) is a masked LM: it fills a \[MASK\] but does not continue a text; choose a causal or seq2seq "
+     r"model \(SmolLM2-135M-Instruct works offline\)",
+     "{model} 是掩码语言模型：它填 [MASK]，但不续写文本；请选择因果模型或序列到序列模型（SmolLM2-135M-Instruct 可离线使用）"),
+    (r"(?P<model>\S+) does not offer (?P<op>\S+)", "{model} 不提供 {op}"),
     # the loader's progress (models.py)
     (r"Loading the (?P<model>\S+) tokenizer", "正在加载 {model} 的分词器"),
     (r"Loading (?P<model>\S+) weights", "正在加载 {model} 的权重"),
