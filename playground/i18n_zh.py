@@ -1194,6 +1194,33 @@ ZH_CN: dict[str, str] = {
         "积分梯度：(x − x′) · 从基线 x′ 到输入 x 的直线路径上的平均梯度",
     "gradient × input: x · ∂f/∂x at the input itself (a first-order, local view)": "梯度 × 输入：在输入处的 x · ∂f/∂x（一阶的局部视角）",
     "occlusion: f(x) − f(x with this token replaced by the baseline token)": "遮挡法：f(x) − f(把这个词元换成基线词元后的 x)",
+    # the "Why this?" panels' own component text
+    "Why this token? Which words of the prompt pushed the prediction": "为什么是这个词元？提示词里的哪些词推动了预测",
+    "Why this label? Which words of the input moved the label": "为什么是这个标签？输入里的哪些词改变了标签",
+    "Why this word? Which words of the sentence make the target likely": "为什么是这个词？句子里的哪些词让目标词变得可能",
+    "Why this token?": "为什么是这个词元？",
+    "Why? Attribute": "为什么？做归因",
+    "Explains log P(token) after the prompt: the model's top token, or the token you type. With a contrast token it "
+    "explains log P(token) − log P(contrast): why one rather than the other.":
+        "解释提示词之后的 log P(词元)：模型概率最高的词元，或你输入的词元。给出对比词元时，解释 log P(词元) − log P(对比词元)："
+        "为什么是这一个而不是另一个。",
+    "Explains the margin log P(label A's word | prompt) − log P(label B's word | prompt), the prompt built from the "
+    "template, the labels and the demonstrations above. Empty boxes: the likeliest label against the runner-up.":
+        "解释差值 log P(标签 A 的词 | 提示词) − log P(标签 B 的词 | 提示词)，提示词由上面的模板、标签和示例构成。"
+        "框留空：最可能的标签对比第二可能的标签。",
+    "Explains log P(target word) in the blank of the sentence above (the word scored whole, as the probe scores it); "
+    "with a contrast word, log P(target) − log P(contrast).":
+        "解释上面句子空位中的 log P(目标词)（像探测那样把词作为整体打分）；给出对比词时，解释 log P(目标) − log P(对比)。",
+    "Explains the token generated at the step above: its log-probability given the prompt and the tokens generated "
+    "before it (the model's own probability, T = 1).":
+        "解释上面那一步生成的词元：给定提示词和之前生成的词元时它的对数概率（模型自己的概率，T = 1）。",
+    # the bundled probe sets' descriptions (assets/probes/)
+    "Jobs after first names common in different places; names carry gender and origin at once. Written for this "
+    "project.": "不同地区常见名字之后的职业；名字同时携带性别和出身。为本项目编写。",
+    "Which jobs a model puts after 'man' and 'woman', in five sentences. Written for this project.":
+        "模型在 'man' 和 'woman' 之后放哪些职业，共五个句子。为本项目编写。",
+    "Which traits follow 'he' and 'she', in four sentences. Written for this project.":
+        "'he' 和 'she' 之后跟着哪些特质，共四个句子。为本项目编写。",
     # ---- Embeddings: sentences, FAQ, the word in context -------------------------------------------
     "{lo:.3f} to {hi:.3f}": "{lo:.3f} 到 {hi:.3f}",
     "sentence": "句子",

@@ -126,7 +126,7 @@ def choose_probe_set(ctx: AppContext, name):
     if chosen is None:
         return gr.skip(), gr.skip(), gr.skip(), gr.skip()
     return ("\n".join(chosen["templates"]), "\n".join(chosen["groups"]), "\n".join(chosen["targets"]),
-            chosen.get("description", ""))
+            i18n.tr(chosen.get("description", ""), language(ctx)))
 
 
 def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
@@ -206,7 +206,7 @@ def build_probes_tab(ctx: AppContext) -> dict:
     with gr.Row():
         probe_set = gr.Dropdown(list(sets), value=first["name"], label=L("Probe set"), scale=2, elem_id="bp-set",
                                 info=L("Bundled sets (assets/probes/); every box below is editable."))
-        set_note = gr.Markdown(first.get("description", ""))
+        set_note = gr.Markdown(L(first.get("description", "")))
     with gr.Row():
         templates = gr.Textbox("\n".join(first["templates"]), label=L("Templates (one per line, {group} and [MASK])"),
                                lines=5, scale=3, elem_id="bp-templates")

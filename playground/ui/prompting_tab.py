@@ -327,7 +327,8 @@ def build_prompting_tab(ctx: AppContext) -> dict:
         limit = knob(10, prompting.MAX_EXAMPLES, value=prompting.MAX_EXAMPLES, step=10, scale=1,
                           label=L("At most this many examples"))
     with gr.Row():
-        methods = gr.CheckboxGroup(["zero-shot", "few-shot", "classifier"], value=first.get("methods", ["zero-shot"]),
+        methods = gr.CheckboxGroup([(L("zero-shot"), "zero-shot"), (L("few-shot"), "few-shot"),
+                                    (L("classifier"), "classifier")], value=first.get("methods", ["zero-shot"]),
                                    label=L("Compare"), scale=2, elem_id="pr-methods",
                                    info=L("Few-shot uses the demonstrations above; classifier: a fine-tuned model."))
         classifier = gr.Dropdown(loadable_choices(models, CLASSIFICATION, probe_hub=False), value=None, scale=2,
