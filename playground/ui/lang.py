@@ -29,24 +29,6 @@ _REGISTERED: dict[str, str] = {}  # formatted English -> formatted Chinese, for 
 _LOCK = threading.Lock()
 
 
-def _icu(text: str) -> str:
-    """`text` as a literal ICU message (Gradio formats translations with intl-messageformat): braces quoted."""
-    if "{" not in text and "}" not in text:
-        return text
-    out, run = [], []
-    for ch in text.replace("'", "''"):
-        if ch in "{}":
-            run.append(ch)
-            continue
-        if run:
-            out.append("'" + "".join(run) + "'")
-            run = []
-        out.append(ch)
-    if run:
-        out.append("'" + "".join(run) + "'")
-    return "".join(out)
-
-
 def L(text: str, /, **params) -> I18nData:  # noqa: N802 (reads like gettext's _)
     """Component text: the key is the English text formatted with `params`; its Chinese is registered for the page."""
     return L_pair(i18n.tr(text, i18n.EN, **params), i18n.tr(text, i18n.ZH, **params))
@@ -98,8 +80,10 @@ def gradio_i18n() -> gr.I18n:
     pairs = registered()
     with _LOCK:
         english = dict(_ENGLISH)
-    en = {k: _icu(english.get(k, k)) for k in pairs}
-    zh = {k: _icu(v) for k, v in pairs.items()}
+    # as written: the page's svelte-i18n shows a message it is given no values for as it is (no ICU parsing), so a
+    # template's braces ("Template ({text} is the input)") need no quoting
+    en = {k: english.get(k, k) for k in pairs}
+    zh = dict(pairs)
     return gr.I18n(en=en, **{i18n.ZH: zh})
 
 
