@@ -1364,6 +1364,11 @@ PATTERNS: list[tuple[str, str]] = [
     (r"Calibration changes the prediction from (?P<a>.+) to (?P<b>.+)\.", "校准把预测从 {a} 改成了 {b}。"),
     (r"The classifier's class\(es\) (?P<c>.+) match no label and are never predicted\.",
      "分类器的类别 {c} 与任何标签都不对应，永远不会被预测。"),
+    (r"(?P<a>\w+ \S+) and (?P<b>\w+ \S+) and (?P<c>\w+ \S+) only matter when sampling; this run does not sample, so "
+     r"they are ignored \(tick 'Sample' to use them\)\.",
+     "{a}、{b} 和 {c} 只在采样时起作用；这次运行不采样，所以它们被忽略了（勾选“采样”才会使用）。"),
+    (r"(?P<a>\w+ \S+) and (?P<b>\w+ \S+) only matter when sampling; this run does not sample, so they are ignored "
+     r"\(tick 'Sample' to use them\)\.", "{a} 和 {b} 只在采样时起作用；这次运行不采样，所以它们被忽略了（勾选“采样”才会使用）。"),
     (r"(?P<what>.+) only matter when sampling; this run does not sample, so they are ignored \(tick 'Sample' to use "
      r"them\)\.", "{what} 只在采样时起作用；这次运行不采样，所以它们被忽略了（勾选“采样”才会使用）。"),
     (r"(?P<w>'.*'|\".*\") is not a single token in this vocabulary \((?P<p>.*)\): generate\(\) bans its last piece "
