@@ -1341,6 +1341,32 @@ PATTERNS: list[tuple[str, str]] = [
      r"model \(SmolLM2-135M-Instruct works offline\)",
      "{model} 是掩码语言模型：它填 [MASK]，但不续写文本；请选择因果模型或序列到序列模型（SmolLM2-135M-Instruct 可离线使用）"),
     (r"(?P<model>\S+) does not offer (?P<op>\S+)", "{model} 不提供 {op}"),
+    # a model behind a server (compute/lm/remote.py, compute/decoding/remote.py)
+    (r"(?P<model>\S+) runs on a server \((?P<url>[^)]+)\), and a model behind a server sends tokens and "
+     r"log-probabilities, not its weights or attentions",
+     "{model} 运行在服务器上（{url}），而服务器上的模型只发送词元和对数概率，不发送权重或注意力"),
+    (r"(?P<model>\S+) runs on a server \((?P<url>[^)]+)\), which returns no log-probabilities for it",
+     "{model} 运行在服务器上（{url}），而服务器不为它返回对数概率"),
+    (r"(?P<model>\S+) runs on a server \((?P<url>[^)]+)\), which sends the top (?P<k>\d+) next tokens with their "
+     r"log-probabilities, not the whole distribution over the vocabulary",
+     "{model} 运行在服务器上（{url}），服务器只发送概率最高的 {k} 个下一词元及其对数概率，而不是整个词表上的分布"),
+    (r"(?P<model>\S+) runs on a server \((?P<url>[^)]+)\), which returns no log-probabilities for it \(it can still "
+     r"generate text\)", "{model} 运行在服务器上（{url}），而服务器不为它返回对数概率（它仍然可以生成文本）"),
+    (r"(?P<model>\S+) runs on a server \((?P<url>[^)]+)\), and it is a language model, not a fine-tuned classifier",
+     "{model} 运行在服务器上（{url}），而且它是语言模型，不是微调过的分类器"),
+    (r"(?P<url>\S+) has no tokenize endpoint, so it could not be checked that it reads the (?P<n>\d+) tokens shown\.",
+     "{url} 没有分词接口，所以无法核实它读到的就是显示的这 {n} 个词元。"),
+    (r"(?P<url>\S+) reads this prompt as (?P<n>\d+) tokens where the local tokenizer makes (?P<m>\d+) \(they part at "
+     r"token (?P<i>\d+)\); its numbers are for its own reading\.",
+     "{url} 把这个提示词读成 {n} 个词元，而本地分词器得到 {m} 个（从第 {i} 个词元开始不同）；它的数字对应它自己的读法。"),
+    (r"(?P<url>\S+) puts (?P<t>'.*'|\".*\") in front of every text prompt and takes no token ids, so it reads "
+     r"(?P<n>\d+) token\(s\) before what a local model would read\.",
+     "{url} 在每个文本提示词前面加上 {t}，并且不接受词元 id，所以它比本地模型多读 {n} 个词元。"),
+    (r"(?P<url>\S+) \((?P<d>[^)]+)\) applies the temperature after top-k / top-p, transformers and vLLM before: the "
+     r"same knobs can draw from a different set of tokens\.",
+     "{url}（{d}）在 top-k / top-p 之后才应用温度，transformers 和 vLLM 则在之前：同样的参数可能从不同的词元集合中抽样。"),
+    (r"(?P<d>\S+)'s repeat_penalty looks at the last 64 tokens only; transformers' at all of them\.",
+     "{d} 的 repeat_penalty 只看最后 64 个词元；transformers 的则看全部词元。"),
     # the loader's progress (models.py)
     (r"Loading the (?P<model>\S+) tokenizer", "正在加载 {model} 的分词器"),
     (r"Loading (?P<model>\S+) weights", "正在加载 {model} 的权重"),
