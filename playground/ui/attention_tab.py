@@ -75,7 +75,8 @@ def _head_view(result, layer, lang=i18n.EN) -> str:
             "line per pair of tokens and head, which stops being readable or quick beyond that. The heatmaps "
             "above work up to {heatmap} tokens.", lang, most=att.BERTVIZ_MAX_TOKENS, n=n, heatmap=att.MAX_TOKENS))
     doc = bertviz.head_view_document(result, layer=min(int(layer or 0), result.num_layers - 1))
-    return bertviz.iframe(doc, bertviz.head_view_height(n), f"bertviz head view of {result.model}")
+    return bertviz.iframe(doc, bertviz.head_view_height(n), i18n.tr("bertviz head view of {model}", lang,
+                                                                     model=result.model))
 
 
 # ---- handlers ------------------------------------------------------------------------------------
@@ -121,19 +122,20 @@ def draw_model_view(ctx: AppContext, result, first, last):
         att.check_layer_head(last, None, result.num_layers, result.num_heads)
         n = max(len(result.tokens), len(result.decoder_tokens))
         if n > att.BERTVIZ_MAX_TOKENS:
-            raise InputError(f"The model view takes at most {att.BERTVIZ_MAX_TOKENS} tokens; this text has {n}. "
-                             "Shorten it.")
+            raise InputError("The model view takes at most {BERTVIZ_MAX_TOKENS} tokens; this text has {n}. "
+                             "Shorten it.", BERTVIZ_MAX_TOKENS=att.BERTVIZ_MAX_TOKENS, n=n)
         per_layer = result.num_heads * n * n * len(result.kinds())
         fit = max(1, MODEL_VIEW_MAX_LINES // per_layer)
         if last - first + 1 > fit:
             raise InputError(
-                f"Layers {first}–{last} would draw {(last - first + 1) * per_layer:,} lines; the model view "
-                f"stays interactive up to {MODEL_VIEW_MAX_LINES:,}. At {n} tokens that is {fit} layer(s) at a "
-                "time: narrow the range (or shorten the text).")
+                "Layers {first}–{last} would draw {value:,} lines; the model view stays interactive up to "
+                "{model_view_max_lines:,}. At {n} tokens that is {fit} layer(s) at a time: narrow the range (or "
+                "shorten the text).", first=first, last=last, value=(last - first + 1) * per_layer,
+                model_view_max_lines=MODEL_VIEW_MAX_LINES, n=n, fit=fit)
         layers = list(range(first, last + 1))
         doc = bertviz.model_view_document(result, layers)
     height = bertviz.model_view_height(n, len(layers), result.num_heads)
-    return bertviz.iframe(doc, height, f"bertviz model view of {result.model}")
+    return bertviz.iframe(doc, height, i18n.tr("bertviz model view of {model}", language(ctx), model=result.model))
 
 
 def draw_neuron_view(ctx: AppContext, text, text_b, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
@@ -143,7 +145,7 @@ def draw_neuron_view(ctx: AppContext, text, text_b, model, device, dtype, progre
         params = att.neuron_params(b, _check(ctx, text), text_b)
         doc = bertviz.neuron_view_document(params, pair=bool((text_b or "").strip()))
         n = len(params["attention"]["all"]["left_text"])
-    return bertviz.iframe(doc, 160 + 26 * n, f"bertviz neuron view of {b.name}")
+    return bertviz.iframe(doc, 160 + 26 * n, i18n.tr("bertviz neuron view of {model}", language(ctx), model=b.name))
 
 
 def compare_families(ctx: AppContext, text, s2s_text, decoder_text, dec_model, enc_model, s2s_model, device, dtype,
@@ -155,19 +157,19 @@ def compare_families(ctx: AppContext, text, s2s_text, decoder_text, dec_model, e
         for label, name, source in ((FAMILY_LABELS[0], dec_model, text), (FAMILY_LABELS[1], enc_model, text),
                                     (FAMILY_LABELS[2], s2s_model, s2s_text)):
             if not name:
-                notes.append(f"{label}: no model of this family is available here"
-                             + (" (no encoder-decoder ships as an offline package; t5-small needs hub access)."
-                                if label == FAMILY_LABELS[2] else "."))
+                notes.append(i18n.tr("{label}: no model of this family is available here (no encoder-decoder ships "
+                                     "as an offline package; t5-small needs hub access)." if label == FAMILY_LABELS[2]
+                                     else "{label}: no model of this family is available here.", lang, label=label))
                 continue
             try:
                 b = _load(ctx, name, device, dtype, progress)
                 results.append(att.attention(b, _check(ctx, source), "",
                                              decoder_text if label == FAMILY_LABELS[2] else ""))
             except ModelUnavailable as exc:
-                notes.append(f"{label}: {exc}")
+                notes.append(i18n.tr("{label}: {reason}", lang, label=label, reason=i18n.error_message(exc, lang)))
         if not results:
-            raise InputError("None of the three models can load here: " + " ".join(notes))
-        notes += [f"{r.model}: {n}" for r in results for n in r.notices]
+            raise InputError("None of the three models can load here: {notes}", notes=" ".join(notes))
+        notes += [f"{r.model}: {i18n.tr(n, lang)}" for r in results for n in r.notices]
     html = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in notes)
     return views.families_figure(results, bool(hide), lang), html
 
@@ -175,18 +177,20 @@ def compare_families(ctx: AppContext, text, s2s_text, decoder_text, dec_model, e
 def run_by_hand(ctx: AppContext, text, decoder_text, model, device, dtype, layer, head, kind_label,
                 progress=gr.Progress(track_tqdm=True)):
     """The chosen head recomputed step by step; the stack follows the Attention radio (encoder-decoders)."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         b = _load(ctx, model, device, dtype, progress)
         stack = KINDS.get(kind_label or "self", "self")
         bh = att.by_hand(b, _check(ctx, text), layer, head, stack="" if stack == "self" else stack,
                          decoder_text=decoder_text or "")
-    return views.by_hand_html(bh), views.by_hand_figure(bh)
+    return views.by_hand_html(bh, lang), views.by_hand_figure(bh, lang=lang)
 
 
 def run_textbook(q, k, v) -> str:
     """The book's self_attention(Q, K, V) on the matrices in the panel: no scaling, then ÷√d."""
-    with user_errors():
-        return views.textbook_html(book.textbook(q, k, v))
+    lang = language()
+    with user_errors(lang):
+        return views.textbook_html(book.textbook(q, k, v), lang)
 
 
 def book_matrices():
@@ -254,8 +258,8 @@ def build_attention_tab(ctx: AppContext) -> dict:
     lesson_buttons, notice = lesson_bar(presets)
     with gr.Row():
         text = gr.Textbox(label=L("Text"), value=presets[0].text, lines=2, max_lines=6, scale=4, elem_id="att-text",
-                          info=f"Up to {att.MAX_TOKENS} tokens for the heatmaps, {att.BERTVIZ_MAX_TOKENS} for the "
-                               "bertviz views.")
+                          info=L("Up to {n} tokens for the heatmaps, {m} for the bertviz views.", n=att.MAX_TOKENS,
+                                 m=att.BERTVIZ_MAX_TOKENS))
         with gr.Column(scale=1, min_width=220):
             run_btn = gr.Button(L("Show attention"), variant="primary", elem_id="att-run")
             hide = gr.Checkbox(False, label=L("Hide special tokens and the first-token sink"), elem_id="att-hide")
@@ -291,8 +295,8 @@ def build_attention_tab(ctx: AppContext) -> dict:
         mv_message = message_box("att-model-view-message")
         model_view_html = gr.HTML(elem_id="att-model-view")
     with gr.Accordion(L("bertviz neuron view (queries and keys; BERT and GPT-2)"), open=False) as neuron_acc:
-        gr.Markdown(f"Shows how each query vector meets each key vector. It needs bertviz's own copy of the model "
-                    f"(BERT, GPT-2), built here from the loaded weights; up to {att.NEURON_MAX_TOKENS} tokens.")
+        gr.Markdown(L("Shows how each query vector meets each key vector. It needs bertviz's own copy of the model "
+                      "(BERT, GPT-2), built here from the loaded weights; up to {n} tokens.", n=att.NEURON_MAX_TOKENS))
         neuron_btn = gr.Button(L("Draw the neuron view"), elem_id="att-neuron-run")
         neuron_message = message_box("att-neuron-message")
         neuron_html = gr.HTML(elem_id="att-neuron-view")
@@ -301,18 +305,18 @@ def build_attention_tab(ctx: AppContext) -> dict:
                     "computes it in numpy (edit the matrices: one row per token), then the same with ÷√d."))
         with gr.Row():
             book_q, book_k, book_v = (
-                gr.Dataframe(value=m, label=f"{name} ({what})", datatype="number", type="array", interactive=True,
+                gr.Dataframe(value=m, label=L(label), datatype="number", type="array", interactive=True,
                              elem_id=f"att-book-{name.lower()}")
-                for name, what, m in zip("QKV", ("queries", "keys", "values"), book_matrices()))
+                for name, label, m in zip("QKV", ("Q (queries)", "K (keys)", "V (values)"), book_matrices()))
         with gr.Row():
             book_btn = gr.Button(L("Compute the book's example"), elem_id="att-book-run")
             book_reset = gr.Button(L("Back to the book's matrices"), size="sm", elem_id="att-book-reset")
         book_message = message_box("att-book-message")
         book_html = gr.HTML(elem_id="att-book")
-        gr.Markdown("**Then the real head**: the chosen layer and head, recomputed step by step from the layer's "
-                    f"input and its own weights (up to {att.BY_HAND_MAX_TOKENS} tokens), then compared with the "
-                    "model's attention weights. Encoder-decoders: the *Attention* choice above picks the encoder, "
-                    "the decoder or cross-attention.")
+        gr.Markdown(L("**Then the real head**: the chosen layer and head, recomputed step by step from the layer's "
+                      "input and its own weights (up to {n} tokens), then compared with the model's attention weights. "
+                      "Encoder-decoders: the *Attention* choice above picks the encoder, the decoder or "
+                      "cross-attention.", n=att.BY_HAND_MAX_TOKENS))
         by_hand_btn = gr.Button(L("Compute it by hand"), elem_id="att-by-hand-run")
         by_hand_message = message_box("att-by-hand-message")
         by_hand_summary = gr.HTML(elem_id="att-by-hand-summary")

@@ -79,7 +79,8 @@ def steps_of(value) -> int:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InputError(f"Steps must be a whole number from {at.MIN_STEPS} to {at.MAX_STEPS}.") from None
+        raise InputError("Steps must be a whole number from {MIN_STEPS} to {MAX_STEPS}.", MIN_STEPS=at.MIN_STEPS,
+                         MAX_STEPS=at.MAX_STEPS) from None
     return at.check_steps(int(number) if number.is_integer() else number)
 
 
@@ -221,14 +222,14 @@ def build_why_panel(ctx: AppContext, kind: str, inputs: dict) -> dict:
     presets = load_presets(TABS[kind], panel="attribution")
     models = ctx.models
     own: dict[str, gr.Component] = {}
-    container = gr.Group() if kind == "decoding" else gr.Accordion(TITLES[kind], open=False,
+    container = gr.Group() if kind == "decoding" else gr.Accordion(L(TITLES[kind]), open=False,
                                                                     elem_id=f"why-{kind}")
     with container:
-        gr.Markdown(INTRO[kind], elem_classes=["pg-attr-intro"])
+        gr.Markdown(L(INTRO[kind]), elem_classes=["pg-attr-intro"])
         buttons = []
         if presets:
             with gr.Row():
-                buttons = [gr.Button(p.title, size="sm", elem_id=f"why-lesson-{p.id}") for p in presets]
+                buttons = [gr.Button(L(p.title), size="sm", elem_id=f"why-lesson-{p.id}") for p in presets]
         notice = gr.Markdown(elem_classes=["pg-notice"], visible=False)
         with gr.Row(equal_height=False):
             if kind == "next_token":
@@ -254,7 +255,7 @@ def build_why_panel(ctx: AppContext, kind: str, inputs: dict) -> dict:
             own["baseline"] = gr.Textbox(label=L("Baseline token"), placeholder=L("empty: the model's default"), scale=1,
                                          elem_id=f"why-{kind}-baseline",
                                          info=L("Put in place of a word (occlusion) or all words (IG)."))
-        run = gr.Button("Why this token?" if kind == "decoding" else "Why? Attribute", variant="secondary",
+        run = gr.Button(L("Why this token?" if kind == "decoding" else "Why? Attribute"), variant="secondary",
                         elem_id=f"why-{kind}-run")
         html = gr.HTML(L_html(empty_hint, "Press the button: each input token gets a score, coloured by how hard it pushed."),
                        elem_id=f"why-{kind}-view")

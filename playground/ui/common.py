@@ -77,9 +77,21 @@ class AppContext:
         no attention weights and reads long texts (the Embeddings tab's encoders)."""
         if not model:
             raise InputError("Choose a model in the picker at the top.")
-        return lm.open_backend(self.models, model, device=device or None, dtype=dtype or None, progress=progress,
+        return lm.open_backend(self.models, model, device=device or None, dtype=dtype or None,
+                               progress=_progress_in(progress, language(self)),
                                capability=capability, limits=lm.Limits.from_settings(self.settings),
                                attention=attention)
+
+
+def _progress_in(progress, lang: str):
+    """The loader's progress texts ("Loading GPT-2 weights") in the page's language."""
+    if progress is None or lang == i18n.EN:
+        return progress
+
+    def report(fraction, desc=None, *args, **kwargs):
+        return progress(fraction, i18n.tr(desc, lang) if isinstance(desc, str) else desc, *args, **kwargs)
+
+    return report
 
 
 def bind(handler, ctx: AppContext, *leading):
@@ -256,5 +268,14 @@ def keep_results(fn, n_outputs: int):
 def loadable_choices(models: ModelRegistry, capability: str | None = None, *, probe_hub: bool = True) -> list:
     """(label, name) pairs of the models that can load here (or whose hub access is not checked yet). The
     others are not offered; the catalog lists them with the reason."""
-    return [(label, name) for label, name in models.choices(capability, probe_hub=probe_hub)
+    return [(_choice_label(label, name), name) for label, name in models.choices(capability, probe_hub=probe_hub)
             if models.availability(name, probe_hub=probe_hub).ok is not False]
+
+
+# the pickers' marks after a model's name (ModelRegistry.choices), as component text in the page's language
+_MARKS = {" (hub)": "{name} (hub)", " (checking)": "{name} (checking)", " (unavailable)": "{name} (unavailable)"}
+
+
+def _choice_label(label: str, name: str):
+    mark = label[len(name):] if label.startswith(name) else ""
+    return L(_MARKS[mark], name=name) if mark in _MARKS else label

@@ -217,11 +217,11 @@ def server_knobs(ctx: AppContext, model):
         if remote:
             b = ctx.load(model)
             off = decoding.remote.unsupported(b)
-            note = (f"**{esc(b.name)}** runs on {esc(b.url)}: the knobs it lacks are off (their notes say why). The "
-                    "logits pipeline, the beam tree and generate() by hand need the weights: "
-                    f"{esc(b.why_not(lm.WEIGHTS))}.")
+            note = i18n.tr("**{model}** runs on {url}: the knobs it lacks are off (their notes say why). The logits "
+                           "pipeline, the beam tree and generate() by hand need the weights: {why}.", language(ctx),
+                           model=esc(b.name), url=esc(b.url), why=esc(i18n.tr(b.why_not(lm.WEIGHTS), language(ctx))))
     except (InputError, ModelUnavailable) as exc:
-        remote, note = True, f"⚠️ {esc(str(exc))}"
+        remote, note = True, f"⚠️ {esc(i18n.error_message(exc, language(ctx)))}"
     knobs = [gr.update(interactive=name not in off, info=off.get(name, info)) for name, info in SERVER_KNOBS.items()]
     return (*knobs, gr.update(interactive=not remote), gr.update(interactive=not remote),
             gr.Markdown(note, visible=bool(note)))

@@ -14,6 +14,7 @@ import gradio as gr
 
 from ..compute import embeddings as emb
 from ..compute import lm
+from .. import i18n
 from ..errors import InputError
 from ..models import EMBEDDINGS
 from ..presets import first_available, load_presets, resolve
@@ -56,9 +57,10 @@ def check_text(ctx: AppContext, text, what: str = "The text") -> str:
     if text is None:
         return ""
     if not isinstance(text, str):
-        raise InputError(f"{what} must be text; got {type(text).__name__}.")
+        raise InputError("{what} must be text; got {type}.", what=what, type=type(text).__name__)
     if len(text) > ctx.settings.max_text_chars:
-        raise InputError(f"{what} has {len(text):,} characters; the limit is {ctx.settings.max_text_chars:,}.")
+        raise InputError("{what} has {n:,} characters; the limit is {limit:,}.", what=what, n=len(text),
+                         limit=ctx.settings.max_text_chars)
     return text
 
 
@@ -104,17 +106,18 @@ def run_first_layer(ctx: AppContext, text, text_b, model, device=None, dtype=Non
         fl = emb.first_layer(b, check_text(ctx, text), check_text(ctx, text_b, "Sentence B"))
     first = 1 if len(fl.tokens) > 1 else 0  # the first token after [CLS] or the start token
     return (fl, views.first_layer_html(fl, lang), views.first_layer_figure(fl, lang),
-            gr.Dropdown(choices=views.token_choices(fl), value=first), views.first_layer_vectors_figure(fl, first))
+            gr.Dropdown(choices=views.token_choices(fl), value=first), views.first_layer_vectors_figure(fl, first, lang))
 
 
 def run_first_layer_token(fl, index):
     """Another token of the last first-layer view: its vectors (no model call)."""
     if fl is None or index is None:
         return gr.skip()
-    with user_errors():
+    lang = language()
+    with user_errors(lang):
         if not 0 <= int(index) < len(fl.tokens):
-            raise InputError(f"Choose a token from 0 to {len(fl.tokens) - 1}.")
-        return views.first_layer_vectors_figure(fl, int(index))
+            raise InputError("Choose a token from 0 to {last}.", last=len(fl.tokens) - 1)
+        return views.first_layer_vectors_figure(fl, int(index), lang)
 
 
 def run_sentences(ctx: AppContext, sentences, pooling, model, device=None, dtype=None,
@@ -133,7 +136,8 @@ def run_sentences(ctx: AppContext, sentences, pooling, model, device=None, dtype
 def run_projector(ctx: AppContext, source, sentences, tokens, pooling, k, model, device=None, dtype=None,
                   progress=gr.Progress(track_tqdm=True)):
     """The map of the sentences (or of a token set), its first point chosen with its nearest neighbours."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         b = load_model(ctx, model, device, dtype, progress)
         if source == SOURCES[1]:
             words, groups = [], []
@@ -147,24 +151,25 @@ def run_projector(ctx: AppContext, source, sentences, tokens, pooling, k, model,
             texts, groups = emb.parse_groups(check_text(ctx, sentences, "The sentences"))
             proj = emb.project_sentences(emb.embed(b, texts, pooling, max_tokens=ctx.settings.max_prompt_tokens),
                                          groups)
-        figure, html = _picked(proj, 0, k)
+        figure, html = _picked(proj, 0, k, lang)
     return proj, figure, gr.Dropdown(choices=views.point_choices(proj), value=0), html
 
 
-def _picked(proj, point, k):
+def _picked(proj, point, k, lang: str = i18n.EN):
     k = min(int(_count(k, 5)), len(proj.labels) - 1)
     near = proj.neighbours(point, k)
-    return views.projector_figure(proj, point, near), views.neighbours_html(proj, point, near)
+    return views.projector_figure(proj, point, near, lang), views.neighbours_html(proj, point, near, lang)
 
 
 def run_pick(proj, point, k):
     """Another point chosen on the last map: redraw it with that point's neighbours (no model call)."""
     if proj is None:
         return gr.skip(), gr.skip()
-    with user_errors():
+    lang = language()
+    with user_errors(lang):
         if point is None:
             raise InputError("Choose a point from the list.")
-        return _picked(proj, int(point), k)
+        return _picked(proj, int(point), k, lang)
 
 
 def run_faq(ctx: AppContext, question, rows, match_on, k, threshold, model, device=None, dtype=None,
@@ -288,8 +293,8 @@ def build_embeddings_tab(ctx: AppContext) -> dict:
         with gr.Row():
             sentences = gr.Textbox(label=L("Sentences"), value=DEFAULT_SENTENCES, lines=8, max_lines=20, scale=4,
                                    elem_id="emb-sentences",
-                                   info=f"One per line, up to {emb.MAX_SENTENCES}; a line '# name' starts a group "
-                                        "(the projector colours by group).")
+                                   info=L("One per line, up to {n}; a line '# name' starts a group (the projector "
+                                          "colours by group).", n=emb.MAX_SENTENCES))
             with gr.Column(scale=1, min_width=220):
                 pooling = gr.Radio(POOLINGS, value="auto", label=L("Pooling"),
                                    info=L("auto: the model's own recipe (MiniLM: mean)"))

@@ -111,15 +111,16 @@ def _folder(prefix: str) -> Path:
 
 def export_result(tab: str, spec, notice, *values) -> list[str]:
     """The tab's current result: one offline HTML file, plus a CSV and a JSON file per table."""
+    lang = language()
     items = items_of(spec, values)
     if not items:
-        raise gr.Error(i18n.tr("Nothing to export yet: run something in this tab first.", language()),
+        raise gr.Error(i18n.tr("Nothing to export yet: run something in this tab first.", lang),
                        print_exception=False)
     slide = slide_of({"title": tab, "notice": notice or "", "items": items, "tab": tab})
     folder = _folder("export")
     stem = export.slug(tab)
     paths = [folder / f"{stem}.html"]
-    paths[0].write_text(export.result_document(slide), encoding="utf-8")
+    paths[0].write_text(export.result_document(slide, lang=lang), encoding="utf-8")
     for name, text in export.table_files(slide):
         path = folder / f"{stem}-{name}"
         path.write_text(text, encoding="utf-8")
@@ -166,12 +167,13 @@ def show_deck(ctx: AppContext, deck) -> str:
 
 def export_deck(deck) -> str:
     """The lessons shown so far, in order, with their notes: one HTML file that needs no network and no app."""
+    lang = language()
     slides = [slide_of(s) for s in (deck or [])]
     if not slides:
-        raise gr.Error(i18n.tr("The deck is empty: open a lesson first (each lesson shown is added to it).", language()),
+        raise gr.Error(i18n.tr("The deck is empty: open a lesson first (each lesson shown is added to it).", lang),
                        print_exception=False)
     path = _folder("deck") / "playground-lessons.html"
-    path.write_text(export.deck_document(slides), encoding="utf-8")
+    path.write_text(export.deck_document(slides, lang=lang), encoding="utf-8")
     return str(path)
 
 

@@ -21,6 +21,7 @@ from .common import (
     AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, loadable_choices,
     message_box, user_errors,
 )
+from .. import i18n
 from .lang import L, L_html, language, table
 from .lecture import export_bar, record_lessons
 
@@ -37,7 +38,8 @@ def _probe_of(ctx: AppContext, model, device, dtype, templates, groups, targets,
 
     def report(done, total):
         if progress is not None:
-            progress(done / max(total, 1), desc=f"{b.name}: {done:,} of {total:,} sentences scored")
+            progress(done / max(total, 1), desc=i18n.tr("{model}: {done:,} of {total:,} sentences scored", language(ctx),
+                                                        model=b.name, done=done, total=total))
 
     return probes.bias_probe(b, templates, groups, targets, report=report)
 
@@ -124,7 +126,7 @@ def choose_probe_set(ctx: AppContext, name):
     if chosen is None:
         return gr.skip(), gr.skip(), gr.skip(), gr.skip()
     return ("\n".join(chosen["templates"]), "\n".join(chosen["groups"]), "\n".join(chosen["targets"]),
-            chosen.get("description", ""))
+            i18n.tr(chosen.get("description", ""), language(ctx)))
 
 
 def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
@@ -204,7 +206,7 @@ def build_probes_tab(ctx: AppContext) -> dict:
     with gr.Row():
         probe_set = gr.Dropdown(list(sets), value=first["name"], label=L("Probe set"), scale=2, elem_id="bp-set",
                                 info=L("Bundled sets (assets/probes/); every box below is editable."))
-        set_note = gr.Markdown(first.get("description", ""), elem_classes=["pg-input"])
+        set_note = gr.Markdown(L(first.get("description", "")))
     with gr.Row():
         templates = gr.Textbox("\n".join(first["templates"]), label=L("Templates (one per line, {group} and [MASK])"),
                                lines=5, scale=3, elem_id="bp-templates")

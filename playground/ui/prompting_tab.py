@@ -95,7 +95,9 @@ def run_prompt(ctx: AppContext, text, template, labels_raw, calibrated, length_n
 def run_order_sensitivity(ctx: AppContext, text, template, labels_raw, calibrated, length_norm, instruction, table, n,
                           with_acc, dataset, upload, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
     """The same demonstrations in several orders: how much the label scores (and the accuracy) move."""
-    with user_errors():
+    lang = language(ctx)
+    t = i18n.translator(lang)
+    with user_errors(lang):
         b = ctx.load(model, device, dtype, progress=progress, capability=NEXT_TOKEN)
         template = prompting.check_template(template, b.family)
         labels = _labels_of(labels_raw, template)
@@ -103,10 +105,10 @@ def run_order_sensitivity(ctx: AppContext, text, template, labels_raw, calibrate
         examples = _examples(dataset, upload)[: int(with_acc)] if with_acc else ()
         o = prompting.order_sensitivity(b, template, text, demos, labels, permutations=n, examples=examples,
                                         instruction=instruction, calibrated=calibrated, length_normalised=length_norm,
-                                        report=_reporter(progress, "order {next} of {total}"),
+                                        report=_reporter(progress, t("order {next} of {total}")),
                                         max_tokens=ctx.settings.max_prompt_tokens)
-    return (views.order_figure(o), views.order_summary(o),
-            gr.Dataframe(value=views.order_rows(o), headers=views.order_headers(o)))
+    return (views.order_figure(o, lang), views.order_summary(o, lang),
+            gr.Dataframe(value=views.order_rows(o), headers=views.order_headers(o, lang)))
 
 
 def evaluate_on_dataset(ctx: AppContext, dataset, upload, limit, template, labels_raw, calibrated, length_norm,
@@ -114,6 +116,7 @@ def evaluate_on_dataset(ctx: AppContext, dataset, upload, limit, template, label
                         progress=gr.Progress(track_tqdm=True)):
     """Zero-shot, few-shot and a fine-tuned classifier on the same labelled examples, side by side."""
     lang = language(ctx)
+    t = i18n.translator(lang)
     with user_errors(lang):
         examples = list(_examples(dataset, upload))[: int(limit)]
         methods = list(methods or [])
@@ -131,7 +134,8 @@ def evaluate_on_dataset(ctx: AppContext, dataset, upload, limit, template, label
         runs = []
         for n, how in enumerate(wanted):
             shots = demos if how == "few-shot" else ()
-            report = _reporter(progress, how + ": {done:,} of {total:,} examples", n, parts)
+            report = _reporter(progress, t("zero-shot: {done:,} of {total:,} examples" if how == "zero-shot"
+                                           else "few-shot: {done:,} of {total:,} examples"), n, parts)
             if free_text:
                 runs.append(prompting.evaluate_generation(b, examples, template, demos=shots, instruction=instruction,
                                                           report=report, max_tokens=ctx.settings.max_prompt_tokens))
@@ -149,16 +153,17 @@ def evaluate_on_dataset(ctx: AppContext, dataset, upload, limit, template, label
             clf = ctx.load(classifier, device, dtype, progress=progress, capability=CLASSIFICATION)
             runs.append(prompting.evaluate_classifier(
                 clf, examples, prompting.parse_labels(labels_raw, template),
-                report=_reporter(progress, "classifier: {done:,} of {total:,} examples", len(wanted), parts)))
+                report=_reporter(progress, t("classifier: {done:,} of {total:,} examples"), len(wanted),
+                                 parts)))
     return _evaluation_views(runs, free_text, lang)
 
 
 def _evaluation_views(runs, free_text: bool, lang: str = i18n.EN):
     t = i18n.translator(lang)
     if free_text:
-        return (views.generation_html(runs), gr.Plot(value=None, visible=False),
+        return (views.generation_html(runs, lang), gr.Plot(value=None, visible=False),
                 *[gr.Plot(value=None, visible=False)] * 3,
-                gr.Dataframe(value=views.answer_rows(runs), headers=views.ANSWER_HEADERS))
+                gr.Dataframe(value=views.answer_rows(runs, lang), headers=[t(h) for h in views.ANSWER_HEADERS]))
     plots = [gr.Plot(value=views.confusion_figure(e, lang), visible=True) for e in runs]
     plots += [gr.Plot(value=None, visible=False)] * (3 - len(runs))
     mistakes = [[t(e.method), *row] for e in runs for row in views.mistakes_rows(e)]
@@ -322,7 +327,8 @@ def build_prompting_tab(ctx: AppContext) -> dict:
         limit = knob(10, prompting.MAX_EXAMPLES, value=prompting.MAX_EXAMPLES, step=10, scale=1,
                           label=L("At most this many examples"))
     with gr.Row():
-        methods = gr.CheckboxGroup(["zero-shot", "few-shot", "classifier"], value=first.get("methods", ["zero-shot"]),
+        methods = gr.CheckboxGroup([(L("zero-shot"), "zero-shot"), (L("few-shot"), "few-shot"),
+                                    (L("classifier"), "classifier")], value=first.get("methods", ["zero-shot"]),
                                    label=L("Compare"), scale=2, elem_id="pr-methods",
                                    info=L("Few-shot uses the demonstrations above; classifier: a fine-tuned model."))
         classifier = gr.Dropdown(loadable_choices(models, CLASSIFICATION, probe_hub=False), value=None, scale=2,

@@ -135,23 +135,26 @@ def positions_html(p, lang: str = EN) -> str:
                     "token's vector before the first layer.{off} Left: the table itself; right: how similar each "
                     "position's vector is to every other's.", model=esc(p.model), module=esc(p.module), off=off)
                 + "</div>")
-    items = [("kind", "rotary (RoPE)"), ("head size", f"{p.head_dim}"), ("dimension pairs", f"{p.head_dim // 2}"),
+    items = [("kind", t("rotary (RoPE)")), ("head size", f"{p.head_dim}"), ("dimension pairs", f"{p.head_dim // 2}"),
              ("base θ", f"{p.base:,.0f}" if p.base else "?"),
-             ("shortest / longest wavelength", f"{p.wavelengths.min():,.1f} / {p.wavelengths.max():,.0f} tokens")]
-    return (_cards(items) + f'<div class="pg-detail"><b>{esc(p.model)}</b> has <b>no position matrix to show</b>: it '
-            "adds nothing to the token vectors. Inside every attention head it turns each pair of query and key "
-            "dimensions by an angle of position × θ<sub>i</sub>, fast for the first pairs and slower and slower for "
-            "the last (left). A query at position m and a key at n then meet through m − n alone, and for a query "
-            "and key that point the same way their dot product fades, with ripples, as they move apart (right; "
-            f"through the model's own rotary module <code>{esc(p.module)}</code>, and from the formula "
-            f"mean<sub>i</sub> cos(Δ·θ<sub>i</sub>): they differ by at most {p.max_abs_diff:.1e}).</div>")
+             ("shortest / longest wavelength", t("{lo:,.1f} / {hi:,.0f} tokens", lo=p.wavelengths.min(),
+                                                 hi=p.wavelengths.max()))]
+    return (_cards(items, t) + '<div class="pg-detail">'
+            + t("<b>{model}</b> has <b>no position matrix to show</b>: it "
+                "adds nothing to the token vectors. Inside every attention head it turns each pair of query and key "
+                "dimensions by an angle of position × θ<sub>i</sub>, fast for the first pairs and slower and slower "
+                "for the last (left). A query at position m and a key at n then meet through m − n alone, and for a "
+                "query and key that point the same way their dot product fades, with ripples, as they move apart "
+                "(right; through the model's own rotary module <code>{module}</code>, and from the formula "
+                "mean<sub>i</sub> cos(Δ·θ<sub>i</sub>): they differ by at most {diff:.1e}).",
+                model=esc(p.model), module=esc(p.module), diff=p.max_abs_diff) + "</div>")
 
 
 def positions_figures(p, lang: str = EN) -> tuple[go.Figure, go.Figure]:
     """Two pictures: a learned table and the similarity between its positions, or rotary's wavelengths and its
     query·key curve."""
     if isinstance(p, RotaryPositions):
-        return rotary_wavelengths_figure(p), rotary_distance_figure(p)
+        return rotary_wavelengths_figure(p, lang), rotary_distance_figure(p, lang)
     t = translator(lang)
     n = p.matrix.shape[0]
     # a robust colour range: a few large values (position 0's) would wash every other row out
@@ -171,29 +174,34 @@ def positions_figures(p, lang: str = EN) -> tuple[go.Figure, go.Figure]:
     return table, sim
 
 
-def rotary_wavelengths_figure(p: RotaryPositions) -> go.Figure:
+def rotary_wavelengths_figure(p: RotaryPositions, lang: str = EN) -> go.Figure:
+    t = translator(lang)
     pairs = list(range(len(p.inv_freq)))
-    fig = go.Figure(go.Scatter(x=pairs, y=p.wavelengths, mode="lines+markers", name="wavelength",
+    fig = go.Figure(go.Scatter(x=pairs, y=p.wavelengths, mode="lines+markers", name=t("wavelength"),
                                marker_color=PALETTE[0],
-                               hovertemplate="pair %{x}: a full turn every %{y:,.1f} tokens<extra></extra>"))
+                               hovertemplate=t("pair %{x}: a full turn every %{y:,.1f} tokens") + "<extra></extra>"))
     if p.context:
         fig.add_trace(go.Scatter(x=[pairs[0], pairs[-1]], y=[p.context, p.context], mode="lines",
-                                 line=dict(dash="dot", color="#7f7f7f"), name=f"context ({p.context:,} tokens)"))
-    fig.update_yaxes(type="log", title="tokens per full turn (log scale)")
-    fig.update_xaxes(title="dimension pair i of a head")
-    return layout(fig, "rotary: no position matrix<br><sup>each pair of dimensions turns at its "
-                       "own speed as the position grows</sup>", 460, legend=dict(orientation="h", y=-0.25))
+                                 line=dict(dash="dot", color="#7f7f7f"),
+                                 name=t("context ({n:,} tokens)", n=p.context)))
+    fig.update_yaxes(type="log", title=t("tokens per full turn (log scale)"))
+    fig.update_xaxes(title=t("dimension pair i of a head"))
+    return layout(fig, t("rotary: no position matrix") + "<br><sup>"
+                  + t("each pair of dimensions turns at its own speed as the position grows") + "</sup>", 460,
+                  legend=dict(orientation="h", y=-0.25))
 
 
-def rotary_distance_figure(p: RotaryPositions) -> go.Figure:
-    fig = go.Figure(go.Scatter(x=p.distances, y=p.dot, mode="lines", name="through the model's rotary module",
+def rotary_distance_figure(p: RotaryPositions, lang: str = EN) -> go.Figure:
+    t = translator(lang)
+    fig = go.Figure(go.Scatter(x=p.distances, y=p.dot, mode="lines", name=t("through the model's rotary module"),
                                line=dict(color=PALETTE[1], width=3),
-                               hovertemplate="distance %{x}: %{y:.3f}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=p.distances, y=p.formula, mode="lines", name="mean cos(Δ·θᵢ)",
+                               hovertemplate=t("distance %{x}: %{y:.3f}") + "<extra></extra>"))
+    fig.add_trace(go.Scatter(x=p.distances, y=p.formula, mode="lines", name=t("mean cos(Δ·θᵢ)"),
                              line=dict(color="#222", width=1.5, dash="dash"), hoverinfo="skip"))
-    fig.update_xaxes(type="log", title="distance m − n (tokens, log scale)")
-    fig.update_yaxes(title="cosine of rotated q and k")
-    return layout(fig, "q · k by distance<br><sup>a query and a key that point the same way before rotation</sup>",
+    fig.update_xaxes(type="log", title=t("distance m − n (tokens, log scale)"))
+    fig.update_yaxes(title=t("cosine of rotated q and k"))
+    return layout(fig, t("q · k by distance") + "<br><sup>"
+                  + t("a query and a key that point the same way before rotation") + "</sup>",
                   460, legend=dict(orientation="h", y=-0.25))
 
 
@@ -236,9 +244,10 @@ def first_layer_figure(fl: FirstLayer, lang: str = EN) -> go.Figure:
                   barmode="group", legend=dict(orientation="h", y=1.08, x=0))
 
 
-def first_layer_vectors_figure(fl: FirstLayer, index: int) -> go.Figure:
+def first_layer_vectors_figure(fl: FirstLayer, index: int, lang: str = EN) -> go.Figure:
     """One token's vectors, number by number: its parts and their sum on one colour scale (the sum's row is the
     column-wise sum of the rows above it) and, for BERT-style models, the sum after LayerNorm on its own scale."""
+    t = translator(lang)
     rows = [(name, v[index]) for name, v in fl.parts] + [("sum", fl.total[index])]
     panels = [rows] + ([[("after LayerNorm", fl.normed[index])]] if fl.normed is not None else [])
     fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.12,
@@ -246,16 +255,16 @@ def first_layer_vectors_figure(fl: FirstLayer, index: int) -> go.Figure:
     for r, panel in enumerate(panels, 1):
         z = np.stack([v for _, v in panel])
         top = float(np.quantile(np.abs(z), 0.99)) or 1.0  # a few outlier dimensions would wash the rest out
-        fig.add_trace(go.Heatmap(z=z, y=[name for name, _ in panel], zmid=0, zmin=-top, zmax=top, colorscale="RdBu",
-                                 reversescale=True, ygap=3,
-                                 colorbar=dict(title="value", len=0.9 / len(panels),
+        fig.add_trace(go.Heatmap(z=z, y=[t(name) for name, _ in panel], zmid=0, zmin=-top, zmax=top,
+                                 colorscale="RdBu", reversescale=True, ygap=3,
+                                 colorbar=dict(title=t("value"), len=0.9 / len(panels),
                                                y=1 - (r - 0.5) / len(panels)),
-                                 hovertemplate="%{y}, dimension %{x}: %{z:.4f}<extra></extra>"), r, 1)
+                                 hovertemplate=t("%{y}, dimension %{x}: %{z:.4f}") + "<extra></extra>"), r, 1)
         fig.update_yaxes(autorange="reversed", row=r, col=1)
-    fig.update_xaxes(title="dimension", row=len(panels), col=1)
+    fig.update_xaxes(title=t("dimension"), row=len(panels), col=1)
     token = chart_label(fl.tokens[index])
-    return layout(fig, f"{token} (position {fl.positions[index]}): the vectors the first layer adds up",
-                  200 + 60 * sum(len(p) for p in panels))
+    return layout(fig, t("{token} (position {p}): the vectors the first layer adds up", token=token,
+                         p=fl.positions[index]), 200 + 60 * sum(len(p) for p in panels))
 
 
 def token_choices(fl: FirstLayer) -> list[tuple[str, int]]:
@@ -304,9 +313,10 @@ def similarity_figure(emb: SentenceEmbeddings, groups=None, lang: str = EN) -> g
                   int(min(1100, max(460, 200 + 40 * n))), margin=dict(l=20, r=30, t=70, b=60))
 
 
-def projector_figure(proj: Projection, selected: int | None = None, neighbours=()) -> go.Figure:
+def projector_figure(proj: Projection, selected: int | None = None, neighbours=(), lang: str = EN) -> go.Figure:
     """The map: one colour per group, a label on every point (up to 60), the chosen point ringed and joined to
     its nearest neighbours (measured in the full space)."""
+    t = translator(lang)
     fig = go.Figure()
     groups = list(dict.fromkeys(proj.groups))
     many = len(proj.labels) > 60
@@ -315,7 +325,7 @@ def projector_figure(proj: Projection, selected: int | None = None, neighbours=(
         idx = [i for i, x in enumerate(proj.groups) if x == group]
         fig.add_trace(go.Scatter(
             x=proj.coords[idx, 0], y=proj.coords[idx, 1], mode="markers" if many else "markers+text",
-            name=esc(group) or ("sentences" if proj.kind == "sentences" else "tokens"),
+            name=esc(group) or t("sentences" if proj.kind == "sentences" else "tokens"),
             text=[label(proj.labels[i]) for i in idx], textfont=dict(size=15),
             textposition=["top center" if n % 2 == 0 else "bottom center" for n in range(len(idx))],
             marker=dict(size=13, color=PALETTE[g % len(PALETTE)], line=dict(width=1, color="#fff")),
@@ -326,28 +336,32 @@ def projector_figure(proj: Projection, selected: int | None = None, neighbours=(
             fig.add_trace(go.Scatter(x=[sx, proj.coords[j, 0]], y=[sy, proj.coords[j, 1]], mode="lines",
                                      line=dict(color="#555", width=1.5, dash="dot"), hoverinfo="skip",
                                      showlegend=False))
-        fig.add_trace(go.Scatter(x=[sx], y=[sy], mode="markers", name=f"chosen: {label(_short(proj.labels[selected]))}",
+        fig.add_trace(go.Scatter(x=[sx], y=[sy], mode="markers", name=t("chosen: {point}", point=label(_short(proj.labels[selected]))),
                                  marker=dict(size=26, color="rgba(0,0,0,0)", line=dict(width=3, color="#111")),
                                  hoverinfo="skip"))
     ex = proj.explained
     lo, hi = proj.coords.min(0), proj.coords.max(0)
     pad = np.maximum(hi - lo, 1e-6) * np.array([0.25, 0.15])  # room for the labels beside and above the points
-    fig.update_xaxes(title=f"PC 1 ({ex[0]:.0%} of the spread)", zeroline=False, range=[lo[0] - pad[0], hi[0] + pad[0]])
-    fig.update_yaxes(title=f"PC 2 ({ex[1]:.0%} of the spread)", zeroline=False, range=[lo[1] - pad[1], hi[1] + pad[1]])
-    what = "sentence embeddings" if proj.kind == "sentences" else "token embeddings (input matrix rows)"
-    return layout(fig, f"{esc(proj.model)} · {what} on a 2-D map (PCA)", 640,
+    fig.update_xaxes(title=t("PC {i} ({share:.0%} of the spread)", i=1, share=ex[0]), zeroline=False,
+                     range=[lo[0] - pad[0], hi[0] + pad[0]])
+    fig.update_yaxes(title=t("PC {i} ({share:.0%} of the spread)", i=2, share=ex[1]), zeroline=False,
+                     range=[lo[1] - pad[1], hi[1] + pad[1]])
+    what = t("sentence embeddings" if proj.kind == "sentences" else "token embeddings (input matrix rows)")
+    return layout(fig, t("{model} · {what} on a 2-D map (PCA)", model=esc(proj.model), what=what), 640,
                   legend=dict(orientation="h", y=-0.18))
 
 
-def neighbours_html(proj: Projection, selected: int, neighbours) -> str:
+def neighbours_html(proj: Projection, selected: int, neighbours, lang: str = EN) -> str:
+    t = translator(lang)
     rows = "".join(f"<tr><td>{r + 1}</td><td>{esc(proj.hover[j])}</td><td>{s:.3f}</td>"
                    f"<td>{np.linalg.norm(proj.coords[j] - proj.coords[selected]):.2f}</td></tr>"
                    for r, (j, s) in enumerate(neighbours))
-    return (f'<div class="pg-detail">Nearest to <b>{esc(proj.hover[selected])}</b>, by cosine similarity in all '
-            f"{proj.vectors.shape[1]} dimensions (the map keeps {proj.explained.sum():.0%} of the spread, so a "
-            "short distance on the map can mislead):</div>"
-            '<table class="pg-table"><tr><th>#</th><th>point</th><th>cosine</th><th>distance on the map</th></tr>'
-            f"{rows}</table>")
+    return ('<div class="pg-detail">'
+            + t("Nearest to <b>{point}</b>, by cosine similarity in all {dim} dimensions (the map keeps {share:.0%} "
+                "of the spread, so a short distance on the map can mislead):", point=esc(proj.hover[selected]),
+                dim=proj.vectors.shape[1], share=proj.explained.sum()) + "</div>"
+            f'<table class="pg-table"><tr><th>#</th><th>{t("point")}</th><th>{t("cosine")}</th>'
+            f'<th>{t("distance on the map")}</th></tr>{rows}</table>')
 
 
 def point_choices(proj: Projection) -> list[tuple[str, int]]:

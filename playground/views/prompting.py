@@ -189,28 +189,29 @@ MISTAKES_HEADERS = ["text", "true label", "predicted", "P(predicted)"]
 # ---- order sensitivity -------------------------------------------------------------------------
 
 
-def order_figure(o: OrderSensitivity) -> go.Figure:
+def order_figure(o: OrderSensitivity, lang: str = EN) -> go.Figure:
     """Each order's label probabilities for the query (one dot per order), and its accuracy when measured."""
+    t = translator(lang)
     has_acc = any(r.accuracy is not None for r in o.runs)
     fig = make_subplots(rows=1, cols=2 if has_acc else 1, horizontal_spacing=0.15,
-                        subplot_titles=("the query's label probabilities, one dot per order",)
-                        + (("accuracy on the data set, one dot per order",) if has_acc else ()))
-    hover = ["order " + " ".join(str(i + 1) for i in r.order) for r in o.runs]
+                        subplot_titles=(t("the query's label probabilities, one dot per order"),)
+                        + ((t("accuracy on the data set, one dot per order"),) if has_acc else ()))
+    hover = [t("order {order}", order=" ".join(str(i + 1) for i in r.order)) for r in o.runs]
     for j, lab in enumerate(o.labels):
         ys = [r.probs[j] for r in o.runs]
         fig.add_trace(go.Box(y=ys, name=esc(lab), boxpoints="all", jitter=0.4, pointpos=0, marker_size=11,
                              marker_color=COLOURS[j % len(COLOURS)], line_color=COLOURS[j % len(COLOURS)],
                              text=hover, hovertemplate="%{text}: %{y:.3f}<extra>" + esc(lab) + "</extra>",
                              showlegend=False), row=1, col=1)
-    fig.update_yaxes(range=[0, 1.05], title="probability", row=1, col=1)
+    fig.update_yaxes(range=[0, 1.05], title=t("probability"), row=1, col=1)
     if has_acc:
         acc = [r.accuracy for r in o.runs]
-        fig.add_trace(go.Box(y=acc, name="accuracy", boxpoints="all", jitter=0.4, pointpos=0, marker_size=11,
+        fig.add_trace(go.Box(y=acc, name=t("accuracy"), boxpoints="all", jitter=0.4, pointpos=0, marker_size=11,
                              marker_color="#333", text=hover, hovertemplate="%{text}: %{y:.3f}<extra></extra>",
                              showlegend=False), row=1, col=2)
-        fig.update_yaxes(title="accuracy", tickformat=".0%", row=1, col=2)
+        fig.update_yaxes(title=t("accuracy"), tickformat=".0%", row=1, col=2)
     fig.update_annotations(font_size=18)
-    return layout(fig, f"{len(o.runs)} orders of the same demonstrations", height=460)
+    return layout(fig, t("{n} orders of the same demonstrations", n=len(o.runs)), height=460)
 
 
 def order_rows(o: OrderSensitivity) -> list[list]:
@@ -218,44 +219,51 @@ def order_rows(o: OrderSensitivity) -> list[list]:
              "–" if r.accuracy is None else f"{100 * r.accuracy:.1f} %"] for r in o.runs]
 
 
-def order_headers(o: OrderSensitivity | None) -> list[str]:
-    labels = list(o.labels) if o is not None else ["label"]
-    return ["order of the demonstrations", "prediction", *[f"P({lab})" for lab in labels], "accuracy"]
+def order_headers(o: OrderSensitivity | None, lang: str = EN) -> list[str]:
+    t = translator(lang)
+    labels = list(o.labels) if o is not None else [t("label")]
+    return [t("order of the demonstrations"), t("prediction"), *[f"P({lab})" for lab in labels], t("accuracy")]
 
 
-def order_summary(o: OrderSensitivity) -> str:
+def order_summary(o: OrderSensitivity, lang: str = EN) -> str:
+    t = translator(lang)
     s = o.spread()
-    parts = [f"P({esc(lab)}) from {pct(lo)} to {pct(hi)}" for lab, lo, hi in zip(o.labels, s["min"], s["max"])]
+    parts = [t("P({label}) from {lo} to {hi}", label=esc(lab), lo=pct(lo), hi=pct(hi))
+             for lab, lo, hi in zip(o.labels, s["min"], s["max"])]
     preds = sorted({r.prediction for r in o.runs})
     acc = ""
     if "accuracy_min" in s:
-        acc = f"; accuracy from {100 * s['accuracy_min']:.1f} % to {100 * s['accuracy_max']:.1f} %"
-    flip = (f" The prediction changes with the order ({', '.join(esc(p) for p in preds)})." if len(preds) > 1
-            else " The prediction is the same in every order.")
-    notes = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in o.notices)
-    return f'<div class="pg-detail" style="font-size:1.05rem">{"; ".join(parts)}{acc}.{flip}</div>{notes}'
+        acc = t("; accuracy from {lo:.1f} % to {hi:.1f} %", lo=100 * s["accuracy_min"], hi=100 * s["accuracy_max"])
+    flip = (t(" The prediction changes with the order ({preds}).", preds=", ".join(esc(p) for p in preds))
+            if len(preds) > 1 else t(" The prediction is the same in every order."))
+    notes = "".join(f'<div class="pg-warn">{esc(t(n))}</div>' for n in o.notices)
+    return (f'<div class="pg-detail" style="font-size:1.05rem">{t("; ").join(parts)}{acc}{t(".")}{flip}</div>'
+            f"{notes}")
 
 
 # ---- free-text answers (translation) -----------------------------------------------------------
 
 
-def generation_html(evals: list[GenerationEvaluation]) -> str:
+def generation_html(evals: list[GenerationEvaluation], lang: str = EN) -> str:
+    t = translator(lang)
     rows = "".join(
-        f"<tr><td><b>{esc(g.method)}</b><br><span class=\"pg-muted\">{esc(g.model)}</span></td>"
+        f"<tr><td><b>{esc(t(g.method))}</b><br><span class=\"pg-muted\">{esc(g.model)}</span></td>"
         f"<td class=\"pg-big\">{100 * g.exact_match:.1f} %</td><td>{g.mean_logprob:.3f}</td>"
         f"<td>{len(g.answers)}</td><td>{len(g.answers) / g.seconds if g.seconds else 0:.1f}</td></tr>"
         for g in evals)
-    notes = "".join(f'<div class="pg-warn">{esc(n)}</div>' for g in evals for n in g.notices)
-    return ('<table class="pg-table pg-metrics"><tr><th>run</th><th>exact match</th>'
-            "<th>mean log P(reference) per token</th><th>examples</th><th>examples / s</th></tr>"
+    notes = "".join(f'<div class="pg-warn">{esc(t(n))}</div>' for g in evals for n in g.notices)
+    return (f'<table class="pg-table pg-metrics"><tr><th>{t("run")}</th><th>{t("exact match")}</th>'
+            f"<th>{t('mean log P(reference) per token')}</th><th>{t('examples')}</th><th>{t('examples / s')}</th></tr>"
             f"{rows}</table>"
-            '<div class="pg-detail">Exact match ignores case, spacing and outer punctuation; many sentences have '
-            "more than one right translation, so the reference's log-probability (higher is better) is the "
-            "fairer measure.</div>" + notes)
+            '<div class="pg-detail">'
+            + t("Exact match ignores case, spacing and outer punctuation; many sentences have "
+                "more than one right translation, so the reference's log-probability (higher is better) is the "
+                "fairer measure.") + "</div>" + notes)
 
 
-def answer_rows(evals: list[GenerationEvaluation]) -> list[list]:
-    return [[g.method, a.text, a.reference, a.output, "✓" if a.exact else "✗", round(a.per_token, 3)]
+def answer_rows(evals: list[GenerationEvaluation], lang: str = EN) -> list[list]:
+    t = translator(lang)
+    return [[t(g.method), a.text, a.reference, a.output, "✓" if a.exact else "✗", round(a.per_token, 3)]
             for g in evals for a in g.answers]
 
 
