@@ -507,7 +507,7 @@ ZH_CN: dict[str, str] = {
     "Groups (lines or commas)": "群体（每行一个或用逗号分隔）",
     "Head (from 0)": "头（从 0 开始）",
     "Heatmap colour": "热力图颜色",
-    "Hide special tokens and the first-token sink": "隐藏特殊词元和首词元汇聚（attention sink）",
+    "Hide special tokens and the first-token sink": "隐藏特殊词元和首词元的注意力汇聚",
     "How much each position draws on each input token through layers 0 to the chosen layer, counting the residual path (Abnar & Zuidema, 2020).":
         "从第 0 层到所选层，每个位置从每个输入词元汲取了多少信息，残差连接也计算在内（Abnar & Zuidema, 2020）。",
     "Input": "输入",
@@ -1078,7 +1078,7 @@ ZH_CN: dict[str, str] = {
     "q · k by distance": "q · k 随距离的变化",
     "a query and a key that point the same way before rotation": "旋转前方向相同的一个查询和一个键",
     "%{y}, dimension %{x}: %{z:.4f}": "%{y}，维度 %{x}：%{z:.4f}",
-    "{token} (position {p}): the vectors the first layer adds up": "{token}（位置 {p}）：第一层相加的各个向量",
+    "{token} (position {p}): the vectors the first layer adds up": "“{token}”（位置 {p}）：第一层相加的各个向量",
     "chosen: {point}": "已选：{point}",
     "PC {i} ({share:.0%} of the spread)": "主成分 {i}（占总散布的 {share:.0%}）",
     "sentence embeddings": "句向量",
@@ -1319,6 +1319,19 @@ PATTERNS: list[tuple[str, str]] = [
      "把每个候选词放进去后整句的对数似然，在掩码之前的词之后模型最可能的 {n} 个下一词元之间归一化"),
     (r"at (?P<mask>\S+)", "在 {mask} 处"),
     (r"at (?P<mask>\S+) \((?P<i>\d+) of (?P<n>\d+)\)", "在 {mask} 处（共 {n} 个，第 {i} 个）"),
+    (r"(?P<model>.+) is a causal model: it reads \[MASK\] as plain text and predicts what comes after the whole "
+     r"prompt\. Fill-in-the-blank needs a masked LM \(e\.g\. bert-base-uncased\)\.",
+     "{model} 是因果语言模型：它把 [MASK] 当作普通文本，预测整个提示词之后的词元。填空需要掩码语言模型（例如 bert-base-uncased）。"),
+    (r"The text has (?P<n>\d+) masks\. Showing mask (?P<i>\d+) \(position (?P<p>\d+)\); the others stay masked while "
+     r"it is predicted\. Choose another mask under Options\.",
+     "文本中有 {n} 个掩码。显示第 {i} 个掩码（位置 {p}）；预测它时其余掩码保持遮盖。可在“选项”中选择另一个掩码。"),
+    (r"(?P<model>.+) sent its top (?P<k>[\d,]+) of (?P<v>[\d,]+) next tokens with their log-probabilities; the rest "
+     r"is not sent, so the entropy, the logits and the best guess after every prefix are not known here\.",
+     "{model} 只发送了 {v} 个词元中概率最高的 {k} 个下一个词元及其对数概率；其余的没有发送，所以这里不知道熵、logits "
+     "和每个前缀之后的最佳猜测。"),
+    (r"(?P<model>.+) sent its top (?P<k>[\d,]+) next tokens with their log-probabilities; the rest is not sent, so the "
+     r"entropy, the logits and the best guess after every prefix are not known here\.",
+     "{model} 只发送了概率最高的 {k} 个下一个词元及其对数概率；其余的没有发送，所以这里不知道熵、logits 和每个前缀之后的最佳猜测。"),
     (r"chain rule over (?P<n>\d+) masks, filled left to right \(an estimate\)", "对 {n} 个掩码用链式法则，从左到右填（估计值）"),
     (r"chain rule over (?P<n>\d+) tokens", "对 {n} 个词元用链式法则"),
     (r"The prompt is empty, so the model reads only its start token (?P<tok>.+): what follows is what it expects a "
@@ -1406,13 +1419,13 @@ PATTERNS: list[tuple[str, str]] = [
      "所以第一层只读到词元嵌入。"),
     (r"Split into several tokens and scored as whole words by the chain rule \(each piece given the ones before it\): "
      r"(?P<w>.+)\. Their probabilities are not comparable one-to-one with single-token words, which need no second "
-     r"guess\.", "被拆成多个词元，并用链式法则（每个片段以它之前的片段为条件）作为整词打分：{w}。它们的概率不能与单词元的词"
+     r"guess\.", "被拆成多个词元，并用链式法则（每个片段以它之前的片段为条件）作为整词打分：“{w}”。它们的概率不能与单词元的词"
      "一一比较，后者不需要第二次猜测。"),
     (r"Split into several tokens and scored as whole words by one mask per piece, filled left to right \(each piece "
      r"given the ones before it\): (?P<w>.+)\. Their probabilities are not comparable one-to-one with single-token "
      r"words, which need no second guess\.", "被拆成多个词元，并用每个片段一个掩码、从左到右填入（每个片段以它之前的片段为条件）"
-     "的方式作为整词打分：{w}。它们的概率不能与单词元的词一一比较，后者不需要第二次猜测。"),
-    (r"Scored whole \(the chain rule\): (?P<w>.+) is more than one token\.", "整体打分（链式法则）：{w} 不止一个词元。"),
+     "的方式作为整词打分：“{w}”。它们的概率不能与单词元的词一一比较，后者不需要第二次猜测。"),
+    (r"Scored whole \(the chain rule\): (?P<w>.+) is more than one token\.", "整体打分（链式法则）：“{w}”不止一个词元。"),
     (r"Scored whole \(one mask per piece, filled left to right\): (?P<w>.+) is more than one token\.",
      "整体打分（每个片段一个掩码，从左到右填入）：{w} 不止一个词元。"),
     (r"Sentence (?P<i>\d+): (?P<t_n>.+)", "第 {i} 个句子：{t_n}"),

@@ -17,6 +17,7 @@ from playground.compute import prompting as P
 from playground.compute.attention import textbook as book
 from playground.compute.embeddings import Projection, RotaryPositions, SentenceEmbeddings
 from playground.compute.lm import inputs
+from playground.compute.next_token import next_token
 from playground.views import attention as attention_views
 from playground.views import embeddings as embedding_views
 from playground.views import export
@@ -269,6 +270,20 @@ def test_a_compute_notice_with_numbers_in_it_reads_in_chinese(notice):
     zh = i18n.tr(notice, ZH)
     assert zh != notice
     chinese([re.sub(r"\b(positive|negative|nurse)\b", " ", zh)])
+
+
+def test_next_tokens_notices_read_in_chinese(gpt, mlm):
+    # what the Next-token tab writes under its result: [MASK] given to a causal model, a text with two masks
+    causal = next_token(gpt, "The capital of France is [MASK].")
+    masked = next_token(mlm, f"The {mlm.tokenizer.mask_token} sat on the {mlm.tokenizer.mask_token}.", mask_index=1)
+    notices = [n for n in (*causal.notices, *masked.notices) if "mask" in n.lower()]
+    assert len(notices) == 2, notices
+    zh = [i18n.tr(n, ZH) for n in notices]
+    assert all(z != n for z, n in zip(zh, notices)), zh
+    chinese([re.sub(r"\S*\d\S*|\[MASK\]|bert-base-uncased|" + re.escape(gpt.spec.name), " ", z) for z in zh])
+    sent = ("remote/SmolLM2 sent its top 50 of 49,152 next tokens with their log-probabilities; the rest is not sent, so "
+            "the entropy, the logits and the best guess after every prefix are not known here.")
+    assert "49,152" in i18n.tr(sent, ZH) and "sent" not in i18n.tr(sent, ZH)
 
 
 def test_the_loaders_progress_reads_in_the_pages_language():
