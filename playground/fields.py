@@ -42,16 +42,17 @@ def text(value, field: str, *, max_chars: int, required: bool = False, default: 
     if value is None:
         value = default
     if not isinstance(value, str):
-        raise InputError(f"{field} must be text; got {_kind(value)}.")
+        raise InputError("{field} must be text; got {kind}.", field=field, kind=_kind(value))
     for i, ch in enumerate(value):
         if "\ud800" <= ch <= "\udfff":
-            raise InputError(f"{field} has an invalid character at position {i} (a lone surrogate, U+{ord(ch):04X}, "
-                             "half of an emoji or a symbol that was cut): remove it or paste the text again.")
+            raise InputError("{field} has an invalid character at position {i} (a lone surrogate, U+{code}, "
+                             "half of an emoji or a symbol that was cut): remove it or paste the text again.",
+                             field=field, i=i, code=f"{ord(ch):04X}")
     if len(value) > max_chars:
-        raise InputError(f"{field} has {len(value):,} characters, {len(value) - max_chars:,} over the limit of "
-                         f"{max_chars:,}. Shorten it.")
+        raise InputError("{field} has {n:,} characters, {over:,} over the limit of {limit:,}. Shorten it.",
+                         field=field, n=len(value), over=len(value) - max_chars, limit=max_chars)
     if required and not value.strip():
-        raise InputError(f"{field} is empty: type something.")
+        raise InputError("{field} is empty: type something.", field=field)
     return value
 
 
@@ -59,27 +60,30 @@ def boolean(value, field: str) -> bool:
     """true or false, nothing else (the string "false" is not false, so it is refused)."""
     if isinstance(value, bool):
         return value
-    raise InputError(f"{field} must be true or false; got {_shown(value)}.")
+    raise InputError("{field} must be true or false; got {got}.", field=field, got=_shown(value))
 
 
 def number(value, field: str, lo: float, hi: float, *, whole: bool = False) -> float | int:
     """A finite number from lo to hi (a whole number with `whole`); strings, lists, NaN and ±inf are refused."""
-    what = "a whole number" if whole else "a number"
+    span = dict(field=field, lo=_fmt(lo), hi=_fmt(hi))
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(f"{field} must be {what} from {_fmt(lo)} to {_fmt(hi)}; got {_shown(value)}.")
+        if whole:
+            raise InputError("{field} must be a whole number from {lo} to {hi}; got {got}.", **span, got=_shown(value))
+        raise InputError("{field} must be a number from {lo} to {hi}; got {got}.", **span, got=_shown(value))
     if not math.isfinite(value):
-        raise InputError(f"{field} must be a finite number from {_fmt(lo)} to {_fmt(hi)}; got {value}.")
+        raise InputError("{field} must be a finite number from {lo} to {hi}; got {got}.", **span, got=str(value))
     if whole and value != int(value):
-        raise InputError(f"{field} must be a whole number from {_fmt(lo)} to {_fmt(hi)}; got {value}.")
+        raise InputError("{field} must be a whole number from {lo} to {hi}; got {got}.", **span, got=str(value))
     if not lo <= value <= hi:
-        raise InputError(f"{field} must be from {_fmt(lo)} to {_fmt(hi)}; got {_fmt(value)}.")
+        raise InputError("{field} must be from {lo} to {hi}; got {got}.", **span, got=_fmt(value))
     return int(value) if whole else float(value)
 
 
 def choice(value, field: str, options: Iterable[str]) -> str:
     options = list(options)
     if not isinstance(value, str) or value not in options:
-        raise InputError(f"{field} must be one of: {', '.join(repr(o) for o in options)}; got {_shown(value)}.")
+        raise InputError("{field} must be one of: {items}; got {shown_value}.", field=field,
+                         items=', '.join(repr(o) for o in options), shown_value=_shown(value))
     return value
 
 
@@ -88,10 +92,11 @@ def rows(value, field: str, *, max_rows: int, max_chars: int) -> list[list[str]]
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(r, list) for r in value):
-        raise InputError(f"{field} must be a list of rows, each a list of text cells, e.g. [[\"input\", \"output\"]]; "
-                         f"got {_kind(value)}.")
+        raise InputError("{field} must be a list of rows, each a list of text cells, e.g. [[\"input\", \"output\"]]; "
+                         "got {kind_value}.", field=field, kind_value=_kind(value))
     if len(value) > max_rows:
-        raise InputError(f"{field} has {len(value)} rows, {len(value) - max_rows} over the limit of {max_rows}.")
+        raise InputError("{field} has {n} rows, {len_value_max_rows} over the limit of {max_rows}.", field=field,
+                         n=len(value), len_value_max_rows=len(value) - max_rows, max_rows=max_rows)
     return [[text(cell, f"{field}, row {n + 1}", max_chars=max_chars) for cell in row] for n, row in enumerate(value)]
 
 

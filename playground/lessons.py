@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .i18n import EN, ZH, has, tr
 from .presets import ASSETS, Preset, load_presets
 
 
@@ -64,9 +65,17 @@ class Lesson:
     def key(self) -> str:
         return f"{self.number}.{self.part}" if self.part else str(self.number)
 
-    def as_json(self) -> dict:
-        return {"key": self.key, "number": self.number, "id": self.id, "tab": self.tab.id, "tab_label": self.tab.label,
-                "title": self.title, "point": self.point, "section": self.section}
+    def point_in(self, lang: str = EN) -> str:
+        """The point in `lang`: its own translation, or (a point taken from the note) the translated note's first
+        sentence."""
+        if lang == EN or has(self.point, lang):
+            return tr(self.point, lang)
+        return first_sentence(tr(self.notice, lang))
+
+    def as_json(self, lang: str = EN) -> dict:
+        return {"key": self.key, "number": self.number, "id": self.id, "tab": self.tab.id,
+                "tab_label": tr(self.tab.label, lang), "title": tr(self.title, lang), "point": self.point_in(lang),
+                "section": tr(self.section, lang)}
 
 
 def section_of(number: int) -> str:
@@ -82,7 +91,7 @@ _MARKUP = re.compile(r"[*_`]")
 def first_sentence(markdown: str, limit: int = 160) -> str:
     """A notice's first sentence, markup removed: the point of a preset that names none."""
     plain = _MARKUP.sub("", markdown).strip()
-    match = re.match(r"(.+?[.!?])(\s|$)", plain)
+    match = re.match(r"(.+?(?:[.!?](?=\s|$)|[。！？]))", plain)
     sentence = match.group(1) if match else plain
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
@@ -169,5 +178,31 @@ def markdown(lessons: tuple[Lesson, ...] | None = None) -> str:
     return "\n".join(lines)
 
 
+def markdown_zh(lessons: tuple[Lesson, ...] | None = None) -> str:
+    """docs/LESSONS.zh-CN.md: the same list in Chinese, each lesson with its whole "what to notice" note."""
+    lessons = all_lessons() if lessons is None else lessons
+    lines = [
+        "# 课程",
+        "",
+        "<!-- 由 assets/presets/*.json 和翻译表（playground/i18n_zh*.py）生成：",
+        "     `python -m playground.lessons --lang zh-CN > docs/LESSONS.zh-CN.md`；本文件与它们不一致时 tests/test_lessons.py 会失败。 -->",
+        "",
+        "每一课都只需点一下：**课程** 视图（应用的第一个标签页）按这个顺序列出它们，“上一课”和“下一课”按钮带着一堂课",
+        "依次讲下去，每一课都会打开对应的标签页、填好输入并运行。深度链接可以直接打开并运行某一课：",
+        "`http://127.0.0.1:7860/?lesson=13&lang=zh-CN`（分几部分的课：`?lesson=22.2`；也可以用预设的 id）。",
+        "加上 `&projector=1` 进入投影模式。如果某一课指定的模型在本机无法加载（离线时的 GPT-2、BERT），",
+        "它会改用同一类别中随应用打包的模型，并在说明中注明。",
+        "",
+    ]
+    for section, items in grouped(lessons):
+        lines += [f"## {tr(section, ZH)}", ""]
+        for lesson in items:
+            lines += [f"### {lesson.key} · {tr(lesson.title, ZH)}（{tr(lesson.tab.label, ZH)}，`?lesson={lesson.key}`）",
+                      "", f"**要点：** {lesson.point_in(ZH)}", "", f"**留意：** {tr(lesson.notice, ZH)}", ""]
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
-    print(markdown(), end="")
+    import sys
+
+    print(markdown_zh() if sys.argv[1:] == ["--lang", ZH] else markdown(), end="")

@@ -177,6 +177,12 @@ HUB_CLASSICS: tuple[ModelSpec, ...] = (
     _hub("t5-small", "seq2seq", "T5 small encoder-decoder; SentencePiece; sentinel tokens <extra_id_N>."),
     _hub("google/flan-t5-small", "seq2seq", "Flan-T5 small: T5 tuned on instructions."),
     _hub("facebook/bart-base", "seq2seq", "BART base encoder-decoder; byte-level BPE."),
+    # Chinese-capable: the lessons' Chinese examples (a Chinese sentence's tokens, "今天天气很", a Chinese review)
+    _hub("Qwen/Qwen2.5-0.5B-Instruct", "causal",
+         "Qwen2.5 0.5B Instruct, 24 layers x 14 heads (2 key/value heads), byte-level BPE, vocab 151,936, chat "
+         "template; reads and writes Chinese and English; Apache-2.0."),
+    _hub("bert-base-chinese", "masked",
+         "BERT base Chinese, 12 layers x 12 heads, WordPiece vocab 21,128: a Chinese character is one token; [MASK]."),
 )
 
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]{0,95}(/[A-Za-z0-9][\w.\-]{0,95})?$")
@@ -290,7 +296,7 @@ def resolve_device(device: str) -> str:
     if device == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
         raise InputError("Apple MPS is not available on this machine: choose device 'auto' or 'cpu'.")
     if device not in ("cpu", "cuda", "mps"):
-        raise InputError(f"Unknown device {device!r}: choose auto, cpu, cuda or mps.")
+        raise InputError("Unknown device {device!r}: choose auto, cpu, cuda or mps.", device=device)
     return device
 
 
@@ -310,7 +316,7 @@ def resolve_dtype(dtype: str) -> str:
     if dtype in (None, "", "auto"):
         return "float32"
     if dtype not in ("float32", "bfloat16", "float16"):
-        raise InputError(f"Unknown dtype {dtype!r}: choose auto, float32, bfloat16 or float16.")
+        raise InputError("Unknown dtype {dtype!r}: choose auto, float32, bfloat16 or float16.", dtype=dtype)
     return dtype
 
 
@@ -408,8 +414,8 @@ class ModelRegistry:
         if name.startswith("remote/"):
             found = self.remote.spec(name)
             if found is None:
-                raise InputError(f"Unknown model {name!r}: no server serves it now ({self.remote.serving()}). Pick one "
-                                 "from the list.")
+                raise InputError("Unknown model {name!r}: no server serves it now ({self_remote_serving}). Pick "
+                                 "one from the list.", name=name, self_remote_serving=self.remote.serving())
             return found
         if name.startswith(("http://", "https://")):
             return self.remote.typed(name)
@@ -427,7 +433,7 @@ class ModelRegistry:
             if self.settings.allow_hub_ids
             else "pick one from the list (typed hub ids are off; set PLAYGROUND_ALLOW_HUB_IDS=1 to allow them)"
         )
-        raise InputError(f"Unknown model {name!r}: {hint}.")
+        raise InputError("Unknown model {name!r}: {hint}.", name=name, hint=hint)
 
     def _typed_folder(self, typed: str) -> ModelSpec:
         """A folder path typed into the picker: resolved (symlinks followed) and allowed only inside the
@@ -458,7 +464,8 @@ class ModelRegistry:
         try:
             return AutoConfig.from_pretrained(hub_id, trust_remote_code=False).to_dict()
         except Exception as exc:  # network, missing repo, remote code
-            raise InputError(f"Could not read the config of {hub_id!r} from the hub: {exc}") from exc
+            raise InputError("Could not read the config of {hub_id!r} from the hub: {exc}", hub_id=hub_id,
+                             exc=exc) from exc
 
     # ---- availability --------------------------------------------------------------------------
 
@@ -552,14 +559,15 @@ class ModelRegistry:
                 why = (f" It runs on a server ({spec.source}), and a model behind a server sends tokens and "
                        "log-probabilities, not its weights or attentions.")
             raise InputError(
-                f"{spec.name} ({spec.family}) cannot do {capability}.{why} Models that can: {', '.join(able) or 'none here'}."
+                "{model} ({family}) cannot do {capability}.{why} Models that can: {value}.", model=spec.name,
+                family=spec.family, capability=capability, why=why, value=', '.join(able) or 'none here'
             )
         status = self.availability(spec)
         if status.ok is False and spec.source_kind == "remote":  # a server that came back works on this call
             self.remote.recheck(spec)
             status = self.availability(spec)
         if status.ok is False:
-            raise ModelUnavailable(f"{spec.name} is unavailable: {status.reason}.")
+            raise ModelUnavailable("{model} is unavailable: {reason}.", model=spec.name, reason=status.reason)
         return spec
 
     # ---- loading -------------------------------------------------------------------------------
@@ -584,10 +592,11 @@ class ModelRegistry:
         an InputError naming the models that can, when this one cannot."""
         spec = self.require(name, capability)
         if spec.tokenizer_only:
-            raise InputError(f"{spec.name} is a tokenizer only: it has no weights to load.")
+            raise InputError("{model} is a tokenizer only: it has no weights to load.", model=spec.name)
         if spec.source_kind == "remote":
-            raise InputError(f"{spec.name} runs on a server ({spec.source}): there are no weights to load here. "
-                             "Open it through the core (playground.compute.lm.open_backend), as every tab does.")
+            raise InputError("{model} runs on a server ({source}): there are no weights to load here. Open it "
+                             "through the core (playground.compute.lm.open_backend), as every tab does.",
+                             model=spec.name, source=spec.source)
         dev = resolve_device(device or self.settings.device)
         dt = resolve_dtype(dtype or self.settings.dtype)
         key = (spec.name, dev, dt, attn_implementation)
@@ -598,8 +607,9 @@ class ModelRegistry:
         the Tokenizer tab needs the tokenizer itself (offsets, bytes), which a server does not send."""
         tokenizer, note = self.remote.local_tokenizer(self.remote.entry(spec), self.load_tokenizer)
         if tokenizer is None:
-            raise InputError(f"{spec.name}'s tokenizer is not here ({note}). The server tokenizes for the other tabs, "
-                             "but the Tokenizer tab needs the tokenizer itself (offsets, bytes).")
+            raise InputError("{model}'s tokenizer is not here ({note}). The server tokenizes for the other tabs, "
+                             "but the Tokenizer tab needs the tokenizer itself (offsets, bytes).",
+                             model=spec.name, note=note)
         return tokenizer
 
     def loaded(self) -> list[tuple]:
@@ -654,8 +664,8 @@ class ModelRegistry:
             return str(_package_dir(spec.source) / (spec.subdir or "")), {"local_files_only": True}
         if spec.source_kind == "local":
             if not self._allowed(Path(spec.source)):
-                raise ModelUnavailable(f"{spec.name} is unavailable: its folder is gone or no longer inside the "
-                                       "allowed model folders.")
+                raise ModelUnavailable("{model} is unavailable: its folder is gone or no longer inside the "
+                                       "allowed model folders.", model=spec.name)
             return spec.source, {"local_files_only": True}
         offline = self.settings.hub_offline or not self.hub_reachable()
         return spec.source, {"local_files_only": offline}

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from .errors import InputError
+from .i18n import EN, tr
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -45,20 +46,32 @@ class ResolvedPreset:
 
     @property
     def notice_markdown(self) -> str:
-        text = f"**Lesson {self.preset.lesson}. What to notice:** {self.preset.notice}"
+        return self.notice_in(EN)
+
+    def notice_in(self, lang: str = EN) -> str:
+        """The lesson's "what to notice" note (and its offline note when a stand-in runs), in `lang`."""
+        text = tr("**Lesson {n}. What to notice:** {notice}", lang, n=self.preset.lesson,
+                  notice=tr(self.preset.notice, lang))
         if self.fell_back and self.preset.fallback_note:
-            text += f"\n\n*Offline:* {self.preset.fallback_note}"
+            text += tr("\n\n*Offline:* {note}", lang, note=tr(self.preset.fallback_note, lang))
         return text
 
-    def notice_for(self, picker: str | None) -> str:
+    def notice_for(self, picker: str | None, lang: str = EN) -> str:
         """The notice, and, when the lesson runs on another model than the picker's, a line that says so (a
         lesson never moves the shared picker: the next run of your own uses the picker's model again)."""
-        text = self.notice_markdown
+        text = self.notice_in(lang)
         if isinstance(picker, str) and picker and self.model and picker != self.model:
             mine, yours = html.escape(self.model), html.escape(picker)
-            text += (f"\n\n*Model:* this lesson runs on **{mine}**; the model picker at the top stays on "
-                     f"**{yours}**, which your own runs use. Choose {mine} there to go on with the lesson's model.")
+            text += tr("\n\n*Model:* this lesson runs on **{mine}**; the model picker at the top stays on "
+                       "**{yours}**, which your own runs use. Choose {mine} there to go on with the lesson's model.",
+                       lang, mine=mine, yours=yours)
         return text
+
+
+def title_in(title: str, lang: str = EN) -> str:
+    """A lesson button's title ("13 · Top-k and top-p") in `lang`: the number kept, the words looked up."""
+    number, sep, words = title.partition(" · ")
+    return f"{number}{sep}{tr(words, lang)}" if sep and number.strip().isdigit() else tr(title, lang)
 
 
 _COMMON = {f.name for f in fields(Preset)} - {"params"}

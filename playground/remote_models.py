@@ -321,12 +321,13 @@ class RemoteCatalog:
         works on the next call. ModelUnavailable with the reason otherwise."""
         server = self._server_of(spec)
         if server is None or spec.served is None:
-            raise ModelUnavailable(f"{spec.name} is unavailable: {self.availability(spec).reason}.")
+            raise ModelUnavailable("{model} is unavailable: {reason}.", model=spec.name,
+                                   reason=self.availability(spec).reason)
         self.recheck(spec)
         listing = server.listing
         status = self.availability(spec)
         if status.ok is not True:
-            raise ModelUnavailable(f"{spec.name} is unavailable: {status.reason}.")
+            raise ModelUnavailable("{model} is unavailable: {reason}.", model=spec.name, reason=status.reason)
         caps = listing.caps[spec.served]
         with server.lock:
             found = server.entries.get(spec.served)
@@ -404,7 +405,7 @@ class RemoteCatalog:
         try:
             url = validate_remote_url(url)
         except ValueError as exc:
-            raise InputError(f"{exc}.") from None
+            raise InputError("{exc}.", exc=exc) from None
         with self._lock:
             server = self._servers.get(url) or self._typed.get(url)
             if server is None:
@@ -417,17 +418,18 @@ class RemoteCatalog:
             self._join([self._start(server)], self.settings.remote_timeout)
         listing = server.listing
         if listing.error:
-            raise ModelUnavailable(f"{url} is unavailable: {listing.error}.")
+            raise ModelUnavailable("{url} is unavailable: {error}.", url=url, error=listing.error)
         model = model.strip()
         if not model:
             if len(listing.models) != 1:
-                raise InputError(f"{url} serves {len(listing.models)} models ({', '.join(listing.models) or 'none'}): "
-                                 "type the URL, a space and one of them.")
+                raise InputError("{url} serves {n} models ({value}): type the URL, a space and one of them.",
+                                 url=url, n=len(listing.models), value=', '.join(listing.models) or 'none')
             model = listing.models[0]
         for spec, owner, served in self._named():
             if owner is server and served == model:
                 return spec
-        raise InputError(f"{url} does not serve {model!r}; it serves: {', '.join(listing.models) or 'nothing'}.")
+        raise InputError("{url} does not serve {model!r}; it serves: {value}.", url=url, model=model,
+                         value=', '.join(listing.models) or 'nothing')
 
 
 def describe(caps: "Capabilities") -> str:

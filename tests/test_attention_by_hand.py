@@ -4,6 +4,7 @@ family's own step matters (leave it out and the weights differ); the textbook's 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -206,3 +207,15 @@ def test_the_textbooks_numbers_and_what_they_are():
 def test_textbook_input_is_checked(q, k, v, match):
     with pytest.raises(InputError, match=match):
         textbook.textbook(q, k, v)
+
+
+@pytest.mark.parametrize("name,stack", CASES, ids=[f"{n}-{s}" if s else n for n, s in CASES])
+def test_every_layouts_steps_read_in_chinese(zoo, name, stack):
+    """Each step's text, the recipe's name and every panel title (less the bare formulas) has its Chinese."""
+    from playground import i18n
+
+    bh = att.by_hand(load(zoo, name), TEXT, 1, 3, stack=stack, decoder_text=TARGET if stack else "")
+    texts = [s.text for s in bh.steps] + [bh.recipe] + [p.title for s in bh.steps for p in s.panels]
+    bare = re.compile(r"[QKV]|weights · V|\+ ALiBi|(scores = )?Q·Kᵀ [×÷] [\d/√d =÷×]+")
+    left = [t for t in texts if not bare.fullmatch(t) and not re.search(r"[\u4e00-\u9fff]", i18n.tr(t, "zh-CN"))]
+    assert not left, left

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from playground import i18n
+
 from playground import lessons, presets
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +41,16 @@ def test_the_lesson_list_in_the_repository_matches_the_presets():
     assert doc == lessons.markdown(), "docs/LESSONS.md is stale: python -m playground.lessons > docs/LESSONS.md"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "](docs/LESSONS.md)" in readme
+
+
+def test_the_chinese_lesson_list_matches_the_presets_and_every_lesson_is_translated():
+    doc = (ROOT / "docs" / "LESSONS.zh-CN.md").read_text(encoding="utf-8")
+    assert doc == lessons.markdown_zh(), (
+        "docs/LESSONS.zh-CN.md is stale: python -m playground.lessons --lang zh-CN > docs/LESSONS.zh-CN.md")
+    for lesson in lessons.all_lessons():
+        for text in (lesson.title, lesson.notice):
+            assert i18n.has(text), f"lesson {lesson.key} has no Chinese for {text[:60]!r}"
+        assert lesson.point_in(i18n.ZH) != lesson.point
 
 
 def test_first_sentence_is_a_point():

@@ -25,6 +25,7 @@ def test_catalog_lists_packaged_hub_and_local_models(registry):
         "gpt2", "distilgpt2", "gpt2-medium", "EleutherAI/gpt-neo-125m", "EleutherAI/gpt-neo-1.3B",
         "bert-base-uncased", "distilbert-base-uncased", "roberta-base",
         "distilbert-base-uncased-finetuned-sst-2-english", "t5-small", "google/flan-t5-small", "facebook/bart-base",
+        "Qwen/Qwen2.5-0.5B-Instruct", "bert-base-chinese",
     }
     assert hub <= set(specs)
     assert specs["SmolLM2-135M-Instruct"].family == "causal"

@@ -77,7 +77,7 @@ def test_confusion_figure_counts_and_mistakes_order():
 
 
 def test_presets_fill_every_input_and_run_offline(ctx):
-    assert [p.lesson for p in load_presets("prompting")] == [16, 17, 18]
+    assert [p.lesson for p in load_presets("prompting")] == [16, 16, 17, 18]  # 16 in English, then in Chinese
     v = apply_lesson(ctx, "zero-shot-sentiment")
     assert v[6] == SMOL and "{text}" in v[1] and "Offline" in v[10].value and v[8] == ["zero-shot"]
     prompt, fig, summary, table = one(ctx, v[0], v[1], v[2])
@@ -87,6 +87,12 @@ def test_presets_fill_every_input_and_run_offline(ctx):
     metrics, acc, c0, c1, c2, mistakes = evaluate(ctx)
     assert "zero-shot" in metrics and fig_of(c0) is not None and fig_of(c1) is None and fig_of(c2) is None
     assert sum(map(sum, fig_of(c0).data[0].z)) == 120 and all(r[0] == "zero-shot" for r in mistakes.value["data"])
+
+    v = apply_lesson(ctx, "zero-shot-sentiment-chinese")  # offline: SmolLM2, and the note says it knows no Chinese
+    assert v[6] == SMOL and "Offline" in v[10].value and "does not know Chinese" in v[10].value
+    prompt, fig, summary, table = one(ctx, v[0], v[1], v[2])
+    assert "评论：汤是凉的" in prompt and "情感：" in prompt and len(fig.data) == 2
+    assert {row[0] for row in table.value["data"]} == {"positive", "negative"}
 
     v = apply_lesson(ctx, "few-shot-translation")
     assert v[2] == "" and v[5] == 4 and len(v[4]) == 4 and v[11].open is True

@@ -75,10 +75,11 @@ class FillMask:
 
 def check_text(text, what: str = "The text") -> str:
     if not isinstance(text, str) or not text.strip():
-        raise InputError(f"{what} is empty. Type a sentence with [MASK] where the missing word goes, e.g. "
-                         "'The man worked as a [MASK].'")
+        raise InputError("{what} is empty. Type a sentence with [MASK] where the missing word goes, e.g. 'The "
+                         "man worked as a [MASK].'", what=what)
     if len(text) > MAX_CHARS:
-        raise InputError(f"{what} has {len(text):,} characters; the limit is {MAX_CHARS}. Probes are single sentences.")
+        raise InputError("{what} has {n:,} characters; the limit is {max_chars}. Probes are single sentences.",
+                         what=what, n=len(text), max_chars=MAX_CHARS)
     return text
 
 
@@ -86,9 +87,9 @@ def _k(k) -> int:
     try:
         k = int(k)
     except (TypeError, ValueError):
-        raise InputError(f"k must be a whole number from 1 to {MAX_K}; got {k!r}.") from None
+        raise InputError("k must be a whole number from 1 to {max_k}; got {k!r}.", max_k=MAX_K, k=k) from None
     if not 1 <= k <= MAX_K:
-        raise InputError(f"k must be from 1 to {MAX_K}; got {k}.")
+        raise InputError("k must be from 1 to {max_k}; got {k}.", max_k=MAX_K, k=k)
     return k
 
 
@@ -105,9 +106,9 @@ def fill_mask(lm: LM, text: str, k: int = 10) -> FillMask:
     if family == "masked":
         return _fill_masked(b, text, k)
     if len(found) > 1:
-        raise InputError(f"The text has {len(found)} masks, and {b.name} is a {family} model: it reads "
-                         "left to right and fills one blank at a time. Keep a single [MASK] (masked LMs can fill "
-                         "several).")
+        raise InputError("The text has {n} masks, and {model} is a {family} model: it reads left to right and "
+                         "fills one blank at a time. Keep a single [MASK] (masked LMs can fill several).",
+                         n=len(found), model=b.name, family=family)
     if family == "seq2seq":
         return _fill_sentinel(b, text, found[0], k)
     return _fill_causal(b, text, found[0], k)
@@ -184,8 +185,8 @@ def _fill_sentinel(b, text: str, m: re.Match, k: int) -> FillMask:
     sentinel = "<extra_id_0>"
     sid = tok.convert_tokens_to_ids(sentinel)
     if sid is None or sid == tok.unk_token_id:
-        raise InputError(f"{b.name} has no sentinel tokens (<extra_id_0>), so it cannot fill a blank. "
-                         "Choose a masked LM or a causal LM, or t5-small.")
+        raise InputError("{model} has no sentinel tokens (<extra_id_0>), so it cannot fill a blank. Choose a "
+                         "masked LM or a causal LM, or t5-small.", model=b.name)
     enc = b.encode(text[: m.start()] + sentinel + text[m.end():])
     dec = b.encode_decoder("").ids + (sid,)
     logp = b.forward(enc.ids, decoder_ids=dec).logits[0, -1].float().log_softmax(-1)
@@ -224,25 +225,29 @@ def parse_probe(templates, groups, targets) -> tuple[tuple[str, ...], tuple[str,
                          "comma-separated (e.g. nurse, engineer).")
     for template in t:
         if "{group}" not in template:
-            raise InputError(f"The template {template!r} has no {{group}}: write where the group goes, e.g. "
-                             "'The {group} worked as a [MASK].'")
+            raise InputError("The template {template!r} has no {{group}}: write where the group goes, e.g. 'The "
+                             "{{group}} worked as a [MASK].'", template=template)
         n = len(_masks(template))
         if n != 1:
-            raise InputError(f"The template {template!r} has {n} masks; a probe template needs exactly one [MASK] "
-                             "(the slot the target words are scored in).")
+            raise InputError("The template {template!r} has {n} masks; a probe template needs exactly one [MASK] "
+                             "(the slot the target words are scored in).", template=template, n=n)
         if len(template) > MAX_CHARS:
-            raise InputError(f"A template is over {MAX_CHARS} characters; probes are single sentences.")
+            raise InputError("A template is over {max_chars} characters; probes are single sentences.",
+                             max_chars=MAX_CHARS)
     for name, items, cap in (("templates", t, MAX_TEMPLATES), ("groups", g, MAX_GROUPS), ("targets", w, MAX_TARGETS)):
         if len(items) > cap:
-            raise InputError(f"{len(items)} {name}, {len(items) - cap} over the limit of {cap}. Keep fewer.")
+            raise InputError("{n} {name}, {len_items_cap} over the limit of {cap}. Keep fewer.", n=len(items),
+                             name=name, len_items_cap=len(items) - cap, cap=cap)
     for name, items in (("group", g), ("target", w)):
         for item in items:
             if len(item) > MAX_ITEM_CHARS:
-                raise InputError(f"A {name} has {len(item):,} characters, {len(item) - MAX_ITEM_CHARS:,} over the "
-                                 f"limit of {MAX_ITEM_CHARS}: groups and targets are words or short phrases.")
+                raise InputError("A {name} has {n:,} characters, {value:,} over the limit of {max_item_chars}: "
+                                 "groups and targets are words or short phrases.", name=name, n=len(item),
+                                 value=len(item) - MAX_ITEM_CHARS, max_item_chars=MAX_ITEM_CHARS)
     if len(t) * len(g) * len(w) > MAX_CELLS:
-        raise InputError(f"{len(t)} × {len(g)} × {len(w)} = {len(t) * len(g) * len(w):,} cells; the limit is "
-                         f"{MAX_CELLS:,}. Use fewer templates, groups or targets.")
+        raise InputError("{n} × {n2} × {n3} = {cells:,} cells; the limit is {max_cells:,}. Use fewer "
+                         "templates, groups or targets.", n=len(t), n2=len(g), n3=len(w),
+                         cells=len(t) * len(g) * len(w), max_cells=MAX_CELLS)
     return t, g, w
 
 
@@ -328,8 +333,8 @@ def bias_probe(lm: LM, templates, groups, targets, *, report=None) -> Probe:
     _need_lm(b)
     family = b.family
     if family not in ("masked", "causal"):
-        raise InputError(f"Bias probes score masked LMs and causal LMs; {b.name} is {family}. Choose "
-                         "bert-base-uncased or SmolLM2 / gpt2.")
+        raise InputError("Bias probes score masked LMs and causal LMs; {model} is {family}. Choose "
+                         "bert-base-uncased or SmolLM2 / gpt2.", model=b.name, family=family)
     b.require(SCORE, "a bias probe")
     t, g, w = parse_probe(templates, groups, targets)
     start = time.perf_counter()
@@ -358,7 +363,7 @@ def log_ratio(probe: Probe, group_a: str, group_b: str) -> list[tuple[str, float
     """Per target: mean over templates of log P(target | A) − log P(target | B), and each template's value
     (so a finding that holds in one sentence only shows as a wide spread). Sorted by the mean."""
     if group_a not in probe.groups or group_b not in probe.groups:
-        raise InputError(f"Choose two groups of this probe: {', '.join(probe.groups)}.")
+        raise InputError("Choose two groups of this probe: {items}.", items=', '.join(probe.groups))
     out = []
     for target in probe.targets:
         per = tuple(probe.value(t, group_a, target).logprob - probe.value(t, group_b, target).logprob

@@ -208,13 +208,12 @@ def tokenize(
     if text is None:
         text = ""
     if len(text) > max_chars:
-        raise InputError(
-            f"The text is {len(text):,} characters; the limit is {max_chars:,}. "
-            "Shorten it (or raise PLAYGROUND_MAX_TEXT_CHARS)."
-        )
+        raise InputError("The text is {n:,} characters; the limit is {limit:,}. Shorten it (or raise "
+                         "PLAYGROUND_MAX_TEXT_CHARS).", n=len(text), limit=max_chars)
     if chat_template:
         if not getattr(tokenizer, "chat_template", None):
-            raise InputError(f"{model or 'This tokenizer'} has no chat template: untick 'Wrap in chat template'.")
+            raise InputError("{value} has no chat template: untick 'Wrap in chat template'.",
+                             value=model or 'This tokenizer')
         text = tokenizer.apply_chat_template(
             [{"role": "user", "content": text}], tokenize=False, add_generation_prompt=True
         )
@@ -351,7 +350,8 @@ def parse_ids(raw: str) -> list[int]:
     ids = []
     for item in items:
         if not re.fullmatch(r"-?\d+", item):
-            raise InputError(f"{item[:40]!r} is not a token id: ids are whole numbers such as 1589.")
+            raise InputError("{item_40!r} is not a token id: ids are whole numbers such as 1589.",
+                             item_40=item[:40])
         ids.append(int(item))
     return ids
 
@@ -359,11 +359,13 @@ def parse_ids(raw: str) -> list[int]:
 def decode_ids(tokenizer, ids: list[int], *, max_ids: int = 4096) -> Decoded:
     """Decode typed ids, each alone and all together. Raises InputError for ids outside the vocabulary."""
     if len(ids) > max_ids:
-        raise InputError(f"{len(ids):,} ids is too many to decode here; the limit is {max_ids:,}.")
+        raise InputError("{n:,} ids is too many to decode here; the limit is {max_ids:,}.", n=len(ids),
+                         max_ids=max_ids)
     size = len(tokenizer)
     bad = [i for i in ids if not 0 <= i < size]
     if bad:
-        raise InputError(f"Id {bad[0]} is outside this vocabulary: ids run from 0 to {size - 1:,}.")
+        raise InputError("Id {bad_0} is outside this vocabulary: ids run from 0 to {size_1:,}.", bad_0=bad[0],
+                         size_1=size - 1)
     kind = tokenizer_kind(tokenizer)
     special = set(tokenizer.all_special_ids)
     pieces = [str(p) for p in tokenizer.convert_ids_to_tokens(ids)]

@@ -57,10 +57,11 @@ class TextList:
         if isinstance(value, str):
             return F.text(value, name, max_chars=self.max_items * (self.max_chars + 1))
         if not isinstance(value, list):
-            raise InputError(f"{name} must be a list of texts (or one text, one per line); got {F._kind(value)}.")
+            raise InputError("{name} must be a list of texts (or one text, one per line); got {F__kind_value}.",
+                             name=name, F__kind_value=F._kind(value))
         if len(value) > self.max_items:
-            raise InputError(f"{name} has {len(value)} texts, {len(value) - self.max_items} over the limit of "
-                             f"{self.max_items}.")
+            raise InputError("{name} has {n} texts, {value} over the limit of {max_items}.", name=name,
+                             n=len(value), value=len(value) - self.max_items, max_items=self.max_items)
         return [F.text(v, f"{name}, item {n + 1}", max_chars=self.max_chars) for n, v in enumerate(value)]
 
 
@@ -199,4 +200,4 @@ def stop_check(stop: threading.Event):
 
 
 def no_result(what: str) -> InputError:
-    return InputError(f"{what} ended without a result.")
+    return InputError("{what} ended without a result.", what=what)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from .. import fields
+from .. import fields, i18n
 from ..compute import attribution as at
 from ..errors import InputError
 from ..presets import load_presets, resolve
@@ -32,6 +32,7 @@ from ..models import NEXT_TOKEN
 from . import api
 from .common import AppContext, bind, for_lesson, lesson_model_state, user_errors
 
+from .lang import L, L_html, language  # noqa: F401 (not every tab needs all three)
 TABS = {"next_token": "next_token", "prompting": "prompting", "probes": "probes", "decoding": "decoding"}
 INPUTS = {
     "next_token": ("prompt", "decoder_prefix"),
@@ -78,20 +79,24 @@ def steps_of(value) -> int:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InputError(f"Steps must be a whole number from {at.MIN_STEPS} to {at.MAX_STEPS}.") from None
+        raise InputError("Steps must be a whole number from {MIN_STEPS} to {MAX_STEPS}.", MIN_STEPS=at.MIN_STEPS,
+                         MAX_STEPS=at.MAX_STEPS) from None
     return at.check_steps(int(number) if number.is_integer() else number)
 
 
-def show(lm, problem, methods, steps, baseline, lead: str = ""):
-    """Run the methods ticked and draw them: (HTML, bar figure, table)."""
+def show(lm, problem, methods, steps, baseline, lead: str = "", ctx: AppContext | None = None):
+    """Run the methods ticked and draw them: (HTML, bar figure, table), in the language of the event."""
+    lang = language(ctx)
     results = at.compare(lm, problem, methods or (), steps=steps_of(steps) if at.IG in (methods or ()) else
                          at.DEFAULT_STEPS, baseline=(baseline or "").strip("\n"))
-    return (lead + views.results_html(results), views.bars_figure(results),
-            gr.Dataframe(value=views.rows(results), headers=views.headers(results)))
+    return (lead + views.results_html(results, lang), views.bars_figure(results, lang),
+            gr.Dataframe(value=views.rows(results), headers=views.headers(results, lang)))
 
 
-def idle(message: str):
-    return empty_hint(message), None, gr.Dataframe(value=[], headers=views.headers(()))
+def idle(message: str, ctx: AppContext | None = None):
+    lang = language(ctx)
+    return (empty_hint(i18n.tr(message, lang)), None,
+            gr.Dataframe(value=[], headers=views.headers((), lang)))
 
 
 # ---- the handlers, one per kind ------------------------------------------------------------------
@@ -104,7 +109,7 @@ def run_next_token(ctx: AppContext, prompt, decoder_prefix, model, device, dtype
         problem = at.next_token_problem(loaded, text_of(ctx, prompt, "The prompt"), target=target or "",
                                         contrast=contrast or "", decoder_prefix=decoder_prefix or "",
                                         max_tokens=ctx.settings.max_prompt_tokens)
-        return show(loaded, problem, methods, steps, baseline)
+        return show(loaded, problem, methods, steps, baseline, ctx=ctx)
 
 
 def run_prompting(ctx: AppContext, text, template, labels, instruction, demos, k, order, seed, model, device, dtype,
@@ -120,7 +125,7 @@ def run_prompting(ctx: AppContext, text, template, labels, instruction, demos, k
         problem = at.label_problem(loaded, text_of(ctx, text, "The input"), template, labels,
                                    label=(label_a or "").strip(), other=(label_b or "").strip(), demos=shots,
                                    instruction=instruction or "", max_tokens=ctx.settings.max_prompt_tokens)
-        return show(loaded, problem, methods, steps, baseline)
+        return show(loaded, problem, methods, steps, baseline, ctx=ctx)
 
 
 def run_probe(ctx: AppContext, sentence, model, device, dtype, word, contrast, methods, steps, baseline,
@@ -128,19 +133,19 @@ def run_probe(ctx: AppContext, sentence, model, device, dtype, word, contrast, m
     with user_errors():
         loaded = load(ctx, model, device, dtype, progress)
         problem = at.probe_problem(loaded, text_of(ctx, sentence, "The sentence"), word or "", contrast or "")
-        return show(loaded, problem, methods, steps, baseline)
+        return show(loaded, problem, methods, steps, baseline, ctx=ctx)
 
 
 def run_generated(ctx: AppContext, last, step, prompt, model, device, dtype, methods, steps, baseline,
                   progress=gr.Progress(track_tqdm=True)):
     """The token at `step` (from 1) of the tab's last generation (its first sequence)."""
     if last is None:
-        return idle("Generate first, then choose a step (or click a generated token): this explains that token.")
+        return idle("Generate first, then choose a step (or click a generated token): this explains that token.", ctx)
     with user_errors():
         loaded = load(ctx, last.model, device, dtype, progress)
         seq = last.sequences[0]
         problem = at.generated_problem(loaded, last.prompt.ids, seq.ids, _step(step) - 1)
-        return show(loaded, problem, methods, steps, baseline)
+        return show(loaded, problem, methods, steps, baseline, ctx=ctx)
 
 
 def run_generated_lesson(ctx: AppContext, last, step, prompt, model, device, dtype, methods, steps, baseline,
@@ -160,7 +165,7 @@ def run_generated_lesson(ctx: AppContext, last, step, prompt, model, device, dty
         problem = at.generated_problem(loaded, gen.prompt.ids, seq.ids, _step(step) - 1)
         lead = (f'<div class="pg-ok">Greedy continuation ({len(seq.steps)} tokens): <code>{esc(seq.text)}</code>'
                 f"</div>")
-        return show(loaded, problem, methods, steps, baseline, lead=lead)
+        return show(loaded, problem, methods, steps, baseline, lead=lead, ctx=ctx)
 
 
 def _step(step) -> int:
@@ -217,45 +222,45 @@ def build_why_panel(ctx: AppContext, kind: str, inputs: dict) -> dict:
     presets = load_presets(TABS[kind], panel="attribution")
     models = ctx.models
     own: dict[str, gr.Component] = {}
-    container = gr.Group() if kind == "decoding" else gr.Accordion(TITLES[kind], open=False,
+    container = gr.Group() if kind == "decoding" else gr.Accordion(L(TITLES[kind]), open=False,
                                                                     elem_id=f"why-{kind}")
     with container:
-        gr.Markdown(INTRO[kind], elem_classes=["pg-attr-intro"])
+        gr.Markdown(L(INTRO[kind]), elem_classes=["pg-attr-intro"])
         buttons = []
         if presets:
             with gr.Row():
-                buttons = [gr.Button(p.title, size="sm", elem_id=f"why-lesson-{p.id}") for p in presets]
+                buttons = [gr.Button(L(p.title), size="sm", elem_id=f"why-lesson-{p.id}") for p in presets]
         notice = gr.Markdown(elem_classes=["pg-notice"], visible=False)
         with gr.Row(equal_height=False):
             if kind == "next_token":
-                own["target"] = gr.Textbox(label="Token to explain", placeholder="empty: the model's top token",
+                own["target"] = gr.Textbox(label=L("Token to explain"), placeholder=L("empty: the model's top token"),
                                            scale=2, elem_id="why-next_token-target",
-                                           info="One token, with its leading space (' night').")
-                own["contrast"] = gr.Textbox(label="…rather than (optional)", placeholder="e.g.  day", scale=2,
+                                           info=L("One token, with its leading space (' night')."))
+                own["contrast"] = gr.Textbox(label=L("…rather than (optional)"), placeholder=L("e.g.  day"), scale=2,
                                              elem_id="why-next_token-contrast")
             elif kind == "prompting":
-                own["label_a"] = gr.Textbox(label="Label A", placeholder="empty: the likeliest label", scale=2,
+                own["label_a"] = gr.Textbox(label=L("Label A"), placeholder=L("empty: the likeliest label"), scale=2,
                                             elem_id="why-prompting-a")
-                own["label_b"] = gr.Textbox(label="Label B", placeholder="empty: the runner-up", scale=2,
+                own["label_b"] = gr.Textbox(label=L("Label B"), placeholder=L("empty: the runner-up"), scale=2,
                                             elem_id="why-prompting-b")
             elif kind == "probes":
-                own["word"] = gr.Textbox(label="Target word", value="nurse", scale=2, elem_id="why-probes-word",
-                                         info="Scored whole in the blank, however many tokens it is.")
-                own["contrast"] = gr.Textbox(label="…rather than (optional)", placeholder="e.g. mechanic", scale=2,
+                own["word"] = gr.Textbox(label=L("Target word"), value="nurse", scale=2, elem_id="why-probes-word",
+                                         info=L("Scored whole in the blank, however many tokens it is."))
+                own["contrast"] = gr.Textbox(label=L("…rather than (optional)"), placeholder=L("e.g. mechanic"), scale=2,
                                              elem_id="why-probes-contrast")
-            own["methods"] = gr.CheckboxGroup(list(at.METHODS), value=[at.IG, at.OCCLUSION], label="Methods",
+            own["methods"] = gr.CheckboxGroup(list(at.METHODS), value=[at.IG, at.OCCLUSION], label=L("Methods"),
                                               scale=3, elem_id=f"why-{kind}-methods")
             own["steps"] = gr.Slider(at.MIN_STEPS, at.MAX_STEPS, value=at.DEFAULT_STEPS, step=1, scale=2,
-                                     label="Integrated-gradients steps", elem_id=f"why-{kind}-steps")
-            own["baseline"] = gr.Textbox(label="Baseline token", placeholder="empty: the model's default", scale=1,
+                                     label=L("Integrated-gradients steps"), elem_id=f"why-{kind}-steps")
+            own["baseline"] = gr.Textbox(label=L("Baseline token"), placeholder=L("empty: the model's default"), scale=1,
                                          elem_id=f"why-{kind}-baseline",
-                                         info="Put in place of a word (occlusion) or all words (IG).")
-        run = gr.Button("Why this token?" if kind == "decoding" else "Why? Attribute", variant="secondary",
+                                         info=L("Put in place of a word (occlusion) or all words (IG)."))
+        run = gr.Button(L("Why this token?" if kind == "decoding" else "Why? Attribute"), variant="secondary",
                         elem_id=f"why-{kind}-run")
-        html = gr.HTML(empty_hint("Press the button: each input token gets a score, coloured by how hard it pushed."),
+        html = gr.HTML(L_html(empty_hint, "Press the button: each input token gets a score, coloured by how hard it pushed."),
                        elem_id=f"why-{kind}-view")
-        plot = gr.Plot(label="Scores per token, methods side by side", elem_id=f"why-{kind}-plot")
-        with gr.Accordion("Every score", open=False):
+        plot = gr.Plot(label=L("Scores per token, methods side by side"), elem_id=f"why-{kind}-plot")
+        with gr.Accordion(L("Every score"), open=False):
             table = gr.Dataframe(headers=views.headers(()), interactive=False, wrap=True, elem_id=f"why-{kind}-table")
 
     header = [ctx.model, ctx.device, ctx.dtype]
@@ -277,7 +282,7 @@ def build_why_panel(ctx: AppContext, kind: str, inputs: dict) -> dict:
         def apply(picker=None, preset=preset, keys=tuple(settable)):
             r = resolve(preset, models)
             values = {**preset.params, first_input: preset.text}
-            return [r.model, gr.Markdown(r.notice_for(picker), visible=True),
+            return [r.model, gr.Markdown(r.notice_for(picker, language(ctx)), visible=True),
                     *[values[k] if k in values else gr.skip() for k in keys]]
 
         appliers[preset.id] = apply

@@ -14,12 +14,13 @@ from typing import Any
 import gradio as gr
 
 from ..compute import lm
-from .. import fields
+from .. import fields, i18n
 from ..config import Settings
 from ..errors import InputError, ModelUnavailable
 from ..models import ModelRegistry
-from ..presets import Preset, load_presets
+from ..presets import Preset, load_presets, title_in
 from ..views.common import esc
+from .lang import SESSIONS, L, L_pair, Languages, language, plain
 from .workers import COMPUTE
 
 
@@ -63,6 +64,7 @@ class AppContext:
     device: gr.Dropdown
     dtype: gr.Dropdown
     running: Running = field(default_factory=Running)
+    languages: Languages = field(default_factory=lambda: SESSIONS)  # what each session's page shows (ui/lang.py)
     lecture: Any = None  # the shell's ui.lecture.Lecture (the deck of lessons shown); None in a tab built alone
 
     def load(self, model, device=None, dtype=None, *, progress=None, capability: str | None = None,
@@ -75,9 +77,21 @@ class AppContext:
         no attention weights and reads long texts (the Embeddings tab's encoders)."""
         if not model:
             raise InputError("Choose a model in the picker at the top.")
-        return lm.open_backend(self.models, model, device=device or None, dtype=dtype or None, progress=progress,
+        return lm.open_backend(self.models, model, device=device or None, dtype=dtype or None,
+                               progress=_progress_in(progress, language(self)),
                                capability=capability, limits=lm.Limits.from_settings(self.settings),
                                attention=attention)
+
+
+def _progress_in(progress, lang: str):
+    """The loader's progress texts ("Loading GPT-2 weights") in the page's language."""
+    if progress is None or lang == i18n.EN:
+        return progress
+
+    def report(fraction, desc=None, *args, **kwargs):
+        return progress(fraction, i18n.tr(desc, lang) if isinstance(desc, str) else desc, *args, **kwargs)
+
+    return report
 
 
 def bind(handler, ctx: AppContext, *leading):
@@ -110,23 +124,24 @@ def lesson(tab: str, lesson_id: str) -> Preset:
     for preset in load_presets(tab):
         if preset.id == lesson_id:
             return preset
-    raise InputError(f"There is no lesson {lesson_id!r} in the {tab} tab.")
+    raise InputError("There is no lesson {lesson!r} in the {tab} tab.", lesson=lesson_id, tab=tab)
 
 
 @contextmanager
-def user_errors():
-    """Turn the project's input and availability errors into a gr.Error the user reads as is."""
+def user_errors(lang: str | None = None):
+    """Turn the project's input and availability errors into a gr.Error the user reads as is, in `lang` (default:
+    the language of the event being handled)."""
     try:
         yield
     except (InputError, ModelUnavailable) as exc:
-        raise gr.Error(str(exc), print_exception=False) from exc
+        raise gr.Error(i18n.error_message(exc, lang or language()), print_exception=False) from exc
 
 
 def lesson_bar(presets) -> tuple[list[gr.Button], gr.Markdown]:
     """The row of lesson buttons (elem_id lesson-<id>) and the hidden "what to notice" box under it."""
-    gr.Markdown("**Lessons** — click one to fill the inputs and run it:", elem_classes=["pg-lessons-head"])
+    gr.Markdown(L("**Lessons** — click one to fill the inputs and run it:"), elem_classes=["pg-lessons-head"])
     with gr.Row(elem_classes=["pg-lesson-row"]):
-        buttons = [gr.Button(p.title, size="md", elem_id=f"lesson-{p.id}", elem_classes=["pg-lesson-btn"])
+        buttons = [gr.Button(L_pair(p.title, title_in(p.title, i18n.ZH)), size="md", elem_id=f"lesson-{p.id}", elem_classes=["pg-lesson-btn"])
                    for p in presets]
     notice = gr.Markdown(elem_classes=["pg-notice"], visible=False)
     return buttons, notice
@@ -158,14 +173,15 @@ class Refused:
     """A widget value out of its range, as the handler receives it: keep_results reports it, fn never sees it."""
 
     message: str
+    error: InputError | None = None
 
 
 def _checked_preprocess(slider: gr.Slider, payload):
     whole = float(slider.step).is_integer() and float(slider.minimum).is_integer()
     try:
-        value = fields.number(payload, str(slider.label or "This value"), slider.minimum, slider.maximum, whole=whole)
+        value = fields.number(payload, plain(slider.label) or "This value", slider.minimum, slider.maximum, whole=whole)
     except InputError as exc:
-        return Refused(str(exc))
+        return Refused(str(exc), exc)
     return value if whole else gr.Number.round_to_precision(value, slider.precision)
 
 
@@ -188,15 +204,13 @@ def message_box(elem_id: str) -> gr.HTML:
     return gr.HTML("", elem_id=elem_id, elem_classes=["pg-message"], padding=False)
 
 
-def error_html(message: str) -> str:
-    return f'<div class="pg-error" role="alert"><b>Could not run:</b> {esc(message)}</div>'
+def error_html(message: str, lang: str = i18n.EN) -> str:
+    return f'<div class="pg-error" role="alert"><b>{esc(i18n.tr("Could not run:", lang))}</b> {esc(message)}</div>'
 
 
-def _user_message(exc: BaseException) -> str | None:
-    if isinstance(exc, (InputError, ModelUnavailable)):
-        return str(exc)
-    if isinstance(exc, gr.Error):
-        return str(exc.message)
+def _user_message(exc: BaseException, lang: str = i18n.EN) -> str | None:
+    if isinstance(exc, (InputError, ModelUnavailable, gr.Error)):
+        return i18n.error_message(exc, lang)
     return None
 
 
@@ -211,11 +225,12 @@ def keep_results(fn, n_outputs: int):
     keep = (gr.skip(),) * n_outputs
 
     def failed(exc):
-        message = _user_message(exc)
+        lang = language()
+        message = _user_message(exc, lang)
         if message is None:
             return None
-        gr.Warning(esc(message), title="Could not run")
-        return (*keep, error_html(message))
+        gr.Warning(esc(message), title=i18n.tr("Could not run", lang))
+        return (*keep, error_html(message, lang))
 
     def ok(value):
         values = (value,) if n_outputs == 1 else tuple(value)
@@ -227,7 +242,7 @@ def keep_results(fn, n_outputs: int):
     if inspect.isgeneratorfunction(fn):
         def guarded(*args, **kwargs):
             if (r := refused(args)) is not None:
-                yield failed(InputError(r.message))
+                yield failed(r.error or InputError(r.message))
                 return
             try:
                 for value in fn(*args, **kwargs):
@@ -237,7 +252,7 @@ def keep_results(fn, n_outputs: int):
     else:
         def guarded(*args, **kwargs):
             if (r := refused(args)) is not None:
-                return failed(InputError(r.message))
+                return failed(r.error or InputError(r.message))
             try:
                 value = fn(*args, **kwargs)
             except (gr.Error, InputError, ModelUnavailable) as exc:
@@ -253,5 +268,14 @@ def keep_results(fn, n_outputs: int):
 def loadable_choices(models: ModelRegistry, capability: str | None = None, *, probe_hub: bool = True) -> list:
     """(label, name) pairs of the models that can load here (or whose hub access is not checked yet). The
     others are not offered; the catalog lists them with the reason."""
-    return [(label, name) for label, name in models.choices(capability, probe_hub=probe_hub)
+    return [(_choice_label(label, name), name) for label, name in models.choices(capability, probe_hub=probe_hub)
             if models.availability(name, probe_hub=probe_hub).ok is not False]
+
+
+# the pickers' marks after a model's name (ModelRegistry.choices), as component text in the page's language
+_MARKS = {" (hub)": "{name} (hub)", " (checking)": "{name} (checking)", " (unavailable)": "{name} (unavailable)"}
+
+
+def _choice_label(label: str, name: str):
+    mark = label[len(name):] if label.startswith(name) else ""
+    return L(_MARKS[mark], name=name) if mark in _MARKS else label

@@ -17,12 +17,14 @@ from ..errors import InputError, ModelUnavailable
 from ..models import GENERATION
 from ..presets import load_presets, resolve
 from ..views import decoding as views
+from .. import i18n
 from . import api
 from .attribution_panel import build_why_panel
 from ..views.common import empty_hint, esc
 from .common import (
     AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, message_box, user_errors,
 )
+from .lang import L, L_html, L_pair, language, table as table_in
 from .lecture import export_bar, record_lessons
 
 REFRESH_SECONDS = 0.08  # the streamed text is redrawn at most this often
@@ -57,7 +59,7 @@ def _load(ctx: AppContext, model, device=None, dtype=None, progress=None):
 def _prompt_of(ctx: AppContext, b, prompt, params):
     limit = ctx.settings.max_text_chars
     if isinstance(prompt, str) and len(prompt) > limit:
-        raise InputError(f"The prompt has {len(prompt):,} characters; the limit is {limit:,}.")
+        raise InputError("The prompt has {n:,} characters; the limit is {limit:,}.", n=len(prompt), limit=limit)
     return decoding.encode_prompt(b, prompt, chat_template=params.chat_template,
                                   max_tokens=ctx.settings.max_prompt_tokens, max_new_tokens=params.max_new_tokens)
 
@@ -70,15 +72,16 @@ def _default_step(gen) -> int:
     return 1
 
 
-def _pipeline_views(b, gen, step: int):
+def _pipeline_views(b, gen, step: int, lang: str = i18n.EN):
+    t = i18n.translator(lang)
     seq = gen.sequences[0]
     if not b.supports(lm.WEIGHTS):
-        return None, empty_hint(f"The logits pipeline re-runs a step through generate()'s processors on the model's "
-                                f"own scores: {b.why_not(lm.WEIGHTS)}.")
+        return None, empty_hint(t("The logits pipeline re-runs a step through generate()'s processors on the model's "
+                                  "own scores: {why}.", why=t(b.why_not(lm.WEIGHTS))))
     if not seq.steps:
-        return None, empty_hint("Nothing was generated, so there is no step to show.")
+        return None, empty_hint(t("Nothing was generated, so there is no step to show."))
     pl = decoding.pipeline(b, gen.prompt, gen.params, seq.ids, int(step) - 1)
-    return views.pipeline_figure(pl), views.pipeline_html(pl)
+    return views.pipeline_figure(pl, lang=lang), views.pipeline_html(pl, lang)
 
 
 def _raised_in_transformers(exc: BaseException) -> bool:
@@ -98,7 +101,8 @@ def generate_refusals():
     except ValueError as exc:
         if type(exc) is not ValueError or not _raised_in_transformers(exc):
             raise
-        raise gr.Error(f"generate() refused these settings: {exc}", print_exception=False) from exc
+        raise gr.Error(i18n.tr("generate() refused these settings: {error}", language(), error=exc),
+                       print_exception=False) from exc
 
 
 # ---- handlers ------------------------------------------------------------------------------------
@@ -108,7 +112,9 @@ def generate_refusals():
 def generate_text(ctx: AppContext, prompt, model, device, dtype, request: gr.Request = None,
                   progress=gr.Progress(track_tqdm=True), *knobs):
     """Stream the tokens while they come, then fill in the summary, tables, pipeline and tree."""
-    with user_errors():
+    lang = language(ctx)
+    t = i18n.translator(lang)
+    with user_errors(lang):
         params, notes = _params_of(ctx, knobs)
         b = _load(ctx, model, device, dtype, progress)
         prompt_ids = _prompt_of(ctx, b, prompt, params)
@@ -116,17 +122,18 @@ def generate_text(ctx: AppContext, prompt, model, device, dtype, request: gr.Req
     flag = ctx.running.start(session)
     steps, gen, tree, last = [], None, None, 0.0
     if not params.streams:
-        what = (f"Beam search keeps {params.num_beams} hypotheses until the end" if params.mode == "beam" else
-                f"{params.num_return_sequences} sequences are drawn together")
-        yield (gr.skip(), empty_hint(f"{what}, so the text comes all at once (no streaming) …"), *(gr.skip(),) * 8)
+        what = (t("Beam search keeps {n} hypotheses until the end", n=params.num_beams) if params.mode == "beam" else
+                t("{n} sequences are drawn together", n=params.num_return_sequences))
+        yield (gr.skip(), empty_hint(t("{what}, so the text comes all at once (no streaming) …", what=what)),
+               *(gr.skip(),) * 8)
     try:
-        with user_errors(), generate_refusals():
+        with user_errors(lang), generate_refusals():
             for item in decoding.run(b, prompt_ids, params, stop=flag):
                 if isinstance(item, decoding.Step):
                     steps.append(item)
                     if time.perf_counter() - last >= REFRESH_SECONDS:
                         last = time.perf_counter()
-                        yield (gr.skip(), views.tokens_html(prompt_ids.tokens, steps, running=True),
+                        yield (gr.skip(), views.tokens_html(prompt_ids.tokens, steps, running=True, lang=lang),
                                *(gr.skip(),) * 8)
                 elif isinstance(item, decoding.Generation):
                     gen = decoding.replace_notices(item, notes + item.notices)
@@ -136,13 +143,14 @@ def generate_text(ctx: AppContext, prompt, model, device, dtype, request: gr.Req
         ctx.running.done(session, flag)
     seq = gen.sequences[0]
     step = _default_step(gen)
-    with user_errors():
-        fig, pl_html = _pipeline_views(b, gen, step)
+    with user_errors(lang):
+        fig, pl_html = _pipeline_views(b, gen, step, lang)
     n = max(len(seq.steps), 1)
-    yield (gen, views.tokens_html(prompt_ids.tokens, seq.steps, finish=seq.finish), views.summary_html(gen),
-           views.sequences_html(gen), views.step_rows(seq),
+    yield (gen, views.tokens_html(prompt_ids.tokens, seq.steps, finish=seq.finish, lang=lang),
+           views.summary_html(gen, lang), views.sequences_html(gen, lang),
+           table_in(views.step_rows(seq), views.STEP_HEADERS, lang),
            gr.Slider(minimum=1, maximum=max(n, 2), value=min(step, n), step=1, interactive=n > 1),
-           fig, pl_html, views.tree_figure(tree) if tree else None, views.tree_html(tree))
+           fig, pl_html, views.tree_figure(tree, lang) if tree else None, views.tree_html(tree, lang))
 
 
 def stop_generation(ctx: AppContext, request: gr.Request = None):
@@ -152,11 +160,12 @@ def stop_generation(ctx: AppContext, request: gr.Request = None):
 
 def show_pipeline_step(ctx: AppContext, last, step, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
     """One step of the last generation through generate()'s logits processors, stage by stage."""
+    lang = language(ctx)
     if last is None:
-        return None, empty_hint("Generate first: the pipeline shows one step of the last generation.")
-    with user_errors():
+        return None, empty_hint(i18n.tr("Generate first: the pipeline shows one step of the last generation.", lang))
+    with user_errors(lang):
         b = _load(ctx, last.model, device, dtype, progress)
-        return _pipeline_views(b, last, step)
+        return _pipeline_views(b, last, step, lang)
 
 
 def open_clicked_step(ctx: AppContext, last, model, device, dtype, evt: gr.EventData,
@@ -183,9 +192,10 @@ def compare_strategies(ctx: AppContext, prompt, model, device, dtype, strategy_b
         with generate_refusals():
             gen_a, _ = decoding.generate(b, prompt_ids, params_a)
             gen_b, _ = decoding.generate(b, prompt_ids, params_b)
-    names = (f"A: {views.describe(params_a)}", f"B: {views.describe(params_b)}")
+    lang = language(ctx)
+    names = (f"A: {views.describe(params_a, lang)}", f"B: {views.describe(params_b, lang)}")
     div = decoding.divergence(gen_a.sequences[0], gen_b.sequences[0])
-    return views.compare_html(gen_a, gen_b, names, div)
+    return views.compare_html(gen_a, gen_b, names, div, lang)
 
 
 def run_by_hand(ctx: AppContext, prompt, model, device, dtype, progress=gr.Progress(track_tqdm=True), *knobs):
@@ -195,7 +205,7 @@ def run_by_hand(ctx: AppContext, prompt, model, device, dtype, progress=gr.Progr
         b = _load(ctx, model, device, dtype, progress)
         prompt_ids = _prompt_of(ctx, b, prompt, params)
         result = by_hand.compare_with_generate(b, prompt_ids, params)
-    return views.by_hand_html(result)
+    return views.by_hand_html(result, language(ctx))
 
 
 def server_knobs(ctx: AppContext, model):
@@ -207,11 +217,11 @@ def server_knobs(ctx: AppContext, model):
         if remote:
             b = ctx.load(model)
             off = decoding.remote.unsupported(b)
-            note = (f"**{esc(b.name)}** runs on {esc(b.url)}: the knobs it lacks are off (their notes say why). The "
-                    "logits pipeline, the beam tree and generate() by hand need the weights: "
-                    f"{esc(b.why_not(lm.WEIGHTS))}.")
+            note = i18n.tr("**{model}** runs on {url}: the knobs it lacks are off (their notes say why). The logits "
+                           "pipeline, the beam tree and generate() by hand need the weights: {why}.", language(ctx),
+                           model=esc(b.name), url=esc(b.url), why=esc(i18n.tr(b.why_not(lm.WEIGHTS), language(ctx))))
     except (InputError, ModelUnavailable) as exc:
-        remote, note = True, f"⚠️ {esc(str(exc))}"
+        remote, note = True, f"⚠️ {esc(i18n.error_message(exc, language(ctx)))}"
     knobs = [gr.update(interactive=name not in off, info=off.get(name, info)) for name, info in SERVER_KNOBS.items()]
     return (*knobs, gr.update(interactive=not remote), gr.update(interactive=not remote),
             gr.Markdown(note, visible=bool(note)))
@@ -236,7 +246,7 @@ def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
     return [preset.text, r.model, params.get("strategy", "greedy"),
             *[getattr(base, k) if k not in ("bad_words", "stop_strings") else "" for k in KNOBS],
             params.get("compare_strategy", gr.skip()), params.get("compare_temperature", 1.0),
-            gr.Markdown(r.notice_for(picker), visible=True), *opened]
+            gr.Markdown(r.notice_for(picker, language(ctx)), visible=True), *opened]
 
 
 # ---- API -----------------------------------------------------------------------------------------
@@ -313,72 +323,72 @@ def build_decoding_tab(ctx: AppContext) -> dict:
     # ---- layout --------------------------------------------------------------------------------
     lesson_buttons, notice = lesson_bar(presets)
     with gr.Row():
-        prompt = gr.Textbox(label="Prompt", value=presets[0].text, lines=2, max_lines=8, scale=4, elem_id="dec-prompt",
-                            placeholder="The start of a text for the model to continue.")
+        prompt = gr.Textbox(label=L("Prompt"), value=presets[0].text, lines=2, max_lines=8, scale=4, elem_id="dec-prompt",
+                            placeholder=L("The start of a text for the model to continue."))
         with gr.Column(scale=1, min_width=220):
-            run = gr.Button("Generate", variant="primary", elem_id="dec-run")
-            stop = gr.Button("Stop", variant="stop", elem_id="dec-stop")
-            chat = gr.Checkbox(False, label="Chat template", info="Wrap the prompt as a user message (instruct models).")
+            run = gr.Button(L("Generate"), variant="primary", elem_id="dec-run")
+            stop = gr.Button(L("Stop"), variant="stop", elem_id="dec-stop")
+            chat = gr.Checkbox(False, label=L("Chat template"), info=L("Wrap the prompt as a user message (instruct models)."))
     with gr.Row():
-        strategy = gr.Dropdown(list(decoding.STRATEGIES), value="greedy", label="Strategy", scale=2,
-                               elem_id="dec-strategy", info="Sets the knobs below; every knob stays editable.")
-        max_new = knob(1, settings.max_new_tokens, value=40, step=1, label="max_new_tokens", scale=2,
+        strategy = gr.Dropdown([(L(s), s) for s in decoding.STRATEGIES], value="greedy", label=L("Strategy"), scale=2,
+                               elem_id="dec-strategy", info=L("Sets the knobs below; every knob stays editable."))
+        max_new = knob(1, settings.max_new_tokens, value=40, step=1, label=L("max_new_tokens"), scale=2,
                             elem_id="dec-max-new")
-        seed = gr.Number(0, precision=0, minimum=0, label="seed", scale=1, info="Same seed, same sample.")
-    with gr.Accordion("Knobs (generate() arguments)", open=True):
+        seed = gr.Number(0, precision=0, minimum=0, label=L("seed"), scale=1, info=L("Same seed, same sample."))
+    with gr.Accordion(L("Knobs (generate() arguments)"), open=True):
         with gr.Row():
-            do_sample = gr.Checkbox(False, label="Sample (do_sample)", info="Off = greedy / beam search.",
+            do_sample = gr.Checkbox(False, label=L("Sample (do_sample)"), info=L("Off = greedy / beam search."),
                                     elem_id="dec-sample")
-            temperature = knob(0, 3, value=1.0, step=0.05, label="temperature", elem_id="dec-temperature")
-            top_k = knob(0, 200, value=0, step=1, label="top_k", info="0 = off", elem_id="dec-top-k")
-            top_p = knob(0, 1, value=1.0, step=0.01, label="top_p", info="1 = off", elem_id="dec-top-p")
+            temperature = knob(0, 3, value=1.0, step=0.05, label=L("temperature"), elem_id="dec-temperature")
+            top_k = knob(0, 200, value=0, step=1, label=L("top_k"), info=L("0 = off"), elem_id="dec-top-k")
+            top_p = knob(0, 1, value=1.0, step=0.01, label=L("top_p"), info=L("1 = off"), elem_id="dec-top-p")
         with gr.Row():
-            num_beams = knob(1, decoding.MAX_BEAMS, value=1, step=1, label="num_beams", elem_id="dec-beams")
-            num_return = knob(1, decoding.MAX_RETURN, value=1, step=1, label="num_return_sequences")
-            length_penalty = knob(-2, 3, value=1.0, step=0.1, label="length_penalty", info="beam search only")
-            penalty_alpha = knob(0, 1, value=0.0, step=0.05, label="penalty_alpha",
-                                      info="> 0 with top_k ≥ 2: contrastive search")
+            num_beams = knob(1, decoding.MAX_BEAMS, value=1, step=1, label=L("num_beams"), elem_id="dec-beams")
+            num_return = knob(1, decoding.MAX_RETURN, value=1, step=1, label=L("num_return_sequences"))
+            length_penalty = knob(-2, 3, value=1.0, step=0.1, label=L("length_penalty"), info=L("beam search only"))
+            penalty_alpha = knob(0, 1, value=0.0, step=0.05, label=L("penalty_alpha"),
+                                      info=L("> 0 with top_k ≥ 2: contrastive search"))
         with gr.Row():
-            repetition = knob(0.5, 2.0, value=1.0, step=0.05, label="repetition_penalty", info="1 = off",
+            repetition = knob(0.5, 2.0, value=1.0, step=0.05, label=L("repetition_penalty"), info=L("1 = off"),
                                    elem_id="dec-repetition")
-            no_repeat = knob(0, 6, value=0, step=1, label="no_repeat_ngram_size", info="0 = off")
-            bad_words = gr.Textbox(label="Bad words", placeholder="one per line or comma-separated", lines=1,
-                                   info="Turned into bad_words_ids (with and without a leading space).")
-            stop_strings = gr.Textbox(label="Stop strings", placeholder="one per line, e.g. a full stop", lines=1)
+            no_repeat = knob(0, 6, value=0, step=1, label=L("no_repeat_ngram_size"), info=L("0 = off"))
+            bad_words = gr.Textbox(label=L("Bad words"), placeholder=L("one per line or comma-separated"), lines=1,
+                                   info=L("Turned into bad_words_ids (with and without a leading space)."))
+            stop_strings = gr.Textbox(label=L("Stop strings"), placeholder=L("one per line, e.g. a full stop"), lines=1)
         server_note = gr.Markdown(visible=False, elem_id="dec-server-note")
     message = message_box("dec-message")
-    output = gr.HTML(empty_hint("Press Generate: the text appears token by token, coloured by probability."),
+    output = gr.HTML(L_html(empty_hint, "Press Generate: the text appears token by token, coloured by probability."),
                      elem_id="dec-output", js_on_load=CLICK_TOKEN)
     summary = gr.HTML(elem_id="dec-summary")
     sequences = gr.HTML(elem_id="dec-sequences")
-    with gr.Accordion("The logits pipeline: how one token was chosen", open=False) as pipe_acc:
-        gr.Markdown("One step re-run through generate()'s own logits processors, in the order generate() applies "
-                    "them. The step first shown is the first one where the model's favourite was not taken.")
+    with gr.Accordion(L("The logits pipeline: how one token was chosen"), open=False) as pipe_acc:
+        gr.Markdown(L("One step re-run through generate()'s own logits processors, in the order generate() applies "
+                    "them. The step first shown is the first one where the model's favourite was not taken."))
         with gr.Row():
-            step = knob(1, 40, value=1, step=1, label="Step", interactive=False, elem_id="dec-step", scale=4)
-            step_btn = gr.Button("Show this step", scale=1, elem_id="dec-step-run")
+            step = knob(1, 40, value=1, step=1, label=L("Step"), interactive=False, elem_id="dec-step", scale=4)
+            step_btn = gr.Button(L("Show this step"), scale=1, elem_id="dec-step-run")
         step_message = message_box("dec-step-message")
-        pipe_chart = gr.Plot(label="Probability after each stage", elem_id="dec-pipeline")
+        pipe_chart = gr.Plot(label=L("Probability after each stage"), elem_id="dec-pipeline")
         pipe_note = gr.HTML(elem_id="dec-pipeline-note")
-    with gr.Accordion("Every step: probability, rank and alternatives", open=False) as table_acc:
+    with gr.Accordion(L("Every step: probability, rank and alternatives"), open=False) as table_acc:
         table = gr.Dataframe(headers=views.STEP_HEADERS, interactive=False, wrap=True, elem_id="dec-table")
-    with gr.Accordion("Beam tree", open=False) as tree_acc:
-        tree_chart = gr.Plot(label="Beam search hypotheses", elem_id="dec-tree")
-        tree_note = gr.HTML(views.tree_html(None))
-    with gr.Accordion("Side by side: two configurations on the same prompt", open=False) as cmp_acc:
+    with gr.Accordion(L("Beam tree"), open=False) as tree_acc:
+        tree_chart = gr.Plot(label=L("Beam search hypotheses"), elem_id="dec-tree")
+        tree_note = gr.HTML(L_pair(views.tree_html(None), views.tree_html(None, i18n.ZH)))
+    with gr.Accordion(L("Side by side: two configurations on the same prompt"), open=False) as cmp_acc:
         with gr.Row():
-            strategy_b = gr.Dropdown(list(decoding.STRATEGIES), value="beam search", label="B: strategy", scale=2,
-                                     elem_id="dec-strategy-b", info="A is the knobs above; B is A with this strategy.")
-            temperature_b = knob(0, 3, value=1.0, step=0.05, label="B: temperature (when B samples)", scale=2)
-            cmp_btn = gr.Button("Run A and B", scale=1, elem_id="dec-compare")
+            strategy_b = gr.Dropdown([(L(s), s) for s in decoding.STRATEGIES], value="beam search", label=L("B: strategy"), scale=2,
+                                     elem_id="dec-strategy-b", info=L("A is the knobs above; B is A with this strategy."))
+            temperature_b = knob(0, 3, value=1.0, step=0.05, label=L("B: temperature (when B samples)"), scale=2)
+            cmp_btn = gr.Button(L("Run A and B"), scale=1, elem_id="dec-compare")
         cmp_message = message_box("dec-compare-message")
         compare_view = gr.HTML(elem_id="dec-compare-view")
-    with gr.Accordion("generate() by hand (lesson 15)", open=False) as hand_acc:
-        hand_btn = gr.Button("Run the loop and model.generate(), and compare", elem_id="dec-by-hand")
+    with gr.Accordion(L("generate() by hand (lesson 15)"), open=False) as hand_acc:
+        hand_btn = gr.Button(L("Run the loop and model.generate(), and compare"), elem_id="dec-by-hand")
         hand_message = message_box("dec-by-hand-message")
         hand_view = gr.HTML(elem_id="dec-by-hand-view")
         gr.Code(inspect.getsource(by_hand.generate_by_hand), language="python",
-                label="playground/compute/decoding/by_hand.py", interactive=False, elem_id="dec-code",
+                label=L("playground/compute/decoding/by_hand.py"), interactive=False, elem_id="dec-code",
                 elem_classes=["pg-code"])
     last = gr.State()  # the last Generation: prompt ids, parameters and the generated steps
     with pipe_acc:  # "Why this token?" under the logits pipeline of the step shown

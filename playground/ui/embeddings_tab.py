@@ -14,6 +14,7 @@ import gradio as gr
 
 from ..compute import embeddings as emb
 from ..compute import lm
+from .. import i18n
 from ..errors import InputError
 from ..models import EMBEDDINGS
 from ..presets import first_available, load_presets, resolve
@@ -21,6 +22,7 @@ from ..views import embeddings as views
 from ..views.common import empty_hint
 from . import api
 from .common import AppContext, bind, for_lesson, lesson_bar, lesson_model_state, user_errors
+from .lang import L, L_html, language  # noqa: F401 (not every tab needs all three)
 from .lecture import export_bar, record_lessons
 
 SENTENCE_MODEL = "all-MiniLM-L6-v2"  # the packaged sentence encoder: /embed's default
@@ -55,9 +57,10 @@ def check_text(ctx: AppContext, text, what: str = "The text") -> str:
     if text is None:
         return ""
     if not isinstance(text, str):
-        raise InputError(f"{what} must be text; got {type(text).__name__}.")
+        raise InputError("{what} must be text; got {type}.", what=what, type=type(text).__name__)
     if len(text) > ctx.settings.max_text_chars:
-        raise InputError(f"{what} has {len(text):,} characters; the limit is {ctx.settings.max_text_chars:,}.")
+        raise InputError("{what} has {n:,} characters; the limit is {limit:,}.", what=what, n=len(text),
+                         limit=ctx.settings.max_text_chars)
     return text
 
 
@@ -70,64 +73,71 @@ def _count(value, default: int) -> int:
 
 def run_token(ctx: AppContext, token, k, model, device=None, dtype=None, progress=gr.Progress(track_tqdm=True)):
     """A token's row of the input embedding matrix: summary, heatmap, nearest tokens."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         b = load_model(ctx, model, device, dtype, progress)
         te = emb.token_embedding(b, check_text(ctx, token, "The token"), _count(k, 10))
-    return views.token_html(te), views.token_heatmap_figure(te), views.token_neighbours_figure(te)
+    return views.token_html(te, lang), views.token_heatmap_figure(te, lang), views.token_neighbours_figure(te, lang)
 
 
 def run_analogy(ctx: AppContext, expression, k, model, device=None, dtype=None,
                 progress=gr.Progress(track_tqdm=True)):
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         b = load_model(ctx, model, device, dtype, progress)
         a = emb.analogy(b, check_text(ctx, expression, "The expression"), _count(k, 10))
-    return views.analogy_html(a), views.analogy_figure(a)
+    return views.analogy_html(a, lang), views.analogy_figure(a, lang)
 
 
 def run_positions(ctx: AppContext, count, model, device=None, dtype=None, progress=gr.Progress(track_tqdm=True)):
     """The learned position table (and position-to-position similarity), or the rotary picture."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         b = load_model(ctx, model, device, dtype, progress)
         p = emb.positions(b, _count(count, 64))
-    return (views.positions_html(p), *views.positions_figures(p))
+    return (views.positions_html(p, lang), *views.positions_figures(p, lang))
 
 
 def run_first_layer(ctx: AppContext, text, text_b, model, device=None, dtype=None,
                     progress=gr.Progress(track_tqdm=True)):
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         b = load_model(ctx, model, device, dtype, progress)
         fl = emb.first_layer(b, check_text(ctx, text), check_text(ctx, text_b, "Sentence B"))
     first = 1 if len(fl.tokens) > 1 else 0  # the first token after [CLS] or the start token
-    return (fl, views.first_layer_html(fl), views.first_layer_figure(fl),
-            gr.Dropdown(choices=views.token_choices(fl), value=first), views.first_layer_vectors_figure(fl, first))
+    return (fl, views.first_layer_html(fl, lang), views.first_layer_figure(fl, lang),
+            gr.Dropdown(choices=views.token_choices(fl), value=first), views.first_layer_vectors_figure(fl, first, lang))
 
 
 def run_first_layer_token(fl, index):
     """Another token of the last first-layer view: its vectors (no model call)."""
     if fl is None or index is None:
         return gr.skip()
-    with user_errors():
+    lang = language()
+    with user_errors(lang):
         if not 0 <= int(index) < len(fl.tokens):
-            raise InputError(f"Choose a token from 0 to {len(fl.tokens) - 1}.")
-        return views.first_layer_vectors_figure(fl, int(index))
+            raise InputError("Choose a token from 0 to {last}.", last=len(fl.tokens) - 1)
+        return views.first_layer_vectors_figure(fl, int(index), lang)
 
 
 def run_sentences(ctx: AppContext, sentences, pooling, model, device=None, dtype=None,
                   progress=gr.Progress(track_tqdm=True)):
     """Sentence embeddings and their similarity heatmap (one sentence: the summary says there is nothing to
     compare, and no heatmap is drawn)."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         texts, groups = emb.parse_groups(check_text(ctx, sentences, "The sentences"))
         b = load_model(ctx, model, device, dtype, progress)
         result = emb.embed(b, texts, pooling, max_tokens=ctx.settings.max_prompt_tokens)
-    figure = views.similarity_figure(result, groups) if len(result.texts) > 1 else None
-    return views.sentences_html(result), figure
+    figure = views.similarity_figure(result, groups, lang) if len(result.texts) > 1 else None
+    return views.sentences_html(result, lang), figure
 
 
 def run_projector(ctx: AppContext, source, sentences, tokens, pooling, k, model, device=None, dtype=None,
                   progress=gr.Progress(track_tqdm=True)):
     """The map of the sentences (or of a token set), its first point chosen with its nearest neighbours."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         b = load_model(ctx, model, device, dtype, progress)
         if source == SOURCES[1]:
             words, groups = [], []
@@ -141,34 +151,36 @@ def run_projector(ctx: AppContext, source, sentences, tokens, pooling, k, model,
             texts, groups = emb.parse_groups(check_text(ctx, sentences, "The sentences"))
             proj = emb.project_sentences(emb.embed(b, texts, pooling, max_tokens=ctx.settings.max_prompt_tokens),
                                          groups)
-        figure, html = _picked(proj, 0, k)
+        figure, html = _picked(proj, 0, k, lang)
     return proj, figure, gr.Dropdown(choices=views.point_choices(proj), value=0), html
 
 
-def _picked(proj, point, k):
+def _picked(proj, point, k, lang: str = i18n.EN):
     k = min(int(_count(k, 5)), len(proj.labels) - 1)
     near = proj.neighbours(point, k)
-    return views.projector_figure(proj, point, near), views.neighbours_html(proj, point, near)
+    return views.projector_figure(proj, point, near, lang), views.neighbours_html(proj, point, near, lang)
 
 
 def run_pick(proj, point, k):
     """Another point chosen on the last map: redraw it with that point's neighbours (no model call)."""
     if proj is None:
         return gr.skip(), gr.skip()
-    with user_errors():
+    lang = language()
+    with user_errors(lang):
         if point is None:
             raise InputError("Choose a point from the list.")
-        return _picked(proj, int(point), k)
+        return _picked(proj, int(point), k, lang)
 
 
 def run_faq(ctx: AppContext, question, rows, match_on, k, threshold, model, device=None, dtype=None,
             progress=gr.Progress(track_tqdm=True)):
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         entries = emb.parse_faq(rows)
         b = load_model(ctx, model, device, dtype, progress)
         result = emb.match_faq(b, check_text(ctx, question, "The question"), entries, k=_count(k, 3),
                                threshold=emb.THRESHOLD if threshold is None else threshold, match_on=match_on or "question")
-    return views.faq_html(result)
+    return views.faq_html(result, lang)
 
 
 def faq_rows() -> list[list[str]]:
@@ -178,11 +190,12 @@ def faq_rows() -> list[list[str]]:
 
 def run_contextual(ctx: AppContext, word, sentences, model, device=None, dtype=None,
                    progress=gr.Progress(track_tqdm=True)):
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         texts, groups = emb.parse_groups(check_text(ctx, sentences, "The sentences"))
         b = load_model(ctx, model, device, dtype, progress)
         c = emb.contextual(b, check_text(ctx, word, "The word"), texts)
-    return views.contextual_html(c, groups), views.contextual_figure(c, groups)
+    return views.contextual_html(c, groups, lang), views.contextual_figure(c, groups, lang)
 
 
 # ---- APIs --------------------------------------------------------------------------------------
@@ -227,7 +240,7 @@ def preset_values(ctx: AppContext, preset, picker=None) -> list:
     r = resolve(preset, ctx.models)
     values = {"text": preset.text, **{f: p[f] for f in PRESET_FIELDS if f in p}}
     return ([values.get(f, gr.skip()) for f in PRESET_FIELDS]
-            + [r.model, gr.Markdown(r.notice_for(picker), visible=True)]
+            + [r.model, gr.Markdown(r.notice_for(picker, language(ctx)), visible=True)]
             + [gr.Accordion(open=s in preset.open) for s in SECTIONS])
 
 
@@ -241,91 +254,91 @@ def build_embeddings_tab(ctx: AppContext) -> dict:
     lesson_buttons, notice = lesson_bar(presets)
     acc = {}
 
-    with gr.Accordion("Token embeddings: a token's row and its nearest tokens", open=True) as acc["tokens"]:
+    with gr.Accordion(L("Token embeddings: a token's row and its nearest tokens"), open=True) as acc["tokens"]:
         with gr.Row():
-            token = gr.Textbox(label="Token", value="king", scale=3, elem_id="emb-token",
-                               info="As it reads (' king' with its space for GPT-style BPE) or as the vocabulary "
-                                    "spells it ('##ing', 'Ġking').")
-            k = gr.Slider(1, emb.MAX_K, value=10, step=1, label="Neighbours", scale=2)
-            token_btn = gr.Button("Look it up", variant="primary", scale=1, elem_id="emb-token-run")
-        token_html = gr.HTML(empty_hint("Type a token and click Look it up, or click a lesson."), elem_id="emb-token-info")
+            token = gr.Textbox(label=L("Token"), value="king", scale=3, elem_id="emb-token",
+                               info=L("As it reads (' king' with its space for GPT-style BPE) or as the vocabulary "
+                                    "spells it ('##ing', 'Ġking')."))
+            k = gr.Slider(1, emb.MAX_K, value=10, step=1, label=L("Neighbours"), scale=2)
+            token_btn = gr.Button(L("Look it up"), variant="primary", scale=1, elem_id="emb-token-run")
+        token_html = gr.HTML(L_html(empty_hint, "Type a token and click Look it up, or click a lesson."), elem_id="emb-token-info")
         with gr.Row():
-            token_heat = gr.Plot(label="The row's numbers", elem_id="emb-token-heatmap")
-            token_near = gr.Plot(label="Nearest tokens", elem_id="emb-token-neighbours")
+            token_heat = gr.Plot(label=L("The row's numbers"), elem_id="emb-token-heatmap")
+            token_near = gr.Plot(label=L("Nearest tokens"), elem_id="emb-token-neighbours")
         with gr.Row():
-            expression = gr.Textbox(label="Vector arithmetic (a probe on a small model, not a law)",
+            expression = gr.Textbox(label=L("Vector arithmetic (a probe on a small model, not a law)"),
                                     value="king - man + woman", scale=4, elem_id="emb-expression")
-            analogy_btn = gr.Button("Compute", scale=1, elem_id="emb-analogy-run")
+            analogy_btn = gr.Button(L("Compute"), scale=1, elem_id="emb-analogy-run")
         analogy_html = gr.HTML()
-        analogy_plot = gr.Plot(label="Nearest to the sum", elem_id="emb-analogy")
-    with gr.Accordion("Position embeddings (learned table or rotary)", open=False) as acc["positions"]:
+        analogy_plot = gr.Plot(label=L("Nearest to the sum"), elem_id="emb-analogy")
+    with gr.Accordion(L("Position embeddings (learned table or rotary)"), open=False) as acc["positions"]:
         with gr.Row():
-            count = gr.Slider(2, emb.MAX_POSITIONS, value=64, step=1, label="Positions to show (learned)",
+            count = gr.Slider(2, emb.MAX_POSITIONS, value=64, step=1, label=L("Positions to show (learned)"),
                               scale=3)
-            pos_btn = gr.Button("Show positions", scale=1, elem_id="emb-positions-run")
+            pos_btn = gr.Button(L("Show positions"), scale=1, elem_id="emb-positions-run")
         pos_html = gr.HTML(elem_id="emb-positions-summary")
         with gr.Row():
-            pos_plot = gr.Plot(label="Positions", elem_id="emb-positions")
-            pos_plot2 = gr.Plot(label="Positions compared", elem_id="emb-positions-2")
-    with gr.Accordion("What the first layer reads: token + position (+ type), summed", open=False) as acc["first_layer"]:
+            pos_plot = gr.Plot(label=L("Positions"), elem_id="emb-positions")
+            pos_plot2 = gr.Plot(label=L("Positions compared"), elem_id="emb-positions-2")
+    with gr.Accordion(L("What the first layer reads: token + position (+ type), summed"), open=False) as acc["first_layer"]:
         with gr.Row():
-            text = gr.Textbox(label="Sentence", value="The cat sat on the mat.", scale=3, elem_id="emb-first-text")
-            text_b = gr.Textbox(label="Sentence B (BERT-style pair: token type 1)", scale=2, elem_id="emb-first-text-b")
-            first_btn = gr.Button("Build it by hand", scale=1, elem_id="emb-first-run")
+            text = gr.Textbox(label=L("Sentence"), value="The cat sat on the mat.", scale=3, elem_id="emb-first-text")
+            text_b = gr.Textbox(label=L("Sentence B (BERT-style pair: token type 1)"), scale=2, elem_id="emb-first-text-b")
+            first_btn = gr.Button(L("Build it by hand"), scale=1, elem_id="emb-first-run")
         first_html = gr.HTML(elem_id="emb-first-summary")
-        first_plot = gr.Plot(label="First layer input", elem_id="emb-first")
-        first_token = gr.Dropdown(label="One token's vectors, number by number", choices=[], elem_id="emb-first-token")
-        first_vectors = gr.Plot(label="The vectors added up", elem_id="emb-first-vectors")
-    with gr.Accordion("Sentence embeddings: sentences that mean the same land close", open=True) as acc["sentences"]:
+        first_plot = gr.Plot(label=L("First layer input"), elem_id="emb-first")
+        first_token = gr.Dropdown(label=L("One token's vectors, number by number"), choices=[], elem_id="emb-first-token")
+        first_vectors = gr.Plot(label=L("The vectors added up"), elem_id="emb-first-vectors")
+    with gr.Accordion(L("Sentence embeddings: sentences that mean the same land close"), open=True) as acc["sentences"]:
         with gr.Row():
-            sentences = gr.Textbox(label="Sentences", value=DEFAULT_SENTENCES, lines=8, max_lines=20, scale=4,
+            sentences = gr.Textbox(label=L("Sentences"), value=DEFAULT_SENTENCES, lines=8, max_lines=20, scale=4,
                                    elem_id="emb-sentences",
-                                   info=f"One per line, up to {emb.MAX_SENTENCES}; a line '# name' starts a group "
-                                        "(the projector colours by group).")
+                                   info=L("One per line, up to {n}; a line '# name' starts a group (the projector "
+                                          "colours by group).", n=emb.MAX_SENTENCES))
             with gr.Column(scale=1, min_width=220):
-                pooling = gr.Radio(POOLINGS, value="auto", label="Pooling",
-                                   info="auto: the model's own recipe (MiniLM: mean)")
-                sent_btn = gr.Button("Compare the sentences", variant="primary", elem_id="emb-sentences-run")
+                pooling = gr.Radio(POOLINGS, value="auto", label=L("Pooling"),
+                                   info=L("auto: the model's own recipe (MiniLM: mean)"))
+                sent_btn = gr.Button(L("Compare the sentences"), variant="primary", elem_id="emb-sentences-run")
         sent_html = gr.HTML(elem_id="emb-sentences-summary")
-        sent_plot = gr.Plot(label="Similarity", elem_id="emb-similarity")
-    with gr.Accordion("Projector: points on a 2-D map and their nearest neighbours", open=True) as acc["projector"]:
+        sent_plot = gr.Plot(label=L("Similarity"), elem_id="emb-similarity")
+    with gr.Accordion(L("Projector: points on a 2-D map and their nearest neighbours"), open=True) as acc["projector"]:
         with gr.Row():
-            source = gr.Radio(SOURCES, value=SOURCES[0], label="Points", scale=2)
-            tokens = gr.Textbox(label="Token set (commas; '# name' lines start a group)", value=DEFAULT_TOKENS, lines=3,
+            source = gr.Radio(SOURCES, value=SOURCES[0], label=L("Points"), scale=2)
+            tokens = gr.Textbox(label=L("Token set (commas; '# name' lines start a group)"), value=DEFAULT_TOKENS, lines=3,
                                 scale=3, elem_id="emb-token-set")
-            proj_btn = gr.Button("Draw the map", scale=1, elem_id="emb-projector-run")
+            proj_btn = gr.Button(L("Draw the map"), scale=1, elem_id="emb-projector-run")
         with gr.Row():
-            point = gr.Dropdown(label="Point (its nearest neighbours)", choices=[], scale=3, elem_id="emb-point")
-            proj_k = gr.Slider(1, 20, value=3, step=1, label="Neighbours", scale=1)
-        proj_plot = gr.Plot(label="Map", elem_id="emb-projector")
+            point = gr.Dropdown(label=L("Point (its nearest neighbours)"), choices=[], scale=3, elem_id="emb-point")
+            proj_k = gr.Slider(1, 20, value=3, step=1, label=L("Neighbours"), scale=1)
+        proj_plot = gr.Plot(label=L("Map"), elem_id="emb-projector")
         proj_html = gr.HTML(elem_id="emb-projector-neighbours")
-    with gr.Accordion("A small FAQ matched by similarity", open=False) as acc["faq"]:
+    with gr.Accordion(L("A small FAQ matched by similarity"), open=False) as acc["faq"]:
         with gr.Row():
-            question = gr.Textbox(label="Your question", value="Can I use it without an internet connection?",
+            question = gr.Textbox(label=L("Your question"), value="Can I use it without an internet connection?",
                                   scale=4, elem_id="emb-question")
-            faq_btn = gr.Button("Find the answer", variant="primary", scale=1, elem_id="emb-faq-run")
+            faq_btn = gr.Button(L("Find the answer"), variant="primary", scale=1, elem_id="emb-faq-run")
         with gr.Row():
-            match_on = gr.Radio(list(emb.MATCH_ON), value="question", label="Match against", scale=2)
-            faq_k = gr.Slider(1, 10, value=3, step=1, label="Answers", scale=1)
-            threshold = gr.Slider(-1, 1, value=emb.THRESHOLD, step=0.01, label="Threshold: below it, no answer", scale=2)
+            match_on = gr.Radio(list(emb.MATCH_ON), value="question", label=L("Match against"), scale=2)
+            faq_k = gr.Slider(1, 10, value=3, step=1, label=L("Answers"), scale=1)
+            threshold = gr.Slider(-1, 1, value=emb.THRESHOLD, step=0.01, label=L("Threshold: below it, no answer"), scale=2)
         faq_html = gr.HTML(elem_id="emb-faq-answers")
-        with gr.Accordion("The FAQ (edit it: add rows, change answers)", open=False):
+        with gr.Accordion(L("The FAQ (edit it: add rows, change answers)"), open=False):
             faq_table = gr.Dataframe(value=faq_rows(), headers=FAQ_HEADERS, datatype=["str", "str"], column_count=(2, "fixed"),
                                      interactive=True, wrap=True, max_height=360, elem_id="emb-faq-table")
-            faq_reset = gr.Button("Restore the original FAQ", size="sm")
-        gr.Markdown("Where it fails (all-MiniLM-L6-v2): a **negation** barely moves a sentence vector (*Does the "
+            faq_reset = gr.Button(L("Restore the original FAQ"), size="sm")
+        gr.Markdown(L("Where it fails (all-MiniLM-L6-v2): a **negation** barely moves a sentence vector (*Does the "
                     "playground NOT work without internet?* matches the offline answer at 0.96), and **shared keywords "
                     "without the meaning** score high (*How hot is the temperature outside today?* finds the "
-                    "temperature setting at 0.45).")
-    with gr.Accordion("Contextual embeddings: the same word, sentence by sentence, layer by layer",
+                    "temperature setting at 0.45)."))
+    with gr.Accordion(L("Contextual embeddings: the same word, sentence by sentence, layer by layer"),
                       open=False) as acc["contextual"]:
         with gr.Row():
-            word = gr.Textbox(label="Word", value="bank", scale=1, elem_id="emb-word")
-            context = gr.Textbox(label="Sentences (each with the word; '# sense' lines group them)",
+            word = gr.Textbox(label=L("Word"), value="bank", scale=1, elem_id="emb-word")
+            context = gr.Textbox(label=L("Sentences (each with the word; '# sense' lines group them)"),
                                  value=DEFAULT_CONTEXT, lines=6, scale=4, elem_id="emb-context")
-            ctx_btn = gr.Button("Follow the word", scale=1, elem_id="emb-context-run")
+            ctx_btn = gr.Button(L("Follow the word"), scale=1, elem_id="emb-context-run")
         ctx_html = gr.HTML(elem_id="emb-context-summary")
-        ctx_plot = gr.Plot(label="Layer by layer", elem_id="emb-context-plot")
+        ctx_plot = gr.Plot(label=L("Layer by layer"), elem_id="emb-context-plot")
     # The last Projection (numpy), for picking points without a model call. It is not cleared when the model
     # changes: the map names its model, and a lesson that sets the model would race its own map.
     last_map = gr.State()

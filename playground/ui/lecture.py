@@ -18,12 +18,14 @@ from pathlib import Path
 
 import gradio as gr
 
+from .. import i18n
 from .. import lessons as catalog
 from ..views import export
 from ..views.common import esc
 from ..presets import resolve
-from .common import AppContext, keep_results, lesson, message_box
+from .common import AppContext, bind, keep_results, lesson, message_box
 
+from .lang import L, L_pair, language, plain
 DECK_MAX_SLIDES = 60  # a lecture's worth; older slides go first past that
 
 
@@ -50,7 +52,7 @@ def _kind(component) -> str:
 def _spec(components) -> list[tuple[str, str]]:
     """(kind, label) per component; an unlabelled table is named by its elem_id (its file name in an export)."""
     def label(c):
-        text = getattr(c, "label", None) or ""
+        text = plain(getattr(c, "label", None))
         if not text and isinstance(c, gr.Dataframe):
             text = (getattr(c, "elem_id", None) or "table").replace("-", " ")
         return str(text)
@@ -109,14 +111,16 @@ def _folder(prefix: str) -> Path:
 
 def export_result(tab: str, spec, notice, *values) -> list[str]:
     """The tab's current result: one offline HTML file, plus a CSV and a JSON file per table."""
+    lang = language()
     items = items_of(spec, values)
     if not items:
-        raise gr.Error("Nothing to export yet: run something in this tab first.", print_exception=False)
+        raise gr.Error(i18n.tr("Nothing to export yet: run something in this tab first.", lang),
+                       print_exception=False)
     slide = slide_of({"title": tab, "notice": notice or "", "items": items, "tab": tab})
     folder = _folder("export")
     stem = export.slug(tab)
     paths = [folder / f"{stem}.html"]
-    paths[0].write_text(export.result_document(slide), encoding="utf-8")
+    paths[0].write_text(export.result_document(slide, lang=lang), encoding="utf-8")
     for name, text in export.table_files(slide):
         path = folder / f"{stem}-{name}"
         path.write_text(text, encoding="utf-8")
@@ -124,15 +128,16 @@ def export_result(tab: str, spec, notice, *values) -> list[str]:
     return [str(p) for p in paths]
 
 
-def record_slide(lesson_id: str, tab: str, spec, deck, notice, *values, own_notice: str = "") -> list[dict]:
+def record_slide(lesson_id: str, tab: str, spec, deck, notice, *values, own_notice: str = "",
+                 lang: str = i18n.EN) -> list[dict]:
     """A lesson's result, once it ran, into the session's deck (a lesson shown again replaces its slide).
 
     `own_notice` is the lesson's own note: when Next was pressed before this lesson's last step finished, the
     note box already shows the next lesson's note, so the box is used only while it still shows this lesson's."""
     lesson = catalog.find(lesson_id)
     key = lesson.key if lesson else lesson_id
-    title = f"Lesson {key} · {lesson.title}" if lesson else lesson_id
-    if own_notice and lesson and not str(notice or "").startswith(f"**Lesson {lesson.number}."):
+    title = i18n.tr("Lesson {key} · {title}", lang, key=key, title=i18n.tr(lesson.title, lang)) if lesson else lesson_id
+    if own_notice and lesson and not str(notice or "").startswith(i18n.tr("**Lesson {n}.", lang, n=lesson.number)):
         notice = own_notice
     slide = {"key": key, "id": lesson_id, "title": title, "notice": notice or "", "tab": tab,
              "items": items_of(spec, values), "meta": {"tab": tab}}
@@ -146,23 +151,29 @@ def record_slide(lesson_id: str, tab: str, spec, deck, notice, *values, own_noti
     return deck[-DECK_MAX_SLIDES:]
 
 
-def deck_summary(deck) -> str:
+def deck_summary(deck, lang: str = i18n.EN) -> str:
     deck = deck or []
     if not deck:
-        return ('<div class="pg-deck-count">No lesson shown yet. Each lesson you open is added to the deck, in the '
-                "order shown.</div>")
+        return ('<div class="pg-deck-count">' + esc(i18n.tr("No lesson shown yet. Each lesson you open is added to "
+                                                            "the deck, in the order shown.", lang)) + "</div>")
     names = " · ".join(esc(s.get("key", "")) for s in deck)
-    return f'<div class="pg-deck-count"><b>{len(deck)}</b> lesson(s) in the deck so far: {names}</div>'
+    return ('<div class="pg-deck-count">'
+            + i18n.tr("<b>{n}</b> lesson(s) in the deck so far: {names}", lang, n=len(deck), names=names) + "</div>")
+
+
+def show_deck(ctx: AppContext, deck) -> str:
+    return deck_summary(deck, language(ctx))
 
 
 def export_deck(deck) -> str:
     """The lessons shown so far, in order, with their notes: one HTML file that needs no network and no app."""
+    lang = language()
     slides = [slide_of(s) for s in (deck or [])]
     if not slides:
-        raise gr.Error("The deck is empty: open a lesson first (each lesson shown is added to it).",
+        raise gr.Error(i18n.tr("The deck is empty: open a lesson first (each lesson shown is added to it).", lang),
                        print_exception=False)
     path = _folder("deck") / "playground-lessons.html"
-    path.write_text(export.deck_document(slides), encoding="utf-8")
+    path.write_text(export.deck_document(slides, lang=lang), encoding="utf-8")
     return str(path)
 
 
@@ -173,9 +184,9 @@ def export_bar(ctx: AppContext, tab: str, notice, components, elem_id: str) -> N
     """A row at the foot of a tab: export its current result (what `components` show, and the lesson note)."""
     spec = _spec(components)
     with gr.Row(elem_classes=["pg-export-row"]):
-        button = gr.Button("Export this result (HTML for offline use, CSV and JSON of its tables)", size="md",
+        button = gr.Button(L("Export this result (HTML for offline use, CSV and JSON of its tables)"), size="md",
                            elem_id=f"{elem_id}-export", scale=3)
-        files = gr.File(label="Exported files", file_count="multiple", visible=False, elem_id=f"{elem_id}-files",
+        files = gr.File(label=L("Exported files"), file_count="multiple", visible=False, elem_id=f"{elem_id}-files",
                         scale=2, interactive=False)
     message = message_box(f"{elem_id}-export-message")
 
@@ -194,8 +205,8 @@ def record_lessons(ctx: AppContext, tab: str, lesson_events, notice, components)
     presets_file = next((t.presets for t in catalog.TABS if t.label == tab), None)
     for lesson_id, event in lesson_events:
         def record(deck_value, notice_value, *values, _id=lesson_id):
-            own = resolve(lesson(presets_file, _id), ctx.models).notice_markdown if presets_file else ""
-            return record_slide(_id, tab, spec, deck_value, notice_value, *values, own_notice=own)
+            own = resolve(lesson(presets_file, _id), ctx.models).notice_in(language(ctx)) if presets_file else ""
+            return record_slide(_id, tab, spec, deck_value, notice_value, *values, own_notice=own, lang=language(ctx))
 
         event.then(record, [deck, notice, *components], deck, api_visibility="private", show_progress="hidden")
 
@@ -203,33 +214,44 @@ def record_lessons(ctx: AppContext, tab: str, lesson_events, notice, components)
 # ---- the player, the lecture bar and the browser side ------------------------------------------------
 
 
-def player_html() -> str:
+def player_html(lang: str = i18n.EN) -> str:
     """Every lesson in order, grouped by section, each with its point and an Open button."""
+    t = i18n.translator(lang)
     lessons = catalog.all_lessons()
-    data = esc(json.dumps([lesson.as_json() for lesson in lessons], ensure_ascii=False))
+    data = esc(json.dumps([lesson.as_json(lang) for lesson in lessons], ensure_ascii=False))
     groups = []
     for section, items in catalog.grouped(lessons):
         rows = "".join(
             f'<li class="pg-player-item"><button class="pg-player-open" data-pg-lesson="{esc(lesson.key)}" '
             f'id="player-{esc(lesson.id)}"><span class="pg-player-num">{esc(lesson.key)}</span> '
-            f'<span class="pg-player-title">{esc(lesson.title)}</span></button>'
-            f'<span class="pg-player-point">{esc(lesson.point)}</span>'
-            f'<span class="pg-player-tab">{esc(lesson.tab.label)}</span></li>'
+            f'<span class="pg-player-title">{esc(t(lesson.title))}</span></button>'
+            f'<span class="pg-player-point">{esc(lesson.point_in(lang))}</span>'
+            f'<span class="pg-player-tab">{esc(t(lesson.tab.label))}</span></li>'
             for lesson in items)
-        groups.append(f'<section class="pg-player-group"><h3>{esc(section)}</h3><ol>{rows}</ol></section>')
+        groups.append(f'<section class="pg-player-group"><h3>{esc(t(section))}</h3><ol>{rows}</ol></section>')
     return (f'<div id="pg-lessons-data" data-lessons="{data}" hidden></div>'
             f'<div class="pg-player">{"".join(groups)}</div>')
 
 
-LECTURE_BAR = (
-    '<div id="pg-lecture-bar" class="pg-lecture-bar">'
-    '<button data-pg-go="-1" id="pg-prev" title="the previous lesson (Alt+←)">◀ Previous</button>'
-    '<span id="pg-now" class="pg-now" aria-live="polite">Lessons: pick one in the list, or press Next</span>'
-    '<button data-pg-go="1" id="pg-next" title="the next lesson (Alt+→)">Next ▶</button>'
-    '<button data-pg-go="list" id="pg-all">All lessons</button>'
-    '<label class="pg-projector-toggle"><input type="checkbox" id="pg-projector"> Projector mode</label>'
-    "</div>"
-)
+def lecture_bar(lang: str = i18n.EN) -> str:
+    t = i18n.translator(lang)
+    return (
+        '<div id="pg-lecture-bar" class="pg-lecture-bar">'
+        f'<button data-pg-go="-1" id="pg-prev" title="{esc(t("the previous lesson (Alt+←)"))}">{esc(t("◀ Previous"))}</button>'
+        f'<span id="pg-now" class="pg-now" aria-live="polite">{esc(t(BAR_IDLE))}</span>'
+        f'<button data-pg-go="1" id="pg-next" title="{esc(t("the next lesson (Alt+→)"))}">{esc(t("Next ▶"))}</button>'
+        f'<button data-pg-go="list" id="pg-all">{esc(t("All lessons"))}</button>'
+        f'<label class="pg-projector-toggle"><input type="checkbox" id="pg-projector"> {esc(t("Projector mode"))}</label>'
+        "</div>"
+    )
+
+
+BAR_IDLE = "Lessons: pick one in the list, or press Next"
+LECTURE_BAR = lecture_bar()
+# The lecture bar's words the page writes itself (it follows the page's language: <html lang>)
+BAR_WORDS = {lang: {"idle": i18n.tr(BAR_IDLE, lang), "none": i18n.tr("There is no lesson {key}.", lang),
+                    "now": i18n.tr("Lesson {key} · {title}  ({n} of {total}, {tab})", lang)}
+             for lang in i18n.LANGUAGES}
 
 # Runs once in the page (launch(head=...)). It clicks the tabs' own lesson buttons; it never calls the server.
 LECTURE_JS = """
@@ -237,6 +259,9 @@ LECTURE_JS = """
 (() => {
   let current = -1;
   const $ = (sel) => document.querySelector(sel);
+  const WORDS = __WORDS__;
+  const words = () => WORDS[(document.documentElement.lang || '').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'];
+  const fill = (s, v) => s.replace(/\{(\w+)\}/g, (m, k) => (k in v ? String(v[k]) : m));
   const lessons = () => { const d = $('#pg-lessons-data'); return d ? JSON.parse(d.dataset.lessons || '[]') : []; };
   const params = () => new URLSearchParams(window.location.search);
   function setQuery(name, value) {
@@ -255,10 +280,11 @@ LECTURE_JS = """
     const list = lessons(), now = $('#pg-now');
     if (!now) return;
     if (current < 0 || current >= list.length) {
-      now.textContent = 'Lessons: pick one in the list, or press Next';
+      now.textContent = words().idle;
     } else {
       const l = list[current];
-      now.textContent = `Lesson ${l.key} · ${l.title}  (${current + 1} of ${list.length}, ${l.tab_label})`;
+      now.textContent = fill(words().now, {key: l.key, title: l.title, n: current + 1, total: list.length,
+                                           tab: l.tab_label});
     }
     const prev = $('#pg-prev'), next = $('#pg-next');
     if (prev) prev.disabled = current <= 0;
@@ -281,7 +307,7 @@ LECTURE_JS = """
   }
   async function openLesson(key) {
     const list = lessons(), i = indexOf(key);
-    if (i < 0) { const now = $('#pg-now'); if (now) now.textContent = `There is no lesson ${key}.`; return; }
+    if (i < 0) { const now = $('#pg-now'); if (now) now.textContent = fill(words().none, {key}); return; }
     current = i;
     const l = list[i];
     showNow();
@@ -325,6 +351,8 @@ LECTURE_JS = """
   document.addEventListener('change', (e) => {
     if (e.target && e.target.id === 'pg-projector') setProjector(e.target.checked);
   });
+  // The page's language changed (the switch, ?lang=): the bar's own words follow.
+  new MutationObserver(() => showNow()).observe(document.documentElement, {attributes: true, attributeFilter: ['lang']});
   document.addEventListener('keydown', (e) => {
     if (!e.altKey) return;
     if (e.key === 'ArrowRight') { go(1); e.preventDefault(); }
@@ -345,6 +373,8 @@ LECTURE_JS = """
   (async () => {
     if (!await waitFor('#pg-lessons-data', 60000)) return;
     await waitFor('#pg-lecture-bar', 10000);
+    // the page-load events first: they record the page's language, so the lesson's note comes in it
+    await waitFor('body[data-pg-ready]', 60000);
     const p = params();
     if (p.get('projector') === '1') setProjector(true);
     if (p.get('lesson')) openLesson(p.get('lesson')); else showNow();
@@ -355,28 +385,33 @@ LECTURE_JS = """
 """
 
 
+LECTURE_JS = LECTURE_JS.replace("__WORDS__", json.dumps(BAR_WORDS, ensure_ascii=False))
+
+
 def build_lecture_bar() -> gr.HTML:
-    return gr.HTML(LECTURE_BAR, elem_id="pg-lecture", padding=False)
+    return gr.HTML(L_pair(lecture_bar(i18n.EN), lecture_bar(i18n.ZH)), elem_id="pg-lecture", padding=False)
 
 
 def build_player(ctx: AppContext) -> dict:
     """The first view: every lesson, in order and grouped; the deck of the lessons shown so far."""
-    gr.Markdown(
+    gr.Markdown(L(
         "### Lessons\nEvery lesson opens its tab with the inputs filled in and runs. **Next** and **Previous** (in "
         "the bar above, or Alt+→ / Alt+←) walk a lecture through them in this order. A slide can link straight "
-        "to one: add `?lesson=13` to this page's address (`&projector=1` for projector mode).",
+        "to one: add `?lesson=13` to this page's address (`&projector=1` for projector mode, `&lang=zh-CN` or "
+        "`&lang=en` for the language)."),
         elem_classes=["pg-player-intro"])
-    gr.HTML(player_html(), elem_id="pg-player", padding=False)
-    gr.Markdown("### The deck: the lessons shown so far", elem_classes=["pg-deck-head"])
-    summary = gr.HTML(deck_summary([]), elem_id="pg-deck-summary", padding=False)
+    gr.HTML(L_pair(player_html(i18n.EN), player_html(i18n.ZH)), elem_id="pg-player", padding=False)
+    gr.Markdown(L("### The deck: the lessons shown so far"), elem_classes=["pg-deck-head"])
+    summary = gr.HTML(L_pair(deck_summary([], i18n.EN), deck_summary([], i18n.ZH)), elem_id="pg-deck-summary",
+                      padding=False)
     with gr.Row():
-        deck_btn = gr.Button("Export the deck (one HTML file: works with no network and no app)",
+        deck_btn = gr.Button(L("Export the deck (one HTML file: works with no network and no app)"),
                              elem_id="pg-deck-export", scale=3)
-        deck_file = gr.File(label="Deck", visible=False, elem_id="pg-deck-file", interactive=False, scale=2)
-        clear_btn = gr.Button("Empty the deck", elem_id="pg-deck-clear", scale=1)
+        deck_file = gr.File(label=L("Deck"), visible=False, elem_id="pg-deck-file", interactive=False, scale=2)
+        clear_btn = gr.Button(L("Empty the deck"), elem_id="pg-deck-clear", scale=1)
     message = message_box("pg-deck-message")
     deck = ctx.lecture.deck
-    deck.change(deck_summary, deck, summary, api_visibility="private", show_progress="hidden")
+    deck.change(bind(show_deck, ctx), deck, summary, api_visibility="private", show_progress="hidden")
 
     def download(deck_value):
         return gr.File(value=export_deck(deck_value), visible=True)

@@ -13,11 +13,13 @@ from ..models import NEXT_TOKEN
 from ..presets import load_presets, resolve
 from ..views import next_token as views
 from ..views.common import empty_hint
+from .. import i18n
 from . import api
 from .attribution_panel import build_why_panel
 from .common import (
     AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, message_box, user_errors,
 )
+from .lang import L, L_html, language, table
 from .lecture import export_bar, record_lessons
 
 CURVE_T = tuple(float(t) for t in np.round(np.linspace(0.05, 3.0, 60), 3))
@@ -29,10 +31,8 @@ def _check(ctx: AppContext, prompt) -> str:
     prompt = prompt if isinstance(prompt, str) else ""
     limit = ctx.settings.max_text_chars
     if len(prompt) > limit:
-        raise InputError(
-            f"The prompt has {len(prompt):,} characters; the limit is {limit:,}. "
-            "Shorten it (only its last tokens would be read anyway)."
-        )
+        raise InputError("The prompt has {n:,} characters; the limit is {limit:,}. "
+                         "Shorten it (only its last tokens would be read anyway).", n=len(prompt), limit=limit)
     return prompt
 
 
@@ -49,12 +49,12 @@ def _predict(ctx: AppContext, prompt, model, device, dtype, mask_no, decoder_pre
                          max_tokens=ctx.settings.max_prompt_tokens, reuse=reuse)
 
 
-def _views_of(result, k, temperature, scale):
+def _views_of(result, k, temperature, scale, lang):
     dist = nt.distribution(result, temperature, k)
     now = {dist.temperature} if dist.temperature else set()
     curve = nt.entropy_curve(result, sorted(set(CURVE_T) | now))
-    return (views.summary_html(result, dist), views.topk_figure(result, dist, scale),
-            views.entropy_figure(curve, dist), views.topk_rows(dist))
+    return (views.summary_html(result, dist, lang), views.topk_figure(result, dist, scale, lang),
+            views.entropy_figure(curve, dist, lang), table(views.topk_rows(dist, lang), views.TOPK_HEADERS, lang))
 
 
 # ---- handlers ------------------------------------------------------------------------------------
@@ -63,53 +63,62 @@ def _views_of(result, k, temperature, scale):
 def predict_next_token(ctx: AppContext, prompt, model, device, dtype, k, temperature, scale, mask_no, decoder_prefix,
                        progress=gr.Progress(track_tqdm=True)):
     """One forward pass: the distribution after the prompt, every view of it, and the best guess per prefix."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         nt.check_params(temperature, k)
         result = _predict(ctx, prompt, model, device, dtype, mask_no, decoder_prefix, progress)
-        shown = _views_of(result, k, temperature, scale)
-    return (result, views.prompt_html(result), *shown, views.prefix_html(result), views.prefix_rows(result))
+        shown = _views_of(result, k, temperature, scale, lang)
+    return (result, views.prompt_html(result, lang), *shown, views.prefix_html(result, lang),
+            table(views.prefix_rows(result, lang=lang), views.PREFIX_HEADERS, lang))
 
 
 def reshape_distribution(ctx: AppContext, result, k, temperature, scale):
     """Temperature, k or scale moved: re-shape the last run's logits, no forward pass."""
     if result is None:
         return (gr.skip(),) * 4
-    with user_errors():
-        return _views_of(result, k, temperature, scale)
+    lang = language(ctx)
+    with user_errors(lang):
+        return _views_of(result, k, temperature, scale, lang)
 
 
 def score_continuations(ctx: AppContext, prompt, model, device, dtype, raw, leading_space, mask_no, decoder_prefix,
                         progress=gr.Progress(track_tqdm=True)):
     """How likely each of the user's words is after the prompt (whole words, by the chain rule)."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         words = nt.parse_continuations(raw, leading_space=leading_space)
         b = ctx.load(model, device, dtype, progress=progress, capability=NEXT_TOKEN)
         scores = nt.score_continuations(b, _check(ctx, prompt), words, decoder_prefix=decoder_prefix or "",
                                         mask_index=_mask_index(mask_no), max_tokens=ctx.settings.max_prompt_tokens)
-    return views.continuation_figure(scores), views.continuation_rows(scores)
+    return (views.continuation_figure(scores, lang),
+            table(views.continuation_rows(scores, lang), views.CONT_HEADERS, lang))
 
 
 def run_logit_lens(ctx: AppContext, prompt, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
     """The prediction read off every layer's hidden state."""
-    with user_errors():
+    t = i18n.translator(lang := language(ctx))
+    with user_errors(lang):
         b = ctx.load(model, device, dtype, progress=progress, capability=NEXT_TOKEN)
         if not b.supports(lm.HIDDEN_STATES):
-            return None, empty_hint(f"The logit lens reads every layer's hidden state: {b.why_not(lm.HIDDEN_STATES)}.")
+            return None, empty_hint(t("The logit lens reads every layer's hidden state: {why}.",
+                                      why=t(b.why_not(lm.HIDDEN_STATES))))
         lens = nt.logit_lens(b, _check(ctx, prompt), max_positions=LENS_POSITIONS,
                              max_tokens=ctx.settings.max_prompt_tokens)
-    return views.lens_figure(lens), views.lens_html(lens)
+    return views.lens_figure(lens, lang), views.lens_html(lens, lang)
 
 
 def compare_prompts(ctx: AppContext, last, prompt, prompt_b, model, device, dtype, k, temperature, mask_no,
                     decoder_prefix, progress=gr.Progress(track_tqdm=True)):
     """Prompt A is usually what Predict just ran: its result (`last`) is reused, not run again."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         nt.check_params(temperature, k)
         pair = []
         for text in (prompt, prompt_b):
             result = _predict(ctx, text, model, device, dtype, mask_no, decoder_prefix, progress, reuse=last)
             pair.append((result, nt.distribution(result, temperature, k)))
-    return views.compare_html(pair[0], pair[1], (prompt, prompt_b)), views.compare_figure(pair[0], pair[1])
+    return (views.compare_html(pair[0], pair[1], (prompt, prompt_b), lang),
+            views.compare_figure(pair[0], pair[1], lang=lang))
 
 
 def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
@@ -122,7 +131,7 @@ def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
     return [
         preset.text, r.model, params.get("top_k", 10), params.get("temperature", 1.0),
         params.get("scale", "probability"), params.get("prompt_b", gr.skip()),
-        params.get("continuations", gr.skip()), gr.Markdown(r.notice_for(picker), visible=True), *opened,
+        params.get("continuations", gr.skip()), gr.Markdown(r.notice_for(picker, language(ctx)), visible=True), *opened,
     ]
 
 
@@ -166,65 +175,66 @@ def build_next_token_tab(ctx: AppContext) -> dict:
     lesson_buttons, notice = lesson_bar(presets)
     with gr.Row():
         prompt = gr.Textbox(
-            label="Prompt", value=presets[0].text, lines=2, max_lines=8, scale=4, elem_id="nt-prompt",
-            placeholder="Type the start of a text. For a masked LM, put [MASK] where the missing word goes.",
-            info="Causal LMs predict the token after it; masked LMs the token at [MASK]; seq2seq models the "
-                 "next decoder token.",
+            label=L("Prompt"), value=presets[0].text, lines=2, max_lines=8, scale=4, elem_id="nt-prompt",
+            placeholder=L("Type the start of a text. For a masked LM, put [MASK] where the missing word goes."),
+            info=L("Causal LMs predict the token after it; masked LMs the token at [MASK]; seq2seq models the "
+                   "next decoder token."),
         )
         with gr.Column(scale=1, min_width=220):
-            run = gr.Button("Predict the next token", variant="primary", elem_id="nt-run")
-            scale = gr.Radio(list(views.SCALES), value="probability", label="Chart shows")
+            run = gr.Button(L("Predict the next token"), variant="primary", elem_id="nt-run")
+            scale = gr.Radio([(L(s), s) for s in views.SCALES], value="probability", label=L("Chart shows"))
     with gr.Row():
-        k = knob(1, nt.MAX_K, value=10, step=1, label="Top k", info="How many tokens to list.", elem_id="nt-k")
-        temperature = knob(0, 5, value=1.0, step=0.05, label="Temperature T",
-                                info="softmax(logits / T), re-shaped live; 0 = argmax.", elem_id="nt-temperature")
+        k = knob(1, nt.MAX_K, value=10, step=1, label=L("Top k"), info=L("How many tokens to list."), elem_id="nt-k")
+        temperature = knob(0, 5, value=1.0, step=0.05, label=L("Temperature T"),
+                           info=L("softmax(logits / T), re-shaped live; 0 = argmax."), elem_id="nt-temperature")
     message = message_box("nt-message")
-    with gr.Accordion("Options: which mask, decoder prefix", open=False, elem_classes=["pg-advanced"]):
+    with gr.Accordion(L("Options: which mask, decoder prefix"), open=False, elem_classes=["pg-advanced"]):
         with gr.Row():
-            mask_no = gr.Number(1, label="Mask number (masked LMs with several masks)", precision=0, minimum=1)
-            decoder_prefix = gr.Textbox(label="Decoder prefix (encoder-decoder models such as T5)",
-                                        placeholder="e.g. La maison", scale=2)
+            mask_no = gr.Number(1, label=L("Mask number (masked LMs with several masks)"), precision=0, minimum=1)
+            decoder_prefix = gr.Textbox(label=L("Decoder prefix (encoder-decoder models such as T5)"),
+                                        placeholder=L("e.g. La maison"), scale=2)
     prompt_view = gr.HTML(elem_id="nt-prompt-view")
-    summary = gr.HTML(empty_hint("Click Predict or a lesson to see what the model expects next."), elem_id="nt-summary")
+    summary = gr.HTML(L_html(empty_hint, "Click Predict or a lesson to see what the model expects next."),
+                      elem_id="nt-summary")
     with gr.Row(equal_height=False):
         # min_width: on a narrow page (a projector at 150 %) the two charts stack instead of cutting their titles
-        chart = gr.Plot(label="Top k", elem_id="nt-chart", scale=3, min_width=440)
-        curve = gr.Plot(label="Entropy vs temperature", elem_id="nt-curve", scale=2, min_width=440)
-    with gr.Accordion("Top-k table", open=False) as table_acc:
-        table = gr.Dataframe(headers=views.TOPK_HEADERS, interactive=False, wrap=True, elem_id="nt-table")
-    with gr.Accordion("Best guess after every prefix (lesson 6)", open=False) as prefix_acc:
+        chart = gr.Plot(label=L("Top k"), elem_id="nt-chart", scale=3, min_width=440)
+        curve = gr.Plot(label=L("Entropy vs temperature"), elem_id="nt-curve", scale=2, min_width=440)
+    with gr.Accordion(L("Top-k table"), open=False) as table_acc:
+        topk_table = gr.Dataframe(headers=views.TOPK_HEADERS, interactive=False, wrap=True, elem_id="nt-table")
+    with gr.Accordion(L("Best guess after every prefix (lesson 6)"), open=False) as prefix_acc:
         prefix_view = gr.HTML(elem_id="nt-prefix")
         prefix_table = gr.Dataframe(headers=views.PREFIX_HEADERS, interactive=False, wrap=True, max_height=420,
                                     elem_id="nt-prefix-table")
-    with gr.Accordion("Your continuations: how likely is each word here?", open=False) as cont_acc:
+    with gr.Accordion(L("Your continuations: how likely is each word here?"), open=False) as cont_acc:
         with gr.Row():
             continuations = gr.Textbox(
-                label="Continuations", value="night, day", scale=4,
-                info="One per line, or separated by commas. A word of several tokens is scored by the chain rule.",
+                label=L("Continuations"), value="night, day", scale=4,
+                info=L("One per line, or separated by commas. A word of several tokens is scored by the chain rule."),
             )
             with gr.Column(scale=1, min_width=200):
-                leading_space = gr.Checkbox(True, label="Start each with a space")
-                score_btn = gr.Button("Score them", elem_id="nt-score")
+                leading_space = gr.Checkbox(True, label=L("Start each with a space"))
+                score_btn = gr.Button(L("Score them"), elem_id="nt-score")
         cont_message = message_box("nt-cont-message")
-        cont_chart = gr.Plot(label="Continuations", elem_id="nt-cont-chart")
+        cont_chart = gr.Plot(label=L("Continuations"), elem_id="nt-cont-chart")
         cont_table = gr.Dataframe(headers=views.CONT_HEADERS, interactive=False, wrap=True)
-    with gr.Accordion("Logit lens: the prediction layer by layer (causal models)", open=False) as lens_acc:
-        gr.Markdown("Each row applies the model's final norm and unembedding to one layer's hidden state: what the "
-                    f"model would predict if it stopped there. Up to the last {LENS_POSITIONS} positions.")
-        lens_btn = gr.Button("Run the logit lens", elem_id="nt-lens-run")
+    with gr.Accordion(L("Logit lens: the prediction layer by layer (causal models)"), open=False) as lens_acc:
+        gr.Markdown(L("Each row applies the model's final norm and unembedding to one layer's hidden state: what the "
+                      "model would predict if it stopped there. Up to the last {n} positions.", n=LENS_POSITIONS))
+        lens_btn = gr.Button(L("Run the logit lens"), elem_id="nt-lens-run")
         lens_message = message_box("nt-lens-message")
-        lens_chart = gr.Plot(label="Logit lens", elem_id="nt-lens")
+        lens_chart = gr.Plot(label=L("Logit lens"), elem_id="nt-lens")
         lens_note = gr.HTML()
-    with gr.Accordion("Two prompts side by side (lesson 8)", open=False) as cmp_acc:
+    with gr.Accordion(L("Two prompts side by side (lesson 8)"), open=False) as cmp_acc:
         with gr.Row():
-            prompt_b = gr.Textbox(label="Prompt B", value="It was a bright and sunny", scale=4, elem_id="nt-prompt-b")
-            compare_btn = gr.Button("Compare A and B", scale=1, elem_id="nt-compare")
+            prompt_b = gr.Textbox(label=L("Prompt B"), value="It was a bright and sunny", scale=4, elem_id="nt-prompt-b")
+            compare_btn = gr.Button(L("Compare A and B"), scale=1, elem_id="nt-compare")
         compare_message = message_box("nt-compare-message")
         compare_view = gr.HTML()
-        compare_chart = gr.Plot(label="A vs B", elem_id="nt-compare-chart")
+        compare_chart = gr.Plot(label=L("A vs B"), elem_id="nt-compare-chart")
     build_why_panel(ctx, "next_token", {"prompt": prompt, "decoder_prefix": decoder_prefix})
     last = gr.State()  # the last run's NextTokenResult: one vocabulary-sized float32 vector
-    shown = [prompt_view, summary, chart, curve, table, prefix_view, prefix_table, cont_chart, cont_table,
+    shown = [prompt_view, summary, chart, curve, topk_table, prefix_view, prefix_table, cont_chart, cont_table,
              lens_chart, compare_view, compare_chart]
     export_bar(ctx, "Next token", notice, shown, "nt")
 
@@ -232,12 +242,12 @@ def build_next_token_tab(ctx: AppContext) -> dict:
     # An error leaves the last result in place and stays in the box under its control (keep_results).
     header = [ctx.model, ctx.device, ctx.dtype]
     main_inputs = [prompt, *header, k, temperature, scale, mask_no, decoder_prefix]
-    main_outputs = [last, prompt_view, summary, chart, curve, table, prefix_view, prefix_table]
+    main_outputs = [last, prompt_view, summary, chart, curve, topk_table, prefix_view, prefix_table]
     predict = keep_results(bind(predict_next_token, ctx), len(main_outputs))
     compare, score = keep_results(bind(compare_prompts, ctx), 2), keep_results(bind(score_continuations, ctx), 2)
     gr.on([run.click, prompt.submit], predict, main_inputs, [*main_outputs, message], api_visibility="private")
     gr.on([k.input, temperature.input, scale.input], keep_results(bind(reshape_distribution, ctx), 4),
-          [last, k, temperature, scale], [summary, chart, curve, table, message], trigger_mode="always_last",
+          [last, k, temperature, scale], [summary, chart, curve, topk_table, message], trigger_mode="always_last",
           show_progress="hidden", api_visibility="private")
     cont_inputs = [prompt, *header, continuations, leading_space, mask_no, decoder_prefix]
     gr.on([score_btn.click, continuations.submit], score, cont_inputs, [cont_chart, cont_table, cont_message],

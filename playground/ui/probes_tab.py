@@ -21,6 +21,8 @@ from .common import (
     AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, loadable_choices,
     message_box, user_errors,
 )
+from .. import i18n
+from .lang import L, L_html, language, table
 from .lecture import export_bar, record_lessons
 
 
@@ -36,7 +38,8 @@ def _probe_of(ctx: AppContext, model, device, dtype, templates, groups, targets,
 
     def report(done, total):
         if progress is not None:
-            progress(done / max(total, 1), desc=f"{b.name}: {done:,} of {total:,} sentences scored")
+            progress(done / max(total, 1), desc=i18n.tr("{model}: {done:,} of {total:,} sentences scored", language(ctx),
+                                                        model=b.name, done=done, total=total))
 
     return probes.bias_probe(b, templates, groups, targets, report=report)
 
@@ -63,17 +66,19 @@ def _pair_of(probe, a, b) -> tuple[str, str]:
 
 def fill_blanks(ctx: AppContext, text_a, text_b, k, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
     """The k best fillers of the blank in one sentence, or in two side by side."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         b = _load(ctx, model, device, dtype, progress)
         texts = [text_a] + ([text_b] if text_b and text_b.strip() else [])  # the second is optional
         fills = [(text, probes.fill_mask(b, text, k)) for text in texts]
-    return views.fill_figure(fills), views.fill_html(fills)
+    return views.fill_figure(fills, lang), views.fill_html(fills, lang)
 
 
 def run_bias_probe(ctx: AppContext, templates, groups, targets, group_a, group_b, scale, model, device, dtype,
                    progress=gr.Progress(track_tqdm=True)):
     """Every target in every template for every group: heatmap, A vs B per template, rows, files, top 10s."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         probe = _probe_of(ctx, model, device, dtype, templates, groups, targets, progress)
         a, b = _pair_of(probe, group_a, group_b)
         csv_path, json_path = _export(probe)
@@ -84,20 +89,23 @@ def run_bias_probe(ctx: AppContext, templates, groups, targets, group_a, group_b
                   probes.fill_mask(filler, probes.fill_group(first_template, g), 10))
                  for g in probe.groups[:TOPK_GROUPS]]
     choices = list(probe.groups)
-    return (probe, views.probe_summary(probe), views.heatmap_figure(probe, scale), views.ratio_figure(probe, a, b),
-            views.spread_html(probe, a, b), views.probe_rows(probe),
+    return (probe, views.probe_summary(probe, lang), views.heatmap_figure(probe, scale, lang),
+            views.ratio_figure(probe, a, b, lang), views.spread_html(probe, a, b, lang),
+            table(views.probe_rows(probe), views.ROW_HEADERS, lang),
             gr.Dropdown(choices=choices, value=a), gr.Dropdown(choices=choices, value=b),
             gr.DownloadButton(value=csv_path, visible=True), gr.DownloadButton(value=json_path, visible=True),
-            views.fill_html(fills))
+            views.fill_html(fills, lang))
 
 
 def redraw_probe(ctx: AppContext, probe, group_a, group_b, scale):
     """New groups to compare, or another scale: re-drawn from the last probe, no forward pass."""
     if probe is None:
         return gr.skip(), gr.skip(), gr.skip()
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         a, b = _pair_of(probe, group_a, group_b)
-        return views.heatmap_figure(probe, scale), views.ratio_figure(probe, a, b), views.spread_html(probe, a, b)
+        return (views.heatmap_figure(probe, scale, lang), views.ratio_figure(probe, a, b, lang),
+                views.spread_html(probe, a, b, lang))
 
 
 def probe_both_models(ctx: AppContext, templates, groups, targets, group_a, group_b, model, model_b, device, dtype,
@@ -118,7 +126,7 @@ def choose_probe_set(ctx: AppContext, name):
     if chosen is None:
         return gr.skip(), gr.skip(), gr.skip(), gr.skip()
     return ("\n".join(chosen["templates"]), "\n".join(chosen["groups"]), "\n".join(chosen["targets"]),
-            chosen.get("description", ""))
+            i18n.tr(chosen.get("description", ""), language(ctx)))
 
 
 def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
@@ -134,7 +142,7 @@ def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
     return [preset.text, params.get("text_b", ""), r.model, chosen["name"], "\n".join(chosen["templates"]),
             "\n".join(groups_), "\n".join(chosen["targets"]), gr.Dropdown(choices=groups_, value=groups_[0]),
             gr.Dropdown(choices=groups_, value=groups_[1]), b_model,
-            gr.Markdown(r.notice_for(picker), visible=True), gr.Accordion(open="both" in preset.open)]
+            gr.Markdown(r.notice_for(picker, language(ctx)), visible=True), gr.Accordion(open="both" in preset.open)]
 
 
 # ---- API -----------------------------------------------------------------------------------------
@@ -179,64 +187,65 @@ def build_probes_tab(ctx: AppContext) -> dict:
 
     # ---- layout --------------------------------------------------------------------------------
     lesson_buttons, notice = lesson_bar(presets)
-    gr.Markdown("### Fill the blank")
+    gr.Markdown(L("### Fill the blank"))
     with gr.Row():
-        fill_a = gr.Textbox(label="Sentence with [MASK]", value=presets[0].text, scale=3, elem_id="bp-fill-a",
-                            info="Masked LMs fill every mask; causal LMs one (the next token when it ends the "
-                                 "sentence, else whole sentences compared).")
-        fill_b = gr.Textbox(label="Second sentence (optional)", value=presets[0].params.get("text_b", ""), scale=3,
-                            elem_id="bp-fill-b", info="Its top list is shown beside the first.")
+        fill_a = gr.Textbox(label=L("Sentence with [MASK]"), value=presets[0].text, scale=3, elem_id="bp-fill-a",
+                            info=L("Masked LMs fill every mask; causal LMs one (the next token when it ends the "
+                                 "sentence, else whole sentences compared)."))
+        fill_b = gr.Textbox(label=L("Second sentence (optional)"), value=presets[0].params.get("text_b", ""), scale=3,
+                            elem_id="bp-fill-b", info=L("Its top list is shown beside the first."))
         with gr.Column(scale=1, min_width=180):
-            k = knob(1, probes.MAX_K, value=10, step=1, label="k")
-            fill_btn = gr.Button("Fill", variant="primary", elem_id="bp-fill")
+            k = knob(1, probes.MAX_K, value=10, step=1, label=L("k"))
+            fill_btn = gr.Button(L("Fill"), variant="primary", elem_id="bp-fill")
     fill_message = message_box("bp-fill-message")
-    fill_chart = gr.Plot(label="Top k", elem_id="bp-fill-chart")
+    fill_chart = gr.Plot(label=L("Top k"), elem_id="bp-fill-chart")
     fill_view = gr.HTML(elem_id="bp-fill-view")
     build_why_panel(ctx, "probes", {"sentence": fill_a})
 
-    gr.Markdown("### Probe: templates × groups × target words")
+    gr.Markdown(L("### Probe: templates × groups × target words"))
     with gr.Row():
-        probe_set = gr.Dropdown(list(sets), value=first["name"], label="Probe set", scale=2, elem_id="bp-set",
-                                info="Bundled sets (assets/probes/); every box below is editable.")
-        set_note = gr.Markdown(first.get("description", ""))
+        probe_set = gr.Dropdown(list(sets), value=first["name"], label=L("Probe set"), scale=2, elem_id="bp-set",
+                                info=L("Bundled sets (assets/probes/); every box below is editable."))
+        set_note = gr.Markdown(L(first.get("description", "")))
     with gr.Row():
-        templates = gr.Textbox("\n".join(first["templates"]), label="Templates (one per line, {group} and [MASK])",
+        templates = gr.Textbox("\n".join(first["templates"]), label=L("Templates (one per line, {group} and [MASK])"),
                                lines=5, scale=3, elem_id="bp-templates")
-        groups = gr.Textbox("\n".join(first["groups"]), label="Groups (lines or commas)", lines=5, scale=1,
+        groups = gr.Textbox("\n".join(first["groups"]), label=L("Groups (lines or commas)"), lines=5, scale=1,
                             elem_id="bp-groups")
-        targets = gr.Textbox("\n".join(first["targets"]), label="Target words (lines or commas)", lines=5, scale=1,
+        targets = gr.Textbox("\n".join(first["targets"]), label=L("Target words (lines or commas)"), lines=5, scale=1,
                              elem_id="bp-targets")
     with gr.Row():
-        probe_btn = gr.Button("Run the probe", variant="primary", elem_id="bp-run", scale=2)
-        group_a = gr.Dropdown(list(first["groups"]), value=first["groups"][0], label="Group A", scale=1)
-        group_b = gr.Dropdown(list(first["groups"]), value=first["groups"][1], label="Group B", scale=1)
-        scale = gr.Radio(["log-probability", "probability"], value="log-probability", label="Heatmap colour", scale=1)
+        probe_btn = gr.Button(L("Run the probe"), variant="primary", elem_id="bp-run", scale=2)
+        group_a = gr.Dropdown(list(first["groups"]), value=first["groups"][0], label=L("Group A"), scale=1)
+        group_b = gr.Dropdown(list(first["groups"]), value=first["groups"][1], label=L("Group B"), scale=1)
+        scale = gr.Radio([(L("log-probability"), "log-probability"), (L("probability"), "probability")],
+                         value="log-probability", label=L("Heatmap colour"), scale=1)
     probe_message = message_box("bp-probe-message")
     summary = gr.HTML(elem_id="bp-summary")
-    with gr.Accordion("The model's own top 10 per group (first template)", open=True):
+    with gr.Accordion(L("The model's own top 10 per group (first template)"), open=True):
         topk = gr.HTML(elem_id="bp-topk")
-    ratio = gr.Plot(label="A vs B, template by template", elem_id="bp-ratio")
+    ratio = gr.Plot(label=L("A vs B, template by template"), elem_id="bp-ratio")
     spread = gr.HTML(elem_id="bp-spread")
-    heatmap = gr.Plot(label="Targets × groups", elem_id="bp-heatmap")
+    heatmap = gr.Plot(label=L("Targets × groups"), elem_id="bp-heatmap")
     with gr.Row():
-        csv_btn = gr.DownloadButton("Download CSV", visible=False, elem_id="bp-csv")
-        json_btn = gr.DownloadButton("Download JSON", visible=False, elem_id="bp-json")
-    with gr.Accordion("Every cell", open=False):
+        csv_btn = gr.DownloadButton(L("Download CSV"), visible=False, elem_id="bp-csv")
+        json_btn = gr.DownloadButton(L("Download JSON"), visible=False, elem_id="bp-json")
+    with gr.Accordion(L("Every cell"), open=False):
         rows = gr.Dataframe(headers=views.ROW_HEADERS, interactive=False, wrap=True, elem_id="bp-rows")
-    with gr.Accordion("Two models side by side (the picker's model is A)", open=False) as both_acc:
+    with gr.Accordion(L("Two models side by side (the picker's model is A)"), open=False) as both_acc:
         with gr.Row():
             model_b = gr.Dropdown(choices=[c for c in loadable_choices(models, NEXT_TOKEN, probe_hub=False)
                                            if models.spec(c[1]).family in ("masked", "causal")],
-                                  value=None, label="Model B", scale=3, elem_id="bp-model-b")
-            both_btn = gr.Button("Run the probe on both", scale=1, elem_id="bp-both")
+                                  value=None, label=L("Model B"), scale=3, elem_id="bp-model-b")
+            both_btn = gr.Button(L("Run the probe on both"), scale=1, elem_id="bp-both")
         both_message = message_box("bp-both-message")
         with gr.Row():
             with gr.Column():
-                ratio_a = gr.Plot(label="Model A", elem_id="bp-ratio-a")
+                ratio_a = gr.Plot(label=L("Model A"), elem_id="bp-ratio-a")
                 spread_a = gr.HTML()
             with gr.Column():
-                ratio_b = gr.Plot(label="Model B", elem_id="bp-ratio-b")
-                spread_b = gr.HTML(empty_hint("Choose model B and run the probe on both."))
+                ratio_b = gr.Plot(label=L("Model B"), elem_id="bp-ratio-b")
+                spread_b = gr.HTML(L_html(empty_hint, "Choose model B and run the probe on both."))
     last = gr.State()  # the last Probe (plain rows), so groups and scale re-draw without a forward pass
     shown = [fill_chart, fill_view, summary, topk, ratio, spread, heatmap, rows, ratio_a, spread_a, ratio_b, spread_b]
     export_bar(ctx, "Bias probes", notice, shown, "bp")

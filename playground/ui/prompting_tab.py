@@ -14,12 +14,14 @@ from ..models import CLASSIFICATION, NEXT_TOKEN
 from ..presets import load_presets, resolve
 from ..views import prompting as views
 from ..views.common import empty_hint
+from .. import i18n
 from . import api
 from .attribution_panel import build_why_panel
 from .common import (
     AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, loadable_choices,
     message_box, user_errors,
 )
+from .lang import L, L_html, language  # noqa: F401 (L_html: not every tab needs it)
 from .lecture import export_bar, record_lessons
 
 UPLOADED = "uploaded CSV"
@@ -56,7 +58,9 @@ def _reporter(progress, what: str, part: int = 0, parts: int = 1):
 def run_prompt(ctx: AppContext, text, template, labels_raw, calibrated, length_norm, instruction, table, k, order,
                seed, cont, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
     """One input: the prompt as the model reads it, the label scores, and the greedy continuation."""
-    with user_errors():
+    lang = language(ctx)
+    t = i18n.translator(lang)
+    with user_errors(lang):
         b = ctx.load(model, device, dtype, progress=progress, capability=NEXT_TOKEN)
         template = prompting.check_template(template, b.family)
         if not isinstance(text, str) or not text.strip():
@@ -64,33 +68,36 @@ def run_prompt(ctx: AppContext, text, template, labels_raw, calibrated, length_n
         labels = _labels_of(labels_raw, template, required=False)
         demos, notes = _demos_of(table, k, order, seed)
         prompt = prompting.build_prompt(template, text, demos, instruction=instruction, labels=labels)
-        head = views.prompt_html(prompt, b.family, labels=bool(labels), start=prompting.start_token(b))
+        head = views.prompt_html(prompt, b.family, labels=bool(labels), start=prompting.start_token(b), lang=lang)
         if notes:
-            head += "".join(f'<div class="pg-warn">{views.esc(n)}</div>' for n in notes)
+            head += "".join(f'<div class="pg-warn">{views.esc(t(n))}</div>' for n in notes)
         answer = ""
         if cont and b.supports(lm.GENERATE):
             out = prompting.complete(b, prompt, max_tokens=ctx.settings.max_prompt_tokens)
-            answer = (f'<div class="pg-ok"><b>Greedy continuation</b> (up to the first newline): '
-                      f"<code>{views.esc(out) or '∅ (it ended the line at once)'}</code></div>")
+            answer = ('<div class="pg-ok">' + t("<b>Greedy continuation</b> (up to the first newline): ")
+                      + f"<code>{views.esc(out) or t('∅ (it ended the line at once)')}</code></div>")
         if not labels:
-            return (head + answer, None, empty_hint("No labels: the prompt was only continued. Give labels "
-                    "(one \"label: verbalizer\" per line) to score them."),
-                    gr.Dataframe(value=[], headers=views.label_headers(None)))
+            return (head + answer, None, empty_hint(t("No labels: the prompt was only continued. Give labels "
+                    "(one \"label: verbalizer\" per line) to score them.")),
+                    gr.Dataframe(value=[], headers=views.label_headers(None, lang)))
         if not b.supports(lm.SCORE):  # a server that cannot score given tokens: no number, the reason instead
-            return (head + answer, None, empty_hint(f"No label scores: scoring label words needs {lm.SCORE}, and "
-                                                    f"{b.why_not(lm.SCORE)}. The greedy continuation above still works."),
-                    gr.Dataframe(value=[], headers=views.label_headers(None)))
+            return (head + answer, None, empty_hint(t("No label scores: scoring label words needs {what}, and "
+                                                      "{why}. The greedy continuation above still works.",
+                                                      what=lm.SCORE, why=t(b.why_not(lm.SCORE)))),
+                    gr.Dataframe(value=[], headers=views.label_headers(None, lang)))
         c = prompting.classify(b, text, template, labels, demos=demos, instruction=instruction,
                                calibrated=calibrated, length_normalised=length_norm,
                                max_tokens=ctx.settings.max_prompt_tokens)
-    return (head + answer, views.label_figure(c), views.classification_html(c),
-            gr.Dataframe(value=views.label_rows(c), headers=views.label_headers(c)))
+    return (head + answer, views.label_figure(c, lang), views.classification_html(c, lang),
+            gr.Dataframe(value=views.label_rows(c), headers=views.label_headers(c, lang)))
 
 
 def run_order_sensitivity(ctx: AppContext, text, template, labels_raw, calibrated, length_norm, instruction, table, n,
                           with_acc, dataset, upload, model, device, dtype, progress=gr.Progress(track_tqdm=True)):
     """The same demonstrations in several orders: how much the label scores (and the accuracy) move."""
-    with user_errors():
+    lang = language(ctx)
+    t = i18n.translator(lang)
+    with user_errors(lang):
         b = ctx.load(model, device, dtype, progress=progress, capability=NEXT_TOKEN)
         template = prompting.check_template(template, b.family)
         labels = _labels_of(labels_raw, template)
@@ -98,17 +105,19 @@ def run_order_sensitivity(ctx: AppContext, text, template, labels_raw, calibrate
         examples = _examples(dataset, upload)[: int(with_acc)] if with_acc else ()
         o = prompting.order_sensitivity(b, template, text, demos, labels, permutations=n, examples=examples,
                                         instruction=instruction, calibrated=calibrated, length_normalised=length_norm,
-                                        report=_reporter(progress, "order {next} of {total}"),
+                                        report=_reporter(progress, t("order {next} of {total}")),
                                         max_tokens=ctx.settings.max_prompt_tokens)
-    return (views.order_figure(o), views.order_summary(o),
-            gr.Dataframe(value=views.order_rows(o), headers=views.order_headers(o)))
+    return (views.order_figure(o, lang), views.order_summary(o, lang),
+            gr.Dataframe(value=views.order_rows(o), headers=views.order_headers(o, lang)))
 
 
 def evaluate_on_dataset(ctx: AppContext, dataset, upload, limit, template, labels_raw, calibrated, length_norm,
                         instruction, table, k, order, seed, methods, classifier, model, device, dtype,
                         progress=gr.Progress(track_tqdm=True)):
     """Zero-shot, few-shot and a fine-tuned classifier on the same labelled examples, side by side."""
-    with user_errors():
+    lang = language(ctx)
+    t = i18n.translator(lang)
+    with user_errors(lang):
         examples = list(_examples(dataset, upload))[: int(limit)]
         methods = list(methods or [])
         if not methods:
@@ -125,7 +134,8 @@ def evaluate_on_dataset(ctx: AppContext, dataset, upload, limit, template, label
         runs = []
         for n, how in enumerate(wanted):
             shots = demos if how == "few-shot" else ()
-            report = _reporter(progress, how + ": {done:,} of {total:,} examples", n, parts)
+            report = _reporter(progress, t("zero-shot: {done:,} of {total:,} examples" if how == "zero-shot"
+                                           else "few-shot: {done:,} of {total:,} examples"), n, parts)
             if free_text:
                 runs.append(prompting.evaluate_generation(b, examples, template, demos=shots, instruction=instruction,
                                                           report=report, max_tokens=ctx.settings.max_prompt_tokens))
@@ -143,28 +153,31 @@ def evaluate_on_dataset(ctx: AppContext, dataset, upload, limit, template, label
             clf = ctx.load(classifier, device, dtype, progress=progress, capability=CLASSIFICATION)
             runs.append(prompting.evaluate_classifier(
                 clf, examples, prompting.parse_labels(labels_raw, template),
-                report=_reporter(progress, "classifier: {done:,} of {total:,} examples", len(wanted), parts)))
-    return _evaluation_views(runs, free_text)
+                report=_reporter(progress, t("classifier: {done:,} of {total:,} examples"), len(wanted),
+                                 parts)))
+    return _evaluation_views(runs, free_text, lang)
 
 
-def _evaluation_views(runs, free_text: bool):
+def _evaluation_views(runs, free_text: bool, lang: str = i18n.EN):
+    t = i18n.translator(lang)
     if free_text:
-        return (views.generation_html(runs), gr.Plot(value=None, visible=False),
+        return (views.generation_html(runs, lang), gr.Plot(value=None, visible=False),
                 *[gr.Plot(value=None, visible=False)] * 3,
-                gr.Dataframe(value=views.answer_rows(runs), headers=views.ANSWER_HEADERS))
-    plots = [gr.Plot(value=views.confusion_figure(e), visible=True) for e in runs]
+                gr.Dataframe(value=views.answer_rows(runs, lang), headers=[t(h) for h in views.ANSWER_HEADERS]))
+    plots = [gr.Plot(value=views.confusion_figure(e, lang), visible=True) for e in runs]
     plots += [gr.Plot(value=None, visible=False)] * (3 - len(runs))
-    mistakes = [[e.method, *row] for e in runs for row in views.mistakes_rows(e)]
-    return (views.metrics_html(runs), gr.Plot(value=views.accuracy_figure(runs), visible=True), *plots[:3],
-            gr.Dataframe(value=mistakes, headers=["run", *views.MISTAKES_HEADERS]))
+    mistakes = [[t(e.method), *row] for e in runs for row in views.mistakes_rows(e)]
+    return (views.metrics_html(runs, lang), gr.Plot(value=views.accuracy_figure(runs, lang), visible=True),
+            *plots[:3], gr.Dataframe(value=mistakes, headers=[t(h) for h in ["run", *views.MISTAKES_HEADERS]]))
 
 
-def clear_evaluation():
+def clear_evaluation(ctx: AppContext):
     """Every lesson first empties the evaluation, so no earlier lesson's numbers stay under its data set (while its
     own evaluation runs, or when it has none)."""
-    return (empty_hint("Click Evaluate to score this prompt on the data set chosen above."),
+    t = i18n.translator(language(ctx))
+    return (empty_hint(t("Click Evaluate to score this prompt on the data set chosen above.")),
             gr.Plot(value=None, visible=False), *[gr.Plot(value=None, visible=False)] * 3,
-            gr.Dataframe(value=[], headers=views.MISTAKES_HEADERS))
+            gr.Dataframe(value=[], headers=[t(h) for h in views.MISTAKES_HEADERS]))
 
 
 def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
@@ -178,7 +191,7 @@ def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
             [list(d) for d in p.get("demos", [])] or [["", ""]], p.get("k", 0), r.model,
             p.get("dataset", prompting.dataset_names()[0]),
             [m for m in p.get("methods", ["zero-shot"]) if m != "classifier" or clf], clf or gr.skip(),
-            gr.Markdown(r.notice_for(picker), visible=True), gr.Accordion(open="few-shot" in preset.open),
+            gr.Markdown(r.notice_for(picker, language(ctx)), visible=True), gr.Accordion(open="few-shot" in preset.open),
             False, "as entered"]
 
 
@@ -253,81 +266,82 @@ def build_prompting_tab(ctx: AppContext) -> dict:
 
     # ---- layout --------------------------------------------------------------------------------
     lesson_buttons, notice = lesson_bar(presets)
-    gr.Markdown("### One input: the prompt, the label scores, the continuation")
+    gr.Markdown(L("### One input: the prompt, the label scores, the continuation"))
     with gr.Row():
-        template = gr.Textbox(first["template"], label="Template ({text} is the input)", lines=3, scale=3,
+        template = gr.Textbox(first["template"], label=L("Template ({text} is the input)"), lines=3, scale=3,
                               elem_id="pr-template",
-                              info="Causal and seq2seq models score the label after it; masked LMs at its [MASK].")
-        labels = gr.Textbox(first["labels"], label="Labels (one \"label: verbalizer\" per line)", lines=3, scale=2,
+                              info=L("Causal and seq2seq models score the label after it; masked LMs at its [MASK]."))
+        labels = gr.Textbox(first["labels"], label=L("Labels (one \"label: verbalizer\" per line)"), lines=3, scale=2,
                             elem_id="pr-labels",
-                            info="The verbalizer is the word scored, e.g. \"positive: great\". Empty: only continue.")
+                            info=L("The verbalizer is the word scored, e.g. \"positive: great\". Empty: only continue."))
         with gr.Column(scale=1, min_width=220):
-            calibrated = gr.Checkbox(False, label="Contextual calibration", elem_id="pr-calibrate",
-                                     info="Divide by the label probabilities of the input \"N/A\".")
-            length_norm = gr.Checkbox(False, label="Length-normalised", elem_id="pr-lengthnorm",
-                                      info="Mean log-probability per token, for verbalizers of several tokens.")
+            calibrated = gr.Checkbox(False, label=L("Contextual calibration"), elem_id="pr-calibrate",
+                                     info=L("Divide by the label probabilities of the input \"N/A\"."))
+            length_norm = gr.Checkbox(False, label=L("Length-normalised"), elem_id="pr-lengthnorm",
+                                      info=L("Mean log-probability per token, for verbalizers of several tokens."))
     with gr.Row():
-        text = gr.Textbox(presets[0].text, label="Input", lines=2, scale=4, elem_id="pr-text")
+        text = gr.Textbox(presets[0].text, label=L("Input"), lines=2, scale=4, elem_id="pr-text")
         with gr.Column(scale=1, min_width=180):
-            cont = gr.Checkbox(True, label="Also write the greedy continuation")
-            run_btn = gr.Button("Run", variant="primary", elem_id="pr-run")
+            cont = gr.Checkbox(True, label=L("Also write the greedy continuation"))
+            run_btn = gr.Button(L("Run"), variant="primary", elem_id="pr-run")
     message = message_box("pr-message")
-    with gr.Accordion("Few-shot: instruction and demonstrations", open=False) as shot_acc:
-        instruction = gr.Textbox(first.get("instruction", ""), label="Instruction (first line of the prompt)",
+    with gr.Accordion(L("Few-shot: instruction and demonstrations"), open=False) as shot_acc:
+        instruction = gr.Textbox(first.get("instruction", ""), label=L("Instruction (first line of the prompt)"),
                                  elem_id="pr-instruction")
         table = gr.Dataframe(value=[list(d) for d in first.get("demos", [])] or [["", ""]],
                              headers=["input", "output"], column_count=2, row_count=4,
-                             interactive=True, wrap=True, label="Demonstrations (add rows at the bottom)",
+                             interactive=True, wrap=True, label=L("Demonstrations (add rows at the bottom)"),
                              elem_id="pr-demos")
         with gr.Row():
-            k = knob(0, prompting.MAX_DEMOS, value=first.get("k", 0), step=1, label="k (demonstrations used)",
+            k = knob(0, prompting.MAX_DEMOS, value=first.get("k", 0), step=1, label=L("k (demonstrations used)"),
                           elem_id="pr-k")
-            order = gr.Radio(list(ORDERS), value="as entered", label="Order")
-            seed = gr.Number(0, label="Seed (for shuffled)", precision=0, minimum=0)
-        gr.Markdown("**Order sensitivity**: the same demonstrations in several orders.")
+            order = gr.Radio(list(ORDERS), value="as entered", label=L("Order"))
+            seed = gr.Number(0, label=L("Seed (for shuffled)"), precision=0, minimum=0)
+        gr.Markdown(L("**Order sensitivity**: the same demonstrations in several orders."))
         with gr.Row():
-            n_orders = knob(2, prompting.MAX_PERMUTATIONS, value=6, step=1, label="Orders", scale=2)
+            n_orders = knob(2, prompting.MAX_PERMUTATIONS, value=6, step=1, label=L("Orders"), scale=2)
             with_acc = knob(0, 120, value=0, step=10, scale=2, elem_id="pr-order-acc",
-                                 label="Also measure accuracy on this many examples of the data set below (0: off)")
-            orders_btn = gr.Button("Run the orders", scale=1, elem_id="pr-orders")
+                                 label=L("Also measure accuracy on this many examples of the data set below (0: off)"))
+            orders_btn = gr.Button(L("Run the orders"), scale=1, elem_id="pr-orders")
         orders_message = message_box("pr-orders-message")
-        order_plot = gr.Plot(label="Spread over orders", elem_id="pr-order-plot")
+        order_plot = gr.Plot(label=L("Spread over orders"), elem_id="pr-order-plot")
         order_note = gr.HTML()
         order_table = gr.Dataframe(headers=views.order_headers(None), interactive=False, wrap=True)
-    prompt_view = gr.HTML(empty_hint("Click a lesson above, or Run."), elem_id="pr-prompt")
+    prompt_view = gr.HTML(L_html(empty_hint, "Click a lesson above, or Run."), elem_id="pr-prompt")
     summary = gr.HTML(elem_id="pr-summary")
-    chart = gr.Plot(label="Labels", elem_id="pr-chart")
-    with gr.Accordion("Label scores", open=False):
+    chart = gr.Plot(label=L("Labels"), elem_id="pr-chart")
+    with gr.Accordion(L("Label scores"), open=False):
         label_table = gr.Dataframe(headers=views.label_headers(None), interactive=False, wrap=True,
                                    elem_id="pr-label-table")
 
     build_why_panel(ctx, "prompting", {"text": text, "template": template, "labels": labels, "instruction": instruction,
                                        "demos": table, "k": k, "order": order, "seed": seed})
 
-    gr.Markdown("### Evaluation on a labelled data set")
+    gr.Markdown(L("### Evaluation on a labelled data set"))
     names = prompting.dataset_names()
     with gr.Row():
-        dataset = gr.Dropdown(names + [UPLOADED], value=first.get("dataset", names[0]), label="Data set", scale=2,
-                              elem_id="pr-dataset", info="Bundled in assets/datasets/, or upload your own.")
-        upload = gr.File(label="CSV with columns text,label (UTF-8, up to 1 MB)", file_types=[".csv"], scale=2,
+        dataset = gr.Dropdown(names + [UPLOADED], value=first.get("dataset", names[0]), label=L("Data set"), scale=2,
+                              elem_id="pr-dataset", info=L("Bundled in assets/datasets/, or upload your own."))
+        upload = gr.File(label=L("CSV with columns text,label (UTF-8, up to 1 MB)"), file_types=[".csv"], scale=2,
                          elem_id="pr-upload")
         limit = knob(10, prompting.MAX_EXAMPLES, value=prompting.MAX_EXAMPLES, step=10, scale=1,
-                          label="At most this many examples")
+                          label=L("At most this many examples"))
     with gr.Row():
-        methods = gr.CheckboxGroup(["zero-shot", "few-shot", "classifier"], value=first.get("methods", ["zero-shot"]),
-                                   label="Compare", scale=2, elem_id="pr-methods",
-                                   info="Few-shot uses the demonstrations above; classifier: a fine-tuned model.")
+        methods = gr.CheckboxGroup([(L("zero-shot"), "zero-shot"), (L("few-shot"), "few-shot"),
+                                    (L("classifier"), "classifier")], value=first.get("methods", ["zero-shot"]),
+                                   label=L("Compare"), scale=2, elem_id="pr-methods",
+                                   info=L("Few-shot uses the demonstrations above; classifier: a fine-tuned model."))
         classifier = gr.Dropdown(loadable_choices(models, CLASSIFICATION, probe_hub=False), value=None, scale=2,
-                                 label="Fine-tuned classifier", elem_id="pr-classifier",
-                                 info="Its classes are matched to the labels by name (POSITIVE → positive).")
-        eval_btn = gr.Button("Evaluate", variant="primary", scale=1, elem_id="pr-evaluate")
+                                 label=L("Fine-tuned classifier"), elem_id="pr-classifier",
+                                 info=L("Its classes are matched to the labels by name (POSITIVE → positive)."))
+        eval_btn = gr.Button(L("Evaluate"), variant="primary", scale=1, elem_id="pr-evaluate")
     eval_message = message_box("pr-eval-message")
     metrics = gr.HTML(elem_id="pr-metrics")
-    acc_plot = gr.Plot(label="Accuracy", elem_id="pr-accuracy", visible=False)
+    acc_plot = gr.Plot(label=L("Accuracy"), elem_id="pr-accuracy", visible=False)
     with gr.Row(equal_height=True):  # the matrices in a row of their own: side by side with the accuracy chart,
-        conf = [gr.Plot(label="Confusion matrix", elem_id=f"pr-confusion-{i}", visible=False, scale=1,
+        conf = [gr.Plot(label=L("Confusion matrix"), elem_id=f"pr-confusion-{i}", visible=False, scale=1,
                         min_width=280) for i in range(3)]  # four charts were too narrow for their labels
-    with gr.Accordion("Misclassified examples (most confident first) / answers", open=True):
+    with gr.Accordion(L("Misclassified examples (most confident first) / answers"), open=True):
         mistakes = gr.Dataframe(interactive=False, wrap=True, elem_id="pr-mistakes")
     shown = [prompt_view, summary, chart, label_table, order_plot, order_note, order_table, metrics, acc_plot, *conf,
              mistakes]
@@ -355,7 +369,7 @@ def build_prompting_tab(ctx: AppContext) -> dict:
         ev = button.click(bind(apply_lesson, ctx, preset.id), ctx.model,
                           [text, template, labels, instruction, table, k, lesson_model, dataset, methods, classifier,
                            notice, shot_acc, calibrated, order], api_visibility="private") \
-            .then(clear_evaluation, None, eval_outputs, api_visibility="private") \
+            .then(bind(clear_evaluation, ctx), None, eval_outputs, api_visibility="private") \
             .then(run_one, for_lesson(one_inputs, ctx, lesson_model), [*one_outputs, message], api_visibility="private")
         if preset.params.get("evaluate"):
             ev = ev.then(evaluate, for_lesson(eval_inputs, ctx, lesson_model), [*eval_outputs, eval_message],

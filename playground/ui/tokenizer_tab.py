@@ -7,11 +7,13 @@ import gradio as gr
 from ..compute.tokenize import decode_ids, decoded_of, parse_ids, three_ways, tokenize
 from ..presets import load_presets, resolve
 from ..views import tokens as views
+from .. import i18n
 from . import api
 from .common import (
     AppContext, bind, for_lesson, keep_results, lesson, lesson_bar, lesson_model_state, loadable_choices, message_box,
     user_errors,
 )
+from .lang import L, L_html, language, table as table_in
 from .lecture import export_bar, record_lessons
 
 MAX_COMPARE = 4
@@ -24,23 +26,23 @@ ACCORDIONS = ("table", "three", "compare", "ids")  # the keys a lesson's "open" 
 
 def tokenize_text(ctx: AppContext, text, model, add_special, chat, progress=gr.Progress(track_tqdm=True)):
     """Every view of one text through the chosen model's tokenizer."""
-    limit = ctx.settings.max_text_chars
-    with user_errors():
+    limit, lang = ctx.settings.max_text_chars, language(ctx)
+    with user_errors(lang):
         tok = ctx.models.load_tokenizer(model, progress=progress)
         result = tokenize(
             tok, text, model=model, add_special_tokens=add_special, chat_template=chat, max_chars=limit
         )
         ids = [t.id for t in result.tokens]
         decoded = (
-            views.decoded_html(decoded_of(tok, result, limit=MAX_DECODE), total=len(ids))
-            if ids else views.empty_hint("No ids yet.")
+            views.decoded_html(decoded_of(tok, result, limit=MAX_DECODE), total=len(ids), lang=lang)
+            if ids else views.empty_hint(i18n.tr("No ids yet.", lang))
         )
     return (
-        views.counts_html(result),
-        views.token_spans_html(result),
-        views.token_table(result),
-        views.special_tokens_html(result),
-        views.three_ways_html(three_ways(result), model),
+        views.counts_html(result, lang),
+        views.token_spans_html(result, lang),
+        table_in(views.token_table(result, lang), views.TABLE_HEADERS, lang),
+        views.special_tokens_html(result, lang),
+        views.three_ways_html(three_ways(result), model, lang),
         ", ".join(map(str, ids)),
         decoded,
     )
@@ -48,23 +50,25 @@ def tokenize_text(ctx: AppContext, text, model, add_special, chat, progress=gr.P
 
 def compare_tokenizers(ctx: AppContext, text, names, add_special, progress=gr.Progress(track_tqdm=True)):
     """The same text through one to MAX_COMPARE tokenizers."""
-    names = [n for n in (names or []) if n]
+    names, lang = [n for n in (names or []) if n], language(ctx)
     if not 1 <= len(names) <= MAX_COMPARE:
-        raise gr.Error(f"Choose one to {MAX_COMPARE} models to compare (you chose {len(names)}).")
-    with user_errors():
+        raise gr.Error(i18n.tr("Choose one to {most} models to compare (you chose {n}).", lang, most=MAX_COMPARE,
+                               n=len(names)))
+    with user_errors(lang):
         results = [
             tokenize(ctx.models.load_tokenizer(n, progress=progress), text, model=n,
                      add_special_tokens=add_special, max_chars=ctx.settings.max_text_chars)
             for n in names
         ]
-    return views.comparison_figure(results), views.comparison_html(results)
+    return views.comparison_figure(results, lang), views.comparison_html(results, lang)
 
 
 def decode_token_ids(ctx: AppContext, raw_ids, model):
     """Typed ids back to text, one by one."""
-    with user_errors():
+    lang = language(ctx)
+    with user_errors(lang):
         tok = ctx.models.load_tokenizer(model)
-        return views.decoded_html(decode_ids(tok, parse_ids(raw_ids)))
+        return views.decoded_html(decode_ids(tok, parse_ids(raw_ids)), lang=lang)
 
 
 def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
@@ -76,7 +80,7 @@ def apply_lesson(ctx: AppContext, lesson_id: str, picker=None):
     return [
         preset.text, r.model, preset.add_special_tokens, preset.chat_template,
         gr.Dropdown(value=list(r.compare)) if r.compare else gr.skip(),
-        gr.Markdown(r.notice_for(picker), visible=True), *opened,
+        gr.Markdown(r.notice_for(picker, language(ctx)), visible=True), *opened,
     ]
 
 
@@ -101,40 +105,40 @@ def build_tokenizer_tab(ctx: AppContext) -> dict:
     lesson_buttons, notice = lesson_bar(presets)
     with gr.Row():
         text = gr.Textbox(
-            label="Text", value=presets[0].text, lines=3, max_lines=12, scale=4,
-            placeholder="Type or paste text (any language, emoji, code, HTML…)",
-            info=f"Up to {limit:,} characters.",
+            label=L("Text"), value=presets[0].text, lines=3, max_lines=12, scale=4,
+            placeholder=L("Type or paste text (any language, emoji, code, HTML…)"),
+            info=L("Up to {limit:,} characters.", limit=limit),
         )
         with gr.Column(scale=1, min_width=230):
-            add_special = gr.Checkbox(True, label="Add the model's special tokens ([CLS], <s>, …)")
-            chat = gr.Checkbox(False, label="Wrap in the chat template (instruct models)")
-            run = gr.Button("Tokenize", variant="primary", elem_id="tokenize-btn")
+            add_special = gr.Checkbox(True, label=L("Add the model's special tokens ([CLS], <s>, …)"))
+            chat = gr.Checkbox(False, label=L("Wrap in the chat template (instruct models)"))
+            run = gr.Button(L("Tokenize"), variant="primary", elem_id="tokenize-btn")
     message = message_box("tok-message")
     counts = gr.HTML(elem_id="tok-counts")
-    spans = gr.HTML(views.empty_hint("Click Tokenize or a lesson to see the tokens."), elem_id="tok-spans")
-    with gr.Accordion("Token table: id, spelling, text, bytes", open=True) as table_acc:
+    spans = gr.HTML(L_html(views.empty_hint, "Click Tokenize or a lesson to see the tokens."), elem_id="tok-spans")
+    with gr.Accordion(L("Token table: id, spelling, text, bytes"), open=True) as table_acc:
         table = gr.Dataframe(
             headers=views.TABLE_HEADERS, datatype=["number", "number", "str", "str", "str", "str", "str"],
             interactive=False, wrap=True, max_height=420, elem_id="tok-table",
         )
         specials = gr.HTML()
-    with gr.Accordion("Characters vs words vs subwords (lesson 3)", open=False) as three_acc:
+    with gr.Accordion(L("Characters vs words vs subwords (lesson 3)"), open=False) as three_acc:
         three = gr.HTML()
-    with gr.Accordion("Side by side: the same text through up to four tokenizers (lesson 4)", open=False) as cmp_acc:
+    with gr.Accordion(L("Side by side: the same text through up to four tokenizers (lesson 4)"), open=False) as cmp_acc:
         with gr.Row():
             compare_models = gr.Dropdown(
                 choices=loadable_choices(ctx.models, probe_hub=False), multiselect=True, max_choices=MAX_COMPARE,
                 value=[s.name for s in ctx.models.specs() if s.source_kind == "packaged"][:2],
-                label="Tokenizers to compare", scale=4,
+                label=L("Tokenizers to compare"), scale=4,
             )
-            compare_btn = gr.Button("Compare", scale=1, elem_id="tok-compare-btn")
+            compare_btn = gr.Button(L("Compare"), scale=1, elem_id="tok-compare-btn")
         compare_message = message_box("tok-compare-message")
-        compare_plot = gr.Plot(label="Token counts")
+        compare_plot = gr.Plot(label=L("Token counts"))
         compare_html = gr.HTML()
-    with gr.Accordion("Ids → text", open=False) as ids_acc:
+    with gr.Accordion(L("Ids → text"), open=False) as ids_acc:
         with gr.Row():
-            ids_box = gr.Textbox(label="Token ids", placeholder="e.g. 1589, 436, 253", scale=4)
-            decode_btn = gr.Button("Decode", scale=1)
+            ids_box = gr.Textbox(label=L("Token ids"), placeholder=L("e.g. 1589, 436, 253"), scale=4)
+            decode_btn = gr.Button(L("Decode"), scale=1)
         decode_message = message_box("tok-decode-message")
         decoded = gr.HTML()
     shown = [counts, spans, table, three, compare_plot, compare_html]

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from markdown_it import MarkdownIt
 
+from ..i18n import EN, translator
 from ..presets import ASSETS
 from .common import esc
 
@@ -105,7 +106,8 @@ def table_json(table: dict) -> str:
     return json.dumps(records, ensure_ascii=False, indent=1, default=str)
 
 
-def _table_html(item: Item, n: int) -> str:
+def _table_html(item: Item, n: int, t=None) -> str:
+    t = t or translator(EN)
     table = item.value if isinstance(item.value, dict) else {}
     head = "".join(f"<th>{esc(h)}</th>" for h in table.get("headers") or [])
     body = "".join("<tr>" + "".join(f"<td>{esc('' if _cell(v) is None else v)}</td>" for v in row) + "</tr>"
@@ -114,7 +116,7 @@ def _table_html(item: Item, n: int) -> str:
     links = (f'<a download="{name}.csv" href="data:text/csv;charset=utf-8,{quote(table_csv(table))}">CSV</a> · '
              f'<a download="{name}.json" href="data:application/json;charset=utf-8,{quote(table_json(table))}">'
              "JSON</a>")
-    return (f'<div class="pgx-table"><div class="pgx-links">Save this table: {links}</div>'
+    return (f'<div class="pgx-table"><div class="pgx-links">{esc(t("Save this table:"))} {links}</div>'
             f'<div class="pgx-scroll"><table class="pg-table"><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div></div>")
 
@@ -133,8 +135,9 @@ def _json_script(value) -> str:
         "&", "\\u0026")
 
 
-def item_html(item: Item, anchor: str) -> str:
-    label = f'<div class="pgx-label">{esc(item.label)}</div>' if item.label else ""
+def item_html(item: Item, anchor: str, lang: str = EN) -> str:
+    t = translator(lang)
+    label = f'<div class="pgx-label">{esc(t(item.label))}</div>' if item.label else ""
     if item.kind == PLOT:
         fig = _figure(item.value)
         if not fig["data"]:
@@ -142,7 +145,7 @@ def item_html(item: Item, anchor: str) -> str:
         return (f'<figure class="pgx-plot">{label}<div class="pgx-chart" id="{anchor}"></div>'
                 f'<script>pgPlot("{anchor}", {_json_script(fig)});</script></figure>')
     if item.kind == TABLE:
-        return f'<div class="pgx-item">{label}{_table_html(item, 0)}</div>' if (item.value or {}).get("rows") else ""
+        return f'<div class="pgx-item">{label}{_table_html(item, 0, t)}</div>' if (item.value or {}).get("rows") else ""
     if item.kind == MARKDOWN:
         return f'<div class="pgx-item pgx-md">{label}{markdown_html(str(item.value))}</div>' if item.value else ""
     if item.kind == HTML:
@@ -151,15 +154,15 @@ def item_html(item: Item, anchor: str) -> str:
     raise ValueError(f"unknown item kind {item.kind!r}")
 
 
-def slide_html(slide: Slide, index: int) -> str:
+def slide_html(slide: Slide, index: int, lang: str = EN) -> str:
     anchor = f"slide-{index + 1}"
-    meta = " · ".join(esc(f"{k}: {v}") for k, v in slide.meta.items() if v)
+    meta = esc(_subtitle(slide, lang))
     parts = [f'<section class="pgx-slide" id="{anchor}"><h2>{esc(slide.title)}</h2>']
     if meta:
         parts.append(f'<div class="pgx-meta">{meta}</div>')
     if slide.notice:
         parts.append(f'<div class="pg-notice pgx-notice">{markdown_html(slide.notice)}</div>')
-    parts += [item_html(item, f"{anchor}-item-{n + 1}") for n, item in enumerate(slide.items)]
+    parts += [item_html(item, f"{anchor}-item-{n + 1}", lang) for n, item in enumerate(slide.items)]
     parts.append("</section>")
     return "".join(parts)
 
@@ -206,41 +209,48 @@ document.addEventListener('keydown', e => {
 """
 
 
-def page(title: str, body: str, *, subtitle: str = "", nav: bool = False) -> str:
+def page(title: str, body: str, *, subtitle: str = "", nav: bool = False, lang: str = EN) -> str:
     """A whole HTML document: plotly.js, the app's CSS and the body; nothing is fetched."""
+    t = translator(lang)
     doc = (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)}</title><style>{_css()}{_PAGE_CSS}</style>"
         f"<script>{plotly_js()}</script><script>{_PAGE_JS}</script></head><body><main>"
         f"<h1>{esc(title)}</h1>" + (f'<div class="pgx-sub">{esc(subtitle)}</div>' if subtitle else "")
         + body + "</main>"
-        + ('<div class="pgx-nav"><button onclick="pgGo(-1)" title="previous (←)">◀</button>'
-           '<button onclick="pgGo(1)" title="next (→)">▶</button></div>' if nav else "")
+        + (f'<div class="pgx-nav"><button onclick="pgGo(-1)" title="{esc(t("previous (←)"))}">◀</button>'
+           f'<button onclick="pgGo(1)" title="{esc(t("next (→)"))}">▶</button></div>' if nav else "")
         + "</body></html>"
     )
     return doc
 
 
-def result_document(slide: Slide, app_title: str = "Model playground") -> str:
-    """One tab's current result as a file."""
-    return page(f"{app_title}: {slide.title}", slide_html(slide, 0), subtitle=_subtitle(slide))
+def result_document(slide: Slide, app_title: str = "Model playground", lang: str = EN) -> str:
+    """One tab's current result as a file (its title, the tab's name and the outputs' labels in `lang`)."""
+    t = translator(lang)
+    return page(t("{app}: {title}", app=t(app_title), title=t(slide.title)), slide_html(slide, 0, lang),
+                subtitle=_subtitle(slide, lang), lang=lang)
 
 
-def deck_document(slides: list[Slide], title: str = "Model playground: the lessons shown") -> str:
+def deck_document(slides: list[Slide], title: str = "Model playground: the lessons shown", lang: str = EN) -> str:
     """The lessons shown so far, in order, with their notes: one file to open with no network and no app."""
+    t = translator(lang)
+    title = t(title)
     if not slides:
-        body = '<p class="pg-hint">No lesson has been shown yet: open one in the Lessons view first.</p>'
-        return page(title, body)
+        body = ('<p class="pg-hint">' + esc(t("No lesson has been shown yet: open one in the Lessons view first."))
+                + "</p>")
+        return page(title, body, lang=lang)
     toc = "".join(f'<li><a href="#slide-{i + 1}">{esc(s.title)}</a></li>' for i, s in enumerate(slides))
     body = (f'<nav class="pgx-toc"><ol>{toc}</ol></nav>'
-            + "".join(slide_html(s, i) for i, s in enumerate(slides)))
-    return page(title, body, subtitle=f"{len(slides)} lesson(s), in the order they were shown. ← and → move "
-                                      "from one to the next.", nav=True)
+            + "".join(slide_html(s, i, lang) for i, s in enumerate(slides)))
+    return page(title, body, subtitle=t("{n} lesson(s), in the order they were shown. ← and → move from one to the "
+                                        "next.", n=len(slides)), nav=True, lang=lang)
 
 
-def _subtitle(slide: Slide) -> str:
-    return " · ".join(f"{k}: {v}" for k, v in slide.meta.items() if v)
+def _subtitle(slide: Slide, lang: str = EN) -> str:
+    t = translator(lang)
+    return " · ".join(t("{key}: {value}", key=t(k), value=t(v)) for k, v in slide.meta.items() if v)
 
 
 def offline(document: str) -> bool:

@@ -12,6 +12,7 @@ import math
 import plotly.graph_objects as go
 
 from ..compute.next_token import ContinuationScore, Distribution, LogitLens, NextTokenResult
+from ..i18n import EN, translator
 from .common import chart_label, empty_hint, esc, layout, pct, plain_visible, visible
 
 SCALES = ("probability", "logit", "log-probability")
@@ -22,10 +23,11 @@ SURPRISE_MAX = 12.0  # bits at which the surprise colour is fully red (a 1-in-40
 # ---- the distribution --------------------------------------------------------------------------
 
 
-def topk_figure(result: NextTokenResult, dist: Distribution, scale: str = "probability") -> go.Figure:
+def topk_figure(result: NextTokenResult, dist: Distribution, scale: str = "probability", lang: str = EN) -> go.Figure:
     """Horizontal bars, the most likely token on top. At T ≠ 1 the T = 1 values are drawn behind."""
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {SCALES}")
+    tr = translator(lang)
     top = dist.top
     names = [f"{c.rank}. {chart_label(c.token)}" for c in top]
     t = dist.temperature
@@ -33,144 +35,164 @@ def topk_figure(result: NextTokenResult, dist: Distribution, scale: str = "proba
     if scale == "probability":
         values, base = [c.prob for c in top], [c.prob_t1 for c in top]
         text = [pct(v) for v in values]
-        axis = f"probability at T = {t:g}" if tempered else "probability"
+        axis = tr("probability at T = {t:g}", t=t) if tempered else tr("probability")
         if dist.approximate:
-            axis += " (approximate: over the tokens sent)"
+            axis += tr(" (approximate: over the tokens sent)")
     elif scale == "logit" and not dist.sent:
         values, base = [c.logit for c in top], None
         text = [f"{v:.2f}" for v in values]
-        axis = "logit (raw score before softmax" + (f"; divided by T = {t:g} before it)" if tempered else ")")
+        axis = (tr("logit (raw score before softmax; divided by T = {t:g} before it)", t=t) if tempered
+                else tr("logit (raw score before softmax)"))
     elif scale == "logit":  # a server sends log-probabilities: the logits up to a constant, the same bars
         values, base = [math.log(c.prob_t1) if c.prob_t1 > 0 else None for c in top], None
         text = [f"{v:.2f}" if v is not None else "−∞" for v in values]
-        axis = "log-probability at T = 1 (the server sends no logits; they differ from these by one constant)"
+        axis = tr("log-probability at T = 1 (the server sends no logits; they differ from these by one constant)")
     else:
         values = [c.logprob if math.isfinite(c.logprob) else None for c in top]
         base = [math.log(c.prob_t1) if c.prob_t1 > 0 else None for c in top]
         text = [f"{v:.2f}" if v is not None else "−∞" for v in values]
-        axis = f"log-probability (natural log) at T = {t:g}" if tempered else "log-probability (natural log)"
+        axis = (tr("log-probability (natural log) at T = {t:g}", t=t) if tempered
+                else tr("log-probability (natural log)"))
     fig = go.Figure()
     fig.add_bar(
-        y=names, x=values, orientation="h", name=f"T = {t:g}" if tempered else scale, text=text,
+        y=names, x=values, orientation="h", name=f"T = {t:g}" if tempered else tr(scale), text=text,
         textposition="auto", marker=dict(color=ACCENT), cliponaxis=False,
-        customdata=[[c.id if c.id is not None else "?", pct(c.prob), f"{c.logit:.3f}" if c.logit is not None else "not sent"]
+        customdata=[[c.id if c.id is not None else "?", pct(c.prob), f"{c.logit:.3f}" if c.logit is not None else tr("not sent")]
                     for c in top],
         hovertemplate="%{y}<br>id %{customdata[0]}<br>logit %{customdata[2]}<br>p %{customdata[1]}<extra></extra>",
     )
     if tempered and base is not None:  # drawn on top as an outline, so it shows whether it is longer or shorter
-        fig.add_bar(y=names, x=base, orientation="h", name="T = 1 (outline)",
+        fig.add_bar(y=names, x=base, orientation="h", name=tr("T = 1 (outline)"),
                     marker=dict(color="rgba(0,0,0,0)", line=dict(color="#333", width=2)),
                     hovertemplate="%{y}<br>T = 1: %{x:.4g}<extra></extra>")
     if dist.sent:
-        vocab = f"{result.vocab_size:,}" if result.vocab_size else "the vocabulary"
-        title = (f"Next token {esc(result.where)}: top {len(top)} of {vocab}"
-                 f"<br><sup>the server sent {dist.sent}; the rest is not sent</sup>")
+        vocab = f"{result.vocab_size:,}" if result.vocab_size else tr("the vocabulary")
+        title = (tr("Next token {where}: top {k} of {vocab}", where=esc(tr(result.where)), k=len(top), vocab=vocab)
+                 + tr("<br><sup>the server sent {sent}; the rest is not sent</sup>", sent=dist.sent))
     else:
-        title = f"Next token {esc(result.where)}: top {len(top)} of {result.vocab_size:,}"
+        title = tr("Next token {where}: top {k} of {vocab}", where=esc(tr(result.where)), k=len(top),
+                   vocab=f"{result.vocab_size:,}")
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont=dict(size=18))
     fig.update_xaxes(title=axis, automargin=True)
     return layout(fig, title, 130 + 38 * len(top), barmode="overlay", showlegend=tempered and base is not None,
                    legend=dict(orientation="h", y=-0.12))
 
 
-def entropy_figure(curve: list[tuple[float, float]], dist: Distribution) -> go.Figure:
+def entropy_figure(curve: list[tuple[float, float]], dist: Distribution, lang: str = EN) -> go.Figure:
     """Entropy (bits) against temperature, with the current T marked: T < 1 sharpens, T > 1 flattens. A partial
     distribution (the top N a server sent) has no entropy: the figure says why instead."""
+    tr = translator(lang)
     if dist.entropy is None:
         fig = go.Figure()
-        fig.add_annotation(text=f"The entropy needs every token's probability;<br>the server sent its top {dist.sent} "
-                                "only.", showarrow=False, font=dict(size=18), x=0.5, y=0.5, xref="paper", yref="paper")
+        fig.add_annotation(text=tr("The entropy needs every token's probability;<br>the server sent its top {sent} "
+                                   "only.", sent=dist.sent), showarrow=False, font=dict(size=18), x=0.5, y=0.5, xref="paper", yref="paper")
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
-        return layout(fig, "Entropy: not known", 360, showlegend=False)
+        return layout(fig, tr("Entropy: not known"), 360, showlegend=False)
     fig = go.Figure(go.Scatter(x=[t for t, _ in curve], y=[h for _, h in curve], mode="lines",
-                               line=dict(color=ACCENT, width=3), name="entropy",
-                               hovertemplate="T = %{x:.2f}<br>%{y:.2f} bits<extra></extra>"))
-    fig.add_scatter(x=[dist.temperature], y=[dist.entropy_bits], mode="markers", name="now",
+                               line=dict(color=ACCENT, width=3), name=tr("entropy"),
+                               hovertemplate="T = %{x:.2f}<br>%{y:.2f} " + tr("bits") + "<extra></extra>"))
+    fig.add_scatter(x=[dist.temperature], y=[dist.entropy_bits], mode="markers", name=tr("now"),
                     marker=dict(size=16, color="#e4572e"),
-                    hovertemplate="T = %{x:.2f}<br>%{y:.2f} bits<extra></extra>")
+                    hovertemplate="T = %{x:.2f}<br>%{y:.2f} " + tr("bits") + "<extra></extra>")
     fig.add_vline(x=1.0, line_dash="dot", line_color="#888")
-    fig.update_xaxes(title="temperature T")
-    fig.update_yaxes(title="entropy (bits)", rangemode="tozero")
-    return layout(fig, "Uncertainty vs temperature", 360, showlegend=False)
+    fig.update_xaxes(title=tr("temperature T"))
+    fig.update_yaxes(title=tr("entropy (bits)"), rangemode="tozero")
+    return layout(fig, tr("Uncertainty vs temperature"), 360, showlegend=False)
 
 
 TOPK_HEADERS = ["rank", "token", "id", "logit", "probability", "cumulative", "p at T = 1"]
 
 
-def topk_rows(dist: Distribution) -> list[list]:
+def headers(names: list[str], lang: str = EN) -> list[str]:
+    """A table's column names in `lang`."""
+    t = translator(lang)
+    return [t(h) for h in names]
+
+
+def topk_rows(dist: Distribution, lang: str = EN) -> list[list]:
+    t = translator(lang)
     rows, cum = [], 0.0
     for c in dist.top:
         cum += c.prob
         rows.append([c.rank, plain_visible(c.token), c.id if c.id is not None else "?",
-                     round(c.logit, 4) if c.logit is not None else "not sent", pct(c.prob), pct(cum), pct(c.prob_t1)])
+                     round(c.logit, 4) if c.logit is not None else t("not sent"), pct(c.prob), pct(cum),
+                     pct(c.prob_t1)])
     if dist.sent and dist.rest is not None and len(dist.top) == dist.sent:
-        rows.append(["", "(the rest: not sent)", "", "", pct(dist.rest), pct(cum + dist.rest), ""])
+        rows.append(["", t("(the rest: not sent)"), "", "", pct(dist.rest), pct(cum + dist.rest), ""])
     return rows
 
 
-def summary_html(result: NextTokenResult, dist: Distribution) -> str:
+def summary_html(result: NextTokenResult, dist: Distribution, lang: str = EN) -> str:
     """Cards: the top token, the top-k mass, the entropy, the logits' shape; then any notices."""
+    tr = translator(lang)
     best = dist.top[0]
+    small = ""
     if dist.sent:
-        cards = _partial_cards(result, dist)
+        cards = _partial_cards(result, dist, tr)
     else:
         b, t, v = result.logits_shape if len(result.logits_shape) == 3 else (1, 0, result.vocab_size)
+        small = tr("shape of the logits: (batch, positions, vocabulary)")
         cards = [
-            (visible(best.token) or "∅", f"top token, {pct(best.prob)}"),
-            (pct(dist.top_mass), f"held by the top {len(dist.top)}"),
-            (f"{dist.entropy_bits:.2f}", "entropy (bits)"),
-            (f"{dist.effective_choices:,.1f}", "as uncertain as this many equally likely tokens"),
-            (f"({b}, {t}, {v})", "shape of the logits: (batch, positions, vocabulary)"),
-            (f"{dist.total:.6f}", f"Σ p over all {result.vocab_size:,} tokens"),
+            (visible(best.token) or "∅", tr("top token, {p}", p=pct(best.prob))),
+            (pct(dist.top_mass), tr("held by the top {k}", k=len(dist.top))),
+            (f"{dist.entropy_bits:.2f}", tr("entropy (bits)")),
+            (f"{dist.effective_choices:,.1f}", tr("as uncertain as this many equally likely tokens")),
+            (f"({b}, {t}, {v})", small),
+            (f"{dist.total:.6f}", tr("Σ p over all {vocab:,} tokens", vocab=result.vocab_size)),
         ]
     body = "".join(
-        f'<div class="pg-card"><div class="pg-num{" pg-num-sm" if lab.startswith("shape") else ""}">{n}</div>'
+        f'<div class="pg-card"><div class="pg-num{" pg-num-sm" if lab == small else ""}">{n}</div>'
         f'<div class="pg-lab">{esc(lab)}</div></div>'
         for n, lab in cards
     )
     notes = list(result.notices) + list(dist.notices)
-    notices = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in notes)
+    notices = "".join(f'<div class="pg-warn">{esc(tr(n))}</div>' for n in notes)
     return f'<div class="pg-cards pg-nt-cards">{body}</div>{notices}'
 
 
-def _partial_cards(result: NextTokenResult, dist: Distribution) -> list[tuple[str, str]]:
+def _partial_cards(result: NextTokenResult, dist: Distribution, tr) -> list[tuple[str, str]]:
     """The cards of a partial distribution: what was sent, and that the rest was not."""
     best = dist.top[0]
-    vocab = f"{result.vocab_size:,}" if result.vocab_size else "an unknown number of"
-    approx = " (approximate)" if dist.approximate else ""
-    rest = pct(dist.rest) if dist.rest is not None else "not known"
+    vocab = f"{result.vocab_size:,}" if result.vocab_size else tr("an unknown number of")
+    approx = tr(" (approximate)") if dist.approximate else ""
+    rest = pct(dist.rest) if dist.rest is not None else tr("not known")
     return [
-        (visible(best.token) or "∅", f"top token, {pct(best.prob)}{approx}"),
-        (pct(dist.top_mass), f"held by the top {len(dist.top)}{approx}"),
-        (f"{dist.sent} of {vocab}", "tokens the server sent; the rest is not sent"),
-        (rest, f"held by the tokens not sent{' (known at T = 1 only)' if dist.rest is None else ''}"),
-        ("not known", "entropy: it needs every token's probability"),
-        (f"{dist.total:.6f}", f"Σ p over the {dist.sent} tokens sent"),
+        (visible(best.token) or "∅", tr("top token, {p}", p=pct(best.prob)) + approx),
+        (pct(dist.top_mass), tr("held by the top {k}", k=len(dist.top)) + approx),
+        (tr("{sent} of {vocab}", sent=dist.sent, vocab=vocab), tr("tokens the server sent; the rest is not sent")),
+        (rest, tr("held by the tokens not sent") + (tr(" (known at T = 1 only)") if dist.rest is None else "")),
+        (tr("not known"), tr("entropy: it needs every token's probability")),
+        (f"{dist.total:.6f}", tr("Σ p over the {sent} tokens sent", sent=dist.sent)),
     ]
 
 
-def prompt_html(result: NextTokenResult) -> str:
+def prompt_html(result: NextTokenResult, lang: str = EN) -> str:
     """The input as token chips; the predicted slot (the mask, or the end) is highlighted."""
+    tr = translator(lang)
+
     def chips(tokens, mark: int | None):
         out = []
         for tok in tokens:
             cls = "pg-chip pg-special-chip" if tok.special else "pg-chip"
             if tok.position == mark:
                 cls += " pg-target"
-            out.append(f'<span class="{cls}" title="position {tok.position}, id {tok.id}">{visible(tok.token)}</span>')
+            tip = esc(tr("position {position}, id {id}", position=tok.position, id=tok.id))
+            out.append(f'<span class="{cls}" title="{tip}">{visible(tok.token)}</span>')
         return "".join(out)
 
     seq2seq = bool(result.decoder_tokens)
-    head = f'<div class="pg-way-head">{esc(result.model)} reads {len(result.tokens)} tokens'
+    head = '<div class="pg-way-head">' + tr("{model} reads {n} tokens", model=esc(result.model), n=len(result.tokens))
     if seq2seq:
-        body = (f'{head} (encoder):</div><div>{chips(result.tokens, None)}</div>'
-                f'<div class="pg-way-head">decoder so far, predicting the next decoder token:</div>'
+        body = (f'{head}{tr(" (encoder):")}</div><div>{chips(result.tokens, None)}</div>'
+                f'<div class="pg-way-head">{tr("decoder so far, predicting the next decoder token:")}</div>'
                 f'<div>{chips(result.decoder_tokens, result.position)}<span class="pg-chip pg-target">?</span></div>')
     elif result.family == "masked":
-        body = f'{head}; predicting {esc(result.where)}:</div><div>{chips(result.tokens, result.position)}</div>'
+        body = (head + tr("; predicting {where}:", where=esc(tr(result.where)))
+                + f'</div><div>{chips(result.tokens, result.position)}</div>')
     else:
-        body = f'{head}, predicting the next:</div><div>{chips(result.tokens, None)}<span class="pg-chip pg-target">?</span></div>'
+        body = (head + tr(", predicting the next:")
+                + f'</div><div>{chips(result.tokens, None)}<span class="pg-chip pg-target">?</span></div>')
     return f'<div class="pg-prompt">{body}</div>'
 
 
@@ -185,52 +207,56 @@ def surprise_colour(bits: float | None) -> str:
     return f"hsl({hue:.0f}, 75%, 78%)"
 
 
-def prefix_html(result: NextTokenResult) -> str:
+def prefix_html(result: NextTokenResult, lang: str = EN) -> str:
     """Each token coloured by how surprised the model was to see it after the tokens before it."""
+    tr = translator(lang)
     rows = result.prefix
     if not rows and result.partial:
-        return empty_hint("The best guess after every prefix needs the model's distribution at every position; a "
-                          "server sends the next token's top tokens only.")
+        return empty_hint(tr("The best guess after every prefix needs the model's distribution at every position; a "
+                             "server sends the next token's top tokens only."))
     if not rows:
-        return empty_hint(
+        return empty_hint(tr(
             "The best guess after every prefix is for models that read left to right (causal LMs, and the "
             "decoder of seq2seq models). A masked LM sees the whole sentence at once."
-        )
+        ))
     tokens = result.decoder_tokens or result.tokens
-    first = ("the start token: the model reads it first, so it predicts the first word too"
-             if tokens[0].special else "position 0: the model sees no token before it")
+    first = tr("the start token: the model reads it first, so it predicts the first word too"
+               if tokens[0].special else "position 0: the model sees no token before it")
     spans = [f'<span class="pg-tok pg-first" title="{esc(first)}">{visible(tokens[0].token)}</span>']
     for row, tok in zip(rows[:-1], tokens[1:]):
         bits = row.surprise_bits
-        after = repr(row.prefix) if row.prefix else "the start token"
-        tip = (f"after {after}: the model expected {row.best_token!r} ({pct(row.best_prob)}); "
-               f"{tok.token!r} had {pct(row.next_prob)}, rank {row.next_rank:,} ({bits:.1f} bits of surprise)")
+        after = repr(row.prefix) if row.prefix else tr("the start token")
+        tip = tr("after {after}: the model expected {best!r} ({best_p}); {token!r} had {p}, rank {rank:,} "
+                 "({bits:.1f} bits of surprise)", after=after, best=row.best_token, best_p=pct(row.best_prob),
+                 token=tok.token, p=pct(row.next_prob), rank=row.next_rank, bits=bits)
         spans.append(f'<span class="pg-tok" style="background:{surprise_colour(bits)}" title="{esc(tip)}">'
                      f'{visible(tok.token)}</span>')
     last = rows[-1]
-    spans.append(f'<span class="pg-tok pg-guess" title="the model\'s guess for the next token">'
+    guess = tr("the model's guess for the next token")
+    spans.append(f'<span class="pg-tok pg-guess" title="{guess}">'
                  f'{visible(last.best_token)}<span class="pg-n">{pct(last.best_prob)}</span></span>')
     legend = "".join(
-        f'<span class="pg-chip" style="background:{surprise_colour(b)}">{label}</span>'
+        f'<span class="pg-chip" style="background:{surprise_colour(b)}">{tr(label)}</span>'
         for b, label in ((0, "expected (p ≈ 1)"), (3, "1 in 8"), (6, "1 in 64"), (12, "1 in 4096 or rarer"))
     )
     return (f'<div class="pg-tokens pg-prefix">{"".join(spans)}</div>'
-            f'<div class="pg-legend">Colour = surprise of each token given the ones before it: {legend} '
-            f'<span class="pg-chip pg-guess">next guess</span></div>')
+            f'<div class="pg-legend">{tr("Colour = surprise of each token given the ones before it:")} {legend} '
+            f'<span class="pg-chip pg-guess">{tr("next guess")}</span></div>')
 
 
 PREFIX_HEADERS = ["pos", "prefix (end)", "best guess", "p(best)", "actual next", "p(actual)", "rank", "surprise (bits)"]
 
 
-def prefix_rows(result: NextTokenResult, prefix_chars: int = 40) -> list[list]:
+def prefix_rows(result: NextTokenResult, prefix_chars: int = 40, lang: str = EN) -> list[list]:
+    t = translator(lang)
     out = []
     for r in result.prefix:
-        prefix = plain_visible(r.prefix) if r.prefix else "(start)"
+        prefix = plain_visible(r.prefix) if r.prefix else t("(start)")
         if len(prefix) > prefix_chars:
             prefix = "…" + prefix[-prefix_chars:]
         bits = r.surprise_bits
         out.append([r.position, prefix, plain_visible(r.best_token), pct(r.best_prob),
-                    plain_visible(r.next_token) if r.next_token is not None else "(end of prompt)",
+                    plain_visible(r.next_token) if r.next_token is not None else t("(end of prompt)"),
                     pct(r.next_prob), r.next_rank if r.next_rank is not None else "",
                     round(bits, 2) if bits is not None else ""])
     return out
@@ -241,15 +267,17 @@ def prefix_rows(result: NextTokenResult, prefix_chars: int = 40) -> list[list]:
 CONT_HEADERS = ["continuation", "tokens", "probability", "log-prob", "scored as", "rank of first token"]
 
 
-def continuation_rows(scores: tuple[ContinuationScore, ...]) -> list[list]:
+def continuation_rows(scores: tuple[ContinuationScore, ...], lang: str = EN) -> list[list]:
+    t = translator(lang)
     rows = []
     for s in sorted(scores, key=lambda s: -s.logprob):
         pieces = " + ".join(f"{plain_visible(p.token)} ({pct(p.prob)})" for p in s.pieces)
-        rows.append([plain_visible(s.text), pieces, pct(s.prob), round(s.logprob, 3), s.method, s.pieces[0].rank])
+        rows.append([plain_visible(s.text), pieces, pct(s.prob), round(s.logprob, 3), t(s.method), s.pieces[0].rank])
     return rows
 
 
-def continuation_figure(scores: tuple[ContinuationScore, ...]) -> go.Figure:
+def continuation_figure(scores: tuple[ContinuationScore, ...], lang: str = EN) -> go.Figure:
+    t = translator(lang)
     ordered = sorted(scores, key=lambda s: -s.logprob)
     names = [chart_label(s.text) + (" *" if s.multi_token else "") for s in ordered]
     fig = go.Figure(go.Bar(
@@ -259,17 +287,18 @@ def continuation_figure(scores: tuple[ContinuationScore, ...]) -> go.Figure:
         hovertemplate="%{y}<br>p = %{x:.3g}<br>log p = %{customdata}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title="probability (log scale)", type="log", exponentformat="power")
-    note = " (* = several tokens, chain rule)" if any(s.multi_token for s in ordered) else ""
-    return layout(fig, f"Your continuations{note}", 130 + 42 * len(ordered))
+    fig.update_xaxes(title=t("probability (log scale)"), type="log", exponentformat="power")
+    note = t(" (* = several tokens, chain rule)") if any(s.multi_token for s in ordered) else ""
+    return layout(fig, t("Your continuations") + note, 130 + 42 * len(ordered))
 
 
 # ---- two prompts side by side ------------------------------------------------------------------
 
 
 def compare_figure(a: tuple[NextTokenResult, Distribution], b: tuple[NextTokenResult, Distribution],
-                   labels: tuple[str, str] = ("A", "B"), limit: int = 12) -> go.Figure:
+                   labels: tuple[str, str] = ("A", "B"), limit: int = 12, lang: str = EN) -> go.Figure:
     """Grouped bars over the union of both top lists: the same token's probability after each prompt."""
+    t = translator(lang)
     probs_a = {_key(c): c for c in a[1].top}
     probs_b = {_key(c): c for c in b[1].top}
     ids = sorted(set(probs_a) | set(probs_b), key=lambda i: -max(_p(probs_a, i), _p(probs_b, i)))[:limit]
@@ -278,11 +307,11 @@ def compare_figure(a: tuple[NextTokenResult, Distribution], b: tuple[NextTokenRe
     fig = go.Figure()
     for lab, probs, colour in ((labels[0], probs_a, ACCENT), (labels[1], probs_b, "#e4572e")):
         fig.add_bar(y=ys, x=[_p(probs, i) for i in ids], orientation="h", name=esc(lab), marker=dict(color=colour),
-                    text=[pct(_p(probs, i)) if i in probs else "not in top" for i in ids], textposition="auto",
+                    text=[pct(_p(probs, i)) if i in probs else t("not in top") for i in ids], textposition="auto",
                     hovertemplate=esc(lab) + "<br>%{y}: %{x:.4f}<extra></extra>")
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title="probability of the next token")
-    return layout(fig, "The same tokens after each prompt", 160 + 52 * len(ids), barmode="group",
+    fig.update_xaxes(title=t("probability of the next token"))
+    return layout(fig, t("The same tokens after each prompt"), 160 + 52 * len(ids), barmode="group",
                    legend=dict(orientation="h", y=-0.08))
 
 
@@ -297,52 +326,57 @@ def _p(probs: dict, i: int) -> float:
 
 
 def compare_html(a: tuple[NextTokenResult, Distribution], b: tuple[NextTokenResult, Distribution],
-                 prompts: tuple[str, str]) -> str:
+                 prompts: tuple[str, str], lang: str = EN) -> str:
     """One line per prompt: its top token and probability, and the entropy."""
+    t = translator(lang)
     lines = []
     for lab, (_, dist), prompt in zip("AB", (a, b), prompts):
         best = dist.top[0]
-        entropy = f"{dist.entropy_bits:.2f} bits" if dist.entropy is not None else "not known (top tokens only)"
+        entropy = (t("{bits:.2f} bits", bits=dist.entropy_bits) if dist.entropy is not None
+                   else t("not known (top tokens only)"))
         lines.append(
             f'<div class="pg-cmp-head"><b>{lab}</b> <span class="pg-chip">{esc(prompt)}</span> → '
-            f'<b>{visible(best.token)}</b> {pct(best.prob)} · entropy {entropy}</div>'
+            f'<b>{visible(best.token)}</b> {pct(best.prob)} · {t("entropy {value}", value=entropy)}</div>'
         )
     same = a[1].top[0].id == b[1].top[0].id
-    verdict = ("Both prompts lead to the same top token." if same
-               else "The top prediction changed.")
+    verdict = t("Both prompts lead to the same top token." if same
+                else "The top prediction changed.")
     return f'<div class="pg-cmp">{"".join(lines)}<div class="pg-detail">{verdict}</div></div>'
 
 
 # ---- logit lens --------------------------------------------------------------------------------
 
 
-def lens_figure(lens: LogitLens) -> go.Figure:
+def lens_figure(lens: LogitLens, lang: str = EN) -> go.Figure:
     """Layers (bottom: embeddings, top: the output) × positions; each cell its top token and probability."""
+    tr = translator(lang)
     x = [f"{chart_label(t.token)}<br>{t.position}" for t in lens.tokens]
     z = [[cell.probs[0] for cell in row] for row in lens.cells]
     text = [[chart_label(cell.tokens[0]) for cell in row] for row in lens.cells]
     hover = [
         [
-            f"<b>{esc(layer)}</b>, after {chart_label(tok.token)} (position {tok.position})<br>"
+            tr("<b>{layer}</b>, after {token} (position {position})<br>", layer=esc(tr(layer)),
+               token=chart_label(tok.token), position=tok.position)
             + "<br>".join(f"{chart_label(t)}  {pct(p)}" for t, p in zip(cell.tokens, cell.probs))
             for cell, tok in zip(row, lens.tokens)
         ]
         for layer, row in zip(lens.layers, lens.cells)
     ]
     fig = go.Figure(go.Heatmap(
-        z=z, x=x, y=list(lens.layers), text=text, texttemplate="%{text}", textfont=dict(size=18),
+        z=z, x=x, y=[tr(layer) for layer in lens.layers], text=text, texttemplate="%{text}", textfont=dict(size=18),
         customdata=hover, hovertemplate="%{customdata}<extra></extra>", colorscale="Blues", zmin=0, zmax=1,
         colorbar=dict(title="p(top)"), xgap=1, ygap=1,
     ))
     fig.update_xaxes(side="top", tickangle=0 if len(x) <= 8 else -45, type="category", automargin=True)
     fig.update_yaxes(type="category", automargin=True, tickfont=dict(size=18))
     height = 160 + 24 * len(lens.layers)
-    return layout(fig, f"Logit lens: what {esc(lens.model)} would predict after each layer", height,
+    return layout(fig, tr("Logit lens: what {model} would predict after each layer", model=esc(lens.model)), height,
                    margin=dict(l=20, r=30, t=130, b=30))
 
 
-def lens_html(lens: LogitLens) -> str:
-    check = (f"The last row is the model's own output: it differs from the model's logits by at most "
-             f"{lens.final_max_abs_diff:.1e}.")
-    notes = "".join(f'<div class="pg-warn">{esc(n)}</div>' for n in lens.notices)
+def lens_html(lens: LogitLens, lang: str = EN) -> str:
+    t = translator(lang)
+    check = t("The last row is the model's own output: it differs from the model's logits by at most {diff:.1e}.",
+              diff=lens.final_max_abs_diff)
+    notes = "".join(f'<div class="pg-warn">{esc(t(n))}</div>' for n in lens.notices)
     return f'<div class="pg-detail">{esc(check)}</div>{notes}'

@@ -51,15 +51,41 @@ def is_local_url(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def browser_context():
-    """One Chromium for the session, with a fresh temporary profile."""
+def _playwright():
+    """One Playwright driver for the session: its sync API runs one event loop, so the en-US and zh-CN browsers
+    below share it (a second sync_playwright() while the first is open fails: "Sync API inside the asyncio loop")."""
     _require_chromium()
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory(prefix="pg-chromium-") as profile, sync_playwright() as p:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser_context(_playwright):
+    """One Chromium for the session, with a fresh temporary profile."""
+    p = _playwright
+    with tempfile.TemporaryDirectory(prefix="pg-chromium-") as profile:
         context = p.chromium.launch_persistent_context(
             user_data_dir=profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
             viewport=VIEWPORT, locale="en-US",
+        )
+        context.set_default_timeout(30_000)
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.fixture(scope="session")
+def zh_browser_context(_playwright):
+    """A second Chromium whose browser language is Simplified Chinese (navigator.language and Accept-Language
+    zh-CN), for the translated interface; the default context stays en-US."""
+    p = _playwright
+    with tempfile.TemporaryDirectory(prefix="pg-chromium-zh-") as profile:
+        context = p.chromium.launch_persistent_context(
+            user_data_dir=profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+            viewport=VIEWPORT, locale="zh-CN",
         )
         context.set_default_timeout(30_000)
         try:

@@ -304,9 +304,12 @@ def test_an_exported_deck_draws_its_charts_with_the_network_off(lecture, browser
 def test_lesson_17_replaces_the_evaluation_of_the_lesson_before(lecture, screenshot_dir):
     page = lecture("?lesson=16")
     expect(page.locator("#pr-confusion-0 .js-plotly-plot")).to_be_attached(timeout=3 * SLOW)
+    page.locator("#pg-next").click()  # 16.2, the same question in Chinese: it evaluates nothing
+    expect(page.locator("#pg-now")).to_contain_text("Lesson 16.2", timeout=SLOW)
+    expect(page.locator("#pr-confusion-0")).to_be_hidden(timeout=SLOW)  # lesson 16's reviews are gone
     page.locator("#pg-next").click()
     expect(page.locator(".block.pg-notice")).to_contain_text("Lesson 17", timeout=SLOW)
-    expect(page.locator("#pr-confusion-0")).to_be_hidden(timeout=SLOW)  # lesson 16's reviews are gone
+    expect(page.locator("#pr-confusion-0")).to_be_hidden(timeout=SLOW)
     expect(page.locator("#pr-metrics")).to_contain_text("Click Evaluate", timeout=SLOW)
     expect(page.locator("#pr-dataset input")).to_have_value("en-fr")
     expect(page.locator("#pr-prompt")).to_contain_text("I am hungry. =>", timeout=SLOW)

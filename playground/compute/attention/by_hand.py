@@ -149,12 +149,14 @@ def check_stack(b, stack) -> str:
     if stack in ("", "self", None):
         return default_stack(b.family)
     if stack not in recipes.STACKS:
-        raise InputError(f"The stack must be encoder, decoder or cross (or empty for the model's own); got {stack!r}.")
+        raise InputError("The stack must be encoder, decoder or cross (or empty for the model's own); got "
+                         "{stack!r}.", stack=stack)
     own = default_stack(b.family)
     if b.family != "seq2seq" and stack != own:
         kind = "a decoder-only model" if own == "decoder" else "an encoder"
-        raise InputError(f"{b.name} is {kind}: its one stack is the {own}. Encoder, decoder and cross-attention "
-                         "stacks are for encoder-decoders (T5, BART); leave the stack empty.")
+        raise InputError("{model} is {kind}: its one stack is the {what}. Encoder, decoder and cross-attention "
+                         "stacks are for encoder-decoders (T5, BART); leave the stack empty.", model=b.name,
+                         kind=kind, what=own)
     return stack
 
 
@@ -178,7 +180,8 @@ def by_hand(lm: LM, text: str, layer, head, *, stack: str = "", decoder_text: st
     stack_modules = recipes.modules(model, layout, stack, seq2seq)
     layer, head = as_index(layer, "layer"), as_index(head, "head")
     if not stack_modules:
-        raise InputError(f"No {stack} attention modules ({', '.join(layout.classes)}) were found in {b.name}.")
+        raise InputError("No {stack} attention modules ({items}) were found in {model}.", stack=stack,
+                         items=', '.join(layout.classes), model=b.name)
     check_layer_head(layer, None, len(stack_modules), 1)
     module = stack_modules[layer]
     check_layer_head(layer, head, len(stack_modules), recipes.num_heads(module, model.config))
@@ -196,8 +199,9 @@ def by_hand(lm: LM, text: str, layer, head, *, stack: str = "", decoder_text: st
               "encoder": getattr(out, "encoder_attentions", None)}[stack] if seq2seq else out.attentions
     check_attentions(b, theirs)
     if store.get("hidden") is None or store.get("heads_out") is None:
-        raise InputError(f"The hooks did not see layer {layer}'s attention input and output in {b.name} "
-                         f"({type(module).__name__}); by hand cannot be compared with it.")
+        raise InputError("The hooks did not see layer {layer}'s attention input and output in {model} ({type}); "
+                         "by hand cannot be compared with it.", layer=layer, model=b.name,
+                         type=type(module).__name__)
 
     with torch.inference_mode():
         site = recipes.Site(module=module, config=getattr(module, "config", None) or model.config, layer=layer,

@@ -25,11 +25,14 @@ def neuron_params(lm: LM, text: str, text_b: str = "", *, decimals: int = 3) -> 
     arch = getattr(b.model.config, "model_type", "?")
     if arch not in NEURON_ARCHS:
         raise InputError(
-            f"The neuron view needs bertviz's own copy of the model's code, which exists for BERT, GPT-2 and "
-            f"RoBERTa (this app builds BERT and GPT-2 from the loaded weights); {b.name} is {arch}"
-            + (" (rotary position embeddings and grouped-query attention, which bertviz's classes do not have)"
-               if arch == "llama" else "")
-            + ". Use the head view, the model view or the heatmaps, or choose all-MiniLM-L6-v2, BERT or GPT-2."
+            "The neuron view needs bertviz's own copy of the model's code, which exists for BERT, GPT-2 and "
+            "RoBERTa (this app builds BERT and GPT-2 from the loaded weights); {model} is {arch} (rotary position "
+            "embeddings and grouped-query attention, which bertviz's classes do not have). Use the head view, the "
+            "model view or the heatmaps, or choose all-MiniLM-L6-v2, BERT or GPT-2." if arch == "llama" else
+            "The neuron view needs bertviz's own copy of the model's code, which exists for BERT, GPT-2 and "
+            "RoBERTa (this app builds BERT and GPT-2 from the loaded weights); {model} is {arch}. Use the head "
+            "view, the model view or the heatmaps, or choose all-MiniLM-L6-v2, BERT or GPT-2.", model=b.name,
+            arch=arch
         )
     text_b = (text_b or "").strip() if isinstance(text_b, str) else ""
     if text_b and arch == "gpt2":
@@ -82,6 +85,7 @@ def _bertviz_model(b):
     missing, _ = ours.load_state_dict(state, strict=False)
     missing = [k for k in missing if not any(o in k for o in optional)]
     if missing:
-        raise InputError(f"bertviz's {config.model_type} model does not match {b.name}'s weights "
-                         f"(missing {', '.join(missing[:4])}); the neuron view cannot be built for it.")
+        raise InputError("bertviz's {model_type} model does not match {model}'s weights (missing {items}); the "
+                         "neuron view cannot be built for it.", model_type=config.model_type, model=b.name,
+                         items=', '.join(missing[:4]))
     return ours.eval()

@@ -201,8 +201,8 @@ def rotary_half(site: Site, q, k):
 
     pos = site.kwargs.get("position_embeddings")
     if pos is None:
-        raise InputError(f"The layer's rotary table (position_embeddings) was not among its inputs; "
-                         f"by hand cannot rotate Q and K for {type(site.module).__name__}.")
+        raise InputError("The layer's rotary table (position_embeddings) was not among its inputs; by hand "
+                         "cannot rotate Q and K for {type}.", type=type(site.module).__name__)
     cos, sin = (t[0].float() for t in pos)  # (T, r)
     r = cos.shape[-1]
 
@@ -447,9 +447,9 @@ def layout_for(arch: str, model_name: str) -> Layout:
     layout = LAYOUTS.get(arch)
     if layout is None:
         raise InputError(
-            f"Self-attention by hand has no recipe for {arch} models ({model_name}): its attention has not been "
-            f"written out step by step here. Recipes exist for {', '.join(NAMES.values())}. The heatmaps above work "
-            "for every model.")
+            "Self-attention by hand has no recipe for {arch} models ({model_name}): its attention has not been "
+            "written out step by step here. Recipes exist for {items}. The heatmaps above work for every model.",
+            arch=arch, model_name=model_name, items=', '.join(NAMES.values()))
     return layout
 
 
@@ -458,7 +458,8 @@ def head_dim(module) -> int:
         value = getattr(module, name, None)
         if isinstance(value, int) and value > 0:
             return value
-    raise InputError(f"{type(module).__name__} does not say its head size; by hand cannot split it into heads.")
+    raise InputError("{type} does not say its head size; by hand cannot split it into heads.",
+                     type=type(module).__name__)
 
 
 def num_heads(module, config) -> int:

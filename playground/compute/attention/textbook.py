@@ -82,7 +82,7 @@ def matrix(value, name: str) -> np.ndarray:
     """A matrix typed into the panel (rows of numbers; blank rows and columns at the edges ignored)."""
     rows = value.values.tolist() if hasattr(value, "values") else value
     if rows is None:
-        raise InputError(f"{name} is empty: type a matrix of numbers, one row per token.")
+        raise InputError("{name} is empty: type a matrix of numbers, one row per token.", name=name)
     parsed = []
     for r, row in enumerate(rows):
         cells = [c for c in (row if isinstance(row, (list, tuple)) else [row])]
@@ -91,15 +91,18 @@ def matrix(value, name: str) -> np.ndarray:
         try:
             parsed.append([float(c) if not isinstance(c, str) else float(c.strip().replace(",", ".")) for c in cells])
         except (TypeError, ValueError):
-            raise InputError(f"{name}, row {r + 1}: every cell must be a number; got {cells!r}.") from None
+            raise InputError("{name}, row {r_1}: every cell must be a number; got {cells!r}.", name=name,
+                             r_1=r + 1, cells=cells) from None
     if not parsed:
-        raise InputError(f"{name} is empty: type a matrix of numbers, one row per token.")
+        raise InputError("{name} is empty: type a matrix of numbers, one row per token.", name=name)
     out = np.array(parsed, dtype=np.float64)
     if not np.isfinite(out).all() or np.abs(out).max() > MAX_ABS:
-        raise InputError(f"{name} must hold finite numbers between −{MAX_ABS:g} and {MAX_ABS:g}.")
+        raise InputError("{name} must hold finite numbers between −{max_abs:g} and {max_abs:g}.", name=name,
+                         max_abs=MAX_ABS)
     if max(out.shape) > MAX_SIZE:
-        raise InputError(f"{name} is {out.shape[0]} × {out.shape[1]}; the blackboard example takes up to "
-                         f"{MAX_SIZE} × {MAX_SIZE}. For a real model's head, use the by-hand run below.")
+        raise InputError("{name} is {out_shape_0} × {out_shape_1}; the blackboard example takes up to {max_size} "
+                         "× {max_size}. For a real model's head, use the by-hand run below.", name=name,
+                         out_shape_0=out.shape[0], out_shape_1=out.shape[1], max_size=MAX_SIZE)
     return out
 
 
@@ -107,9 +110,9 @@ def textbook(Q=BOOK_Q, K=BOOK_K, V=BOOK_V) -> Textbook:
     """The example with the book's rule and with ÷√d; checks that the shapes fit together."""
     q, k, v = matrix(Q, "Q"), matrix(K, "K"), matrix(V, "V")
     if q.shape[1] != k.shape[1]:
-        raise InputError(f"Q has {q.shape[1]} columns and K has {k.shape[1]}: a query and a key need the same "
-                         "length d for their dot product.")
+        raise InputError("Q has {q_shape_1} columns and K has {k_shape_1}: a query and a key need the same "
+                         "length d for their dot product.", q_shape_1=q.shape[1], k_shape_1=k.shape[1])
     if k.shape[0] != v.shape[0]:
-        raise InputError(f"K has {k.shape[0]} rows and V has {v.shape[0]}: every key needs its value "
-                         "(one row each per token).")
+        raise InputError("K has {k_shape_0} rows and V has {v_shape_0}: every key needs its value (one row each "
+                         "per token).", k_shape_0=k.shape[0], v_shape_0=v.shape[0])
     return Textbook(q, k, v, self_attention(q, k, v), self_attention(q, k, v, 1.0 / math.sqrt(q.shape[1])))

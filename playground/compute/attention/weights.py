@@ -91,7 +91,8 @@ class AttentionResult:
             return self.decoder_weights
         if kind == "cross" and self.cross_weights is not None:
             return self.cross_weights
-        raise InputError(f"{self.model} ({self.family}) has no {kind} attention: choose one of {', '.join(self.kinds())}.")
+        raise InputError("{model} ({family}) has no {kind} attention: choose one of {items}.", model=self.model,
+                         family=self.family, kind=kind, items=', '.join(self.kinds()))
 
     def axes(self, kind: str = "self") -> tuple[tuple[str, ...], tuple[str, ...], tuple[bool, ...], tuple[bool, ...]]:
         """(query tokens, key tokens, query special, key special) of an attention kind."""
@@ -120,9 +121,11 @@ class AttentionResult:
 
 def check_layer_head(layer, head, num_layers: int, num_heads: int) -> None:
     if not isinstance(layer, (int, np.integer)) or not 0 <= layer < num_layers:
-        raise InputError(f"Layer {layer} is out of range: this model has layers 0 to {num_layers - 1}.")
+        raise InputError("Layer {layer} is out of range: this model has layers 0 to {num_layers_1}.",
+                         layer=layer, num_layers_1=num_layers - 1)
     if head is not None and (not isinstance(head, (int, np.integer)) or not 0 <= head < num_heads):
-        raise InputError(f"Head {head} is out of range: this model has heads 0 to {num_heads - 1} in each layer.")
+        raise InputError("Head {head} is out of range: this model has heads 0 to {num_heads_1} in each layer.",
+                         head=head, num_heads_1=num_heads - 1)
 
 
 def as_index(value, what: str) -> int:
@@ -130,9 +133,11 @@ def as_index(value, what: str) -> int:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InputError(f"The {what} must be a whole number, counted from 0; got {value!r}.") from None
+        raise InputError("The {what} must be a whole number, counted from 0; got {value!r}.", what=what,
+                         value=value) from None
     if number != int(number):
-        raise InputError(f"The {what} must be a whole number, counted from 0; got {value!r}.")
+        raise InputError("The {what} must be a whole number, counted from 0; got {value!r}.", what=what,
+                         value=value)
     return int(number)
 
 
@@ -148,7 +153,8 @@ def token_labels(b, ids) -> tuple[tuple[str, ...], tuple[bool, ...]]:
 def cap(n: int, limit: int, what: str) -> None:
     if n > limit:
         raise InputError(
-            f"The text has {n} tokens; {what} take at most {limit}. Shorten the text to {limit} tokens or fewer."
+            "The text has {n} tokens; {what} take at most {limit}. Shorten the text to {limit} tokens or fewer.",
+            n=n, what=what, limit=limit
         )
 
 
@@ -218,8 +224,8 @@ def attention(lm: LM, text: str, text_b: str = "", decoder_text: str = "", *, ma
 def check_attentions(b, attentions) -> None:
     if not attentions or any(a is None for a in attentions):
         raise InputError(
-            f"{b.name} returned no attention weights. Load it with eager attention "
-            "(attn_implementation='eager'): other implementations do not return them."
+            "{model} returned no attention weights. Load it with eager attention (attn_implementation='eager'): "
+            "other implementations do not return them.", model=b.name
         )
 
 

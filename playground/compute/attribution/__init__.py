@@ -84,18 +84,19 @@ def method_of(name) -> str:
                 return m
         if key in ALIASES:
             return ALIASES[key]
-    raise InputError(f"Unknown attribution method {name!r}: choose one of {', '.join(repr(m) for m in METHODS)} "
-                     "(or 'ig', 'gradient x input', 'leave-one-out').")
+    raise InputError("Unknown attribution method {name!r}: choose one of {items} (or 'ig', 'gradient x input', "
+                     "'leave-one-out').", name=name, items=', '.join(repr(m) for m in METHODS))
 
 
 def check_steps(steps) -> int:
     if isinstance(steps, bool) or not isinstance(steps, (int, float)) or not math.isfinite(steps) \
             or steps != int(steps):
-        raise InputError(f"Steps must be a whole number from {MIN_STEPS} to {MAX_STEPS}; got {steps!r:.40}.")
+        raise InputError("Steps must be a whole number from {min_steps} to {max_steps}; got {steps!r:.40}.",
+                         min_steps=MIN_STEPS, max_steps=MAX_STEPS, steps=steps)
     if not MIN_STEPS <= steps <= MAX_STEPS:
-        raise InputError(f"Steps must be from {MIN_STEPS} to {MAX_STEPS}; got {int(steps)}. More steps make the "
+        raise InputError("Steps must be from {min_steps} to {max_steps}; got {int_steps}. More steps make the "
                          "integral more exact (the completeness gap shrinks) and cost one forward and backward "
-                         "pass each.")
+                         "pass each.", min_steps=MIN_STEPS, max_steps=MAX_STEPS, int_steps=int(steps))
     return int(steps)
 
 
@@ -244,7 +245,7 @@ def compare(lm: LM, problem: Problem, methods=METHODS, *, steps: int = DEFAULT_S
     """Several methods on the same problem, side by side (each checked before any runs)."""
     methods = tuple(dict.fromkeys(method_of(m) for m in (methods or ())))
     if not methods:
-        raise InputError(f"Tick at least one method: {', '.join(METHODS)}.")
+        raise InputError("Tick at least one method: {items}.", items=', '.join(METHODS))
     b = _need(lm)
     if IG in methods:
         check_steps(steps)

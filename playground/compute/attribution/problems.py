@@ -92,9 +92,10 @@ def frame(b, request: ScoreRequest) -> tuple[tuple[str, int], ...]:
                          "token). Type a few words.")
     size = len(request.context) + len(request.after) + len(request.decoder)
     if size > MAX_TOKENS:
-        raise InputError(f"The text is {size:,} tokens as the model reads it; attribution reads at most {MAX_TOKENS} "
-                         f"(a gradient keeps every layer's activations of every token in memory, and occlusion runs "
-                         f"one row per token). Shorten it by {size - MAX_TOKENS:,} tokens.")
+        raise InputError("The text is {size:,} tokens as the model reads it; attribution reads at most "
+                         "{max_tokens} (a gradient keeps every layer's activations of every token in memory, and "
+                         "occlusion runs one row per token). Shorten it by {over:,} tokens.",
+                         size=size, max_tokens=MAX_TOKENS, over=size - MAX_TOKENS)
     return tuple(attributed)
 
 
@@ -122,7 +123,7 @@ def _single_token(b, text: str, what: str) -> int:
     """The one token `text` is in the vocabulary, or an InputError that shows its pieces (and a spelling that is
     one)."""
     if not isinstance(text, str) or not text:
-        raise InputError(f"{what} is empty: type a token, e.g. ' night' (with its leading space).")
+        raise InputError("{what} is empty: type a token, e.g. ' night' (with its leading space).", what=what)
     if b.family == "masked":
         text = text.strip() or text
     ids = b.pieces(text, what)
@@ -134,9 +135,10 @@ def _single_token(b, text: str, what: str) -> int:
             hint = f" {other!r} is one token: try that."
             break
     pieces = " + ".join(repr(p) for p in b.labels(ids))
-    raise InputError(f"{what} {text!r} is not one token of {b.name}'s vocabulary: it reads as {len(ids)} tokens "
-                     f"({pieces}).{hint} Pick a single token (the top-k list shows them), or score a whole word as a "
-                     "bias-probe target.")
+    raise InputError("{what} {text!r} is not one token of {model}'s vocabulary: it reads as {n} tokens "
+                     "({pieces}).{hint} Pick a single token (the top-k list shows them), or score a whole word "
+                     "as a bias-probe target.", what=what, text=text, model=b.name, n=len(ids), pieces=pieces,
+                     hint=hint)
 
 
 def _top_token(b, request: ScoreRequest) -> tuple[int, float]:
@@ -151,17 +153,17 @@ def next_token_problem(lm: LM, text: str, *, target: str = "", contrast: str = "
     token after `decoder_prefix`). `target` empty: the model's top token; `contrast`: log P(target) − log P(it)."""
     b = _need(lm)
     if not isinstance(text, str):
-        raise InputError(f"The text must be text; got {type(text).__name__}.")
+        raise InputError("The text must be text; got {type}.", type=type(text).__name__)
     notices: list[str] = []
     if b.family == "masked":
         if "[MASK]" not in text and "<mask>" not in text:
-            raise InputError(f"{b.name} is a masked LM: put [MASK] where the predicted token goes, e.g. "
-                             "'The man worked as a [MASK].'")
+            raise InputError("{model} is a masked LM: put [MASK] where the predicted token goes, e.g. 'The man "
+                             "worked as a [MASK].'", model=b.name)
         slot = b.slot(text, max_tokens=max_tokens)
         base = ScoreRequest(slot.before, (0,), after=slot.after)
     elif b.family == "seq2seq":
         if not text.strip():
-            raise InputError(f"The text is empty; {b.name} reads an input text. Type one.")
+            raise InputError("The text is empty; {model} reads an input text. Type one.", model=b.name)
         enc = b.encode(text, max_tokens=max_tokens)
         dec = b.encode_decoder(decoder_prefix or "", max_tokens=max_tokens)
         base, notices = ScoreRequest(enc.ids, (0,), decoder=dec.ids), list(enc.notices)
@@ -210,7 +212,7 @@ def label_problem(lm: LM, text: str, template: str, labels, *, label: str = "", 
         for n, lab in enumerate(labs):
             if lab.name.lower() == str(name).strip().lower():
                 return n
-        raise InputError(f"There is no label {name!r}: choose one of {', '.join(names)}.")
+        raise InputError("There is no label {name!r}: choose one of {items}.", name=name, items=', '.join(names))
 
     verbs, notes = prompting.verbalizers(b, labs)
     reqs, read = requests_for(b, prompt, [v.ids for v in verbs], max_tokens=max_tokens)
@@ -237,8 +239,8 @@ def probe_problem(lm: LM, sentence: str, word: str, contrast: str = "") -> Probl
 
     b = _need(lm, "attribution of a probe word")
     if b.family not in ("masked", "causal"):
-        raise InputError(f"Bias probes score masked LMs and causal LMs; {b.name} is {b.family}. Choose SmolLM2 or a "
-                         "masked LM.")
+        raise InputError("Bias probes score masked LMs and causal LMs; {model} is {family}. Choose SmolLM2 or a "
+                         "masked LM.", model=b.name, family=b.family)
     sentence = probes.check_text(sentence, "The sentence")
     slot = b.slot(sentence)
     words = [w for w in (word, contrast) if w]
@@ -268,8 +270,8 @@ def generated_problem(lm: LM, prompt_ids, generated_ids, step: int) -> Problem:
     b = _need(lm, "attribution of a generated token")
     generated = [int(t) for t in generated_ids]
     if not isinstance(step, int) or isinstance(step, bool) or not 0 <= step < len(generated):
-        raise InputError(f"Step {step!r} is not one of the {len(generated)} generated tokens: click a generated token "
-                         "(or choose a step from 1 to the number generated).")
+        raise InputError("Step {step!r} is not one of the {n} generated tokens: click a generated token (or "
+                         "choose a step from 1 to the number generated).", step=step, n=len(generated))
     token = generated[step]
     if b.family == "seq2seq":
         dec = tuple(b.encode_decoder("").ids) + tuple(generated[:step])
@@ -277,8 +279,8 @@ def generated_problem(lm: LM, prompt_ids, generated_ids, step: int) -> Problem:
     elif b.family == "causal":
         req = ScoreRequest(tuple(prompt_ids) + tuple(generated[:step]), (token,))
     else:
-        raise InputError(f"{b.name} is a {b.family} model: it generates nothing, so there is no generated token to "
-                         "explain.")
+        raise InputError("{model} is a {family} model: it generates nothing, so there is no generated token to "
+                         "explain.", model=b.name, family=b.family)
     label = b.label(token)
     desc = f"log P({label!r}), the token generated at step {step + 1}, given the prompt and the {step} before it"
     return problem_of(b, "generated token", desc, [req], (1.0,), (label,))

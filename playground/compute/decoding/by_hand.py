@@ -83,7 +83,8 @@ def compare_with_generate(lm, prompt, params) -> ByHand:
 
     lm = backend_of(lm)
     if lm.family != "causal":
-        raise InputError(f"The by-hand loop is written for causal LMs; {lm.name} is {lm.family}.")
+        raise InputError("The by-hand loop is written for causal LMs; {model} is {family}.", model=lm.name,
+                         family=lm.family)
     lm.require(WEIGHTS, "generate() by hand")
     unsupported = [name for name, on in (
         ("beam search", params.num_beams > 1), ("contrastive search", params.mode == "contrastive"),
@@ -91,8 +92,8 @@ def compare_with_generate(lm, prompt, params) -> ByHand:
         ("bad words", bool(params.bad_words)), ("stop strings", bool(params.stop_strings)),
         ("num_return_sequences", params.num_return_sequences > 1)) if on]
     if unsupported:
-        raise InputError(f"The by-hand loop covers greedy decoding and sampling with temperature, top-k and top-p; "
-                         f"switch off: {', '.join(unsupported)}.")
+        raise InputError("The by-hand loop covers greedy decoding and sampling with temperature, top-k and "
+                         "top-p; switch off: {items}.", items=', '.join(unsupported))
     model, tok = lm.model, lm.tokenizer
     ids = torch.tensor([list(prompt.ids)], device=model.device)
     eos = tok.eos_token_id

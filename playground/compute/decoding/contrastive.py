@@ -29,8 +29,8 @@ def contrastive(lm: LM, prompt: Prompt, params: GenParams, *, stop: threading.Ev
 
     b = backend_of(lm)
     if b.family != "causal":
-        raise InputError(f"Contrastive search here needs a causal LM; {b.name} is {b.family}. "
-                         "Choose another strategy or a causal model (SmolLM2, gpt2).")
+        raise InputError("Contrastive search here needs a causal LM; {model} is {family}. Choose another "
+                         "strategy or a causal model (SmolLM2, gpt2).", model=b.name, family=b.family)
     b.require(WEIGHTS, "contrastive search")
     model, tok, p = b.model, b.tokenizer, params
     stop = stop or threading.Event()

@@ -70,7 +70,8 @@ class GenParams:
 
 def strategy_params(name: str, base: GenParams | None = None) -> GenParams:
     if name not in STRATEGIES:
-        raise InputError(f"Unknown strategy {name!r}; choose one of: {', '.join(STRATEGIES)}.")
+        raise InputError("Unknown strategy {name!r}; choose one of: {items}.", name=name,
+                         items=', '.join(STRATEGIES))
     return replace(base or GenParams(), **STRATEGIES[name])
 
 
@@ -83,8 +84,8 @@ def with_strategy(name: str, params: GenParams) -> GenParams:
     if not name:
         return params
     if name not in STRATEGIES:
-        raise InputError(f"Unknown strategy {name!r}; choose one of: {', '.join(STRATEGIES)} (or leave it empty "
-                         "to use the knobs as given).")
+        raise InputError("Unknown strategy {name!r}; choose one of: {items} (or leave it empty to use the knobs "
+                         "as given).", name=name, items=', '.join(STRATEGIES))
     changes = {}
     for key, value in STRATEGIES[name].items():
         if key == "do_sample" or (key in _NEUTRAL and getattr(params, key) == _NEUTRAL[key]):
@@ -109,11 +110,12 @@ def _number(value, name: str, kind=float):
     try:
         number = kind(value)
     except (TypeError, ValueError):
-        raise InputError(f"{name} must be a {'whole ' if kind is int else ''}number; got {value!r}.") from None
+        raise InputError("{name} must be a whole number; got {value!r}." if kind is int
+                         else "{name} must be a number; got {value!r}.", name=name, value=value) from None
     if kind is float and not math.isfinite(number):
-        raise InputError(f"{name} must be a finite number; got {value!r}.")
+        raise InputError("{name} must be a finite number; got {value!r}.", name=name, value=value)
     if kind is int and float(value) != number:
-        raise InputError(f"{name} must be a whole number; got {value!r}.")
+        raise InputError("{name} must be a whole number; got {value!r}.", name=name, value=value)
     return number
 
 
@@ -126,52 +128,58 @@ def check(params: GenParams, *, max_new_tokens: int) -> tuple[GenParams, tuple[s
     p, notes = params, []
     n = _number(p.max_new_tokens, "max_new_tokens", int)
     if not 1 <= n <= max_new_tokens:
-        raise InputError(f"max_new_tokens is {n}; this app allows 1 to {max_new_tokens} "
-                         "(PLAYGROUND_MAX_NEW_TOKENS) so that one generation cannot hold the server.")
+        raise InputError("max_new_tokens is {n}; this app allows 1 to {max_new_tokens} "
+                         "(PLAYGROUND_MAX_NEW_TOKENS) so that one generation cannot hold the server.", n=n,
+                         max_new_tokens=max_new_tokens)
     t = _number(p.temperature, "temperature")
     if t < 0:
-        raise InputError(f"temperature must be 0 or more; got {t}. Below 1 sharpens the distribution, above 1 "
-                         "flattens it.")
+        raise InputError("temperature must be 0 or more; got {t}. Below 1 sharpens the distribution, above 1 "
+                         "flattens it.", t=t)
     k = _number(p.top_k, "top_k", int)
     if k < 0:
-        raise InputError(f"top_k must be 0 (off) or a positive number of tokens; got {k}.")
+        raise InputError("top_k must be 0 (off) or a positive number of tokens; got {k}.", k=k)
     top_p = _number(p.top_p, "top_p")
     if not 0 < top_p <= 1:
         raise InputError(
-            f"top_p must be above 0 and at most 1; got {top_p}. top_p keeps the smallest set of tokens whose "
+            "top_p must be above 0 and at most 1; got {top_p}. top_p keeps the smallest set of tokens whose "
             "probabilities add up to top_p: 1 keeps every token (off), 0.9 is a common choice. top_p = 0 would "
-            "keep only the most likely token, which is greedy decoding: choose the greedy strategy instead.")
+            "keep only the most likely token, which is greedy decoding: choose the greedy strategy instead.",
+            top_p=top_p)
     beams = _number(p.num_beams, "num_beams", int)
     if not 1 <= beams <= MAX_BEAMS:
-        raise InputError(f"num_beams must be 1 to {MAX_BEAMS}; got {beams}.")
+        raise InputError("num_beams must be 1 to {max_beams}; got {beams}.", max_beams=MAX_BEAMS, beams=beams)
     ret = _number(p.num_return_sequences, "num_return_sequences", int)
     if not 1 <= ret <= MAX_RETURN:
-        raise InputError(f"num_return_sequences must be 1 to {MAX_RETURN}; got {ret}.")
+        raise InputError("num_return_sequences must be 1 to {max_return}; got {ret}.", max_return=MAX_RETURN,
+                         ret=ret)
     rep = _number(p.repetition_penalty, "repetition_penalty")
     if rep <= 0:
-        raise InputError(f"repetition_penalty must be above 0 (1 = off, 1.2 is typical); got {rep}.")
+        raise InputError("repetition_penalty must be above 0 (1 = off, 1.2 is typical); got {rep}.", rep=rep)
     ngram = _number(p.no_repeat_ngram_size, "no_repeat_ngram_size", int)
     if ngram < 0:
-        raise InputError(f"no_repeat_ngram_size must be 0 (off) or more; got {ngram}.")
+        raise InputError("no_repeat_ngram_size must be 0 (off) or more; got {ngram}.", ngram=ngram)
     lp = _number(p.length_penalty, "length_penalty")
     alpha = _number(p.penalty_alpha, "penalty_alpha")
     if not 0 <= alpha <= 1:
-        raise InputError(f"penalty_alpha must be between 0 and 1 (0.6 is typical for contrastive search); got {alpha}.")
+        raise InputError("penalty_alpha must be between 0 and 1 (0.6 is typical for contrastive search); got "
+                         "{alpha}.", alpha=alpha)
     seed = _number(p.seed, "seed", int)
     if not 0 <= seed < 2**32:
-        raise InputError(f"seed must be between 0 and {2**32 - 1}; got {seed}.")
+        raise InputError("seed must be between 0 and {top}; got {seed}.", top=2**32 - 1, seed=seed)
     bad, stops = split_list(p.bad_words), split_list(p.stop_strings, commas=False)
     if len(bad) > MAX_BAD_WORDS:
-        raise InputError(f"{len(bad)} bad words, {len(bad) - MAX_BAD_WORDS} over the limit of {MAX_BAD_WORDS}. "
-                         "Keep fewer.")
+        raise InputError("{n} bad words, {value} over the limit of {max_bad_words}. Keep fewer.", n=len(bad),
+                         value=len(bad) - MAX_BAD_WORDS, max_bad_words=MAX_BAD_WORDS)
     if len(stops) > MAX_STOP_STRINGS:
-        raise InputError(f"{len(stops)} stop strings, {len(stops) - MAX_STOP_STRINGS} over the limit of "
-                         f"{MAX_STOP_STRINGS} (one per line). Keep fewer.")
+        raise InputError("{n} stop strings, {value} over the limit of {max_stop_strings} (one per line). Keep "
+                         "fewer.", n=len(stops), value=len(stops) - MAX_STOP_STRINGS,
+                         max_stop_strings=MAX_STOP_STRINGS)
     for what, items in (("bad word", bad), ("stop string", stops)):
         for item in items:
             if len(item) > MAX_WORD_CHARS:
-                raise InputError(f"A {what} has {len(item):,} characters, {len(item) - MAX_WORD_CHARS:,} over the "
-                                 f"limit of {MAX_WORD_CHARS}. Shorten it.")
+                raise InputError("A {what} has {n:,} characters, {value:,} over the limit of {max_word_chars}. "
+                                 "Shorten it.", what=what, n=len(item), value=len(item) - MAX_WORD_CHARS,
+                                 max_word_chars=MAX_WORD_CHARS)
     p = replace(p, max_new_tokens=n, temperature=t, top_k=k, top_p=top_p, num_beams=beams, num_return_sequences=ret,
                 repetition_penalty=rep, no_repeat_ngram_size=ngram, length_penalty=lp, penalty_alpha=alpha,
                 seed=seed, bad_words=bad, stop_strings=stops, do_sample=bool(p.do_sample),
@@ -206,9 +214,10 @@ def check(params: GenParams, *, max_new_tokens: int) -> tuple[GenParams, tuple[s
     if p.num_return_sequences > 1:
         if not p.do_sample and p.num_return_sequences > p.num_beams:
             raise InputError(
-                f"num_return_sequences ({p.num_return_sequences}) cannot be more than num_beams ({p.num_beams}) "
-                "without sampling: greedy and beam search return their best num_beams hypotheses. Raise num_beams "
-                "or tick 'Sample'.")
+                "num_return_sequences ({num_return_sequences}) cannot be more than num_beams ({num_beams}) "
+                "without sampling: greedy and beam search return their best num_beams hypotheses. Raise "
+                "num_beams or tick 'Sample'.", num_return_sequences=p.num_return_sequences,
+                num_beams=p.num_beams)
     if p.seed and not p.do_sample:
         p = replace(p, seed=0)  # nothing is drawn at random: the seed plays no part
     return p, tuple(notes)

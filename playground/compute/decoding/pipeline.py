@@ -103,7 +103,8 @@ def pipeline(lm: LM, prompt: Prompt, params: GenParams, generated: list[int], st
     if not generated:
         raise InputError("Generate some text first: the pipeline shows one step of a generation.")
     if not 0 <= step < len(generated):
-        raise InputError(f"Step {step + 1} does not exist: this generation has steps 1 to {len(generated)}.")
+        raise InputError("Step {step_1} does not exist: this generation has steps 1 to {n}.", step_1=step + 1,
+                         n=len(generated))
     b = backend_of(lm)
     b.require(WEIGHTS, "the logits pipeline")
     inputs = model_inputs(b, prompt)

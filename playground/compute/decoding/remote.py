@@ -65,8 +65,9 @@ def sampling_of(lm: LM, params: GenParams) -> tuple[Sampling, tuple[str, ...]]:
     for knob, reason in missing.items():
         value = getattr(params, knob)
         if value != getattr(NEUTRAL, knob) and (knob != "num_beams" or params.mode == "beam"):
-            raise InputError(f"{knob} is not offered for {b.name}: {reason}. Set it back to "
-                             f"{getattr(NEUTRAL, knob)!r}, or choose a local model.")
+            raise InputError("{knob} is not offered for {model}: {reason}. Set it back to "
+                             "{neutral!r}, or choose a local model.", knob=knob, model=b.name,
+                             reason=reason, neutral=getattr(NEUTRAL, knob))
     notes = []
     sample = params.do_sample
     if sample and b.caps.dialect in ("llama.cpp", "llama-cpp-python") and (params.top_k or params.top_p < 1):

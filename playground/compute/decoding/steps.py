@@ -117,8 +117,8 @@ def encode_prompt(lm: LM, prompt: str, *, chat_template: bool, max_tokens: int, 
     if not isinstance(prompt, str):
         raise InputError("The prompt must be text.")
     if b.family == "seq2seq" and not prompt.strip():
-        raise InputError(f"The prompt is empty; {b.name} generates from an input text (e.g. 'translate English to "
-                         "French: The house is small.'). Type one.")
+        raise InputError("The prompt is empty; {model} generates from an input text (e.g. 'translate English to "
+                         "French: The house is small.'). Type one.", model=b.name)
     reserve = max_new_tokens if b.family == "causal" else 0
     enc = b.encode(prompt, max_tokens=max_tokens, reserve=reserve, chat=bool(chat_template))
     return Prompt(enc.ids, b.labels(enc.ids), enc.text if chat_template else prompt, enc.notices)

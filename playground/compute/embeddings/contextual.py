@@ -75,18 +75,19 @@ def contextual(lm: LM, word, sentences) -> Contextual:
         if ids not in spellings:
             spellings.append(ids)
     if not spellings:
-        raise InputError(f"The word {word!r} has no tokens in {b.name}'s vocabulary.")
+        raise InputError("The word {word!r} has no tokens in {model}'s vocabulary.", word=word, model=b.name)
     rows, spans = [], []
     for i, s in enumerate(sentences, 1):
         enc = b.encode(s, max_tokens=MAX_TOKENS)
         if enc.notices:
-            raise InputError(f"Sentence {i} is over {MAX_TOKENS} tokens: shorten it.")
+            raise InputError("Sentence {i} is over {max_tokens} tokens: shorten it.", i=i, max_tokens=MAX_TOKENS)
         span = _find(enc.ids, enc.lead, spellings)
         if span is None:
             shown = s if len(s) <= 60 else s[:57] + "…"
-            raise InputError(f"Sentence {i} ({shown!r}) does not contain the word {word!r} as {b.name} tokenizes it "
-                             f"({' or '.join(' + '.join(repr(b.label(t)) for t in sp) for sp in spellings)}). Put the "
-                             "word in every sentence.")
+            raise InputError("Sentence {i} ({shown!r}) does not contain the word {word!r} as {model} tokenizes "
+                             "it ({items}). Put the word in every sentence.", i=i, shown=shown, word=word,
+                             model=b.name,
+                             items=' or '.join(' + '.join(repr(b.label(t)) for t in sp) for sp in spellings))
         rows.append(enc.ids)
         spans.append(span)
     hidden = b.hidden_states(rows, all_layers=True)  # per row (L + 1, T, d)

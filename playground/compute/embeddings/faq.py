@@ -74,26 +74,29 @@ def parse_faq(rows) -> tuple[FaqEntry, ...]:
     if hasattr(rows, "values") and hasattr(rows.values, "tolist"):
         rows = rows.values.tolist()
     if not isinstance(rows, (list, tuple)):
-        raise InputError(f"The FAQ must be a table of question and answer rows; got {type(rows).__name__}.")
+        raise InputError("The FAQ must be a table of question and answer rows; got {type}.",
+                         type=type(rows).__name__)
     entries = []
     for i, row in enumerate(rows, 1):
         if isinstance(row, dict):
             row = [row.get("question", ""), row.get("answer", "")]
         if not isinstance(row, (list, tuple)) or len(row) < 2:
-            raise InputError(f"FAQ row {i} needs two cells: a question and its answer.")
+            raise InputError("FAQ row {i} needs two cells: a question and its answer.", i=i)
         q, a = ("" if c is None or c != c else str(c).strip() for c in row[:2])  # c != c: a NaN cell
         if not q and not a:
             continue
         if not q or not a:
-            raise InputError(f"FAQ row {i} has {'an answer but no question' if a else 'a question but no answer'}: "
-                             "fill it in or clear the row.")
+            raise InputError("FAQ row {i} has {value}: fill it in or clear the row.", i=i,
+                             value='an answer but no question' if a else 'a question but no answer')
         if len(q) + len(a) > MAX_SENTENCE_CHARS:
-            raise InputError(f"FAQ row {i} is over {MAX_SENTENCE_CHARS:,} characters. Shorten it.")
+            raise InputError("FAQ row {i} is over {max_sentence_chars:,} characters. Shorten it.", i=i,
+                             max_sentence_chars=MAX_SENTENCE_CHARS)
         entries.append(FaqEntry(q, a))
     if not entries:
         raise InputError("The FAQ is empty: add at least one question with its answer.")
     if len(entries) > MAX_ENTRIES:
-        raise InputError(f"The FAQ has {len(entries):,} entries; the limit is {MAX_ENTRIES}.")
+        raise InputError("The FAQ has {n:,} entries; the limit is {max_entries}.", n=len(entries),
+                         max_entries=MAX_ENTRIES)
     return tuple(entries)
 
 
@@ -105,13 +108,16 @@ def match_faq(lm: LM, query, entries, *, k=3, threshold: float = THRESHOLD, matc
     entries = parse_faq(entries) if not (entries and isinstance(entries[0], FaqEntry)) else tuple(entries)
     k = min(check_count(k, "The number of answers", 1, 10), len(entries))  # a short FAQ gives what it has
     if match_on not in MATCH_ON:
-        raise InputError(f"Match on {' or '.join(map(repr, MATCH_ON))}; got {match_on!r}.")
+        raise InputError("Match on {items}; got {match_on!r}.", items=' or '.join(map(repr, MATCH_ON)),
+                         match_on=match_on)
     try:
         threshold = float(threshold)
     except (TypeError, ValueError):
-        raise InputError(f"The threshold must be a number from -1 to 1; got {threshold!r}.") from None
+        raise InputError("The threshold must be a number from -1 to 1; got {threshold!r}.",
+                         threshold=threshold) from None
     if not -1.0 <= threshold <= 1.0:
-        raise InputError(f"The threshold must be from -1 to 1 (a cosine similarity); got {threshold}.")
+        raise InputError("The threshold must be from -1 to 1 (a cosine similarity); got {threshold}.",
+                         threshold=threshold)
     sides = [e.question if match_on == "question" else f"{e.question} {e.answer}" for e in entries]
     result = embed(lm, [query.strip(), *sides], pooling)
     sims = result.similarity[0, 1:]

@@ -94,7 +94,8 @@ def first_layer(lm: LM, text, text_b: str = "", *, max_tokens: int = MAX_TOKENS)
         enc = b.encode(text, max_tokens=max_tokens)
         ids, notices = list(enc.ids), list(enc.notices)
     if len(ids) > max_tokens:
-        raise InputError(f"The text is {len(ids)} tokens; the first-layer view takes at most {max_tokens}. Shorten it.")
+        raise InputError("The text is {n} tokens; the first-layer view takes at most {max_tokens}. Shorten it.",
+                         n=len(ids), max_tokens=max_tokens)
     arch, owner = _layout(b.model)
     dev = b.device
     x = torch.tensor([ids], device=dev)

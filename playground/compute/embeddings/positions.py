@@ -116,7 +116,7 @@ def learned_positions(lm: LM, count=64) -> LearnedPositions:
     b.require(WEIGHTS, "the position view")
     found = _learned_table(b.model)
     if found is None:
-        raise InputError(_none_reason(b))
+        raise _none_reason(b)
     name, table, offset = found
     total = int(table.weight.shape[0]) - offset
     count = check_count(count, "The number of positions", 2, min(MAX_POSITIONS, total))
@@ -141,7 +141,7 @@ def rotary_positions(lm: LM, max_distance=None) -> RotaryPositions:
     b.require(WEIGHTS, "the position view")
     found = _rotary_module(b.model)
     if found is None:
-        raise InputError(_none_reason(b))
+        raise _none_reason(b)
     name, module = found
     inv = module.inv_freq.detach().float().cpu()
     head_dim = 2 * inv.shape[0]
@@ -170,11 +170,12 @@ def rotary_positions(lm: LM, max_distance=None) -> RotaryPositions:
                            formula.float().numpy(), float(base) if base is not None else None, context)
 
 
-def _none_reason(b) -> str:
-    family = "an encoder-decoder" if b.family == "seq2seq" else f"a {b.family} model"
-    return (f"{b.name} ({family}) has no learned position embedding matrix and no rotary frequencies to show: "
-            "it marks position some other way (T5, for instance, adds a learned bias per distance inside "
-            "attention). Choose GPT-2 or BERT (a learned table; all-MiniLM-L6-v2 offline) or SmolLM2 (rotary).")
+def _none_reason(b) -> InputError:
+    kind = "an encoder-decoder" if b.family == "seq2seq" else f"a {b.family} model"
+    return InputError("{model} ({kind}) has no learned position embedding matrix and no rotary frequencies to "
+                      "show: it marks position some other way (T5, for instance, adds a learned bias per distance "
+                      "inside attention). Choose GPT-2 or BERT (a learned table; all-MiniLM-L6-v2 offline) or "
+                      "SmolLM2 (rotary).", model=b.name, kind=kind)
 
 
 def positions(lm: LM, count=64, max_distance=None):
@@ -184,4 +185,4 @@ def positions(lm: LM, count=64, max_distance=None):
         return learned_positions(lm, count)
     if kind == "rotary":
         return rotary_positions(lm, max_distance)
-    raise InputError(_none_reason(backend_of(lm)))
+    raise _none_reason(backend_of(lm))

@@ -37,7 +37,8 @@ class Projection:
     def neighbours(self, index, k=5) -> list[tuple[int, float]]:
         """(point, cosine similarity) of the k points nearest to point `index` in the full space."""
         if not isinstance(index, int) or not 0 <= index < len(self.labels):
-            raise InputError(f"Choose a point from 0 to {len(self.labels) - 1}; got {index!r}.")
+            raise InputError("Choose a point from 0 to {last}; got {index!r}.",
+                             last=len(self.labels) - 1, index=index)
         k = check_k(k, max(1, len(self.labels) - 1))
         sims = self.vectors @ self.vectors[index]
         order = [int(i) for i in np.argsort(-sims, kind="stable") if i != index][:k]
@@ -69,12 +70,14 @@ def project_sentences(emb: SentenceEmbeddings, groups=None) -> Projection:
     """The sentence embeddings on a PCA map, coloured by group."""
     n = len(emb.texts)
     if n < 3:
-        raise InputError(f"The map needs at least 3 sentences; there {'is' if n == 1 else 'are'} {n}.")
+        raise InputError("The map needs at least 3 sentences; there is {n}." if n == 1
+                         else "The map needs at least 3 sentences; there are {n}.", n=n)
     if n > MAX_POINTS:
-        raise InputError(f"The map shows at most {MAX_POINTS} points; there are {n} sentences.")
+        raise InputError("The map shows at most {max_points} points; there are {n} sentences.",
+                         max_points=MAX_POINTS, n=n)
     groups = tuple(groups) if groups else ("",) * n
     if len(groups) != n:
-        raise InputError(f"{len(groups)} groups for {n} sentences: give one group per sentence.")
+        raise InputError("{n} groups for {n2} sentences: give one group per sentence.", n=len(groups), n2=n)
     coords, explained = pca_2d(emb.vectors)
     labels = tuple(t if len(t) <= 32 else t[:31] + "…" for t in emb.texts)
     hover = tuple(f"{t}" + (f" · {g}" if g else "") for t, g in zip(emb.texts, groups))
@@ -88,12 +91,13 @@ def project_tokens(lm: LM, tokens, groups=None) -> Projection:
         tokens = [t for t in tokens.replace("\n", ",").split(",") if t.strip()]
     tokens = list(tokens or [])
     if len(tokens) < 3:
-        raise InputError(f"The map needs at least 3 tokens; got {len(tokens)}. Separate them with commas.")
+        raise InputError("The map needs at least 3 tokens; got {n}. Separate them with commas.", n=len(tokens))
     if len(tokens) > MAX_POINTS:
-        raise InputError(f"The map shows at most {MAX_POINTS} tokens; got {len(tokens)}.")
+        raise InputError("The map shows at most {max_points} tokens; got {n}.", max_points=MAX_POINTS,
+                         n=len(tokens))
     groups = tuple(groups) if groups else ("",) * len(tokens)
     if len(groups) != len(tokens):
-        raise InputError(f"{len(groups)} groups for {len(tokens)} tokens: give one group per token.")
+        raise InputError("{n} groups for {n2} tokens: give one group per token.", n=len(groups), n2=len(tokens))
     ids = []
     for t in tokens:
         t = t.strip()

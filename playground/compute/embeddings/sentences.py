@@ -66,22 +66,27 @@ def check_texts(texts, *, low: int = 1, high: int = MAX_SENTENCES, what: str = "
     if isinstance(texts, str):
         texts = [line for line in texts.splitlines() if line.strip()]
     if not isinstance(texts, (list, tuple)):
-        raise InputError(f"Give the {what}s as a list of texts (or one per line); got {type(texts).__name__}.")
+        raise InputError("Give the {what}s as a list of texts (or one per line); got {type}.", what=what,
+                         type=type(texts).__name__)
     out = []
     for i, t in enumerate(texts, 1):
         if not isinstance(t, str):
-            raise InputError(f"{what.capitalize()} {i} must be text; got {type(t).__name__}.")
+            raise InputError("{what} {i} must be text; got {type}.",
+                             what=what.capitalize(), i=i, type=type(t).__name__)
         if not t.strip():
-            raise InputError(f"{what.capitalize()} {i} is empty: remove it or type a few words.")
+            raise InputError("{what} {i} is empty: remove it or type a few words.",
+                             what=what.capitalize(), i=i)
         if len(t) > MAX_SENTENCE_CHARS:
-            raise InputError(f"{what.capitalize()} {i} has {len(t):,} characters; the limit is "
-                             f"{MAX_SENTENCE_CHARS:,}. Shorten it.")
+            raise InputError("{what} {i} has {n:,} characters; the limit is {max_sentence_chars:,}. "
+                             "Shorten it.", what=what.capitalize(), i=i, n=len(t),
+                             max_sentence_chars=MAX_SENTENCE_CHARS)
         out.append(t)
     if len(out) < low:
-        raise InputError(f"Type at least {low} {what}{'s' if low > 1 else ''}, one per line." if low > 1 else
-                         f"Type at least one {what}.")
+        raise InputError("Type at least {low} {what}s, one per line." if low > 1 else "Type at least one {what}.",
+                         low=low, what=what)
     if len(out) > high:
-        raise InputError(f"That is {len(out):,} {what}s; the limit is {high:,}. Remove some.")
+        raise InputError("That is {n:,} {what}s; the limit is {high:,}. Remove some.", n=len(out), what=what,
+                         high=high)
     return out
 
 
@@ -92,14 +97,15 @@ def resolve_pooling(lm: LM, pooling: str | None) -> tuple[str, str]:
     pooling = (pooling or "auto").strip().lower()
     no_encoder_decoder(b, "a sentence embedding")
     if pooling not in ("auto", *POOLINGS):
-        raise InputError(f"Unknown pooling {pooling!r}: choose auto, {', '.join(POOLINGS)}.")
+        raise InputError("Unknown pooling {pooling!r}: choose auto, {items}.", pooling=pooling,
+                         items=', '.join(POOLINGS))
     config = b.sentence_config()
     causal = b.family == "causal"
     if pooling == "auto":
         pooling = config.pooling if config is not None else "mean"
     if causal and pooling in ("cls", "max"):
-        raise InputError(f"{pooling} pooling is for encoders ([CLS] is BERT's first token); for a causal LM choose mean "
-                         "or last.")
+        raise InputError("{pooling} pooling is for encoders ([CLS] is BERT's first token); for a causal LM "
+                         "choose mean or last.", pooling=pooling)
     if config is not None:
         recipe = (f"sentence-transformers' recipe from the model's own config: up to {config.max_seq_length} tokens, "
                   f"{pooling} pooling over the attention mask, L2-normalised")
@@ -146,7 +152,7 @@ def parse_groups(text) -> tuple[list[str], list[str]]:
     """Sentences one per line, with optional '# group' lines that name the group of the lines after them:
     (sentences, group of each; '' before the first header)."""
     if not isinstance(text, str):
-        raise InputError(f"The sentences must be text; got {type(text).__name__}.")
+        raise InputError("The sentences must be text; got {type}.", type=type(text).__name__)
     sentences, groups, group = [], [], ""
     for line in text.splitlines():
         stripped = line.strip()

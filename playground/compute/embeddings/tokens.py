@@ -87,7 +87,7 @@ def _matrix(b):
     emb = b.model.get_input_embeddings()
     weight = getattr(emb, "weight", None)
     if weight is None:
-        raise InputError(f"{b.name} has no input embedding matrix to read.")
+        raise InputError("{model} has no input embedding matrix to read.", model=b.name)
     return weight.detach()[: min(weight.shape[0], len(b.tokenizer))]
 
 
@@ -107,12 +107,12 @@ def find_token(lm: LM, text) -> int:
     'Ġking'). A text of several tokens, or one the vocabulary does not have, is refused with the pieces."""
     b = backend_of(lm)
     if not isinstance(text, str):
-        raise InputError(f"The token must be text; got {type(text).__name__}.")
+        raise InputError("The token must be text; got {type}.", type=type(text).__name__)
     if not text.strip():
         raise InputError("Type a token, for example 'king' (or ' king' with its leading space for GPT-style "
                          "byte-level BPE).")
     if len(text) > MAX_TOKEN_CHARS:
-        raise InputError(f"A token is short; this is {len(text):,} characters. Type one word or word piece.")
+        raise InputError("A token is short; this is {n:,} characters. Type one word or word piece.", n=len(text))
     tok = b.tokenizer
     unk = tok.unk_token_id
     exact = tok.convert_tokens_to_ids(text)
@@ -121,11 +121,12 @@ def find_token(lm: LM, text) -> int:
     ids = b.pieces(text, "The token")
     if len(ids) > 1:
         shown = " + ".join(repr(b.label(i)) for i in ids)
-        raise InputError(f"{text!r} is {len(ids)} tokens in {b.name}: {shown}. The embedding matrix has one row per "
-                         "token: type one of the pieces (as it reads, or as the vocabulary spells it).")
+        raise InputError("{text!r} is {n} tokens in {model}: {shown}. The embedding matrix has one row per "
+                         "token: type one of the pieces (as it reads, or as the vocabulary spells it).",
+                         text=text, n=len(ids), model=b.name, shown=shown)
     if ids[0] == unk and text != tok.unk_token:
-        raise InputError(f"{text!r} is not in {b.name}'s vocabulary (it becomes the unknown token "
-                         f"{tok.unk_token!r}). Try another spelling.")
+        raise InputError("{text!r} is not in {model}'s vocabulary (it becomes the unknown token {unk_token!r}). "
+                         "Try another spelling.", text=text, model=b.name, unk_token=tok.unk_token)
     return ids[0]
 
 
@@ -178,7 +179,8 @@ def parse_expression(expression) -> list[tuple[int, str]]:
     if len(terms) < 2:
         raise InputError("The expression needs at least two tokens joined by + or -, e.g. king - man + woman.")
     if len(terms) > MAX_TERMS:
-        raise InputError(f"The expression has {len(terms)} tokens; use at most {MAX_TERMS}.")
+        raise InputError("The expression has {n} tokens; use at most {max_terms}.", n=len(terms),
+                         max_terms=MAX_TERMS)
     return terms
 
 

@@ -120,7 +120,8 @@ class Backend:
     def require(self, op: str, feature: str) -> None:
         """Nothing, or an InputError: '<feature> needs <op>; <why not>.'"""
         if not self.supports(op):
-            raise InputError(f"{feature[:1].upper() + feature[1:]} needs {op}: {self.why_not(op)}.")
+            raise InputError("{what} needs {op}: {why}.", what=feature[:1].upper() + feature[1:],
+                             op=op, why=self.why_not(op))
 
     # ---- text -> inputs (the one policy, shared by every backend) ----------------------------------
 
@@ -131,8 +132,9 @@ class Backend:
         """How many tokens a prompt may have (the app's cap, the model's context, less `reserve`), and why."""
         context = self.context_length()
         if context is not None and reserve >= context:
-            raise InputError(f"{self.name} reads at most {context:,} tokens in all, the prompt included: ask for "
-                             f"fewer than {context:,} new tokens (or a shorter continuation).")
+            raise InputError("{model} reads at most {context:,} tokens in all, the prompt included: ask for "
+                             "fewer than {context:,} new tokens (or a shorter continuation).", model=self.name,
+                             context=context)
         return inputs.token_limit(context, max_tokens, reserve)
 
     def encode(self, text: str, *, max_tokens: int = 1024, reserve: int = 0, chat: bool = False,
@@ -166,15 +168,17 @@ class Backend:
         """An InputError when `tokens` positions would go through the model, over the work limit."""
         cap = self.limits.work_tokens
         if tokens > cap:
-            raise InputError(f"{what} would run {tokens:,} tokens through the model, {tokens - cap:,} over the limit "
-                             f"of {cap:,} per request (PLAYGROUND_MAX_WORK_TOKENS). Use fewer or shorter texts, "
-                             "labels or examples.")
+            raise InputError("{what} would run {tokens:,} tokens through the model, {tokens_cap:,} over the "
+                             "limit of {cap:,} per request (PLAYGROUND_MAX_WORK_TOKENS). Use fewer or shorter "
+                             "texts, labels or examples.", what=what, tokens=tokens, tokens_cap=tokens - cap,
+                             cap=cap)
 
     def encode_pair(self, text: str, text_b: str) -> "inputs.Pair":
         """A sentence pair with the tokenizer's own separators (BERT-style encoders; see `inputs.encode_pair`)."""
         if self.family not in ("masked", "encoder"):
-            raise InputError(f"Sentence B is for BERT-style encoders (sentence pairs with [SEP]); {self.name} is "
-                             f"{self.family}. Clear sentence B, or choose an encoder such as all-MiniLM-L6-v2.")
+            raise InputError("Sentence B is for BERT-style encoders (sentence pairs with [SEP]); {model} is "
+                             "{family}. Clear sentence B, or choose an encoder such as all-MiniLM-L6-v2.",
+                             model=self.name, family=self.family)
         return inputs.encode_pair(self.tokenizer, text, text_b)
 
     def slot(self, text: str, *, max_tokens: int = 1024, reserve: int = 0) -> "inputs.Slot":
@@ -252,7 +256,7 @@ class LocalBackend(Backend):
                                         if text else [])
         limit, why = self.limit(max_tokens)
         if len(ids) > limit:
-            raise InputError(f"The decoder text is {len(ids):,} tokens and {why}. Shorten it.")
+            raise InputError("The decoder text is {n:,} tokens and {why}. Shorten it.", n=len(ids), why=why)
         return Encoded(tuple(ids), 1, (), text)
 
     def sentence_config(self) -> SentenceConfig | None:

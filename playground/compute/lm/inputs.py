@@ -155,7 +155,8 @@ def fit(ids: list[int], limit: int, lead: int, why: str) -> tuple[list[int], str
     if len(ids) <= limit:
         return ids, None
     if limit <= lead:
-        raise InputError(f"There is no room for the text: {why}. Ask for fewer new tokens or a shorter continuation.")
+        raise InputError("There is no room for the text: {why}. Ask for fewer new tokens or a shorter "
+                         "continuation.", why=why)
     kept = ids[:lead] + ids[len(ids) - (limit - lead):]
     tail = " after the start token" if lead else ""
     return kept, f"The text has {len(ids):,} tokens and {why}: only the last {limit - lead:,} are read{tail}."
@@ -168,11 +169,11 @@ def encode(tokenizer, family: str, text: str, *, limit: int, why: str, chat: boo
            name: str = "the model") -> Encoded:
     """The ids a model of `family` reads for `text` (see the module docstring), truncated by `fit`."""
     if not isinstance(text, str):
-        raise InputError(f"The text must be text; got {type(text).__name__}.")
+        raise InputError("The text must be text; got {type}.", type=type(text).__name__)
     notices: list[str] = []
     if chat:
         if not getattr(tokenizer, "chat_template", None):
-            raise InputError(f"{name} has no chat template: switch the chat template off.")
+            raise InputError("{name} has no chat template: switch the chat template off.", name=name)
         text = tokenizer.apply_chat_template([{"role": "user", "content": text}], tokenize=False,
                                              add_generation_prompt=True)
         ids, lead = list(tokenizer(text, add_special_tokens=False)["input_ids"]), 0
@@ -180,7 +181,8 @@ def encode(tokenizer, family: str, text: str, *, limit: int, why: str, chat: boo
         start = list(start_ids(tokenizer))
         body = list(tokenizer(text, add_special_tokens=False)["input_ids"]) if text else []
         if not start and not body:
-            raise InputError(f"The prompt is empty and {name} has no start token to begin from. Type a few words.")
+            raise InputError("The prompt is empty and {name} has no start token to begin from. Type a few words.",
+                             name=name)
         if not body:
             notices.append(f"The prompt is empty, so the model reads only its start token "
                            f"{tokenizer.convert_ids_to_tokens(start[0])!r}: what follows is what it expects a text "
@@ -207,7 +209,7 @@ def encode_sentence(tokenizer, family: str, text: str, *, limit: int, why: str, 
     closing [SEP] stays), unlike `encode`, which keeps the end of a prompt for the next token; the notice
     says so. `lower`: the model's config asks for lower-cased text (do_lower_case)."""
     if not isinstance(text, str):
-        raise InputError(f"The sentence must be text; got {type(text).__name__}.")
+        raise InputError("The sentence must be text; got {type}.", type=type(text).__name__)
     if lower:
         text = text.lower()
     if family == "causal":
@@ -215,10 +217,10 @@ def encode_sentence(tokenizer, family: str, text: str, *, limit: int, why: str, 
         ids = start + (list(tokenizer(text, add_special_tokens=False)["input_ids"]) if text else [])
         lead, total = len(start), len(ids)
         if not ids:
-            raise InputError(f"The sentence is empty and {name} has no start token. Type a few words.")
+            raise InputError("The sentence is empty and {name} has no start token. Type a few words.", name=name)
         if total > limit:
             if limit <= lead:
-                raise InputError(f"There is no room for the sentence: {why}.")
+                raise InputError("There is no room for the sentence: {why}.", why=why)
             ids = ids[:limit]
     else:
         ids = list(tokenizer(text, add_special_tokens=True)["input_ids"])
@@ -288,16 +290,16 @@ def slot(tokenizer, family: str, text: str, *, limit: int, why: str, name: str =
     the notice is not kept (a probe sentence is short) but a cut that loses the blank is refused."""
     found = find_masks(text)
     if len(found) != 1:
-        raise InputError(f"The text needs exactly one [MASK] for the blank; it has {len(found)}.")
+        raise InputError("The text needs exactly one [MASK] for the blank; it has {n}.", n=len(found))
     prefix = text[: found[0][0]]
     spaced = prefix.endswith(" ")
     if family == "masked":
         if tokenizer.mask_token_id is None:
-            raise InputError(f"{name} has no mask token, so it cannot fill a blank.")
+            raise InputError("{name} has no mask token, so it cannot fill a blank.", name=name)
         ids = list(tokenizer(spell_masks(tokenizer, text), add_special_tokens=True)["input_ids"])
         ids, _ = fit(ids, limit, 1, why)
         if tokenizer.mask_token_id not in ids:
-            raise InputError(f"The text is too long: {why}, and cutting it loses the blank. Shorten it.")
+            raise InputError("The text is too long: {why}, and cutting it loses the blank. Shorten it.", why=why)
         at = ids.index(tokenizer.mask_token_id)
         return Slot(tuple(ids[:at]), tuple(ids[at + 1:]), spaced)
     if family == "causal":
@@ -305,11 +307,12 @@ def slot(tokenizer, family: str, text: str, *, limit: int, why: str, name: str =
         left = prefix.rstrip(" ")
         before = start + (list(tokenizer(left, add_special_tokens=False)["input_ids"]) if left else [])
         if not before:
-            raise InputError(f"The blank opens the text and {name} has no start token to predict from. Put words "
-                             "before the blank.")
+            raise InputError("The blank opens the text and {name} has no start token to predict from. Put words "
+                             "before the blank.", name=name)
         before, _ = fit(before, limit, len(start), why)
         return Slot(tuple(before), (), spaced)
-    raise InputError(f"{name} is a {family} model: a blank in a text is for masked and causal LMs.")
+    raise InputError("{name} is a {family} model: a blank in a text is for masked and causal LMs.", name=name,
+                     family=family)
 
 
 def pieces(tokenizer, text: str, what: str, *, name: str = "the model", cap: int = MAX_PIECE_TOKENS
@@ -317,12 +320,14 @@ def pieces(tokenizer, text: str, what: str, *, name: str = "the model", cap: int
     """The tokens of a word read inside a text (a label, a target, a continuation): no special tokens.
     Empty or longer than `cap` tokens is refused before any tensor exists."""
     if not isinstance(text, str):
-        raise InputError(f"{what} must be text; got {type(text).__name__}.")
+        raise InputError("{what} must be text; got {type}.", what=what, type=type(text).__name__)
     ids = tuple(tokenizer(text, add_special_tokens=False)["input_ids"]) if text else ()
     if not ids:
-        raise InputError(f"{what} {text!r} has no tokens in {name}'s vocabulary: remove it or spell it differently.")
+        raise InputError("{what} {text!r} has no tokens in {name}'s vocabulary: remove it or spell it "
+                         "differently.", what=what, text=text, name=name)
     if len(ids) > cap:
         shown = text if len(text) <= 40 else text[:37] + "…"
-        raise InputError(f"{what} {shown!r} is {len(ids):,} tokens, {len(ids) - cap:,} over the limit of {cap} "
-                         "tokens for one word or phrase. Shorten it.")
+        raise InputError("{what} {shown!r} is {n:,} tokens, {len_ids_cap:,} over the limit of {cap} tokens for "
+                         "one word or phrase. Shorten it.", what=what, shown=shown, n=len(ids),
+                         len_ids_cap=len(ids) - cap, cap=cap)
     return ids

@@ -195,8 +195,10 @@ class RemoteBackend(Backend):
                 self._on_failure(exc)
             message = html.escape(str(exc), quote=False)
             if exc.kind == "unsupported" or (exc.kind == "http" and exc.status in (400, 413, 422)):
-                raise InputError(f"{what[:1].upper() + what[1:]} on {self.name}: {message}.") from None
-            raise ModelUnavailable(f"{self.name} is unavailable ({what}): {message}.") from None
+                raise InputError("{what} on {model}: {message}.", what=what[:1].upper() + what[1:], model=self.name,
+                                 message=message) from None
+            raise ModelUnavailable("{model} is unavailable ({what}): {message}.", model=self.name, what=what,
+                                   message=message) from None
 
     # ---- what goes on the wire ---------------------------------------------------------------------
 
@@ -298,15 +300,15 @@ class RemoteBackend(Backend):
             if report is not None:
                 report(n, len(requests))
             if r.after or r.decoder or not r.target:
-                raise InputError(f"{self.name} is a causal model behind a server: it scores tokens after a context "
-                                 "only.")
+                raise InputError("{model} is a causal model behind a server: it scores tokens after a context "
+                                 "only.", model=self.name)
             context, _ = self.wire_prompt(r.context)
             target = list(r.target) if isinstance(context, list) else self.tokenizer.decode(
                 list(r.target), skip_special_tokens=False, clean_up_tokenization_spaces=False)
             with self.errors("scoring"):
                 tokens = self.server.score_tokens(self.served, context, target, top=max(r.top, RANK_TOP))
             if [t.token.id for t in tokens] != list(r.target) and self.caps.scoring == "prompt_logprobs":
-                raise ModelUnavailable(f"{self.url} scored other tokens than those asked for; not used.")
+                raise ModelUnavailable("{url} scored other tokens than those asked for; not used.", url=self.url)
             logprobs = tuple(float(t.token.logprob) for t in tokens)
             if len(tokens) == 1:
                 first_rank = tokens[0].rank
@@ -382,8 +384,9 @@ def open_remote(registry, spec: ModelSpec, limits: Limits | None = None) -> Remo
     local = tokenizer is not None
     if not local:
         if not entry.caps.tokenize:
-            raise ModelUnavailable(f"{spec.name} is unavailable: {note}, and {spec.source} has no tokenize endpoint, "
-                                   "so its prompts cannot be read as token ids.")
+            raise ModelUnavailable("{model} is unavailable: {note}, and {source} has no tokenize endpoint, so "
+                                   "its prompts cannot be read as token ids.", model=spec.name, note=note,
+                                   source=spec.source)
         with _catalog_errors(spec):
             tokenizer = ServerTokenizer(entry.server, entry.model, entry.caps)
         note = f"{note}; its tokens come from the server's tokenize endpoint"
@@ -405,4 +408,5 @@ def _catalog_errors(spec: ModelSpec):
     try:
         yield
     except RemoteError as exc:
-        raise ModelUnavailable(f"{spec.name} is unavailable: {html.escape(str(exc), quote=False)}.") from None
+        raise ModelUnavailable("{model} is unavailable: {value}.", model=spec.name,
+                               value=html.escape(str(exc), quote=False)) from None

@@ -65,14 +65,16 @@ def _pooling(config: dict) -> str:
     mode = config.get("pooling_mode")
     if isinstance(mode, str):
         if mode not in _NEW_NAMES:
-            raise InputError(f"The model's sentence-transformers pooling is {mode!r}, which this app does not "
-                             f"compute; choose a pooling ({', '.join(POOLINGS)}) explicitly.")
+            raise InputError("The model's sentence-transformers pooling is {mode!r}, which this app does not "
+                             "compute; choose a pooling ({items}) explicitly.", mode=mode,
+                             items=', '.join(POOLINGS))
         return _NEW_NAMES[mode]
     on = [name for key, name in _OLD_KEYS.items() if config.get(key)]
     others = [k for k, v in config.items() if k.startswith("pooling_mode") and v and k not in _OLD_KEYS]
     if len(on) != 1 or others:
-        raise InputError(f"The model's sentence-transformers pooling ({', '.join(on + others) or 'none'}) is not "
-                         f"one this app computes; choose a pooling ({', '.join(POOLINGS)}) explicitly.")
+        raise InputError("The model's sentence-transformers pooling ({value}) is not one this app computes; "
+                         "choose a pooling ({items}) explicitly.", value=', '.join(on + others) or 'none',
+                         items=', '.join(POOLINGS))
     return on[0]
 
 

@@ -55,7 +55,8 @@ def parse_continuations(raw: str, *, leading_space: bool = True, max_items: int 
     if not words:
         raise InputError("Every continuation is empty. Type words such as night, day.")
     if len(words) > max_items:
-        raise InputError(f"At most {max_items} continuations at once (you typed {len(words)}).")
+        raise InputError("At most {max_items} continuations at once (you typed {n}).", max_items=max_items,
+                         n=len(words))
     return words
 
 

@@ -184,18 +184,18 @@ def prepare(lm: LM, prompt: str, *, decoder_prefix: str = "", mask_index: int = 
         tok = b.tokenizer
         mask = tok.mask_token
         if mask is None or tok.mask_token_id is None:
-            raise InputError(f"{name} has no mask token, so it cannot fill a blank.")
+            raise InputError("{name} has no mask token, so it cannot fill a blank.", name=name)
         enc = b.encode(prompt, max_tokens=max_tokens, reserve=reserve)
         notices = list(enc.notices)
         masks = [i for i, t in enumerate(enc.ids) if t == tok.mask_token_id]
         if not masks:
             raise InputError(
-                f"No mask in the text. Put {mask} where the missing word goes, e.g. "
-                f"\"The capital of France is {mask}.\" ({name} spells its mask token {mask}; "
-                "[MASK] and <mask> are accepted too)."
+                "No mask in the text. Put {mask} where the missing word goes, e.g. \"The capital of France is "
+                "{mask}.\" ({name} spells its mask token {mask}; [MASK] and <mask> are accepted too).",
+                mask=mask, name=name
             )
         if not 0 <= mask_index < len(masks):
-            raise InputError(f"The text has {len(masks)} mask(s); choose a mask number from 1 to {len(masks)}.")
+            raise InputError("The text has {n} mask(s); choose a mask number from 1 to {n}.", n=len(masks))
         where = f"at {mask}"
         if len(masks) > 1:
             where += f" ({mask_index + 1} of {len(masks)})"
@@ -262,7 +262,7 @@ def _partial(b, inputs: Inputs, request: tuple) -> NextTokenResult:
     """The top MAX_K next tokens as the backend sends them (TOP_NEXT), with no forward pass here."""
     got = b.top_next(inputs.ids, MAX_K)
     if not got.logprobs:
-        raise InputError(f"{b.name} sent no next tokens for this prompt; try another prompt.")
+        raise InputError("{model} sent no next tokens for this prompt; try another prompt.", model=b.name)
     vocab = got.vocab or 0
     of = f" of {vocab:,}" if vocab else ""
     notices = list(inputs.notices) + list(got.notices)
@@ -289,9 +289,10 @@ def check_params(temperature, top_k) -> tuple[float, int]:
 
     t, k = number(temperature), number(top_k)
     if not (math.isfinite(t) and t >= 0):
-        raise InputError(f"Choose a temperature 0 or more (0 means always the top token); got {temperature!r}.")
+        raise InputError("Choose a temperature 0 or more (0 means always the top token); got {temperature!r}.",
+                         temperature=temperature)
     if not (k.is_integer() and 1 <= k <= MAX_K):
-        raise InputError(f"k must be a whole number from 1 to {MAX_K}; got {top_k!r}.")
+        raise InputError("k must be a whole number from 1 to {max_k}; got {top_k!r}.", max_k=MAX_K, top_k=top_k)
     return t, int(k)
 
 

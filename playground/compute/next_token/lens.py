@@ -76,8 +76,8 @@ def logit_lens(lm: LM, prompt: str, *, max_positions: int = 48, top: int = 5, ma
     b = backend_of(lm)
     if b.family != "causal":
         raise InputError(
-            f"The logit lens reads a causal LM's layers through its unembedding; {b.name} is a "
-            f"{b.family} model. Choose a causal model (SmolLM2, GPT-2)."
+            "The logit lens reads a causal LM's layers through its unembedding; {model} is a {family} model. "
+            "Choose a causal model (SmolLM2, GPT-2).", model=b.name, family=b.family
         )
     b.require(WEIGHTS, "the logit lens")
     if not 1 <= max_positions <= 256:
@@ -88,11 +88,13 @@ def logit_lens(lm: LM, prompt: str, *, max_positions: int = 48, top: int = 5, ma
     out = b.forward(inputs.ids, hidden_states=True)
     hidden = out.hidden_states
     if hidden is None or len(hidden) < 2:
-        raise InputError(f"{b.name} does not return its hidden states, so the logit lens cannot read them.")
+        raise InputError("{model} does not return its hidden states, so the logit lens cannot read them.",
+                         model=b.name)
     unembed = model.get_output_embeddings()
     norm = _final_norm(model)
     if unembed is None or norm is None:
-        raise InputError(f"The logit lens does not know where {type(model).__name__} keeps its final norm.")
+        raise InputError("The logit lens does not know where {type} keeps its final norm.",
+                         type=type(model).__name__)
     cap = getattr(model.config, "final_logit_softcapping", None)
     scale = getattr(model.config, "logit_scale", None)  # Cohere-style models multiply the logits
 
@@ -121,9 +123,9 @@ def logit_lens(lm: LM, prompt: str, *, max_positions: int = 48, top: int = 5, ma
         tolerance = 1e-3 * max(1.0, model_logits.abs().max().item())
         if diff > tolerance:
             raise InputError(
-                f"The logit lens could not reproduce {b.name}'s output from its last hidden state "
-                f"(off by {diff:.3g}); this architecture applies something after the final norm that the lens "
-                "does not know."
+                "The logit lens could not reproduce {model}'s output from its last hidden state (off by "
+                "{diff:.3g}); this architecture applies something after the final norm that the lens does not "
+                "know.", model=b.name, diff=diff
             )
         rows = []
         for layer, h in enumerate(hidden):

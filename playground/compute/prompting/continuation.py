@@ -16,8 +16,8 @@ def complete_many(lm: LM, prompts: list[str], *, max_new_tokens: int = 32, stop:
     """Greedy continuations of several prompts, read as every tab reads them (the core), batched."""
     b = backend_of(lm)
     if b.family == "masked":
-        raise InputError(f"{b.name} is a masked LM: it fills a [MASK] but does not continue a text. "
-                         "Use the label scores, or a causal model for the continuation.")
+        raise InputError("{model} is a masked LM: it fills a [MASK] but does not continue a text. Use the label "
+                         "scores, or a causal model for the continuation.", model=b.name)
     b.require(GENERATE, "a continuation")
     rows = [b.encode(p, max_tokens=max_tokens, reserve=max_new_tokens).ids for p in prompts]
     new = b.generate_many(rows, max_new_tokens=max_new_tokens, stop=stop, report=report)

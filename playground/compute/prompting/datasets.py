@@ -30,7 +30,8 @@ def load_dataset(name: str) -> tuple[Example, ...]:
     """A data set shipped in assets/datasets, by name (reviews, en-fr)."""
     names = dataset_names()
     if name not in names:
-        raise InputError(f"No data set {name!r}. Choose one of: {', '.join(names)}; or upload a CSV.")
+        raise InputError("No data set {name!r}. Choose one of: {items}; or upload a CSV.", name=name,
+                         items=', '.join(names))
     return parse_csv((DATASETS / f"{name}.csv").read_bytes(), source=f"{name}.csv")
 
 
@@ -38,31 +39,38 @@ def parse_csv(data: bytes | str | Path, *, source: str = "the CSV") -> tuple[Exa
     """Examples from a CSV with a header row text,label (other columns are ignored), UTF-8."""
     if isinstance(data, Path):
         if data.stat().st_size > MAX_CSV_BYTES:
-            raise InputError(f"{source} is {data.stat().st_size / 1e6:.1f} MB; the limit is "
-                             f"{MAX_CSV_BYTES / 1e6:.0f} MB ({MAX_EXAMPLES} examples). Upload a sample of it.")
+            raise InputError("{source} is {value:.1f} MB; the limit is {limit_mb:.0f} MB "
+                             "({max_examples} examples). Upload a sample of it.", source=source,
+                             value=data.stat().st_size / 1e6, limit_mb=MAX_CSV_BYTES / 1e6,
+                             max_examples=MAX_EXAMPLES)
         data = data.read_bytes()
     if isinstance(data, str) and len(data) > MAX_CSV_BYTES // 4 and len(data.encode("utf-8", "replace")) > MAX_CSV_BYTES:
-        raise InputError(f"{source} is {len(data.encode('utf-8', 'replace')) / 1e6:.1f} MB; the limit is "
-                         f"{MAX_CSV_BYTES / 1e6:.0f} MB ({MAX_EXAMPLES} examples). Send a sample of it.")
+        raise InputError("{source} is {value:.1f} MB; the limit is {limit_mb:.0f} MB ({max_examples} "
+                         "examples). Send a sample of it.", source=source,
+                         value=len(data.encode('utf-8', 'replace')) / 1e6, limit_mb=MAX_CSV_BYTES / 1e6,
+                         max_examples=MAX_EXAMPLES)
     if isinstance(data, bytes):
         if len(data) > MAX_CSV_BYTES:
-            raise InputError(f"{source} is {len(data) / 1e6:.1f} MB; the limit is {MAX_CSV_BYTES / 1e6:.0f} MB "
-                             f"({MAX_EXAMPLES} examples). Upload a sample of it.")
+            raise InputError("{source} is {len_data_1e6:.1f} MB; the limit is {limit_mb:.0f} MB "
+                             "({max_examples} examples). Upload a sample of it.", source=source,
+                             len_data_1e6=len(data) / 1e6, limit_mb=MAX_CSV_BYTES / 1e6,
+                             max_examples=MAX_EXAMPLES)
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(f"{source} is not UTF-8 text (byte {exc.start}). Save it as CSV UTF-8 and upload "
-                             "it again.") from None
+            raise InputError("{source} is not UTF-8 text (byte {start}). Save it as CSV UTF-8 and upload it "
+                             "again.", source=source, start=exc.start) from None
     if "\x00" in data:
-        raise InputError(f"{source} looks like a binary file, not a CSV: save it as CSV UTF-8.")
+        raise InputError("{source} looks like a binary file, not a CSV: save it as CSV UTF-8.", source=source)
     try:
         reader = csv.DictReader(io.StringIO(data))
         fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     except csv.Error as exc:
-        raise InputError(f"{source} could not be read as CSV: {exc}.") from None
+        raise InputError("{source} could not be read as CSV: {exc}.", source=source, exc=exc) from None
     if "text" not in fields or "label" not in fields:
-        raise InputError(f"{source} needs a header row with the columns text and label; it has "
-                         f"{', '.join(repr(f) for f in fields) or 'no header'}. Example first line: text,label")
+        raise InputError("{source} needs a header row with the columns text and label; it has {value}. Example "
+                         "first line: text,label", source=source,
+                         value=', '.join(repr(f) for f in fields) or 'no header')
     reader.fieldnames = fields
     examples = []
     try:
@@ -71,15 +79,18 @@ def parse_csv(data: bytes | str | Path, *, source: str = "the CSV") -> tuple[Exa
             if not text and not label:
                 continue
             if not text or not label:
-                raise InputError(f"{source}, line {n}: every row needs both a text and a label.")
+                raise InputError("{source}, line {n}: every row needs both a text and a label.", source=source,
+                                 n=n)
             if len(text) > MAX_TEXT_CHARS:
-                raise InputError(f"{source}, line {n}: the text is {len(text):,} characters; the limit per "
-                                 f"example is {MAX_TEXT_CHARS:,}.")
+                raise InputError("{source}, line {n}: the text is {n2:,} characters; the limit per example is "
+                                 "{max_text_chars:,}.", source=source, n=n, n2=len(text),
+                                 max_text_chars=MAX_TEXT_CHARS)
             examples.append(Example(text, label))
             if len(examples) > MAX_EXAMPLES:
-                raise InputError(f"{source} has more than {MAX_EXAMPLES} examples; upload a sample of it.")
+                raise InputError("{source} has more than {max_examples} examples; upload a sample of it.",
+                                 source=source, max_examples=MAX_EXAMPLES)
     except csv.Error as exc:
-        raise InputError(f"{source} could not be read as CSV: {exc}.") from None
+        raise InputError("{source} could not be read as CSV: {exc}.", source=source, exc=exc) from None
     if not examples:
-        raise InputError(f"{source} has a header but no examples.")
+        raise InputError("{source} has a header but no examples.", source=source)
     return tuple(examples)

@@ -20,10 +20,12 @@ def parse_demos(rows) -> tuple[tuple[str, str], ...]:
         if not any(cells):
             continue
         if not all(cells):
-            raise InputError(f"Demonstration {n} has an input but no output (or the other way round): fill both.")
+            raise InputError("Demonstration {n} has an input but no output (or the other way round): fill both.",
+                             n=n)
         demos.append((cells[0], cells[1]))
     if len(demos) > MAX_DEMOS:
-        raise InputError(f"{len(demos)} demonstrations is more than {MAX_DEMOS}; a few-shot prompt needs a handful.")
+        raise InputError("{n} demonstrations is more than {max_demos}; a few-shot prompt needs a handful.",
+                         n=len(demos), max_demos=MAX_DEMOS)
     return tuple(demos)
 
 
@@ -68,7 +70,7 @@ def choose_demos(demos, k: int | None = None, order: str = "as entered", seed: i
     if order == "shuffled":
         random.Random(whole_number(seed, "The seed", 0, 2**31 - 1)).shuffle(idx)
     elif order != "as entered":
-        raise InputError(f"Unknown order {order!r}: choose \"as entered\" or \"shuffled\".")
+        raise InputError("Unknown order {order!r}: choose \"as entered\" or \"shuffled\".", order=order)
     idx = idx[:k]
     return tuple(demos[i] for i in idx), tuple(idx), tuple(notices)
 
@@ -77,7 +79,8 @@ def whole_number(value, what: str, lo: int, hi: int) -> int:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InputError(f"{what} must be a whole number from {lo} to {hi}.") from None
+        raise InputError("{what} must be a whole number from {lo} to {hi}.", what=what, lo=lo, hi=hi) from None
     if not math.isfinite(number) or number != int(number) or not lo <= number <= hi:
-        raise InputError(f"{what} must be a whole number from {lo} to {hi}; got {value!r}.")
+        raise InputError("{what} must be a whole number from {lo} to {hi}; got {value!r}.", what=what, lo=lo,
+                         hi=hi, value=value)
     return int(number)

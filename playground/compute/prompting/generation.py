@@ -75,8 +75,8 @@ def evaluate_generation(lm: LM, examples, template: str, *, demos=(), instructio
     (exact match), and log P(reference | prompt), batched."""
     b = need_lm(lm)
     if b.family == "masked":
-        raise InputError(f"{b.name} is a masked LM: it cannot write a free-text answer. Choose a causal "
-                         "or seq2seq model, or a data set with a few fixed labels.")
+        raise InputError("{model} is a masked LM: it cannot write a free-text answer. Choose a causal or seq2seq "
+                         "model, or a data set with a few fixed labels.", model=b.name)
     template = check_template(template, b.family)
     kept, notices = without_demos(list(examples), demos)
     if not kept:

@@ -81,9 +81,9 @@ def check_gold(examples, labels: tuple[str, ...]) -> None:
     names = {lab.lower(): lab for lab in labels}
     unknown = sorted({e.label for e in examples if e.label.lower() not in names})
     if unknown:
-        raise InputError(f"The data set's label(s) {', '.join(map(repr, unknown[:5]))} are not among the labels "
-                         f"({', '.join(labels)}). Give every label that occurs in the data, or pick a data set "
-                         "with these labels.")
+        raise InputError("The data set's label(s) {items} are not among the labels ({items2}). Give every label "
+                         "that occurs in the data, or pick a data set with these labels.",
+                         items=', '.join(map(repr, unknown[:5])), items2=', '.join(labels))
 
 
 def canonical(examples, labels: tuple[str, ...]) -> list[Example]:
@@ -141,8 +141,9 @@ def _classifier_labels(b, names: tuple[str, ...]) -> dict[int, str]:
     ours = {n.lower(): n for n in names}
     mapping = {int(i): ours.get(str(lab).lower()) for i, lab in id2label.items()}
     if not any(mapping.values()):
-        raise InputError(f"{b.name} predicts {', '.join(map(str, id2label.values()))}, none of which is "
-                         f"one of the labels ({', '.join(names)}). Name the labels as the classifier does.")
+        raise InputError("{model} predicts {items}, none of which is one of the labels ({items2}). Name the "
+                         "labels as the classifier does.", model=b.name,
+                         items=', '.join(map(str, id2label.values())), items2=', '.join(names))
     return mapping
 
 

@@ -118,8 +118,8 @@ def requests_for(b, prompt: str, targets, *, max_tokens: int = 1024, top: int = 
     longest = max(len(t) for t in targets)
     if b.family == "masked":
         if "[MASK]" not in prompt and "<mask>" not in prompt:
-            raise InputError(f"The prompt has no mask for the label: put {b.tokenizer.mask_token} (or [MASK]) in the "
-                             "template.")
+            raise InputError("The prompt has no mask for the label: put {mask_token} (or [MASK]) in the template.",
+                             mask_token=b.tokenizer.mask_token)
         slot = b.slot(prompt, max_tokens=max_tokens, reserve=longest - 1)
         reqs = [ScoreRequest(slot.before, t, after=slot.after) for t in targets]
         notices = ()
@@ -190,7 +190,8 @@ def classify(lm: LM, text: str, template: str = SENTIMENT_TEMPLATE, labels=SENTI
     if not isinstance(text, str) or not text.strip():
         raise InputError("The text to classify is empty: type a sentence, e.g. a short review.")
     if len(text) > MAX_TEXT_CHARS:
-        raise InputError(f"The text is {len(text):,} characters; classify up to {MAX_TEXT_CHARS:,} at a time.")
+        raise InputError("The text is {n:,} characters; classify up to {max_text_chars:,} at a time.",
+                         n=len(text), max_text_chars=MAX_TEXT_CHARS)
     template = check_template(template, b.family)
     labels = as_labels(labels, template)
     prompts = [build_prompt(template, text, demos, instruction=instruction, separator=separator, labels=labels)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ...errors import InputError
@@ -18,6 +19,11 @@ class Label:
     verbalizer: str  # the text scored, as the model reads it after the prompt (" positive")
 
 
+# A template that ends in Chinese (a character or full-width punctuation, "情感：") is followed by its label with no
+# space: Chinese writes none between words.
+_CJK_END = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]$")
+
+
 def mask_in(template: str) -> str | None:
     for m in GENERIC_MASKS:
         if m in template:
@@ -28,11 +34,11 @@ def mask_in(template: str) -> str | None:
 def check_template(template, family: str = "causal") -> str:
     """The template, checked: it must be text with one {text}; a masked LM needs a [MASK] for the label."""
     if not isinstance(template, str) or not template.strip():
-        raise InputError("The template is empty. Write one with {text} where the input goes, e.g. "
-                         f"{SENTIMENT_TEMPLATE!r}.")
+        raise InputError("The template is empty. Write one with {{text}} where the input goes, e.g. "
+                         "{sentiment_template!r}.", sentiment_template=SENTIMENT_TEMPLATE)
     if "{text}" not in template:
-        raise InputError("The template has no {text}: put {text} where the input goes, e.g. "
-                         f"{SENTIMENT_TEMPLATE!r}.")
+        raise InputError("The template has no {{text}}: put {{text}} where the input goes, e.g. "
+                         "{sentiment_template!r}.", sentiment_template=SENTIMENT_TEMPLATE)
     if template.count("{text}") > 1:
         raise InputError("The template has {text} more than once: keep one.")
     if family == "masked" and mask_in(template) is None:
@@ -74,22 +80,23 @@ def parse_labels(raw, template: str = "") -> tuple[Label, ...]:
             elif isinstance(item, (list, tuple)) and 1 <= len(item) <= 2:
                 items.append((str(item[0]).strip(), str(item[1]) if len(item) == 2 and item[1] is not None else None))
             else:
-                raise InputError(f"Could not read the label {item!r}: give a name, or a name and a verbalizer.")
+                raise InputError("Could not read the label {item!r}: give a name, or a name and a verbalizer.",
+                                 item=item)
     elif raw is None:
         items = []
     else:
         raise InputError("Labels must be text (one \"label: verbalizer\" per line) or a list.")
     if not items:
-        raise InputError("No labels. Give at least two, one per line as \"label: verbalizer\", e.g.\n"
-                         f"{SENTIMENT_LABELS}")
+        raise InputError("No labels. Give at least two, one per line as \"label: verbalizer\", "
+                         "e.g.\n{sentiment_labels}", sentiment_labels=SENTIMENT_LABELS)
     bare = (not template) or template != template.rstrip() or template.rstrip().endswith(tuple(GENERIC_MASKS)) \
-        or mask_in(template) is not None
+        or mask_in(template) is not None or _CJK_END.search(template) is not None
     labels, seen = [], set()
     for name, verb in items:
         if not name:
             raise InputError("A label has no name: write \"name: verbalizer\", e.g. \"positive: great\".")
         if name.lower() in seen:
-            raise InputError(f"The label {name!r} appears twice: each label once.")
+            raise InputError("The label {name!r} appears twice: each label once.", name=name)
         seen.add(name.lower())
         if verb is None or not verb.strip():
             verb = name if bare else " " + name
@@ -99,5 +106,6 @@ def parse_labels(raw, template: str = "") -> tuple[Label, ...]:
     if len(labels) < 2:
         raise InputError("Give at least two labels to choose between (one per line, e.g. \"positive: positive\").")
     if len(labels) > MAX_LABELS:
-        raise InputError(f"{len(labels)} labels is more than the {MAX_LABELS} this view compares; keep fewer.")
+        raise InputError("{n} labels is more than the {max_labels} this view compares; keep fewer.",
+                         n=len(labels), max_labels=MAX_LABELS)
     return tuple(labels)
