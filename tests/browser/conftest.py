@@ -218,3 +218,31 @@ def toast(page: Page, pattern: re.Pattern, timeout: float = SLOW) -> Locator:
     found = page.locator("[data-testid='toast-body']").filter(has_text=pattern).first
     expect(found).to_be_visible(timeout=timeout)
     return found
+
+
+# ---- when a browser test fails: what the app's threads were doing ------------------------------------------
+
+def _busy_stacks() -> str:
+    """Every thread of this process (the live app serves from it) that is inside the app or Gradio's event
+    handling, with its innermost frames: enough to tell a slow request from a stuck one."""
+    import sys
+    import threading
+    import traceback
+
+    names = {t.ident: t.name for t in threading.enumerate()}
+    out = []
+    for ident, frame in sys._current_frames().items():
+        stack = traceback.extract_stack(frame)
+        ours = [f for f in stack if "playground" in f.filename or "/gradio/" in f.filename]
+        if not ours or ours[-1].name in ("_loop", "_take") and "workers.py" in ours[-1].filename:
+            continue  # idle: not in the app, or a compute thread waiting for work
+        out.append(f"--- {names.get(ident, ident)}\n" + "".join(traceback.format_list(stack[-8:])))
+    return "\n".join(out) or "(no thread inside the app or Gradio)"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed:
+        report.sections.append(("the app's busy threads when the test failed", _busy_stacks()))
+    return report
