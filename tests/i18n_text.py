@@ -1,6 +1,5 @@
-"""What counts as English left in Chinese UI text, for the tests that look (tests/test_i18n_views.py here; the
-browser test tests/browser/test_language_browser.py has the same `english_left`, and may import this one), and the
-fixed text of a view: an HTML string's visible text, a plotly figure's titles, axis titles, legend names,
+"""What counts as English left in Chinese UI text, for the tests that look (tests/test_i18n_views.py and the
+browser test tests/browser/test_language_browser.py), and the fixed text of a view: an HTML string's visible text, a plotly figure's titles, axis titles, legend names,
 annotations and hover templates.
 
 Not looked at (issue 18's exemptions): model names, tokens and model output (token chips, code, quoted examples,
@@ -27,8 +26,18 @@ SAME = {
     "length", "repetition", "ngram", "size", "return", "sequences", "sample", "do_sample", "bad_words_ids",
     "temperature", "top_k", "top_p", "seed", "endoftext", "im_start", "im_end", "user", "assistant", "extra_id",
     "transformer", "alt",
-    "cos", "log", "rope",  # here too: the formulas' function names (log P, mean cos(Δ·θᵢ)), like softmax and argmax
+    "cos", "log", "rope",  # the formulas' function names (log P, mean cos(Δ·θᵢ)), like softmax and argmax
+    "gram",  # n-gram, the field's term
 }
+# names: a library's name, a file's path, a code identifier (generate()'s max_new_tokens, a template's {text}), a
+# name with a digit in it (word2vec, gpt2), a setting's name (PLAYGROUND_MAX_PROMPT_TOKENS): taken out of a text
+# before its words are looked at
+NAME = re.compile("|".join((
+    r"\bsentence-transformers\b",  # a library
+    r"(?<![\w/])(?:[\w.-]+/)+(?:[\w-]+\.[A-Za-z]+)?(?![\w/])",  # a path: assets/probes/
+    r"\{\w+\}|\b\w*_\w*\b",  # an identifier: a template's {text}, max_new_tokens, PLAYGROUND_MAX_PROMPT_TOKENS
+    r"\b[A-Za-z]+\d\w*\b",  # a name with a digit: word2vec, gpt2
+)))
 
 
 def _names() -> set[str]:
@@ -39,7 +48,6 @@ def _names() -> set[str]:
 
 
 QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|‘[^’]*’|`[^`]*`|\([^()]*[A-Za-z][^()]*=[^()]*\)")
-ENV_NAME = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")  # a setting's name: PLAYGROUND_MAX_PROMPT_TOKENS
 
 
 def english_left(texts: list[str]) -> list[str]:
@@ -48,7 +56,7 @@ def english_left(texts: list[str]) -> list[str]:
     same = SAME | _names()
     bad = []
     for text in texts:
-        bare = ENV_NAME.sub(" ", QUOTED.sub(" ", text))
+        bare = NAME.sub(" ", QUOTED.sub(" ", text))
         words = re.findall(r"[A-Za-z][A-Za-z_]{2,}", bare)
         if any(w.lower() not in same and w.lower().rstrip("s") not in same for w in words):
             bad.append(text)

@@ -3,9 +3,10 @@ has run in it (so its messages, notes, cards and charts are on screen), shows no
 Chinese; the in-page switch and ?lang= change the language; a screenshot of every tab in Chinese.
 
 What is not translated, and so not looked at (issue 18): model names, tokens, model output, numbers, and the
-chrome of third-party views (bertviz's iframe, plotly's mode bar). SKIP, NOTE_EXAMPLE, TICK, the typed lines,
-QUOTED, NAME and SAME below say, each, which of these it is; the model's input (a lesson's example sentence, a
-probe set) counts as tokens: a view that echoes it marks it .pg-input.
+chrome of third-party views (bertviz's iframe, plotly's mode bar). SKIP, NOTE_EXAMPLE, TICK and the typed lines
+below, and QUOTED, NAME and SAME in tests/i18n_text.py (shared with the views' tests), say, each, which of these
+it is; the model's input (a lesson's example sentence, a probe set) counts as tokens: a view that echoes it marks
+it .pg-input.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from playground import models
+from tests.i18n_text import QUOTED, english_left
 
 from .conftest import SLOW, shot
 
@@ -92,54 +93,6 @@ VISIBLE_TEXT = """
   return out;
 }
 """
-
-# Words that are the same in both languages: names, code identifiers, units and the field's own symbols.
-SAME = {
-    "api", "gradio", "bertviz", "numpy", "plotly", "hugging", "face", "hub", "gguf", "safetensors", "float", "auto",
-    "cpu", "gpu", "cuda", "mps", "bpe", "wordpiece", "sentencepiece", "unigram", "softmax", "logit", "logits",
-    "argmax", "lens", "top", "apache", "licence", "pca", "faq", "sst", "utf", "csv", "json", "html", "readme",
-    "layernorm", "rollout", "cls", "sep", "mask", "unk", "pad", "bos", "eos", "head", "view", "model", "neuron",
-    "generate", "rotary", "batch", "positions", "vocabulary", "nats", "openai", "llama", "gemma", "qwen", "bert",
-    "minilm", "smollm", "gpt", "neo", "roberta", "distilbert", "distilgpt", "bart", "flan", "base", "small",
-    "medium", "large", "uncased", "instruct", "chinese", "all", "clark", "abnar", "zuidema", "via",
-    "playground", "model_dirs", "remote_urls", "max", "new", "tokens", "beams", "num", "penalty", "alpha",
-    "length", "repetition", "ngram", "size", "return", "sequences", "sample", "do_sample", "bad_words_ids",
-    "temperature", "top_k", "top_p", "seed", "endoftext", "im_start", "im_end", "user", "assistant", "extra_id",
-    "transformer", "alt",
-    "log", "gram",  # numbers: the maths' own notation (log p, log P(target | A)); n-gram, the field's term
-}
-# names: a library's name, a file's path, a code identifier (generate()'s max_new_tokens, a template's {text}), a
-# name with a digit in it (word2vec, gpt2): taken out of a text before its words are looked at
-NAME = re.compile("|".join((
-    r"\bsentence-transformers\b",  # a library
-    r"(?<![\w/])(?:[\w.-]+/)+(?:[\w-]+\.[A-Za-z]+)?(?![\w/])",  # a path: assets/probes/
-    r"\{\w+\}|\b\w*_\w*\b",  # an identifier: a template's {text}, max_new_tokens
-    r"\b[A-Za-z]+\d\w*\b",  # a name with a digit: word2vec, gpt2
-)))
-
-
-def _names() -> set[str]:
-    found = set()
-    for spec in (*models.HUB_CLASSICS, models._SMOLLM2, models._MINILM, models._GEMMA):
-        found |= {w.lower() for w in re.findall(r"[A-Za-z]+", spec.name)}
-    return found
-
-
-QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|‘[^’]*’|`[^`]*`|\([^()]*[A-Za-z][^()]*=[^()]*\)")
-
-
-def english_left(texts: list[str]) -> list[str]:
-    """The texts with a word of three or more Latin letters that is not a name, a code identifier or a quoted
-    example (a token, a model's output, a prompt)."""
-    same = SAME | _names()
-    bad = []
-    for text in texts:
-        bare = NAME.sub(" ", QUOTED.sub(" ", text))
-        words = re.findall(r"[A-Za-z][A-Za-z_]{2,}", bare)
-        if any(w.lower() not in same and w.lower().rstrip("s") not in same for w in words):
-            bad.append(text)
-    return bad
-
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
