@@ -61,37 +61,31 @@ def _playwright():
         yield p
 
 
-@pytest.fixture(scope="session")
-def browser_context(_playwright):
-    """One Chromium for the session, with a fresh temporary profile."""
-    p = _playwright
-    with tempfile.TemporaryDirectory(prefix="pg-chromium-") as profile:
+def _chromium(p, locale: str):
+    """A Chromium with a fresh temporary profile whose browser language (navigator.language, Accept-Language)
+    is `locale`."""
+    with tempfile.TemporaryDirectory(prefix=f"pg-chromium-{locale}-") as profile:
         context = p.chromium.launch_persistent_context(
             user_data_dir=profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport=VIEWPORT, locale="en-US",
+            viewport=VIEWPORT, locale=locale,
         )
         context.set_default_timeout(30_000)
         try:
             yield context
         finally:
             context.close()
+
+
+@pytest.fixture(scope="session")
+def browser_context(_playwright):
+    """One Chromium for the session, in en-US."""
+    yield from _chromium(_playwright, "en-US")
 
 
 @pytest.fixture(scope="session")
 def zh_browser_context(_playwright):
-    """A second Chromium whose browser language is Simplified Chinese (navigator.language and Accept-Language
-    zh-CN), for the translated interface; the default context stays en-US."""
-    p = _playwright
-    with tempfile.TemporaryDirectory(prefix="pg-chromium-zh-") as profile:
-        context = p.chromium.launch_persistent_context(
-            user_data_dir=profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport=VIEWPORT, locale="zh-CN",
-        )
-        context.set_default_timeout(30_000)
-        try:
-            yield context
-        finally:
-            context.close()
+    """A second Chromium whose browser language is Simplified Chinese, for the translated interface."""
+    yield from _chromium(_playwright, "zh-CN")
 
 
 class PageLog:
