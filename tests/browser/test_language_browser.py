@@ -117,33 +117,35 @@ def _texts(page: Page) -> list[str]:
     return page.evaluate(VISIBLE_TEXT, [", ".join(SKIP), NOTE_EXAMPLE, TICK])
 
 
-def test_every_tab_in_chinese_has_no_english_ui_text(zh_browser_context, live_app, screenshot_dir):
-    page = _open(zh_browser_context, live_app)
-    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+def _left_on_every_tab(page: Page, wrong, after_tab=lambda tab: None) -> dict[str, list[str]]:
+    """Run each tab's lesson in `page`, then keep what `wrong(texts)` finds in the page's text, per tab."""
     left = {}
     for tab, lesson, shown in TABS:
         _run_tab(page, tab, lesson, shown)
-        shot(page, screenshot_dir, f"zh_{tab}.png")
-        bad = english_left(_texts(page))
+        after_tab(tab)
+        bad = wrong(_texts(page))
         if bad:
             left[tab] = bad
     page.close()
-    assert not left, "English left in the Chinese interface:\n" + "\n".join(
-        f"{tab}: {t!r}" for tab, texts in left.items() for t in texts)
+    return left
+
+
+def _listed(left: dict[str, list[str]]) -> str:
+    return "\n".join(f"{tab}: {t!r}" for tab, texts in left.items() for t in texts)
+
+
+def test_every_tab_in_chinese_has_no_english_ui_text(zh_browser_context, live_app, screenshot_dir):
+    page = _open(zh_browser_context, live_app)
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    left = _left_on_every_tab(page, english_left, lambda tab: shot(page, screenshot_dir, f"zh_{tab}.png"))
+    assert not left, "English left in the Chinese interface:\n" + _listed(left)
 
 
 def test_every_tab_in_english_has_no_chinese_ui_text(browser_context, live_app):
     page = _open(browser_context, live_app)
-    left = {}
-    for tab, lesson, shown in TABS:
-        _run_tab(page, tab, lesson, shown)
-        # a lesson's Chinese example (its text, the characters its note quotes) is model input, not UI text
-        bad = [t for t in _texts(page) if CJK.search(QUOTED.sub(" ", t))]
-        if bad:
-            left[tab] = bad
-    page.close()
-    assert not left, "Chinese in the English interface:\n" + "\n".join(
-        f"{tab}: {t!r}" for tab, texts in left.items() for t in texts)
+    # a lesson's Chinese example (its text, the characters its note quotes) is model input, not UI text
+    left = _left_on_every_tab(page, lambda texts: [t for t in texts if CJK.search(QUOTED.sub(" ", t))])
+    assert not left, "Chinese in the English interface:\n" + _listed(left)
 
 
 def test_the_switch_and_a_deep_link_change_the_language(browser_context, live_app):
