@@ -172,11 +172,21 @@ def select_option(page: Page, dropdown: str, pattern: re.Pattern) -> str:
     return label
 
 
-def set_number(page: Page, elem: str, value: str) -> None:
-    """Type `value` into the number box of the slider or number field `elem` and submit it."""
-    box = page.locator(f"{elem} input[type='number']")
+def set_number(page: Page, elem: str, value: str, *, after: str | None = None) -> None:
+    """Type `value` into the number box of the slider or number field `elem` and submit it. With `after`: first
+    wait until the box shows that value (what an event just sent it, or a lazily mounted box's own default), and
+    check afterwards that the typed value stayed: an update that reaches the page after the typing replaces it."""
+    replace(page.locator(f"{elem} input[type='number']"), value, after=after)
+    page.locator(f"{elem} input[type='number']").press("Enter")
+
+
+def replace(box: Locator, value: str, *, after: str | None = None) -> None:
+    """Fill `box` with `value`; with `after`, only once it shows `after` (see set_number), and check it kept `value`."""
+    if after is not None:
+        expect(box).to_have_value(after)
     box.fill(value)
-    box.press("Enter")
+    if after is not None:
+        expect(box).to_have_value(value)
 
 
 BARS = "svg.main-svg .bars path"

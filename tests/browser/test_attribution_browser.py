@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import SLOW, assert_no_outside_requests, drawn, shot
+from .conftest import SLOW, assert_no_outside_requests, drawn, replace, shot
 
 pytestmark = pytest.mark.browser
 
@@ -36,11 +36,8 @@ def test_a_target_word_of_html_is_text(page, page_log, screenshot_dir):
     page.get_by_text("Why this word? Which words of the sentence make the target likely").click()
     # Gradio mounts a closed accordion's components when it opens: wait until the panel is there with its own
     # default word, or the typed word can be replaced by that default when the mount finishes (it failed once in CI)
-    word = page.locator("#why-probes-word textarea")
     expect(page.locator("#why-probes-view")).to_contain_text("Press the button")
-    expect(word).to_have_value("nurse")
-    word.fill("<img src=x onerror=alert(1)>")
-    expect(word).to_have_value("<img src=x onerror=alert(1)>")
+    replace(page.locator("#why-probes-word textarea"), "<img src=x onerror=alert(1)>", after="nurse")
     page.locator("#why-probes-methods").get_by_text("integrated gradients").click()  # occlusion only: quick
     page.locator("#why-probes-run").click()
     view = page.locator("#why-probes-view")
