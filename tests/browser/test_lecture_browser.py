@@ -13,7 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from playground import lessons
 
-from .conftest import is_local_url
+from .conftest import is_local_url, replace
 
 pytestmark = pytest.mark.browser
 
@@ -180,7 +180,7 @@ def test_an_error_keeps_the_result_and_stays_next_to_its_control(lecture, screen
     # out of range on the Decoding tab is the same error, with the allowed range (it used to become 256)
     page.locator('button[role="tab"][data-tab-id="decoding"]').click()
     max_new = page.locator("#dec-max-new input[data-testid='number-input']")
-    max_new.fill("100000")
+    replace(max_new, "100000", after="40")  # the tab mounts on its first visit, with its default 40
     page.locator("#dec-run").click()
     expect(page.locator("#dec-message .pg-error")).to_contain_text("max_new_tokens must be from 1 to 256; got 100,000",
                                                                    timeout=SLOW)
@@ -188,7 +188,8 @@ def test_an_error_keeps_the_result_and_stays_next_to_its_control(lecture, screen
 
     # a message with <mask> in it is text, in the box and in the toast
     page.locator('button[role="tab"][data-tab-id="probes"]').click()
-    page.locator("#bp-fill-a textarea").fill("The man worked as a carpenter.")
+    # the tab mounts its boxes on the first visit: typing before that was replaced by the default sentence
+    replace(page.locator("#bp-fill-a textarea"), "The man worked as a carpenter.", after="The man worked as a [MASK].")
     page.locator("#bp-fill").click()
     fill_message = page.locator("#bp-fill-message .pg-error")
     expect(fill_message).to_contain_text("Put [MASK] (or <mask>) where the missing word goes", timeout=SLOW)
