@@ -24,6 +24,7 @@ import gradio as gr
 
 from .. import fields, i18n
 from ..compute import attribution as at
+from ..compute.lm import remember
 from ..errors import InputError
 from ..presets import load_presets, resolve
 from ..views import attribution as views
@@ -87,7 +88,7 @@ def steps_of(value) -> int:
 def show(lm, problem, methods, steps, baseline, lead: str = "", ctx: AppContext | None = None):
     """Run the methods ticked and draw them: (HTML, bar figure, table), in the language of the event."""
     lang = language(ctx)
-    results = at.compare(lm, problem, methods or (), steps=steps_of(steps) if at.IG in (methods or ()) else
+    results = remember(at.compare, lm, problem, tuple(methods or ()), steps=steps_of(steps) if at.IG in (methods or ()) else
                          at.DEFAULT_STEPS, baseline=(baseline or "").strip("\n"))
     return (lead + views.results_html(results, lang), views.bars_figure(results, lang),
             gr.Dataframe(value=views.rows(results), headers=views.headers(results, lang)))

@@ -178,6 +178,13 @@ def open_clicked_step(ctx: AppContext, last, model, device, dtype, evt: gr.Event
     return gr.Accordion(open=True), gr.Slider(value=int(step)), fig, note
 
 
+def _generated(b, prompt_ids, params):
+    """The whole generation; a deterministic one (no sampling) remembered per model (lm.remember)."""
+    if params.do_sample:
+        return decoding.generate(b, prompt_ids, params)[0]
+    return lm.remember(decoding.generate, b, prompt_ids, params)[0]
+
+
 def compare_strategies(ctx: AppContext, prompt, model, device, dtype, strategy_b, temperature_b,
                        progress=gr.Progress(track_tqdm=True), *knobs):
     """The knobs above (A) against the same knobs with strategy B on the same prompt."""
@@ -190,8 +197,7 @@ def compare_strategies(ctx: AppContext, prompt, model, device, dtype, strategy_b
         b = _load(ctx, model, device, dtype, progress)
         prompt_ids = _prompt_of(ctx, b, prompt, params_a)
         with generate_refusals():
-            gen_a, _ = decoding.generate(b, prompt_ids, params_a)
-            gen_b, _ = decoding.generate(b, prompt_ids, params_b)
+            gen_a, gen_b = (_generated(b, prompt_ids, params) for params in (params_a, params_b))
     lang = language(ctx)
     names = (f"A: {views.describe(params_a, lang)}", f"B: {views.describe(params_b, lang)}")
     div = decoding.divergence(gen_a.sequences[0], gen_b.sequences[0])

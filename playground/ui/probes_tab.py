@@ -9,7 +9,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from ..compute import probes
+from ..compute import lm, probes
 from ..errors import InputError
 from ..models import NEXT_TOKEN
 from ..presets import load_presets, resolve
@@ -41,7 +41,7 @@ def _probe_of(ctx: AppContext, model, device, dtype, templates, groups, targets,
             progress(done / max(total, 1), desc=i18n.tr("{model}: {done:,} of {total:,} sentences scored", language(ctx),
                                                         model=b.name, done=done, total=total))
 
-    return probes.bias_probe(b, templates, groups, targets, report=report)
+    return lm.remember(probes.bias_probe, b, templates, groups, targets, report=report)  # once per model and input
 
 
 def _export(probe) -> tuple[str, str]:

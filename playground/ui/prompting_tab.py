@@ -136,13 +136,16 @@ def evaluate_on_dataset(ctx: AppContext, dataset, upload, limit, template, label
             shots = demos if how == "few-shot" else ()
             report = _reporter(progress, t("zero-shot: {done:,} of {total:,} examples" if how == "zero-shot"
                                            else "few-shot: {done:,} of {total:,} examples"), n, parts)
+            # remembered per model (lm.remember): a class running the lesson's evaluation computes it once
             if free_text:
-                runs.append(prompting.evaluate_generation(b, examples, template, demos=shots, instruction=instruction,
-                                                          report=report, max_tokens=ctx.settings.max_prompt_tokens))
+                runs.append(lm.remember(prompting.evaluate_generation, b, examples, template, demos=shots,
+                                        instruction=instruction, report=report,
+                                        max_tokens=ctx.settings.max_prompt_tokens))
             else:
-                runs.append(prompting.evaluate(
-                    b, examples, template, labels_raw, demos=shots, instruction=instruction, calibrated=calibrated,
-                    length_normalised=length_norm, report=report, max_tokens=ctx.settings.max_prompt_tokens))
+                runs.append(lm.remember(
+                    prompting.evaluate, b, examples, template, labels_raw, demos=shots, instruction=instruction,
+                    calibrated=calibrated, length_normalised=length_norm, report=report,
+                    max_tokens=ctx.settings.max_prompt_tokens))
         if "classifier" in methods:
             if free_text:
                 raise InputError("A fine-tuned classifier needs a data set with a few fixed labels (reviews), "
@@ -151,8 +154,8 @@ def evaluate_on_dataset(ctx: AppContext, dataset, upload, limit, template, label
                 raise InputError("Choose a fine-tuned classifier in the box next to the methods (it needs the "
                                  "hub: e.g. distilbert-base-uncased-finetuned-sst-2-english).")
             clf = ctx.load(classifier, device, dtype, progress=progress, capability=CLASSIFICATION)
-            runs.append(prompting.evaluate_classifier(
-                clf, examples, prompting.parse_labels(labels_raw, template),
+            runs.append(lm.remember(
+                prompting.evaluate_classifier, clf, examples, prompting.parse_labels(labels_raw, template),
                 report=_reporter(progress, t("classifier: {done:,} of {total:,} examples"), len(wanted),
                                  parts)))
     return _evaluation_views(runs, free_text, lang)

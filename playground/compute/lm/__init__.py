@@ -10,6 +10,7 @@ same number everywhere.
                    open_backend (a catalog name -> its backend)
     remote         RemoteBackend: a model behind an OpenAI-compatible server
     remote_client  the protocol of those servers (HTTP + JSON, no torch)
+    memo           remember(fn, backend, ...): a deterministic result computed once per loaded model
 
 Feature modules import what they need from here; they never pad, truncate, add a start token or
 log-softmax a batch on their own.
@@ -20,6 +21,7 @@ from .backend import (  # noqa: F401
     Backend, Limits, LocalBackend, TopNext, backend_of, open_backend,
 )
 from .engine import ScoreRequest, Scored  # noqa: F401
+from .memo import remember  # noqa: F401
 from .sentence import POOLINGS, SentenceConfig  # noqa: F401
 from .remote import RemoteBackend  # noqa: F401
 from .inputs import (  # noqa: F401
