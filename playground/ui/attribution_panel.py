@@ -88,8 +88,10 @@ def steps_of(value) -> int:
 def show(lm, problem, methods, steps, baseline, lead: str = "", ctx: AppContext | None = None):
     """Run the methods ticked and draw them: (HTML, bar figure, table), in the language of the event."""
     lang = language(ctx)
-    results = remember(at.compare, lm, problem, tuple(methods or ()), steps=steps_of(steps) if at.IG in (methods or ()) else
-                         at.DEFAULT_STEPS, baseline=(baseline or "").strip("\n"))
+    methods = tuple(methods or ())
+    steps = steps_of(steps) if at.IG in methods else at.DEFAULT_STEPS
+    # remembered per model (lm.remember): integrated gradients on a lesson's sentence is computed once for a class
+    results = remember(at.compare, lm, problem, methods, steps=steps, baseline=(baseline or "").strip("\n"))
     return (lead + views.results_html(results, lang), views.bars_figure(results, lang),
             gr.Dataframe(value=views.rows(results), headers=views.headers(results, lang)))
 
