@@ -87,7 +87,7 @@ def gradio_i18n() -> gr.I18n:
     pairs = registered()
     with _LOCK:
         english = dict(_ENGLISH)
-    en = {k: english.get(k, k) for k in pairs}
+    en = dict(english)  # the English of a key is the key itself, but for the short keys of L_pair
     zh = dict(pairs)
     for key, texts in GRADIO_MISSING.items():
         en.setdefault(key, texts[i18n.EN])

@@ -12,11 +12,10 @@ import math
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..compute.attention import AttentionResult, ByHand, hide_tokens, rollout
 from ..i18n import EN, translator
-from .common import empty_hint, esc, plain_visible
+from .common import empty_hint, esc, make_subplots, plain_visible
 
 FONT = dict(size=18)
 KIND_TITLES = {"self": "self-attention", "encoder": "encoder self-attention", "decoder": "decoder self-attention",

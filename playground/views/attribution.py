@@ -8,11 +8,10 @@ from __future__ import annotations
 import math
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..compute.attribution import GXI, IG, OCCLUSION, Attribution
 from ..i18n import EN, translator
-from .common import chart_label, esc, layout, plain_visible, visible
+from .common import chart_label, esc, layout, make_subplots, plain_visible, visible
 
 UP, DOWN, HELD = (228, 87, 46), (46, 104, 228), "#d9d9d9"  # pushes the target up / down / held fixed
 WHAT = {

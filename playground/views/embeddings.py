@@ -13,14 +13,13 @@ import math
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..compute.embeddings import (
     Analogy, Contextual, FaqResult, FirstLayer, LearnedPositions, Projection, RotaryPositions, SentenceEmbeddings,
     TokenEmbedding,
 )
 from ..i18n import EN, translator
-from .common import chart_label, esc, layout
+from .common import chart_label, esc, layout, make_subplots
 
 PALETTE = ("#4f6bed", "#e4572e", "#2a9d4b", "#b07aa1", "#e4a72e", "#17becf", "#8c564b", "#d62788", "#7f7f7f",
            "#bcbd22")

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
 
-from markdown_it import MarkdownIt
 
 from ..i18n import EN, translator
 from ..presets import ASSETS
@@ -65,11 +64,16 @@ def _css() -> str:
     return (ASSETS / "playground.css").read_text(encoding="utf-8")
 
 
-_MD = MarkdownIt("commonmark", {"html": False, "linkify": False})
+@lru_cache(maxsize=1)
+def _markdown():
+    """The lesson notes' Markdown renderer, made on the first export (markdown_it is not a start-up import)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False})
 
 
 def markdown_html(text: str) -> str:
-    return _MD.render(str(text or ""))
+    return _markdown().render(str(text or ""))
 
 
 def slug(text: str, limit: int = 48) -> str:

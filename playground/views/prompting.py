@@ -5,11 +5,10 @@ Pure: compute dataclasses in, plotly figures / HTML strings / row lists out. Eve
 from __future__ import annotations
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..compute.prompting import Classification, Evaluation, GenerationEvaluation, OrderSensitivity
 from ..i18n import EN, translator
-from .common import chart_label, esc, layout, pct
+from .common import chart_label, esc, layout, make_subplots, pct
 
 COLOURS = ("#4f6bed", "#e4572e", "#17a398", "#f3a712", "#8e44ad", "#7f8c8d")
 RAW, CAL = "#4f6bed", "#17a398"
