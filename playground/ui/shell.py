@@ -20,6 +20,7 @@ from .common import AppContext, bind, loadable_choices, user_errors
 from .lang import LANGUAGE_JS, L, L_pair, build_switch, gradio_i18n, language, set_language
 from .decoding_tab import build_decoding_tab
 from .embeddings_tab import build_embeddings_tab
+from .gradio_queue import waiting_queue
 from .gradio_sessions import lazy_session_configs
 from .lecture import LECTURE_JS, Lecture, build_lecture_bar, build_player
 from .next_token_tab import build_next_token_tab
@@ -141,6 +142,7 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
         # (0.1 s for this app's 400-odd blocks at start-up), and the event queues it makes are per event, at
         # its first call, so they get these settings just the same.
         demo.queue(default_concurrency_limit=4, max_size=64)
+        waiting_queue(demo._queue)  # it waits for events instead of polling every 1 ms (gradio_queue.py)
         with gr.Row(elem_classes=["pg-header-row"]):
             gr.HTML(L_pair(header_html(i18n.EN), header_html(i18n.ZH)), padding=False)
             switch = build_switch()

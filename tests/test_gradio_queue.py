@@ -1,0 +1,154 @@
+"""ui.gradio_queue: Gradio's queue loops wait for a push or a finished job instead of polling every 1 ms, and poll as
+Gradio does while work is queued (or, for progress, while a job runs); every other sleep is asyncio's own. Checked
+by what the loops do, never by how long anything took: each wait below is bounded by a timeout, not measured."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import urllib.request
+
+import gradio as gr
+import pytest
+from gradio import queueing
+
+from playground.ui import gradio_queue as Q
+
+BOUND = 5.0  # s: how long a test waits for something before it fails (an hour-long sleep would hang it)
+
+
+class FakeQueue:
+    """The parts of gradio.queueing.Queue the proxy reads."""
+
+    def __init__(self, queued=0, jobs=(None,)):
+        self.queued, self.active_jobs = queued, list(jobs)
+
+    def __len__(self):
+        return self.queued
+
+
+@pytest.fixture
+def fake_queue(monkeypatch):
+    queues = []
+    monkeypatch.setattr(Q, "_QUEUES", queues)  # a list stands in for the WeakSet: what the proxy iterates
+    monkeypatch.setattr(Q, "IDLE_WAIT", 3600.0)  # an idle wait that only a wake-up can end within the test
+    return queues
+
+
+def run(coro):
+    return asyncio.run(asyncio.wait_for(coro, BOUND))
+
+
+def test_an_idle_wait_ends_when_something_wakes_it(fake_queue):
+    fake_queue.append(FakeQueue(queued=0))
+
+    async def main():
+        sleeper = asyncio.ensure_future(Q._sleep(Q.QUEUE, "woke"))
+        await asyncio.sleep(0)
+        assert not sleeper.done()  # nothing queued: it waits
+        Q.wake()  # a push
+        return await sleeper
+
+    assert run(main()) == "woke"
+
+
+def test_queued_work_with_a_free_slot_polls_as_gradio_does(fake_queue, monkeypatch):
+    fake_queue.append(FakeQueue(queued=2, jobs=(None, "busy")))
+    slept = []
+
+    async def sleep(delay, result=None):
+        slept.append(delay)
+        return result
+
+    monkeypatch.setattr(Q.asyncio, "sleep", sleep)
+    run(Q._sleep(Q.QUEUE))
+    assert slept == [Q.POLL]
+
+
+def test_every_slot_busy_waits_for_a_job_to_end(fake_queue):
+    queue = FakeQueue(queued=3, jobs=("busy", "busy"))
+    fake_queue.append(queue)
+
+    async def main():
+        sleeper = asyncio.ensure_future(Q._sleep(Q.QUEUE))
+        await asyncio.sleep(0)
+        assert not sleeper.done()
+        queue.active_jobs[0] = None
+        Q.wake()  # process_events ended
+        await sleeper
+
+    run(main())
+
+
+def test_progress_polls_while_a_job_runs_and_waits_otherwise(fake_queue, monkeypatch):
+    queue = FakeQueue(jobs=(None,))
+    fake_queue.append(queue)
+
+    async def idle():
+        sleeper = asyncio.ensure_future(Q._sleep(Q.PROGRESS))
+        await asyncio.sleep(0)
+        assert not sleeper.done()
+        Q.wake()  # a job started
+        await sleeper
+
+    run(idle())
+    queue.active_jobs[0] = ["an event"]
+    slept = []
+
+    async def sleep(delay, result=None):
+        slept.append(delay)
+
+    monkeypatch.setattr(Q.asyncio, "sleep", sleep)
+    run(Q._sleep(Q.PROGRESS))
+    assert slept == [Q.PROGRESS_POLL]
+
+
+def test_other_sleeps_are_asyncios(monkeypatch):
+    slept = []
+
+    async def sleep(delay, result=None):
+        slept.append(delay)
+        return result
+
+    monkeypatch.setattr(Q.asyncio, "sleep", sleep)
+    assert run(Q._sleep(0.01, "r")) == "r" and run(Q._sleep(1)) is None
+    assert slept == [0.01, 1] and not isinstance(slept[0], Q._Wait)
+
+
+def upper(text: str) -> str:
+    return text.upper()
+
+
+def test_a_served_app_answers_through_the_waiting_queue():
+    with gr.Blocks() as demo:
+        demo.queue()
+        assert Q.waiting_queue(demo._queue) and Q.waiting_queue(demo._queue)  # idempotent
+        box = gr.Textbox()
+        gr.api(upper, api_name="upper")
+        box.submit(lambda text: text, box, box)
+    assert isinstance(queueing.asyncio, Q._Asyncio) and queueing.asyncio.Event is asyncio.Event
+    assert demo._queue.sleep_when_free == Q.QUEUE and isinstance(demo._queue.sleep_when_free, Q._Wait)
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    try:
+        from gradio_client import Client
+
+        client = Client(url, verbose=False)
+        answers = {}
+
+        def call(i):
+            answers[i] = client.predict(f"call {i}", api_name="/upper")
+
+        threads = [threading.Thread(target=call, args=(i,)) for i in range(6)]  # more than one at a time
+        [t.start() for t in threads]
+        [t.join(60) for t in threads]
+        assert answers == {i: f"CALL {i}" for i in range(6)}
+        assert urllib.request.urlopen(url, timeout=30).status == 200
+    finally:
+        demo.close()
+
+
+def test_a_queue_that_is_not_gradios_is_left_alone():
+    class Other:
+        pass
+
+    assert Q.waiting_queue(Other()) is False
