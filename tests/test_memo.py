@@ -15,6 +15,7 @@ from playground.compute.lm import memo as M
 from playground.ui.decoding_tab import build_decoding_tab, compare_strategies
 from playground.ui.prompting_tab import build_prompting_tab, evaluate_on_dataset
 from tests.conftest import tab_context
+from tests.test_decoding_tab import knobs
 from tests.test_prompting_tab import fig_of
 
 SMOL = "SmolLM2-135M-Instruct"
@@ -141,24 +142,15 @@ def decoding_ctx(registry, settings):
     return tab_context(settings, registry, build_decoding_tab)
 
 
-def _knobs(**kw):
-    from playground.ui.decoding_tab import KNOBS
-
-    values = dict(max_new_tokens=6, do_sample=False, temperature=1.0, top_k=0, top_p=1.0, num_beams=1,
-                  num_return_sequences=1, repetition_penalty=1.0, no_repeat_ngram_size=0, length_penalty=1.0,
-                  penalty_alpha=0.0, bad_words="", stop_strings="", seed=0, chat_template=False)
-    values.update(kw)
-    return [values[k] for k in KNOBS]
-
-
 def test_greedy_and_beam_are_remembered_sampling_is_not(decoding_ctx, registry):
     memo = M.memo_of(lm.backend_of(registry.load(SMOL)))
-    first = compare_strategies(decoding_ctx, "The sky", SMOL, "auto", "auto", "beam search", 1.0, None, *_knobs())
+    first = compare_strategies(decoding_ctx, "The sky", SMOL, "auto", "auto", "beam search", 1.0, None,
+                               *knobs(max_new_tokens=6))
     hits = memo.hits
     assert compare_strategies(decoding_ctx, "The sky", SMOL, "auto", "auto", "beam search", 1.0, None,
-                              *_knobs()) == first
+                              *knobs(max_new_tokens=6)) == first
     assert memo.hits == hits + 2  # A (greedy) and B (beam)
     sampled = [compare_strategies(decoding_ctx, "The sky", SMOL, "auto", "auto", "sampling", 1.5, None,
-                                  *_knobs(max_new_tokens=12)) for _ in range(2)]
+                                  *knobs(max_new_tokens=12)) for _ in range(2)]
     assert memo.hits == hits + 2 + 1  # only A (greedy, 12 tokens: new the first time) came from memory again
     assert sampled[0] == sampled[1]  # B sampled twice, from the same seed: the same draw, computed each time
