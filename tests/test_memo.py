@@ -5,6 +5,7 @@ deterministic side-by-side) give the same views from memory, while a sampled gen
 from __future__ import annotations
 
 import gc
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -19,6 +20,7 @@ from tests.test_decoding_tab import knobs
 from tests.test_prompting_tab import fig_of
 
 SMOL = "SmolLM2-135M-Instruct"
+BOUND = 10.0  # s: how long a thread is waited for before the test fails (a bound, not a measurement)
 
 
 class Calls:
@@ -90,6 +92,47 @@ def test_no_memo_for_a_remote_backend_or_an_argument_that_cannot_be_keyed():
     lm.remember(fn, b, object())
     lm.remember(fn, b, object())
     assert fn.runs == 4 and len(M.memo_of(b)) == 0
+
+
+def test_a_second_caller_at_the_same_moment_waits_for_the_first_result():
+    b, gate, inside = fake_backend(), threading.Event(), threading.Event()
+    runs = []
+
+    def slow(backend, text):
+        runs.append(text)
+        inside.set()
+        assert gate.wait(BOUND)  # held until the second caller waits
+        return {"text": text}
+
+    got = {}
+    first = threading.Thread(target=lambda: got.setdefault("first", lm.remember(slow, b, "x")))
+    first.start()
+    assert inside.wait(BOUND)
+    second = threading.Thread(target=lambda: got.setdefault("second", lm.remember(slow, b, "x")))
+    second.start()
+    memo = M.memo_of(b)
+    for _ in range(int(BOUND / 0.01)):  # until the second caller is waiting (bounded)
+        if memo.waiting == 1:
+            break
+        threading.Event().wait(0.01)
+    assert memo.waiting == 1
+    gate.set()
+    first.join(BOUND), second.join(BOUND)
+    assert runs == ["x"] and got == {"first": {"text": "x"}, "second": {"text": "x"}} and memo.waiting == 0
+
+
+def test_a_failed_computation_is_not_remembered():
+    b, runs = fake_backend(), []
+
+    def flaky(backend, text):
+        runs.append(text)
+        if len(runs) == 1:
+            raise RuntimeError("out of memory")
+        return text
+
+    with pytest.raises(RuntimeError, match="out of memory"):
+        lm.remember(flaky, b, "x")
+    assert lm.remember(flaky, b, "x") == "x" and lm.remember(flaky, b, "x") == "x" and runs == ["x", "x"]
 
 
 def test_the_memo_goes_with_the_model():

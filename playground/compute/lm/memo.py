@@ -15,8 +15,9 @@ with it) ran the same function on the same arguments before.
 - A remote backend is never remembered (the server's model can change under the same name).
 - Bounded: the last MAX_ENTRIES results per model (least recently used out). Each result is copied in and out
   (copy.deepcopy), so a caller that edits what it got cannot change what the next one gets.
-- Thread-safe. The app runs its compute on one thread (ui/workers.py), so a second identical request that
-  waits behind the first finds its result.
+- Thread-safe, and once per key even at the same moment: the app's compute threads (ui/workers.py) run
+  overlapping requests side by side, so a request whose key is being computed waits for that result instead
+  of computing it again (a failed computation is not remembered: a waiter then computes it itself).
 """
 
 from __future__ import annotations
@@ -57,30 +58,46 @@ def freeze(value) -> Any:
 
 
 class Memo:
-    """The remembered results of one loaded model."""
+    """The remembered results of one loaded model, and the keys being computed right now."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES):
         self.max_entries = max_entries
         self._results: OrderedDict = OrderedDict()
+        self._running: dict = {}  # key -> threading.Event, set when its computation ends (with a result or not)
         self._lock = threading.Lock()
         self.hits = 0
-        self.misses = 0
+        self.waiting = 0  # callers waiting for a computation of their key that another caller runs
 
-    def get(self, key):
-        with self._lock:
-            if key not in self._results:
-                self.misses += 1
-                return False, None
-            self._results.move_to_end(key)
-            self.hits += 1
-            return True, self._results[key]
+    def claim(self, key) -> tuple[bool, Any]:
+        """(True, result) when the key is remembered. Else (False, None), and the caller computes it and then
+        calls done(key): a caller that finds its key being computed waits for that first (a class clicking the
+        same lesson at once runs it once), and computes it itself only if that one ended without a result."""
+        while True:
+            with self._lock:
+                if key in self._results:
+                    self._results.move_to_end(key)
+                    self.hits += 1
+                    return True, self._results[key]
+                running = self._running.get(key)
+                if running is None:
+                    self._running[key] = threading.Event()
+                    return False, None
+                self.waiting += 1
+            running.wait()
+            with self._lock:
+                self.waiting -= 1
 
-    def put(self, key, result) -> None:
+    def done(self, key, result=None, *, ok: bool = False) -> None:
+        """The claimed computation of `key` ended: remember its result when `ok`, and wake whoever waits for it."""
         with self._lock:
-            self._results[key] = result
-            self._results.move_to_end(key)
-            while len(self._results) > self.max_entries:
-                self._results.popitem(last=False)
+            if ok:
+                self._results[key] = result
+                self._results.move_to_end(key)
+                while len(self._results) > self.max_entries:
+                    self._results.popitem(last=False)
+            running = self._running.pop(key, None)
+        if running is not None:
+            running.set()
 
     def __len__(self) -> int:
         with self._lock:
@@ -120,9 +137,13 @@ def remember(fn: Callable, backend, *args, ignore: tuple[str, ...] = ("report",)
                freeze({k: v for k, v in kwargs.items() if k not in ignore}))
     except _Unfrozen:
         return fn(backend, *args, **kwargs)
-    found, result = memo.get(key)
+    found, result = memo.claim(key)
     if found:
         return copy.deepcopy(result)
-    result = fn(backend, *args, **kwargs)
-    memo.put(key, copy.deepcopy(result))
+    ok = False
+    try:
+        result = fn(backend, *args, **kwargs)
+        kept, ok = copy.deepcopy(result), True
+    finally:
+        memo.done(key, kept if ok else None, ok=ok)
     return result
