@@ -18,7 +18,7 @@ BOUND = 5.0  # s: how long a test waits for something before it fails (an hour-l
 
 
 class FakeQueue:
-    """The parts of gradio.queueing.Queue the proxy reads."""
+    """The parts of gradio.queueing.Queue the waits read."""
 
     def __init__(self, queued=0, jobs=(None,)):
         self.queued, self.active_jobs = queued, list(jobs)
@@ -27,92 +27,111 @@ class FakeQueue:
         return self.queued
 
 
-@pytest.fixture
-def fake_queue(monkeypatch):
-    queues = []
-    monkeypatch.setattr(Q, "_QUEUES", queues)  # a list stands in for the WeakSet: what the proxy iterates
+@pytest.fixture(autouse=True)
+def _an_hour_idle(monkeypatch):
     monkeypatch.setattr(Q, "IDLE_WAIT", 3600.0)  # an idle wait that only a wake-up can end within the test
-    return queues
+
+
+def waits(queue):
+    """The queue's two polls as waiting_queue sets them (Gradio's Linux values)."""
+    waker = Q._Waker(queue)
+    return waker, Q._Wait(0.001, waker, "queue"), Q._Wait(0.01, waker, "progress")
 
 
 def run(coro):
     return asyncio.run(asyncio.wait_for(coro, BOUND))
 
 
-def test_an_idle_wait_ends_when_something_wakes_it(fake_queue):
-    fake_queue.append(FakeQueue(queued=0))
+@pytest.fixture
+def slept(monkeypatch):
+    """What asyncio.sleep was asked for, instead of sleeping."""
+    seen = []
+
+    async def sleep(delay, result=None):
+        seen.append(delay)
+        return result
+
+    monkeypatch.setattr(Q.asyncio, "sleep", sleep)
+    return seen
+
+
+def test_an_idle_wait_ends_when_something_wakes_it():
+    queue = FakeQueue(queued=0)
+    waker, queue_wait, _ = waits(queue)
 
     async def main():
-        sleeper = asyncio.ensure_future(Q._sleep(Q.QUEUE, "woke"))
+        sleeper = asyncio.ensure_future(Q._sleep(queue_wait, "woke"))
         await asyncio.sleep(0)
         assert not sleeper.done()  # nothing queued: it waits
-        Q.wake()  # a push
+        waker.wake()  # a push
         return await sleeper
 
     assert run(main()) == "woke"
 
 
-def test_queued_work_with_a_free_slot_polls_as_gradio_does(fake_queue, monkeypatch):
-    fake_queue.append(FakeQueue(queued=2, jobs=(None, "busy")))
-    slept = []
-
-    async def sleep(delay, result=None):
-        slept.append(delay)
-        return result
-
-    monkeypatch.setattr(Q.asyncio, "sleep", sleep)
-    run(Q._sleep(Q.QUEUE))
-    assert slept == [Q.POLL]
+def test_queued_work_with_a_free_slot_polls_as_gradio_does(slept):
+    queue = FakeQueue(queued=2, jobs=(None, "busy"))  # held here: the waits hold their queue weakly
+    _, queue_wait, _ = waits(queue)
+    run(Q._sleep(queue_wait))
+    assert slept == [0.001] and not isinstance(slept[0], Q._Wait)
 
 
-def test_every_slot_busy_waits_for_a_job_to_end(fake_queue):
+def test_every_slot_busy_waits_for_a_job_to_end():
     queue = FakeQueue(queued=3, jobs=("busy", "busy"))
-    fake_queue.append(queue)
+    waker, queue_wait, _ = waits(queue)
 
     async def main():
-        sleeper = asyncio.ensure_future(Q._sleep(Q.QUEUE))
+        sleeper = asyncio.ensure_future(Q._sleep(queue_wait))
         await asyncio.sleep(0)
         assert not sleeper.done()
         queue.active_jobs[0] = None
-        Q.wake()  # process_events ended
+        waker.wake()  # process_events ended
         await sleeper
 
     run(main())
 
 
-def test_progress_polls_while_a_job_runs_and_waits_otherwise(fake_queue, monkeypatch):
+def test_progress_polls_while_a_job_runs_and_waits_otherwise(monkeypatch):
     queue = FakeQueue(jobs=(None,))
-    fake_queue.append(queue)
+    waker, _, progress_wait = waits(queue)
 
     async def idle():
-        sleeper = asyncio.ensure_future(Q._sleep(Q.PROGRESS))
+        sleeper = asyncio.ensure_future(Q._sleep(progress_wait))
         await asyncio.sleep(0)
         assert not sleeper.done()
-        Q.wake()  # a job started
+        waker.wake()  # a job started
         await sleeper
 
     run(idle())
     queue.active_jobs[0] = ["an event"]
-    slept = []
+    seen = []
 
     async def sleep(delay, result=None):
-        slept.append(delay)
+        seen.append(delay)
 
     monkeypatch.setattr(Q.asyncio, "sleep", sleep)
-    run(Q._sleep(Q.PROGRESS))
-    assert slept == [Q.PROGRESS_POLL]
+    run(Q._sleep(progress_wait))
+    assert seen == [0.01]
 
 
-def test_other_sleeps_are_asyncios(monkeypatch):
-    slept = []
+def test_one_queues_work_does_not_wake_another():
+    busy, idle = FakeQueue(queued=1), FakeQueue(queued=0)
+    _, busy_wait, _ = waits(busy)
+    idle_waker, idle_wait, _ = waits(idle)
 
-    async def sleep(delay, result=None):
-        slept.append(delay)
-        return result
+    async def main():
+        sleeper = asyncio.ensure_future(Q._sleep(idle_wait))
+        await Q._sleep(busy_wait)  # the busy queue polls (1 ms) ...
+        assert not sleeper.done()  # ... and the idle one still waits
+        idle_waker.wake()
+        await sleeper
 
-    monkeypatch.setattr(Q.asyncio, "sleep", sleep)
+    run(main())
+
+
+def test_other_sleeps_are_asyncios(slept):
     assert run(Q._sleep(0.01, "r")) == "r" and run(Q._sleep(1)) is None
-    assert slept == [0.01, 1] and not isinstance(slept[0], Q._Wait)
+    assert slept == [0.01, 1]
 
 
 def upper(text: str) -> str:
@@ -127,7 +146,8 @@ def test_a_served_app_answers_through_the_waiting_queue():
         gr.api(upper, api_name="upper")
         box.submit(lambda text: text, box, box)
     assert isinstance(queueing.asyncio, Q._Asyncio) and queueing.asyncio.Event is asyncio.Event
-    assert demo._queue.sleep_when_free == Q.QUEUE and isinstance(demo._queue.sleep_when_free, Q._Wait)
+    waits = (demo._queue.sleep_when_free, demo._queue.progress_update_sleep_when_free)
+    assert [(w.kind, float(w)) for w in waits] == [("queue", 0.001), ("progress", 0.01)]  # Gradio's values
     _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
     try:
         from gradio_client import Client

@@ -11,8 +11,9 @@ While events are queued and a slot is free (their concurrency group may be full)
 so no event waits longer than it did. The progress loop (Gradio: every 10 ms, jobs or not) polls as before while a
 job runs and waits for the next job otherwise. Both loops re-check the queue after every sleep, so an early wake
 is harmless. Only these two polls change: gradio.queueing's `asyncio` is a proxy whose `sleep` recognises their
-intervals (a float subclass, _Wait) and passes every other sleep to asyncio. Applied by `shell.build_demo`; a
-Gradio whose Queue differs is left alone (False).
+intervals (a float subclass, _Wait, that carries its queue's wake-ups, so one app's work never makes another
+poll) and passes every other sleep to asyncio. Applied by `shell.build_demo`; a Gradio whose Queue differs is
+left alone (False).
 """
 
 from __future__ import annotations
@@ -22,54 +23,54 @@ import weakref
 
 from gradio import queueing
 
-class _Wait(float):
-    """A poll interval of the queue's that the proxy's `sleep` recognises; `kind` says what ends its wait."""
-
-    def __new__(cls, seconds: float, kind: str):
-        wait = float.__new__(cls, seconds)
-        wait.kind = kind
-        return wait
-
-
-IDLE_WAIT = 0.25  # s: the longest an idle loop sleeps with nothing to wake it (an event wakes it at once)
-POLL = 0.001  # s: Gradio's own poll, kept while work is queued and a slot is free
-PROGRESS_POLL = 0.01  # s: Gradio's progress poll, kept while a job runs
-QUEUE, PROGRESS = _Wait(IDLE_WAIT, "queue"), _Wait(PROGRESS_POLL, "progress")
-
-_QUEUES: weakref.WeakSet = weakref.WeakSet()
-_EVENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # event loop -> {kind: its wake-up}
+IDLE_WAIT = 0.25  # s: the longest a loop with nothing to poll for sleeps with nothing to wake it
 _PATCHED = "_playground_waiting"
 
 
-def _event(kind: str) -> asyncio.Event:
-    events = _EVENTS.setdefault(asyncio.get_running_loop(), {})
-    if kind not in events:
-        events[kind] = asyncio.Event()
-    return events[kind]
+class _Waker:
+    """One queue's wake-ups: an asyncio.Event per loop kind, in the event loop the queue runs in."""
+
+    KINDS = ("queue", "progress")
+
+    def __init__(self, queue):
+        self.queue = weakref.ref(queue)
+        self._events: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Event]] = {}
+
+    def event(self, kind: str) -> asyncio.Event:
+        loop = asyncio.get_running_loop()
+        got = self._events.get(kind)
+        if got is None or got[0] is not loop:  # a queue started again in a new loop gets new events
+            got = self._events[kind] = (loop, asyncio.Event())
+        return got[1]
+
+    def wake(self) -> None:
+        """Something the loops poll for happened: an event joined, a job started or ended (in the queue's loop)."""
+        for kind in self.KINDS:
+            self.event(kind).set()
+
+    def something_to_poll(self, kind: str) -> bool:
+        """Queue loop: events queued and a slot free (their group may be full). Progress loop: a job running."""
+        q = self.queue()
+        if q is None:
+            return False
+        if kind == "queue":
+            return len(q) > 0 and None in q.active_jobs
+        return any(job is not None for job in q.active_jobs)
 
 
-def wake() -> None:
-    """Something the loops poll for happened: an event joined, a job started or ended (in the server's loop)."""
-    for kind in (QUEUE.kind, PROGRESS.kind):
-        _event(kind).set()
+class _Wait(float):
+    """A poll interval of one queue's (Gradio's own value), which the proxy's `sleep` turns into a wait."""
 
-
-def _work_waiting() -> bool:
-    return any(len(q) > 0 and None in q.active_jobs for q in list(_QUEUES))
-
-
-def _jobs_running() -> bool:
-    return any(job is not None for q in list(_QUEUES) for job in q.active_jobs)
+    def __new__(cls, seconds: float, waker: _Waker, kind: str):
+        wait = float.__new__(cls, seconds)
+        wait.waker, wait.kind = waker, kind
+        return wait
 
 
 async def _sleep(delay, result=None):
-    if not isinstance(delay, _Wait):
-        return await asyncio.sleep(delay, result)
-    if delay.kind == QUEUE.kind and _work_waiting():
-        return await asyncio.sleep(POLL, result)
-    if delay.kind == PROGRESS.kind and _jobs_running():
-        return await asyncio.sleep(PROGRESS_POLL, result)
-    event = _event(delay.kind)
+    if not isinstance(delay, _Wait) or delay.waker.something_to_poll(delay.kind):
+        return await asyncio.sleep(float(delay), result)  # Gradio's own sleep, and its own poll while there is work
+    event = delay.waker.event(delay.kind)
     if not event.is_set():
         try:
             await asyncio.wait_for(event.wait(), IDLE_WAIT)
@@ -89,7 +90,7 @@ class _Asyncio:
 
 
 def waiting_queue(queue) -> bool:
-    """Make `queue` (a gradio.queueing.Queue, not started yet) wait for pushes and finished jobs (idempotent)."""
+    """Make `queue` (a gradio.queueing.Queue, not started yet) wait for pushes and jobs (idempotent)."""
     needed = ("push", "process_events", "active_jobs", "sleep_when_free", "progress_update_sleep_when_free",
               "start_processing")
     if not all(hasattr(queue, name) for name in needed) or not isinstance(getattr(queueing, "asyncio", None),
@@ -99,23 +100,24 @@ def waiting_queue(queue) -> bool:
         return True
     if not isinstance(queueing.asyncio, _Asyncio):
         queueing.asyncio = _Asyncio()
+    waker = _Waker(queue)
     push, process_events = queue.push, queue.process_events
 
     async def pushed(*args, **kwargs):
         try:
             return await push(*args, **kwargs)
         finally:
-            wake()
+            waker.wake()
 
     async def processed(*args, **kwargs):
-        wake()  # a job started: the progress loop polls while it runs
+        waker.wake()  # a job started: the progress loop polls while it runs
         try:
             return await process_events(*args, **kwargs)
         finally:
-            wake()
+            waker.wake()
 
     queue.push, queue.process_events = pushed, processed
-    queue.sleep_when_free, queue.progress_update_sleep_when_free = QUEUE, PROGRESS
-    _QUEUES.add(queue)
+    queue.sleep_when_free = _Wait(queue.sleep_when_free, waker, "queue")
+    queue.progress_update_sleep_when_free = _Wait(queue.progress_update_sleep_when_free, waker, "progress")
     setattr(queue, _PATCHED, True)
     return True
