@@ -7,14 +7,11 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
-# --no-compile: pip would byte-compile all ~17,500 modules of the environment (about 50 of the 78 s that
-# requirements.txt takes to install from pip's cache here); Python compiles the ~4,000 that are imported, once,
-# on first import. That needs bytecode writing on, so the targets below turn PYTHONDONTWRITEBYTECODE off
+# Every install goes through scripts/install.py: the app's requirements through uv where it can be had (from a
+# warm cache in seconds, where pip takes about 50 s), else pip, the same pins either way; nothing is
+# byte-compiled at install (pip would compile all ~17,500 modules; Python compiles the ~4,000 that are imported,
+# once, on first import). That needs bytecode writing on, so the targets below turn PYTHONDONTWRITEBYTECODE off
 # (an empty value) for the processes they start.
-PIP    := $(PY) -m pip --disable-pip-version-check
-PIP_INSTALL := install -q --no-compile
-# The app's requirements install through uv where it can be had (scripts/install.py: from a warm cache in
-# seconds, where pip takes about 50 s), else through pip; the same pins either way.
 INSTALL := $(PY) scripts/install.py $(PY)
 # The test inference engine (llama-cpp-python's OpenAI-compatible server) lives in its own venv so that
 # its web dependencies never meet the app's Gradio pins; the app's environment never imports it.
@@ -52,7 +49,7 @@ $(ENGINE_VENV)/.engine-installed: requirements-engine.txt | $(ENGINE_PY)
 	  echo "engine: FIRST BUILD of llama-cpp-python from source for the remote-server tests:"; \
 	  echo "        extra time, about 5-8 minutes on 2 cores (once; pip caches the wheel)"; \
 	fi
-	CMAKE_ARGS="$(ENGINE_CMAKE_ARGS)" $(ENGINE_PY) -m pip --disable-pip-version-check $(PIP_INSTALL) -r requirements-engine.txt
+	CMAKE_ARGS="$(ENGINE_CMAKE_ARGS)" PLAYGROUND_INSTALLER=pip $(ENGINE_PY) scripts/install.py $(ENGINE_PY) -r requirements-engine.txt
 	touch $@
 
 engine: $(ENGINE_VENV)/.engine-installed

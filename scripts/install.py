@@ -5,7 +5,9 @@ seconds: pip unpacks and copies every wheel again (the app's ~110 packages: abou
 links them from its cache. uv reads no pip configuration, so the indexes, find-links and constraints pip is
 configured with (`pip config list`: pip.conf and PIP_* variables) are handed to it, with pip's rule for several
 indexes (the best version among all of them); with none, both use PyPI. Where uv cannot be installed (no
-registry and no cache) or fails, pip installs, with the same pins; PLAYGROUND_INSTALLER=pip asks for pip.
+registry and no cache) or fails, pip installs, with the same pins; PLAYGROUND_INSTALLER=pip asks for pip (the
+Makefile's test engine does: its llama-cpp-python wheel was built once into pip's cache, and uv would build it
+again).
 Neither byte-compiles: Python compiles the ~4,000 modules that are imported, on first import (see Makefile).
 """
 

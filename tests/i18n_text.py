@@ -1,6 +1,6 @@
 """What counts as English left in Chinese UI text, for the tests that look (tests/test_i18n_views.py and the
-browser test tests/browser/test_language_browser.py), and the fixed text of a view: an HTML string's visible text, a plotly figure's titles, axis titles, legend names,
-annotations and hover templates.
+browser test tests/browser/test_language_browser.py), and the fixed text of a view: an HTML string's visible
+text, a plotly figure's titles, axis titles, legend names, annotations and hover templates.
 
 Not looked at (issue 18's exemptions): model names, tokens and model output (token chips, code, quoted examples,
 table cells, tick labels and the texts on bars and cells), numbers.

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
 
-
 from ..i18n import EN, translator
 from ..presets import ASSETS
 from .common import esc
