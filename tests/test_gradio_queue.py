@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import urllib.error
 import urllib.request
 
 import gradio as gr
@@ -138,17 +139,20 @@ def upper(text: str) -> str:
     return text.upper()
 
 
-def test_a_served_app_answers_through_the_waiting_queue():
+def test_a_served_app_answers_through_the_waiting_queue_and_builds_no_monitoring_summary(monkeypatch):
+    built = []
+    monkeypatch.setattr(queueing.Queue, "_get_df", staticmethod(lambda records: built.append(len(records))))
     with gr.Blocks() as demo:
         demo.queue()
         assert Q.waiting_queue(demo._queue) and Q.waiting_queue(demo._queue)  # idempotent
+        assert Q.no_monitoring_summary(demo._queue)
         box = gr.Textbox()
         gr.api(upper, api_name="upper")
         box.submit(lambda text: text, box, box)
     assert isinstance(queueing.asyncio, Q._Asyncio) and queueing.asyncio.Event is asyncio.Event
     waits = (demo._queue.sleep_when_free, demo._queue.progress_update_sleep_when_free)
     assert [(w.kind, float(w)) for w in waits] == [("queue", 0.001), ("progress", 0.01)]  # Gradio's values
-    _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True, enable_monitoring=False)
     try:
         from gradio_client import Client
 
@@ -163,6 +167,12 @@ def test_a_served_app_answers_through_the_waiting_queue():
         [t.join(60) for t in threads]
         assert answers == {i: f"CALL {i}" for i in range(6)}
         assert urllib.request.urlopen(url, timeout=30).status == 200
+        # six events, and the queue never built the /monitoring summary's table, which nothing serves
+        assert built == [] and demo._queue.events_recorded == 6
+        assert demo._queue.cached_event_analytics_summary == {"functions": {}}
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url.rstrip("/") + "/monitoring/summary", timeout=30)
+        assert refused.value.code == 403
     finally:
         demo.close()
 
@@ -172,3 +182,4 @@ def test_a_queue_that_is_not_gradios_is_left_alone():
         pass
 
     assert Q.waiting_queue(Other()) is False
+    assert Q.no_monitoring_summary(Other()) is False

@@ -20,7 +20,7 @@ from .common import AppContext, bind, loadable_choices, user_errors
 from .lang import LANGUAGE_JS, L, L_pair, build_switch, gradio_i18n, language, set_language
 from .decoding_tab import build_decoding_tab
 from .embeddings_tab import build_embeddings_tab
-from .gradio_queue import waiting_queue
+from .gradio_queue import no_monitoring_summary, waiting_queue
 from .gradio_sessions import lazy_session_configs
 from .lecture import LECTURE_JS, Lecture, build_lecture_bar, build_player
 from .next_token_tab import build_next_token_tab
@@ -125,9 +125,10 @@ def load_model(ctx: AppContext, name, dev, dt, progress=gr.Progress(track_tqdm=T
 def launch_options() -> dict:
     """Keyword arguments for demo.launch() that every launcher (app.py, tests, benchmarks) shares.
     show_error: an error Gradio raises itself (a raw HTTP call with too few inputs, say) reaches the caller
-    with its message instead of {"error": null}; stack traces stay in the server's log."""
+    with its message instead of {"error": null}; stack traces stay in the server's log. enable_monitoring=False: no
+    /monitoring dashboard, whose summary the queue would rebuild after every event (gradio_queue.py)."""
     return {"css_paths": [ASSETS / "playground.css"], "theme": gr.themes.Soft(), "footer_links": ["api", "settings"],
-            "head": LANGUAGE_JS + LECTURE_JS, "show_error": True, "i18n": gradio_i18n()}
+            "head": LANGUAGE_JS + LECTURE_JS, "show_error": True, "i18n": gradio_i18n(), "enable_monitoring": False}
 
 
 def build_demo(settings: Settings | None = None, models: ModelRegistry | None = None) -> gr.Blocks:
@@ -143,6 +144,7 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
         # its first call, so they get these settings just the same.
         demo.queue(default_concurrency_limit=4, max_size=64)
         waiting_queue(demo._queue)  # it waits for events instead of polling every 1 ms (gradio_queue.py)
+        no_monitoring_summary(demo._queue)  # no /monitoring page, so no summary rebuilt after each event
         with gr.Row(elem_classes=["pg-header-row"]):
             gr.HTML(L_pair(header_html(i18n.EN), header_html(i18n.ZH)), padding=False)
             switch = build_switch()
