@@ -1,6 +1,6 @@
-"""A new Gradio session builds no page config up front, and gives the same configs when asked
-(playground/ui/gradio_sessions.py). Raw HTTP calls without a session, through the served app, are
-tests/test_api_fuzz.py's."""
+"""The page's config: a new Gradio session builds none up front, and gives the same configs when asked
+(playground/ui/gradio_sessions.py); each event shows its progress on one result (ui.common.progress_on_results).
+Raw HTTP calls without a session, through the served app, are tests/test_api_fuzz.py's."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from gradio import state_holder
 from gradio.blocks import BlocksConfig
 
+from playground.ui.common import is_result
 from playground.ui.gradio_sessions import lazy_session_configs
 from playground.ui.shell import build_demo
 
@@ -62,3 +63,22 @@ def test_updates_and_state_behave_as_before(demo, config_calls):
     by_id = {c["id"]: c for c in session.components}
     assert by_id[box._id]["props"]["value"] == "typed" and len(by_id) == len(demo.blocks)
 
+
+
+def test_each_event_shows_its_progress_on_one_result_and_a_hidden_one_on_none(demo):
+    events = list(demo.fns.values())
+    assert len(events) > 150
+    for fn in events:
+        targets = fn.show_progress_on
+        assert targets is not None and len(targets) <= 1, fn.name
+        if fn.show_progress == "hidden" or not fn.outputs:
+            assert targets == [], fn.name
+            continue
+        results = [c for c in fn.outputs if is_result(c)]
+        assert targets == (results or fn.outputs)[:1], fn.name
+    by_id = {d["id"]: d for d in demo.get_config_file()["dependencies"]}
+    lessons = [fn for fn in events if (fn.api_name or "").startswith("apply_lesson")]
+    # a lesson fills many boxes; its progress shows on its note, the one thing it writes that is not a box
+    assert lessons and all(len(fn.outputs) >= 10 for fn in lessons)
+    assert all(isinstance(fn.show_progress_on[0], gr.Markdown) for fn in lessons)
+    assert all(by_id[fn._id]["show_progress_on"] == [c._id for c in fn.show_progress_on] for fn in events)

@@ -279,3 +279,38 @@ _MARKS = {" (hub)": "{name} (hub)", " (checking)": "{name} (checking)", " (unava
 def _choice_label(label: str, name: str):
     mark = label[len(name):] if label.startswith(name) else ""
     return L(_MARKS[mark], name=name) if mark in _MARKS else label
+
+
+# Outputs that are a form control or state: an event that writes one brings no result to look at there.
+CONTROLS = (gr.Textbox, gr.Slider, gr.Dropdown, gr.Checkbox, gr.CheckboxGroup, gr.Radio, gr.Number, gr.Button,
+            gr.State)
+
+
+def progress_on_results(demo: gr.Blocks) -> None:
+    """Each event shows its progress on the one result the user waits for, not on every output; a hidden one on
+    none.
+
+    Why: Gradio's page keeps a loading status for every progress target of every event run in the session (by
+    default, every output), and on each status message of any event (pending, queued, started, progress, done) it
+    updates all of them, each through a search of the whole component tree (691 components here). A lesson that
+    fills 26 boxes so made every later event of the session update 26 more components, and the spinners covered
+    every box it filled. Measured on one lesson per tab (the language test's walk) in headless Chromium, four
+    walks each: the page's main thread was busy 18.3-27.7 s a walk before, 15.8-23.1 s after (a fifth less).
+    Set after the tabs are built, on every event that does not name its own targets: its first output that is a
+    result (is_result: not a form control or a state, such as a lesson's filled-in boxes or a stored deck), else
+    its first output."""
+    for fn in demo.fns.values():
+        if fn.show_progress_on is not None:
+            continue
+        if fn.show_progress == "hidden":
+            fn.show_progress_on = []
+            continue
+        results = [c for c in fn.outputs if is_result(c)]
+        fn.show_progress_on = (results or list(fn.outputs))[:1]
+
+
+def is_result(component) -> bool:
+    """Whether an output is something to look at: not a form control (an editable table is one) or a state."""
+    if isinstance(component, gr.Dataframe):
+        return not component.interactive
+    return not isinstance(component, CONTROLS)

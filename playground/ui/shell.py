@@ -16,7 +16,7 @@ from ..models import ModelRegistry, available_devices
 from ..presets import ASSETS
 from ..views.common import esc
 from .attention_tab import build_attention_tab
-from .common import AppContext, bind, loadable_choices, user_errors
+from .common import AppContext, bind, loadable_choices, progress_on_results, user_errors
 from .lang import LANGUAGE_JS, L, L_pair, build_switch, gradio_i18n, language, set_language
 from .decoding_tab import build_decoding_tab
 from .embeddings_tab import build_embeddings_tab
@@ -214,5 +214,6 @@ def build_demo(settings: Settings | None = None, models: ModelRegistry | None = 
             relabel_tables, switch, tables, api_visibility="private", show_progress="hidden")
         model.change(bind(show_status, ctx), model, status, api_visibility="private")
         load.click(bind(load_model, ctx), [model, device, dtype], status, api_visibility="private")
+        progress_on_results(demo)  # spinners on the results, and a page that stays light (common.py)
 
     return demo
