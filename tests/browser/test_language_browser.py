@@ -104,13 +104,20 @@ def _open(context, live_app: str, query: str = "") -> Page:
     return page
 
 
+# How many lessons the page's deck holds: its summary (on the Lessons tab) counts them in <b>.
+DECK_COUNT = "() => Number(document.querySelector('#pg-deck-summary b')?.textContent || 0)"
+
+
 def _run_tab(page: Page, tab: str, lesson: str | None, shown: str) -> None:
     page.locator(f'button[role="tab"][data-tab-id="{tab}"]').click()
     if lesson:
+        before = page.evaluate(DECK_COUNT)
         page.locator(f"#lesson-{lesson}").click()
         page.locator(".pg-notice:visible").first.wait_for(state="visible", timeout=SLOW)
     page.locator(shown).first.wait_for(state="attached", timeout=LESSON_SLOW)
-    page.wait_for_timeout(1500)  # the lesson's last events (second charts, the deck) settle
+    if lesson:
+        # the lesson's last event has run once its slide is in the deck (the deck records it after that event)
+        page.wait_for_function(f"() => ({DECK_COUNT})() > {before}", timeout=LESSON_SLOW)
 
 
 def _texts(page: Page) -> list[str]:
