@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 # Debian's chromium-headless-shell when it is there: the same Blink as chromium without the browser's UI layer,
-# ~15 % less CPU over a walk through the app's tabs (13.7-14.0 against 15.3-16.8 core-s, 4 page loads and a lesson);
+# ~15 % less CPU (13.7-14.0 against 15.3-16.8 core-s for 4 page loads, a lesson and a full-page screenshot);
 # chromium otherwise.
 HEADLESS_SHELL = Path("/usr/bin/chromium-headless-shell")
 CHROMIUM = HEADLESS_SHELL if HEADLESS_SHELL.exists() else Path("/usr/bin/chromium")
