@@ -39,19 +39,38 @@ def waits(queue):
     return waker, Q._Wait(0.001, waker, "queue"), Q._Wait(0.01, waker, "progress")
 
 
+LOOP_THREAD = "test-gradio-queue-loop"
+
+
 def run(coro):
-    return asyncio.run(asyncio.wait_for(coro, BOUND))
+    """asyncio.run(coro), bounded by BOUND, in a thread of its own: in a worker that ran a browser test first, the
+    session's Playwright keeps an event loop running in the main thread, where asyncio.run refuses to start."""
+    out: dict = {}
+
+    def main():
+        try:
+            out["value"] = asyncio.run(asyncio.wait_for(coro, BOUND))
+        except BaseException as exc:  # handed to the test's thread
+            out["error"] = exc
+
+    thread = threading.Thread(target=main, name=LOOP_THREAD, daemon=True)
+    thread.start()
+    thread.join(BOUND + 5)
+    if "error" in out:
+        raise out["error"]
+    assert "value" in out, "the event loop did not finish"
+    return out["value"]
 
 
 @pytest.fixture
 def slept(monkeypatch):
-    """What asyncio.sleep was asked for in this test's thread, instead of sleeping. Other threads sleep as usual:
-    a live app's server may run in this worker, and uvicorn's loop, never sleeping, would fill the list without
-    end (once, gigabytes)."""
-    seen, here, real = [], threading.get_ident(), asyncio.sleep
+    """What asyncio.sleep was asked for in the test's event loop (run's thread), instead of sleeping. Other threads
+    sleep as usual: a live app's server may run in this worker, and uvicorn's loop, never sleeping, would fill
+    the list without end (once, gigabytes)."""
+    seen, real = [], asyncio.sleep
 
     async def sleep(delay, result=None):
-        if threading.get_ident() != here:
+        if threading.current_thread().name != LOOP_THREAD:
             return await real(delay, result)
         seen.append(delay)
         return result
