@@ -61,11 +61,13 @@ browser-deps:
 	@bash scripts/ensure-chromium.sh
 
 # Two pytest workers (pytest-xdist; one torch thread each on 2 cores), a test file per worker at a time so
-# that module fixtures are built once; TEST_WORKERS=0 runs everything in one process.
+# that module fixtures are built once; TEST_WORKERS=0 runs everything in one process. A worker that dies (the
+# OOM killer, a segfault) fails its test and ends the run: xdist's replacement worker can hang under loadfile
+# (pytest-xdist issue 784), and CI then waits out its whole time limit.
 TEST_WORKERS ?= 2
 
 test: $(VENV)/.test-installed browser-deps engine
-	HF_HUB_OFFLINE=1 $(PY) -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
+	HF_HUB_OFFLINE=1 $(PY) -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile --max-worker-restart=0)
 
 bench: $(VENV)/.test-installed
 	HF_HUB_OFFLINE=1 $(PY) -m bench.run_all

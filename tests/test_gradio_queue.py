@@ -62,21 +62,64 @@ def run(coro):
     return out["value"]
 
 
-@pytest.fixture
-def slept(monkeypatch):
-    """What asyncio.sleep was asked for in the test's event loop (run's thread), instead of sleeping. Other threads
-    sleep as usual: a live app's server may run in this worker, and uvicorn's loop, never sleeping, would fill
-    the list without end (once, gigabytes)."""
+RECORD_BOUND = 1000  # sleeps one test may record: a loop that polls without end fails at this, not at the OOM killer
+
+
+def record_sleeps(monkeypatch) -> list:
+    """From now on, what asyncio.sleep is asked for in the test's event loop (run's thread), instead of sleeping.
+
+    Only that thread's sleeps are recorded. A live app's server may run in this worker (the browser tests' session
+    server does): a fake sleep there returns without yielding, so uvicorn's main loop spins (1.5 million calls in
+    half a second, measured), and a list it fills made a CI worker reach 23 GB when pytest diffed it. The fake still
+    yields to its event loop (a poll that never ends stays bounded by run's timeout), and fails past RECORD_BOUND."""
     seen, real = [], asyncio.sleep
 
     async def sleep(delay, result=None):
         if threading.current_thread().name != LOOP_THREAD:
             return await real(delay, result)
+        if len(seen) >= RECORD_BOUND:
+            raise AssertionError(f"over {RECORD_BOUND} sleeps in one test: a loop polls without end")
         seen.append(delay)
+        await real(0)  # yield, as a sleep does
         return result
 
     monkeypatch.setattr(Q.asyncio, "sleep", sleep)
     return seen
+
+
+@pytest.fixture
+def slept(monkeypatch):
+    return record_sleeps(monkeypatch)
+
+
+def test_recorded_sleeps_are_the_test_loops_only_and_bounded(monkeypatch):
+    """Another thread's event loop (a live app's server) keeps sleeping for real while the test records its own."""
+    stop, ticks = threading.Event(), []
+
+    async def server_loop():  # uvicorn's main loop, in short
+        while not stop.is_set():
+            ticks.append(1)
+            await asyncio.sleep(0.01)
+
+    server = threading.Thread(target=asyncio.run, args=(server_loop(),), daemon=True)
+    server.start()
+    try:
+        seen = record_sleeps(monkeypatch)
+        assert run(Q._sleep(0.05, "r")) == "r"
+        started = len(ticks)
+        stop.wait(0.1)
+        assert seen == [0.05] and len(ticks) - started < 50  # ~10 real ticks in 0.1 s, not a spin
+
+        async def endless_poll():
+            while True:
+                await asyncio.sleep(0.001)
+
+        with pytest.raises(AssertionError, match="polls without end"):
+            run(endless_poll())
+        assert len(seen) == RECORD_BOUND
+    finally:
+        stop.set()
+        server.join(BOUND)
 
 
 def test_an_idle_wait_ends_when_something_wakes_it():
@@ -128,12 +171,7 @@ def test_progress_polls_while_a_job_runs_and_waits_otherwise(monkeypatch):
 
     run(idle())
     queue.active_jobs[0] = ["an event"]
-    seen = []
-
-    async def sleep(delay, result=None):
-        seen.append(delay)
-
-    monkeypatch.setattr(Q.asyncio, "sleep", sleep)
+    seen = record_sleeps(monkeypatch)
     run(Q._sleep(progress_wait))
     assert seen == [0.01]
 
