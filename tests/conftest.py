@@ -119,11 +119,19 @@ def tiny_dir(tmp_path_factory) -> Path:
     return root
 
 
+# The registry's models at most, in one worker: the app's default keeps 3, and evicting SmolLM2 for a tiny model
+# meant loading it again (~1 s) and losing what its memo held (the 120-review evaluation, ~10 s, ran three times in
+# one worker of a suite run).
+SESSION_MODELS = 16
+
+
 @pytest.fixture(scope="session")
 def settings(tiny_dir) -> Settings:
     """Test settings: the tiny models allow-listed; the converted-model cache is the user's own
-    (PLAYGROUND_CACHE_DIR or ~/.cache/playground) so SmolLM2 is converted once per machine."""
-    return Settings.from_env().with_(model_dirs=(tiny_dir.resolve(),), hub_offline=True)
+    (PLAYGROUND_CACHE_DIR or ~/.cache/playground) so SmolLM2 is converted once per machine; room in memory for
+    every model the suite loads (SESSION_MODELS), so that no test's model depends on which tests ran before it in its
+    worker (tests/test_models.py checks the eviction itself, with registries of their own)."""
+    return Settings.from_env().with_(model_dirs=(tiny_dir.resolve(),), hub_offline=True, max_models=SESSION_MODELS)
 
 
 @pytest.fixture(scope="session")
@@ -162,8 +170,7 @@ def final(answer):
 TINY = ["local/tiny-gpt2", "local/tiny-bert-mlm", "local/tiny-bert", "local/tiny-t5"]
 
 
-# Loaded models by family, for compute tests; held for the session so that the registry's LRU
-# (3 models) evicting one does not mean loading it again in the next test.
+# Loaded models by family, for compute tests, held for the session.
 @pytest.fixture(scope="session")
 def smol(registry):
     return registry.load("SmolLM2-135M-Instruct")
@@ -202,6 +209,8 @@ def live_app(settings, registry):
 def client(live_app):
     from gradio_client import Client
 
-    return Client(live_app, verbose=False)
+    # The app is plain HTTP on 127.0.0.1: no certificate is ever checked. With ssl_verify on, gradio_client's every
+    # call makes two httpx clients that each load the CA bundle (~30 ms apiece here; 8 s of a suite run's CPU).
+    return Client(live_app, verbose=False, ssl_verify=False)
 
 

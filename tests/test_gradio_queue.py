@@ -217,7 +217,7 @@ def test_a_served_app_answers_through_the_waiting_queue_and_builds_no_monitoring
     try:
         from gradio_client import Client
 
-        client = Client(url, verbose=False)
+        client = Client(url, verbose=False, ssl_verify=False)  # plain HTTP on 127.0.0.1
         answers = {}
 
         def call(i):

@@ -284,7 +284,7 @@ def test_attention_lens_and_probes_are_not_offered_with_the_reason(remote_settin
 def remote_client(remote_app):
     from gradio_client import Client
 
-    return Client(remote_app, verbose=False)
+    return Client(remote_app, verbose=False, ssl_verify=False)  # plain HTTP on 127.0.0.1
 
 
 def test_the_apis_work_with_a_remote_model(remote_client, rb, engine, client):
