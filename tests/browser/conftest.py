@@ -205,6 +205,12 @@ def replace(box: Locator, value: str, *, after: str | None = None) -> None:
         expect(box).to_have_value(value)
 
 
+def retype(box: Locator, value: str) -> None:
+    """Fill a box of a tab opened just now: replace() after what it shows (its default), so that Gradio putting the
+    mount's initial value back within three frames is typed over, and the box is checked to keep `value`."""
+    replace(box, value, after=box.input_value())
+
+
 BARS = "svg.main-svg .bars path"
 HEATMAP = "svg.main-svg .heatmaplayer image, svg.main-svg .hm image"  # plotly draws a heatmap as either
 SCATTER = "svg.main-svg .scatterlayer path"

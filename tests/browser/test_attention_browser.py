@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import HEATMAP, SLOW, assert_no_outside_requests, open_tab, run_lesson, shot, texts
+from .conftest import HEATMAP, SLOW, assert_no_outside_requests, open_tab, retype, run_lesson, shot, texts
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,7 @@ def test_lesson_19_draws_bertviz_offline_and_the_by_hand_check(page, page_log, s
 
 def test_model_view_draws_a_layer_range(page, page_log, screenshot_dir):
     open_tab(page, *TAB)
-    page.locator("#att-text textarea").fill("<script>alert(1)</script> The keys to the cabinet are on the table.")
+    retype(page.locator("#att-text textarea"), "<script>alert(1)</script> The keys to the cabinet are on the table.")
     page.locator("#att-run").click()
     expect(page.locator("#att-head-view iframe")).to_be_attached(timeout=SLOW)
     page.get_by_text("bertviz model view").click()

@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import (
-    HEATMAP, SLOW, assert_no_outside_requests, drawn, open_tab, select_option, set_number, shot, texts, toast,
+    HEATMAP, SLOW, assert_no_outside_requests, drawn, open_tab, retype, select_option, set_number, shot, texts,
+    toast,
 )
 
 pytestmark = pytest.mark.browser
@@ -21,7 +22,7 @@ TAB = ("Decoding", "#lesson-top-k-top-p")  # the tab's name, and an element it s
 
 def test_streaming_shows_tokens_as_they_come_and_stop_stops(page, page_log, screenshot_dir):
     open_tab(page, *TAB)
-    page.locator("#dec-prompt textarea").fill("Once upon a time")
+    retype(page.locator("#dec-prompt textarea"), "Once upon a time")
     select_option(page, "#dec-strategy", re.compile(r"^sampling$"))
     expect(page.locator("#dec-sample input[type='checkbox']")).to_be_checked()
     set_number(page, "#dec-max-new", "256")

@@ -13,7 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from playground import lessons
 
-from .conftest import is_local_url, replace
+from .conftest import is_local_url, replace, retype
 
 pytestmark = pytest.mark.browser
 
@@ -202,7 +202,7 @@ def test_token_chips_never_break_inside_a_token(lecture, screenshot_dir):
     page.set_viewport_size({"width": 520, "height": 900})
     page.locator('button[role="tab"][data-tab-id="tokenizer"]').click()
     page.locator("#tokenize-btn").wait_for()
-    page.locator("textarea").first.fill("I think that that thought that the thinker thought "
+    retype(page.locator("textarea").first, "I think that that thought that the thinker thought "
                                                         "through was thoroughly thoughtful, " * 3)
     page.locator("#tokenize-btn").click()
     expect(page.locator("#tok-spans .pg-tok").nth(40)).to_be_attached(timeout=SLOW)

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import (
-    BARS, HEATMAP, SCATTER, SLOW, assert_no_outside_requests, drawn, open_tab, run_lesson, select_option,
+    BARS, HEATMAP, SCATTER, SLOW, assert_no_outside_requests, drawn, open_tab, retype, run_lesson, select_option,
     set_number, shot, texts, toast,
 )
 
@@ -66,7 +66,7 @@ def test_prefix_lesson_and_logit_lens_heatmap(page, page_log, screenshot_dir):
 def test_hostile_prompt_stays_text(page, page_log, screenshot_dir):
     open_tab(page, *TAB)
     prompt = page.locator("#nt-prompt textarea")
-    prompt.fill("<img src=x onerror=alert(1)> <script>alert(2)</script> It was")
+    retype(prompt, "<img src=x onerror=alert(1)> <script>alert(2)</script> It was")
     page.locator("#nt-run").click()
     view = page.locator("#nt-prompt-view")
     expect(view).to_contain_text("<script>", timeout=SLOW)

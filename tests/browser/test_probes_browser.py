@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import BARS, HEATMAP, SLOW, assert_no_outside_requests, drawn, open_tab, shot, texts, toast
+from .conftest import BARS, HEATMAP, SLOW, assert_no_outside_requests, drawn, open_tab, retype, shot, texts, toast
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ def test_lesson_23_draws_the_heatmap_and_the_log_ratio(page, page_log, screensho
 
 def test_a_sentence_without_a_mask_gets_a_message(page, page_log, screenshot_dir):
     open_tab(page, *TAB)
-    page.locator("#bp-fill-a textarea").fill("<b>No blank</b> in this sentence.")
+    retype(page.locator("#bp-fill-a textarea"), "<b>No blank</b> in this sentence.")
     page.locator("#bp-fill").click()
     expect(toast(page, re.compile("no mask", re.I))).to_contain_text("[MASK]")
     shot(page, screenshot_dir, "probes_no_mask.png")

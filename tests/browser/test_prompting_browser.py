@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import HEATMAP, SLOW, assert_no_outside_requests, drawn, open_tab, shot, texts, toast
+from .conftest import HEATMAP, SLOW, assert_no_outside_requests, drawn, open_tab, retype, shot, texts, toast
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +42,7 @@ def test_lesson_16_scores_the_labels_and_draws_the_confusion_matrix(page, page_l
 
 def test_a_template_without_text_gets_a_message(page, page_log, screenshot_dir):
     open_tab(page, *TAB)
-    page.locator("#pr-template textarea").fill("<b>Review</b> Sentiment:")
+    retype(page.locator("#pr-template textarea"), "<b>Review</b> Sentiment:")
     page.locator("#pr-run").click()
     toast(page, re.compile("no \\{text\\}", re.I))
     shot(page, screenshot_dir, "prompting_no_text.png")
