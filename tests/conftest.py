@@ -35,6 +35,37 @@ from playground.models import ModelRegistry, _package_dir  # noqa: E402
 from tests.remote_engine import engine, remote_app, remote_settings  # noqa: E402,F401  (llama-cpp-python's server)
 
 
+# ---- which tests share a pytest process (make test: --dist loadfile) --------------------------------
+
+# Test files that run the same lessons on the same model, so that the second file's run is a memo hit in the same
+# process (the memo is per loaded model, in memory). Measured in suite runs where they ran in different processes:
+# the 120-review evaluation (lessons 16 and 18, the Chinese walk, the prompting presets) twice, 14 s the second
+# time; the Berlin and Paris attributions twice (12 s).
+SHARED_WORK = {
+    "tests/browser/test_language_browser.py": "zero-shot-reviews",
+    "tests/browser/test_lecture_browser.py": "zero-shot-reviews",
+    "tests/test_prompting_tab.py": "zero-shot-reviews",
+    "tests/browser/test_attribution_browser.py": "attributions",
+    "tests/test_attribution_panel.py": "attributions",
+}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadfile, with the files of SHARED_WORK sent to one worker together (each other file is a unit of its
+    own, as before). Not xdist_group marks and --dist loadgroup: with pytest 9.2 that mode silently stops grouping
+    (pytest-xdist issue 1386: the group it writes into the test's id no longer takes)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedWork(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = super()._split_scope(nodeid)
+            return SHARED_WORK.get(path, path)
+
+    return SharedWork(config, log)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_outside_connections():
     """Fails the run (as an error at teardown) if any code tried to reach beyond 127.0.0.1."""
