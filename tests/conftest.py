@@ -50,6 +50,7 @@ SHARED_WORK = {
 }
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of xdist's: without xdist (-p no:xdist) it is not there
 def pytest_xdist_make_scheduler(config, log):
     """--dist loadfile, with the files of SHARED_WORK sent to one worker together (each other file is a unit of its
     own, as before). Not xdist_group marks and --dist loadgroup: with pytest 9.2 that mode silently stops grouping
