@@ -14,6 +14,7 @@ import pytest
 from gradio import queueing
 
 from playground.ui import gradio_queue as Q
+from tests.conftest import loopback_client
 
 BOUND = 5.0  # s: how long a test waits for something before it fails (an hour-long sleep would hang it)
 
@@ -215,9 +216,7 @@ def test_a_served_app_answers_through_the_waiting_queue_and_builds_no_monitoring
     assert [(w.kind, float(w)) for w in waits] == [("queue", 0.001), ("progress", 0.01)]  # Gradio's values
     _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True, enable_monitoring=False)
     try:
-        from gradio_client import Client
-
-        client = Client(url, verbose=False, ssl_verify=False)  # plain HTTP on 127.0.0.1
+        client = loopback_client(url)
         answers = {}
 
         def call(i):

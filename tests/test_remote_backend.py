@@ -28,7 +28,7 @@ from playground.ui.decoding_tab import KNOBS, SERVER_KNOBS, build_decoding_tab, 
 from playground.ui.next_token_tab import build_next_token_tab, run_logit_lens
 from playground.ui.prompting_tab import build_prompting_tab, run_prompt
 from playground.ui.shell import catalog_rows
-from tests.conftest import causal_ids, tab_context
+from tests.conftest import causal_ids, loopback_client, tab_context
 from tests.openai_stub import Reply, StubServer, ToyVLLM, not_found, toy_logprobs, toy_tokenize, toy_top
 from tests.remote_engine import NEUTRAL, free_port, raw_completion
 
@@ -282,9 +282,7 @@ def test_attention_lens_and_probes_are_not_offered_with_the_reason(remote_settin
 
 @pytest.fixture(scope="module")
 def remote_client(remote_app):
-    from gradio_client import Client
-
-    return Client(remote_app, verbose=False, ssl_verify=False)  # plain HTTP on 127.0.0.1
+    return loopback_client(remote_app)
 
 
 def test_the_apis_work_with_a_remote_model(remote_client, rb, engine, client):

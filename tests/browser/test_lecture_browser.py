@@ -203,7 +203,7 @@ def test_token_chips_never_break_inside_a_token(lecture, screenshot_dir):
     page.locator('button[role="tab"][data-tab-id="tokenizer"]').click()
     page.locator("#tokenize-btn").wait_for()
     retype(page.locator("textarea").first, "I think that that thought that the thinker thought "
-                                                        "through was thoroughly thoughtful, " * 3)
+                                           "through was thoroughly thoughtful, " * 3)
     page.locator("#tokenize-btn").click()
     expect(page.locator("#tok-spans .pg-tok").nth(40)).to_be_attached(timeout=SLOW)
     broken = page.eval_on_selector_all("#tok-spans .pg-tok", "els => els.filter(e => e.getClientRects().length > 1)"
