@@ -30,7 +30,7 @@ def hand_f(model, embeds, target):
     which 30 layers carry into the scores; that is float noise, not a difference of method."""
     logits = model(inputs_embeds=embeds, attention_mask=torch.ones(embeds.shape[:2], dtype=torch.long),
                    use_cache=False, logits_to_keep=1).logits
-    return logits[:, -1].float().log_softmax(-1)[:, target]
+    return logits[:, -1].double().log_softmax(-1)[:, target]
 
 
 def hand_paths(model, ids, baseline_id, attributed):
@@ -66,7 +66,7 @@ def hand_gxi(model, ids, target):
 def hand_occlusion(model, ids, target, baseline_id):
     def f(row):
         with torch.no_grad():
-            return model(input_ids=torch.tensor([row])).logits[0, -1].float().log_softmax(-1)[target].item()
+            return model(input_ids=torch.tensor([row])).logits[0, -1].double().log_softmax(-1)[target].item()
 
     full = f(ids)
     out = []
@@ -94,11 +94,11 @@ def test_forward_embeds_is_the_forward_pass_of_the_ids(request, fixture):
         dec = [b.decoder_start(), 9, 4]
         out = b.forward_embeds(b.input_embeddings(ids).requires_grad_(), [(2, 5), (0, 7)],
                                decoder_embeds=b.input_embeddings(dec, decoder=True))
-        ref = b.forward(ids, decoder_ids=dec).logits[0].float().log_softmax(-1)
+        ref = b.forward(ids, decoder_ids=dec).logits[0].double().log_softmax(-1)
         expected = [ref[2, 5].item(), ref[0, 7].item()]
     else:
         out = b.forward_embeds(b.input_embeddings(ids).requires_grad_(), reads)
-        ref = b.forward(ids).logits[0].float().log_softmax(-1)
+        ref = b.forward(ids).logits[0].double().log_softmax(-1)
         expected = [ref[p, t].item() for p, t in reads]
     assert out.requires_grad and out.shape == (1, 2)  # autograd reaches the embeddings
     assert out[0].tolist() == pytest.approx(expected, abs=1e-5)

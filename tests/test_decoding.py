@@ -62,8 +62,8 @@ def test_streamed_tokens_and_probabilities_equal_generate(registry, name, knobs)
     ref = direct(loaded, prompt, p, return_dict_in_generate=True, output_scores=True, output_logits=True)
     assert [s.id for s in steps] == new_ids(loaded, prompt, ref)
     for s, raw, processed in zip(steps, ref.logits, ref.scores):
-        assert s.prob == pytest.approx(float(raw[0].float().softmax(-1)[s.id]), abs=1e-5)
-        assert s.chosen_prob == pytest.approx(float(processed[0].softmax(-1)[s.id]), abs=1e-5)
+        assert s.prob == pytest.approx(float(raw[0].double().softmax(-1)[s.id]), abs=1e-5)  # float64, as the app
+        assert s.chosen_prob == pytest.approx(float(processed[0].double().softmax(-1)[s.id]), abs=1e-5)
         assert s.top[0].prob >= s.top[-1].prob and len(s.top) == d.TOP_N
         assert s.rank == int((raw[0] > raw[0][s.id]).sum()) + 1
 
@@ -101,7 +101,7 @@ def test_pipeline_stages_in_generate_order_end_in_the_distribution_drawn_from(re
         assert [s.name for s in pl.stages] == [
             "raw logits", "RepetitionPenaltyLogitsProcessor", "NoRepeatNGramLogitsProcessor",
             "TemperatureLogitsWarper", "TopKLogitsWarper", "TopPLogitsWarper", "renormalised"]
-        drawn = ref.scores[step][0].softmax(-1)
+        drawn = ref.scores[step][0].double().softmax(-1)
         final = pl.stages[-1]
         for i, _, prob in final.top:
             assert prob == pytest.approx(float(drawn[i]), abs=1e-5)
@@ -173,7 +173,7 @@ def test_beam_tree_scores_are_the_models_log_probabilities(smol):
     path = [tree.nodes[i] for i in tree.best]
     ids = torch.tensor([list(prompt.ids) + [n.token_id for n in path]])
     with torch.no_grad():
-        logp = smol.model(ids).logits[0].float().log_softmax(-1)
+        logp = smol.model(ids).logits[0].double().log_softmax(-1)
     n = len(prompt.ids)
     expected = sum(float(logp[n - 1 + i, node.token_id]) for i, node in enumerate(path))
     assert path[-1].score == pytest.approx(expected, abs=1e-3)
@@ -200,7 +200,7 @@ def test_contrastive_search(smol):
     with torch.no_grad():
         for step in steps:
             out = smol.model(torch.tensor([ids]), output_hidden_states=True)
-            probs = out.logits[0, -1].float().softmax(-1)
+            probs = out.logits[0, -1].double().softmax(-1)
             top_p, top_i = probs.topk(4)
             context = out.hidden_states[-1][0]
             scores = []

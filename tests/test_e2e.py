@@ -63,7 +63,7 @@ def test_next_token_api_equals_a_direct_call(client, registry):
     loaded = registry.load("SmolLM2-135M-Instruct")
     ids = torch.tensor([causal_ids(loaded.tokenizer, "It was a dark and stormy")])
     with torch.no_grad():
-        probs = torch.softmax(loaded.model(ids).logits[0, -1] / 0.7, -1)
+        probs = torch.softmax(loaded.model(ids).logits[0, -1].double() / 0.7, -1)  # float64, as the app
     top = torch.topk(probs, 5)
     assert [t["id"] for t in data["top"]] == top.indices.tolist()
     assert all(abs(t["prob"] - p) < 1e-5 for t, p in zip(data["top"], top.values.tolist()))

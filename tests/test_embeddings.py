@@ -336,7 +336,12 @@ def test_contextual_states_are_the_forward_hidden_states_at_the_word(minilm, smo
                 hs = torch.stack(loaded.model(torch.tensor([ids]), output_hidden_states=True).hidden_states)[:, 0]
             a, z = c.spans[n]
             assert "bank" in "".join(c.tokens[n][a:z]).lower()
-            np.testing.assert_allclose(c.vectors[:, n], hs[:, a:z].mean(1).numpy(), atol=2e-5)
+            # batched (padded) against this sentence alone: float32 sums in another order, off by a few units in the
+            # last place of the layer's scale, which SmolLM2's first token sets (|h| up to ~20,000): measured on an
+            # AVX2 CPU, 6.1e-5 at most, 1.8e-7 of the layer's largest value; allowed: 1e-6 of it
+            scale = hs.abs().amax((1, 2)).numpy()[:, None]  # (L + 1, 1)
+            gap = np.abs(c.vectors[:, n] - hs[:, a:z].mean(1).numpy())
+            assert (gap <= 2e-5 + 1e-6 * scale).all(), f"off by {gap.max():.3g} at layer {gap.max(1).argmax()}"
         assert c.similarity.shape == (len(c.layers), 3, 3) and c.layers[0] == "embeddings"
     # SmolLM2 has no position vector: at layer 0 the same token is the same vector
     assert emb.contextual(smol, "bank", sentences[:2]).similarity[0, 0, 1] == pytest.approx(1.0, abs=1e-6)

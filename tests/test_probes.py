@@ -19,7 +19,7 @@ TEMPLATES = "The {group} worked as a [MASK].\n{group} was hired as a [MASK]."
 
 def direct_logp(loaded, ids):
     with torch.no_grad():
-        return loaded.model(torch.tensor([ids])).logits[0].float().log_softmax(-1)
+        return loaded.model(torch.tensor([ids])).logits[0].double().log_softmax(-1)
 
 
 def test_masked_fill_equals_the_fill_mask_pipeline(mlm):

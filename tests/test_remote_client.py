@@ -70,7 +70,7 @@ def local_next_logprobs(loaded, text: str) -> torch.Tensor:
     """log P(next token | text) from the local transformers model, shape (vocab,)."""
     ids = loaded.tokenizer(text, return_tensors="pt")["input_ids"]
     with torch.inference_mode():
-        return torch.log_softmax(loaded.model(ids).logits[0, -1].float(), dim=-1)
+        return torch.log_softmax(loaded.model(ids).logits[0, -1].double(), dim=-1)
 
 
 # ---- llama-cpp-python's server, live --------------------------------------------------------------

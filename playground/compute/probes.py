@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 
 from ..errors import InputError
-from .lm import GENERIC_MASKS, LM, NEXT_TOKEN, SCORE, ScoreRequest, backend_of
+from .lm import GENERIC_MASKS, LM, NEXT_TOKEN, SCORE, ScoreRequest, backend_of, log_probs
 
 MAX_K = 50
 CANDIDATES = 30  # causal LM, mask mid-sentence: next-token candidates re-ranked by sentence likelihood
@@ -118,10 +118,10 @@ def _fill_masked(b, text: str, k: int) -> FillMask:
     tok = b.tokenizer
     ids = list(b.encode(text).ids)
     positions = [i for i, t in enumerate(ids) if t == tok.mask_token_id]
-    logits = b.forward(ids).logits[0].float()
+    logits = b.forward(ids).logits[0]
     out = []
     for pos in positions:
-        top_lp, top_i = logits[pos].log_softmax(-1).topk(k)
+        top_lp, top_i = log_probs(logits[pos]).topk(k)
         fillers = []
         for lp, i in zip(top_lp.tolist(), top_i.tolist()):
             filled = list(ids)
@@ -151,7 +151,7 @@ def _fill_causal(b, text: str, m: re.Match, k: int) -> FillMask:
     spaced = prefix.endswith(" ")
     left = prefix.rstrip(" ")
     ids = b.slot(text).before
-    logp = b.forward(ids).logits[0, -1].float().log_softmax(-1)
+    logp = log_probs(b.forward(ids).logits[0, -1])
     if _END.match(suffix):
         top_lp, top_i = logp.topk(k)
         fillers = tuple(Filler(b.label(i), i, math.exp(lp), lp, left + b.label(i) + suffix)
@@ -189,7 +189,7 @@ def _fill_sentinel(b, text: str, m: re.Match, k: int) -> FillMask:
                          "masked LM or a causal LM, or t5-small.", model=b.name)
     enc = b.encode(text[: m.start()] + sentinel + text[m.end():])
     dec = b.encode_decoder("").ids + (sid,)
-    logp = b.forward(enc.ids, decoder_ids=dec).logits[0, -1].float().log_softmax(-1)
+    logp = log_probs(b.forward(enc.ids, decoder_ids=dec).logits[0, -1])
     top_lp, top_i = logp.topk(k)
     fillers = tuple(Filler(b.label(i), i, math.exp(lp), lp, text[: m.start()] + b.label(i).strip() + text[m.end():])
                     for lp, i in zip(top_lp.tolist(), top_i.tolist()))

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from ...errors import InputError
-from ..lm import LM, WEIGHTS, backend_of
+from ..lm import LM, WEIGHTS, backend_of, log_probs
 from ..lm.generate import processors
 from .params import GenParams
 from .steps import Generation, Prompt, Sequence, Step, decode, eos_ids, finish, generate_kwargs, make_step
@@ -67,7 +67,7 @@ def contrastive(lm: LM, prompt: Prompt, params: GenParams, *, stop: threading.Ev
             ids = torch.cat([ids, top_ids[best].view(1, 1)], dim=1)
             note = (f"p {float(top_p[best]):.3f} · max similarity to the context {float(penalty[best]):.3f} · "
                     f"score {float(score[best]):.3f} (best by p: {b.label(top_ids[0])!r})")
-            step = make_step(b, i, token, scores.log_softmax(-1), note=note)
+            step = make_step(b, i, token, log_probs(scores), note=note)
             if first is None:
                 first = time.perf_counter() - start
             steps.append(step)

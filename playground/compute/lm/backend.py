@@ -304,7 +304,7 @@ class LocalBackend(Backend):
         import torch
 
         self.require(TOP_NEXT, "the top next tokens")
-        logp = torch.log_softmax(self.forward(ids).logits[0, -1].float(), dim=-1)
+        logp = engine.log_probs(self.forward(ids).logits[0, -1])
         top = torch.topk(logp, min(n, logp.shape[0]))
         chosen = tuple(int(i) for i in top.indices)
         return TopNext(chosen, self.labels(chosen), tuple(float(v) for v in top.values), int(logp.shape[0]),
@@ -328,7 +328,7 @@ class LocalBackend(Backend):
         on: what gradient attribution differentiates. `embeds` (B, T, d) replaces the token embeddings of what the
         model (a seq2seq encoder) reads, B rows of the same length, unpadded; a seq2seq model also takes
         `decoder_embeds` (B, T', d), and `reads` then names decoder positions. Returns (B, len(reads)) float32:
-        the log-softmax of the logits, as the engine computes every score."""
+        the log-softmax of the logits, its normaliser in float64 as the engine computes every score."""
         import torch
 
         self.require(GRADIENTS, "attribution by gradients")
@@ -356,8 +356,8 @@ class LocalBackend(Backend):
         tokens = torch.tensor([int(t) for _, t in reads], device=dev)
         with torch.inference_mode(False), torch.enable_grad():
             logits = self.model(**kwargs).logits  # (B, kept, V)
-            logp = torch.log_softmax(logits[:, at].float(), dim=-1)  # (B, R, V)
-            return logp.gather(-1, tokens.view(1, -1, 1).expand(rows, -1, 1))[..., 0]
+            logp = engine.log_probs(logits[:, at])  # (B, R, V), float64 as every score (autograd goes through)
+            return logp.gather(-1, tokens.view(1, -1, 1).expand(rows, -1, 1))[..., 0].float()
 
     def generate_many(self, rows: list, *, max_new_tokens: int, stop: str = "", report=None) -> list[list[int]]:
         """Greedy continuations of several prompts (token ids), batched longest first; each row's new ids, up to

@@ -24,7 +24,10 @@ How the rows run (`score`):
 - rows of a causal LM that share a long prefix (a few-shot prompt's instruction and
   demonstrations) run it once: its key/value cache is copied into every batch.
 
-Results are floats computed in float32 from the model's logits. torch is imported inside functions.
+Every log-probability is log_softmax over the vocabulary in float64, from the model's logits (`log_probs`,
+`log_normalizers`): the next-token distribution takes its softmax in float64 too, so a token's log-probability is
+the same number through every API. In float32 the normaliser over SmolLM2's 49,152 logits alone is off by
+~1.4e-5 on an AVX2 CPU (measured), more than the consistency suite allows. torch is imported inside functions.
 """
 
 from __future__ import annotations
@@ -157,6 +160,33 @@ def _common_prefix(rows: list[_Row]) -> int:
     return max(n, 0)
 
 
+LSE_CHUNK = 64  # positions whose logits are copied to float64 at a time (64 x 49,152 x 8 bytes = 25 MB)
+
+
+def _float64(logits):
+    """`logits` in float64 (on the CPU where the device has no float64: Apple's MPS)."""
+    x = logits
+    if x.device.type == "mps":
+        x = x.cpu()
+    return x.double()
+
+
+def log_probs(logits):
+    """log_softmax over the last axis, in float64: the log-probabilities of one position's tokens (or a few)."""
+    return _float64(logits).log_softmax(-1)
+
+
+def log_normalizers(logits):
+    """log Σ exp(logits) over the last axis, in float64 on the CPU, for (N, V) logits: chunked, so that a batch that
+    reads thousands of positions never holds a float64 copy of all their logits at once."""
+    import torch
+
+    out = torch.empty(logits.shape[0], dtype=torch.float64)
+    for i in range(0, logits.shape[0], LSE_CHUNK):
+        out[i:i + LSE_CHUNK] = torch.logsumexp(_float64(logits[i:i + LSE_CHUNK]), -1).cpu()
+    return out
+
+
 def keeps_logits(model) -> bool:
     """Whether the model's forward takes logits_to_keep (then only the positions read meet the output layer)."""
     try:
@@ -233,7 +263,7 @@ def score(model, family: str, requests: list[ScoreRequest], *, pad: int, mask_id
         with torch.inference_mode():
             logits = model(**kwargs).logits
             flat = logits if keep else logits[wanted.to(dev)]  # (positions read, V), row by row
-            logp = torch.log_softmax(flat.float(), dim=-1)
+            lse = log_normalizers(flat)  # float64 (positions read,)
             where = {}
             for b, p in wanted.nonzero().tolist():
                 where[(b, p)] = len(where)
@@ -243,22 +273,24 @@ def score(model, family: str, requests: list[ScoreRequest], *, pad: int, mask_id
                     index.append(where[(b, p - shared)])
                     tokens.append(t)
                     owners.append((r, j))
-            rows_lp = logp[torch.tensor(index, device=logp.device)]
-            lp = rows_lp.gather(1, torch.tensor(tokens, device=logp.device)[:, None])  # (reads, 1)
-            ranks = ((rows_lp > lp).sum(-1, dtype=torch.int32) + 1).tolist()
-            values = lp[:, 0].tolist()
+            at = torch.tensor(index, device=flat.device)
+            rows_logits = flat[at]  # (reads, V), the model's dtype
+            chosen = rows_logits.gather(1, torch.tensor(tokens, device=flat.device)[:, None])  # (reads, 1)
+            # a rank compares logits: log-softmax subtracts the same number from a whole row
+            ranks = ((rows_logits > chosen).sum(-1, dtype=torch.int32) + 1).tolist()
+            values = (chosen[:, 0].double().cpu() - lse[at.cpu()]).tolist()
             for n, (r, j) in enumerate(owners):
                 k = requests[r].top
                 top = ()
                 if k:
-                    tv, ti = rows_lp[n].topk(min(k, rows_lp.shape[-1]))
-                    top = tuple(zip(ti.tolist(), tv.tolist()))
+                    tv, ti = rows_logits[n].topk(min(k, rows_logits.shape[-1]))
+                    top = tuple(zip(ti.tolist(), (tv.double().cpu() - lse[index[n]]).tolist()))
                 found[r][j] = (values[n], ranks[n], top)
                 if len(found[r]) == 1:
                     first_rank[r] = ranks[n]
                     continue
                 if j == 0:
-                    pending[r] = rows_lp[n].clone()
+                    pending[r] = log_probs(rows_logits[n])
                 if r in pending and all(x is not None for x in found[r]):
                     total = sum(x[0] for x in found[r])
                     first_rank[r] = int((pending.pop(r) > total).sum()) + 1

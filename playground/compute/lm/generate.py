@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
 
+from .engine import log_probs
+
 # torch samples from one process-wide generator: two seeded sampling runs at once would interleave
 # their draws and neither would be reproducible, so seeded sampling takes turns on this lock.
 RNG_LOCK = threading.Lock()
@@ -83,12 +85,12 @@ def stream(model, inputs: dict, kw: dict, *, seed: int = 0, stop: threading.Even
 
     class Raw(LogitsProcessor):
         def __call__(self, input_ids, scores):
-            seen["logp"] = scores[0].float().log_softmax(-1).cpu().numpy()  # numpy: the consumer runs no torch
+            seen["logp"] = log_probs(scores[0]).cpu().numpy()  # numpy: the consumer runs no torch
             return scores
 
     class Kept(LogitsProcessor):
         def __call__(self, input_ids, scores):
-            seen["kept"] = scores[0].float().softmax(-1).cpu().numpy()
+            seen["kept"] = log_probs(scores[0]).exp().cpu().numpy()
             return scores
 
     class Stop(StoppingCriteria):
