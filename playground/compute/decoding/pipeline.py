@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 
 from ...errors import InputError
-from ..lm import LM, WEIGHTS, backend_of, log_probs
+from ..lm import LM, WEIGHTS, backend_of, probs
 from ..lm.generate import processors
 from .params import GenParams
 from .steps import TOP_N, Prompt, generate_kwargs, model_inputs
@@ -65,7 +65,8 @@ _LABELS = {
 def _stage(b, name: str, label: str, before, after, chosen: int, n: int = TOP_N) -> Stage:
     import torch
 
-    p_before, p_after = log_probs(before).exp(), log_probs(after).exp()  # float64, as every tab
+    p_before, p_after = probs(before), probs(after)  # float64, as every tab (on the CPU for MPS: so are the masks)
+    before, after = before.to(p_before.device), after.to(p_before.device)
     finite_b, finite_a = torch.isfinite(before), torch.isfinite(after)
     gone = finite_b & ~finite_a
     moved = finite_a & finite_b & (after != before)

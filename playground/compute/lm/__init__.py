@@ -20,7 +20,7 @@ from .backend import (  # noqa: F401
     ATTENTIONS, CLASSIFY, GENERATE, GRADIENTS, HIDDEN_STATES, LM, NEXT_TOKEN, SCORE, TOKENIZE, TOP_NEXT, WEIGHTS,
     Backend, Limits, LocalBackend, TopNext, backend_of, open_backend,
 )
-from .engine import ScoreRequest, Scored, log_normalizers, log_probs  # noqa: F401
+from .engine import ScoreRequest, Scored, log_probs, probs  # noqa: F401
 from .memo import remember  # noqa: F401
 from .sentence import POOLINGS, SentenceConfig  # noqa: F401
 from .remote import RemoteBackend  # noqa: F401

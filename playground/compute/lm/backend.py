@@ -357,7 +357,8 @@ class LocalBackend(Backend):
         with torch.inference_mode(False), torch.enable_grad():
             logits = self.model(**kwargs).logits  # (B, kept, V)
             logp = engine.log_probs(logits[:, at])  # (B, R, V), float64 as every score (autograd goes through)
-            return logp.gather(-1, tokens.view(1, -1, 1).expand(rows, -1, 1))[..., 0].float()
+            picked = tokens.to(logp.device).view(1, -1, 1).expand(rows, -1, 1)
+            return logp.gather(-1, picked)[..., 0].float().to(logits.device)
 
     def generate_many(self, rows: list, *, max_new_tokens: int, stop: str = "", report=None) -> list[list[int]]:
         """Greedy continuations of several prompts (token ids), batched longest first; each row's new ids, up to

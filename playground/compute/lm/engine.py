@@ -165,15 +165,18 @@ LSE_CHUNK = 64  # positions whose logits are copied to float64 at a time (64 x 4
 
 def _float64(logits):
     """`logits` in float64 (on the CPU where the device has no float64: Apple's MPS)."""
-    x = logits
-    if x.device.type == "mps":
-        x = x.cpu()
-    return x.double()
+    return (logits.cpu() if logits.device.type == "mps" else logits).double()
 
 
 def log_probs(logits):
-    """log_softmax over the last axis, in float64: the log-probabilities of one position's tokens (or a few)."""
+    """log_softmax over the last axis, in float64: the log-probabilities of one position's tokens (or a few). On
+    MPS the result is on the CPU: index it with tensors from its own `.device`."""
     return _float64(logits).log_softmax(-1)
+
+
+def probs(logits):
+    """softmax over the last axis, in float64 (see `log_probs`)."""
+    return _float64(logits).softmax(-1)
 
 
 def log_normalizers(logits):

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
 
-from .engine import log_probs
+from .engine import log_probs, probs
 
 # torch samples from one process-wide generator: two seeded sampling runs at once would interleave
 # their draws and neither would be reproducible, so seeded sampling takes turns on this lock.
@@ -90,7 +90,7 @@ def stream(model, inputs: dict, kw: dict, *, seed: int = 0, stop: threading.Even
 
     class Kept(LogitsProcessor):
         def __call__(self, input_ids, scores):
-            seen["kept"] = log_probs(scores[0]).exp().cpu().numpy()
+            seen["kept"] = probs(scores[0]).cpu().numpy()
             return scores
 
     class Stop(StoppingCriteria):
