@@ -7,6 +7,7 @@ from __future__ import annotations
 
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from .. import i18n
 from ..compute import lm
@@ -20,6 +21,7 @@ from .common import AppContext, bind, loadable_choices, progress_on_results, use
 from .lang import LANGUAGE_JS, L, L_pair, build_switch, gradio_i18n, language, set_language
 from .decoding_tab import build_decoding_tab
 from .embeddings_tab import build_embeddings_tab
+from .frontend_fix import StatusTrackerFix
 from .gradio_queue import no_monitoring_summary, waiting_queue
 from .gradio_sessions import lazy_session_configs
 from .lecture import LECTURE_JS, Lecture, build_lecture_bar, build_player
@@ -126,8 +128,10 @@ def launch_options() -> dict:
     """Keyword arguments for demo.launch() that every launcher (app.py, tests, benchmarks) shares.
     show_error: an error Gradio raises itself (a raw HTTP call with too few inputs, say) reaches the caller
     with its message instead of {"error": null}; stack traces stay in the server's log. enable_monitoring=False: no
-    /monitoring dashboard, whose summary the queue would rebuild after every event (gradio_queue.py)."""
-    return {"css_paths": [ASSETS / "playground.css"], "theme": gr.themes.Soft(), "footer_links": ["api", "settings"],
+    /monitoring dashboard, whose summary the queue would rebuild after every event (gradio_queue.py). The middleware
+    serves Gradio's status tracker with its endless frame loop stopped (frontend_fix.py)."""
+    return {"app_kwargs": {"middleware": [Middleware(StatusTrackerFix)]},
+            "css_paths": [ASSETS / "playground.css"], "theme": gr.themes.Soft(), "footer_links": ["api", "settings"],
             "head": LANGUAGE_JS + LECTURE_JS, "show_error": True, "i18n": gradio_i18n(), "enable_monitoring": False}
 
 
