@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import urllib.request
 
 from playground.ui.frontend_fix import FIXED, LOOP, StatusTrackerFix, fixed_assets, gradio_assets
@@ -60,6 +61,9 @@ def test_the_middleware_passes_every_other_request_through():
                              ("/assets/statustracker-X.js", "POST"), ("/gradio_api/assets/statustracker-X.js", "GET")]:
             await fix({"type": "http", "method": method, "path": path}, None, send)
 
-    asyncio.run(run())
+    # in a thread of its own: a worker that ran the app's tests before may have an event loop running in this one
+    worker = threading.Thread(target=asyncio.run, args=(run(),))
+    worker.start()
+    worker.join(timeout=30)
     assert seen == ["/assets/other.js", "/statustracker-X.js", "/assets/statustracker-X.js"]
     assert [m.get("body") for m in sent if m["type"] == "http.response.body"] == [b"fixed"]
