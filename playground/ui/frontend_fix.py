@@ -4,14 +4,13 @@ Gradio's status tracker counts the seconds of a pending event in a requestAnimat
 sets the elapsed time and calls itself again while the tracker's timer flag is set, in assets/statustracker-*.js).
 The flag is cleared only when the status leaves "pending". The tracker of the page's own loading goes "pending"
 while the page loads and is destroyed still pending, so its loop never stops: it runs at the screen's frame rate
-for as long as the tab stays open, on every Gradio 6.31 page (measured in headless Chromium here, over 10 s of an
-idle tab: 0.062 of a core for a bare gr.Blocks app with one textbox, 0.072-0.084 for the playground; 0.002-0.005
-with this fix). On a lecture laptop with a few tabs open that is a steady share of a core, and a fan.
+for as long as the tab stays open, on every Gradio 6.31 page (measured in headless Chromium, Chromium's CPU over
+10 s of an idle tab of a bare gr.Blocks app with one textbox: 0.062 of a core; 0.005 with this middleware). On a lecture laptop with a few tabs open that is a steady share of a core, and a fan.
 
 The fix adds one condition to the loop: it goes on only while the tracker's element is still in the page (Svelte
 sets a bind:this variable to null when its component is destroyed). The timer of a running event, whose tracker is
 mounted, ticks as before. It is a text substitution on the pinned Gradio's minified asset, so it is exact for that
-build only: on any other build the asset is served unchanged and a warning says so once, and
+build only: on any other build the asset is served unchanged and a warning says so at each launch, and
 tests/test_frontend_fix.py fails, so an upgrade of Gradio re-checks it (and drops this module once upstream stops
 the loop on destroy). The substituted asset is served by an ASGI middleware that every launcher gets through
 shell.launch_options() (launch(app_kwargs=...)). Under Gradio's server-side rendering (GRADIO_SSR_MODE, off by

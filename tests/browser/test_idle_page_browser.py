@@ -1,8 +1,8 @@
 """An open page that nobody touches draws nothing (playground/ui/frontend_fix.py): Gradio 6.31's status tracker of
 the page's own loading leaves a requestAnimationFrame loop running at the frame rate for as long as the tab is open.
 
-Frames are counted by wrapping the page's requestAnimationFrame before any of its scripts run. The pauses below are
-on purpose: what is asserted is that nothing is drawn within them. The same fix must keep the elapsed-time counter
+The tracker loop's frames are counted by wrapping the page's requestAnimationFrame before any of its scripts run.
+The pauses below are on purpose: what is asserted is that the loop does not run within them. The same fix must keep the elapsed-time counter
 of a running event ticking: a small app whose one event waits until the test lets it go checks that.
 """
 
