@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 # Debian's chromium-headless-shell when it is there: the same Blink as chromium without the browser's UI layer,
 # ~15 % less CPU (13.7-14.0 against 15.3-16.8 core-s for 4 page loads, a lesson and a full-page screenshot);
@@ -138,15 +139,34 @@ def screenshot_dir() -> Path:
 
 # ---- helpers the tests share ---------------------------------------------------------------------
 
-def open_app(pg: Page, url: str) -> None:
-    """Load the app at `url` and hand it over on the Tokenizer tab, its page-load event finished."""
+# How far the page's start got, in the order the shell gets there: the lesson list, the lecture bar, the page-load
+# events done (data-pg-ready), the lecture script done (data-pg-lecture).
+START_STATE = """() => ({lessons: !!document.querySelector('#pg-lessons-data'),
+  lecture_bar: !!document.querySelector('#pg-lecture-bar'), ready: document.body.dataset.pgReady || null,
+  lecture: document.body.dataset.pgLecture || null})"""
+
+
+def goto_ready(pg: Page, url: str, mark: str = "body[data-pg-ready]", timeout: float = 60_000) -> None:
+    """Open `url` in `pg` and wait until the page carries `mark`. If it never does, the failure says how far the
+    page's start got and which of its requests never finished (Gradio's own streams stay open, by design)."""
+    pending: dict[int, str] = {}
+    pg.on("request", lambda req: pending.__setitem__(id(req), req.url))
+    pg.on("requestfinished", lambda req: pending.pop(id(req), None))
+    pg.on("requestfailed", lambda req: pending.pop(id(req), None))
     pg.goto(url, wait_until="domcontentloaded")
-    # The app opens on the Lessons view; the tab tests start from the Tokenizer tab, as they always did.
-    pg.locator("#pg-player").wait_for(state="visible", timeout=60_000)
+    try:
+        pg.locator(mark).wait_for(state="attached", timeout=timeout)
+    except PlaywrightTimeout:
+        raise AssertionError(f"{url}: no {mark} after {timeout / 1000:.0f} s; the page's start got to "
+                             f"{pg.evaluate(START_STATE)}; requests not finished: {sorted(pending.values())}") from None
+
+
+def open_app(pg: Page, url: str) -> None:
+    """Load the app at `url`, its page-load events finished (they re-check the catalog and reset the model picker),
+    and hand it over on the Tokenizer tab: the app opens on the Lessons view, the tab tests start from there."""
+    goto_ready(pg, url)
     pg.locator('button[role="tab"][data-tab-id="tokenizer"]').click()
     pg.locator("#tokenize-btn").wait_for(state="visible", timeout=60_000)
-    # The page-load event re-checks the catalog and resets the model picker: let it finish first.
-    pg.locator("body[data-pg-ready]").wait_for(state="attached", timeout=60_000)
 
 
 def shot(page: Page, screenshot_dir: Path, name: str) -> None:

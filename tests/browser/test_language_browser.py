@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from tests.i18n_text import QUOTED, english_left
 
-from .conftest import SLOW, shot
+from .conftest import SLOW, goto_ready, shot
 
 pytestmark = pytest.mark.browser
 
@@ -99,8 +99,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def _open(context, live_app: str, query: str = "") -> Page:
     page = context.new_page()
-    page.goto(live_app + "/" + query, wait_until="domcontentloaded")
-    page.locator("body[data-pg-ready]").wait_for(state="attached", timeout=90_000)
+    goto_ready(page, live_app + "/" + query, timeout=90_000)
     return page
 
 

@@ -13,7 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from playground import lessons
 
-from .conftest import is_local_url, replace, retype
+from .conftest import goto_ready, is_local_url, replace, retype
 
 pytestmark = pytest.mark.browser
 
@@ -24,8 +24,7 @@ def _open(browser_context, live_app, query: str = "", requests: list | None = No
     pg = browser_context.new_page()
     if requests is not None:
         pg.on("request", lambda req: requests.append(req.url))
-    pg.goto(live_app + "/" + query, wait_until="domcontentloaded")
-    pg.locator("body[data-pg-lecture='ready']").wait_for(state="attached", timeout=60_000)
+    goto_ready(pg, live_app + "/" + query, "body[data-pg-lecture='ready']")
     return pg
 
 
