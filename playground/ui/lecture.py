@@ -12,9 +12,7 @@ gr.State of plain slides.
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import gradio as gr
 
@@ -24,6 +22,7 @@ from ..views import export
 from ..views.common import esc
 from ..presets import resolve
 from .common import AppContext, bind, keep_results, lesson, message_box
+from .downloads import download_folder
 
 from .lang import L, L_pair, language, plain
 DECK_MAX_SLIDES = 60  # a lecture's worth; older slides go first past that
@@ -102,10 +101,6 @@ def slide_of(record: dict) -> export.Slide:
                         key=record.get("key", ""), tab=record.get("tab", ""), meta=dict(record.get("meta", {})))
 
 
-def _folder(prefix: str) -> Path:
-    return Path(tempfile.mkdtemp(prefix=f"playground-{prefix}-"))
-
-
 # ---- handlers ------------------------------------------------------------------------------------
 
 
@@ -117,7 +112,7 @@ def export_result(tab: str, spec, notice, *values) -> list[str]:
         raise gr.Error(i18n.tr("Nothing to export yet: run something in this tab first.", lang),
                        print_exception=False)
     slide = slide_of({"title": tab, "notice": notice or "", "items": items, "tab": tab})
-    folder = _folder("export")
+    folder = download_folder("export")
     stem = export.slug(tab)
     paths = [folder / f"{stem}.html"]
     paths[0].write_text(export.result_document(slide, lang=lang), encoding="utf-8")
@@ -172,7 +167,7 @@ def export_deck(deck) -> str:
     if not slides:
         raise gr.Error(i18n.tr("The deck is empty: open a lesson first (each lesson shown is added to it).", lang),
                        print_exception=False)
-    path = _folder("deck") / "playground-lessons.html"
+    path = download_folder("deck") / "playground-lessons.html"
     path.write_text(export.deck_document(slides, lang=lang), encoding="utf-8")
     return str(path)
 

@@ -4,8 +4,6 @@ side (lesson 23)."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 
 import gradio as gr
 
@@ -21,6 +19,7 @@ from .common import (
     AppContext, bind, for_lesson, keep_results, knob, lesson, lesson_bar, lesson_model_state, loadable_choices,
     message_box, user_errors,
 )
+from .downloads import download_folder
 from .. import i18n
 from .lang import L, L_html, language, table
 from .lecture import export_bar, record_lessons
@@ -45,9 +44,9 @@ def _probe_of(ctx: AppContext, model, device, dtype, templates, groups, targets,
 
 
 def _export(probe) -> tuple[str, str]:
-    """The probe as CSV and JSON files for the download buttons (in a fresh temporary folder, which Gradio serves)."""
+    """The probe as CSV and JSON files for the download buttons (in a fresh download folder, downloads.py)."""
     stem = "".join(c if c.isalnum() else "-" for c in probe.model)[:40]
-    folder = Path(tempfile.mkdtemp(prefix="playground-probe-"))
+    folder = download_folder("probe")
     csv_path, json_path = folder / f"probe-{stem}.csv", folder / f"probe-{stem}.json"
     csv_path.write_text(probe.to_csv(), encoding="utf-8")
     json_path.write_text(probe.to_json(), encoding="utf-8")
