@@ -237,13 +237,14 @@ def live_app(settings, registry):
     demo.close()
 
 
-def loopback_client(url: str):
+def loopback_client(url: str, **options):
     """A gradio_client Client for an app the tests serve: plain HTTP on 127.0.0.1, so no certificate is ever checked.
     With ssl_verify on, its every call makes two httpx clients that each load the CA bundle (29.8 ms apiece here,
-    against 0.45 ms; 8 s of py-spy's samples in a suite run)."""
+    against 0.45 ms; 8 s of py-spy's samples in a suite run). `options` go to Client (download_files=False: a file
+    comes back as its URL on the server, not downloaded)."""
     from gradio_client import Client
 
-    return Client(url, verbose=False, ssl_verify=False)
+    return Client(url, verbose=False, ssl_verify=False, **options)
 
 
 @pytest.fixture(scope="session")

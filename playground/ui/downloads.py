@@ -16,8 +16,8 @@ import threading
 from collections import deque
 from pathlib import Path
 
-# Far more than the downloads that can be in flight at once (each export event runs one at a time, so a folder is
-# removed only after KEPT later exports have been made).
+# Far more than the downloads that can be in flight at once (the app's queue runs at most 4 events of one listener
+# at a time): a folder is removed only after KEPT later ones have been made.
 KEPT = 64
 
 _lock = threading.Lock()
@@ -36,14 +36,9 @@ def download_folder(kind: str) -> Path:
     return folder
 
 
-def kept() -> list[Path]:
-    """The download folders that exist now, oldest first."""
-    with _lock:
-        return list(_folders)
-
-
 @atexit.register
 def remove_all() -> None:
+    """Remove every download folder this process made (at exit)."""
     with _lock:
         folders = list(_folders)
         _folders.clear()

@@ -4,7 +4,6 @@ side (lesson 23)."""
 
 from __future__ import annotations
 
-
 import gradio as gr
 
 from ..compute import lm, probes
