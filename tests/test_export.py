@@ -8,13 +8,16 @@ import csv
 import io
 import json
 
+import gradio as gr
 import pandas as pd
 import plotly
 import plotly.graph_objects as go
+import pytest
 from gradio.components.plot import PlotData
 
 from playground.ui import lecture
 from playground.views import export
+from playground.views.common import empty_hint
 
 FIG = go.Figure(go.Bar(x=["night", "day"], y=[0.86, 0.02])).to_json()
 TABLE = {"headers": ["token", "prob"], "rows": [["night", 0.86], ["day, or \"dusk\"", 0.02]]}
@@ -68,6 +71,15 @@ def test_the_ui_reads_what_a_tab_shows():
     items = lecture.items_of(spec, [PlotData(type="plotly", plot=FIG), frame, "<p>x</p>", None])
     assert [i["kind"] for i in items] == ["plot", "table", "html"]  # the empty chart is left out
     assert items[1]["value"] == TABLE and items[0]["value"] == FIG
+
+
+def test_a_tab_that_shows_only_its_hint_has_nothing_to_export():
+    spec = [(export.HTML, ""), (export.PLOT, "Top k"), (export.TABLE, "Top-k table")]
+    hint = empty_hint("Click Predict or a lesson to see what the model expects next.")
+    assert lecture.items_of(spec, [hint, None, pd.DataFrame(columns=TABLE["headers"])]) == []
+    with pytest.raises(gr.Error, match="Nothing to export yet"):
+        lecture.export_result("Next token", spec, "", hint, None, None)
+    assert lecture.items_of([(export.HTML, "")], [hint + "<p>a result</p>"])  # a hint beside a result is kept
 
 
 def test_export_result_writes_the_html_and_each_tables_files(tmp_path):

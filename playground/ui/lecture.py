@@ -19,7 +19,7 @@ import gradio as gr
 from .. import i18n
 from .. import lessons as catalog
 from ..views import export
-from ..views.common import esc
+from ..views.common import esc, is_empty_hint
 from ..presets import resolve
 from .common import AppContext, bind, keep_results, lesson, message_box
 from .downloads import download_folder
@@ -80,9 +80,12 @@ def _plot(value):
 
 
 def items_of(spec, values) -> list[dict]:
-    """The shown values as plain items (JSON-friendly), empty outputs left out."""
+    """The shown values as plain items (JSON-friendly), empty outputs left out (a view's hint to run something
+    first is no result either)."""
     out = []
     for (kind, label), value in zip(spec, values):
+        if kind == export.HTML and is_empty_hint(value):
+            continue
         if kind == export.PLOT:
             value = _plot(value)
         elif kind == export.TABLE:

@@ -4,6 +4,7 @@ percentages and the plotly layout. Pure: strings in, strings out (plotly only fo
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 
 import plotly.graph_objects as go
@@ -41,6 +42,11 @@ def plain_visible(text: str) -> str:
 
 def empty_hint(message: str) -> str:
     return f'<div class="pg-hint">{esc(message)}</div>'
+
+
+def is_empty_hint(html) -> bool:
+    """True for what empty_hint() draws (a view's "run something first" text), in either language: no result."""
+    return isinstance(html, str) and re.fullmatch(r'\s*<div class="pg-hint">[^<]*</div>\s*', html) is not None
 
 
 def chart_label(token: str) -> str:
